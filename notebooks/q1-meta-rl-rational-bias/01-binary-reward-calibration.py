@@ -1,0 +1,282 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Does binary reward training hurt model calibration?
+#
+# > **The corpus claim** (note n01, cited by both questions): "Binary correctness rewards
+# > incentivize high-confidence guessing because they don't penalize confident wrong
+# > answers. Adding the Brier score as a second reward term mathematically guarantees
+# > joint optimization of accuracy and calibration without trade-off."
+#
+# **Source.** Damani, Puri, Slocum, Shenfeld, Choshen, Kim, Andreas, *Beyond Binary
+# Rewards: Training LMs to Reason About Their Uncertainty* (RLCR), arXiv 2507.16806,
+# 2025. RLCR trains with `R = 1[y = y*] - (q - 1[y = y*])^2`: correctness plus a Brier
+# term on the model's verbalised confidence `q`. On HotpotQA with Qwen2.5-7B, plain RL
+# with a binary reward (RLVR) ends with ECE about 0.37, RLCR about 0.03, with no loss of
+# accuracy. This notebook mirrors that comparison (the paper's calibration table and
+# reliability diagrams) in miniature.
+#
+# **What the note overstates.** The "guarantee without trade-off" is a statement about
+# the *optimum*: with a bounded proper scoring rule added, the best policy gives its
+# most likely answer with confidence equal to that answer's probability of being right.
+# It says nothing about where a finite run of a gradient method ends, and the paper's
+# own runs show small accuracy differences. We test both halves: the calibration gap
+# and whether accuracy is kept.
+
+# %% tags=["colab"]
+# Colab set-up: installs the book's helpers (and their pinned requirements) when this
+# notebook runs on Colab; does nothing anywhere else.
+import sys
+
+if "google.colab" in sys.modules:
+    import subprocess
+
+    REPO = "https://github.com/reward-bias-book/reward-bias-book"
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "-r", f"{REPO}/raw/main/requirements.txt"], check=False)
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", f"git+{REPO}.git"], check=True)
+
+# %% tags=["parameters"]
+scale = "ci"  # "smoke" (seconds), "ci" (CPU default, ~3 min), "full" (GPU)
+seeds = [0, 1, 2]  # one GRPO run per arm and seed
+device = "auto"  # "auto", "cpu", "cuda" or "mps"
+ece_gap_min = 0.10  # criterion: mean ECE gap (RLVR minus RLCR) must reach this
+accuracy_tolerance = 0.03  # criterion: RLCR accuracy may trail RLVR accuracy by at most this
+
+# %%
+import copy
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from IPython.display import display
+
+from helpers import metrics, params, plots, runtime
+from helpers.bases import noisy_addition_base
+from helpers.models import TinyLMConfig
+from helpers.rl import GRPOSettings, compare_arms
+from helpers.tasks import noisy_addition as na
+from helpers.train import SFTSettings
+from helpers.verdict import Criterion, Verdict
+
+device = runtime.setup(device)
+PRESETS = {
+    "smoke": dict(sft_steps=40, rl_steps=4, prompts_per_step=4, eval_every=2, calibrated_start=False),
+    "ci": dict(sft_steps=1000, rl_steps=120, prompts_per_step=16, eval_every=20, calibrated_start=False),
+    "full": dict(sft_steps=1000, rl_steps=400, prompts_per_step=32, eval_every=25, calibrated_start=True),
+}
+cfg = params.choose_scale(scale, PRESETS)
+seeds = params.check_seeds(seeds)
+params.check_positive(ece_gap_min=ece_gap_min, accuracy_tolerance=accuracy_tolerance)
+plots.use_book_style()
+print(f"scale={scale} device={device} seeds={seeds} {cfg}")
+
+# %% [markdown]
+# ## Why a binary reward cannot teach calibration: the expected reward
+#
+# Suppose the model's answer is right with probability `p` and it states confidence `q`.
+# Under a **binary** reward the expected reward is `p`, whatever `q` is: the confidence
+# token is never paid or punished, so nothing in the reward stops confident wrong
+# answers. With the **Brier term** (RLCR) the expected reward is
+# `p - [p(1-q)^2 + (1-p)q^2] = 2pq - q^2`, a parabola whose peak sits exactly at `q = p`.
+# That is the whole mechanism; the experiment checks whether a GRPO run finds it.
+
+# %%
+q = plots.linspace01()
+fig, axes = plt.subplots(1, 2, figsize=(10, 3.8), sharey=True)
+for ax, brier_term, name in [(axes[0], False, "RLVR"), (axes[1], True, "RLCR")]:
+    for p, style in zip([0.2, 0.5, 0.8], [":", "--", "-"]):
+        ax.plot(q, na.expected_reward_curve(p, q, brier_term), ls=style, color=plots.arm_color(name), label=f"P(correct) = {p}")
+        if brier_term:
+            ax.plot([p], [p * p], "o", color=plots.arm_color(name))
+    ax.set(xlabel="stated confidence q", ylabel="expected reward", title=f"{name}: " + ("correctness + Brier term" if brier_term else "binary correctness"))
+    ax.legend()
+plots.finish(fig, "Only the Brier term makes the expected reward depend on q (peak at q = P(correct))");
+
+# %% [markdown]
+# ## The experiment
+#
+# * **Task** (see the lab): `^{c}{a}{b}=` → `(a + b) mod 10`, with label noise set by the
+#   class letter, so the best accuracy per class, `p*`, is known exactly. Classes A-D are
+#   used for RL; class E (80% noise) is held out as an **out-of-distribution** set.
+# * **Base**: the lab's SFT model (loaded from the cache). Its teacher was overconfident:
+#   confidence digit 9 in 70% of answers, independent of correctness, and it sometimes
+#   abstains (`?`) on the noisiest classes.
+# * **Arms**, identical except for the reward: **RLVR** = expected correctness only;
+#   **RLCR** = expected correctness + Brier term. Both through TRL's `GRPOTrainer`
+#   (the Brier term is just a second reward function, summed by TRL).
+# * **Measurement**: exact accuracy, ECE (10 bins), Brier score, AUROC and abstention of
+#   the policy, by enumerating answers and confidences (no sampling noise), every few steps.
+
+# %%
+base = noisy_addition_base(TinyLMConfig(), SFTSettings(num_steps=cfg["sft_steps"], learning_rate=1e-3), device=device)
+in_dist, out_dist = na.all_prompts("ABCD"), na.all_prompts("E")
+rl_prompts = [dict(prompt=r.prompt, cls=r.cls, a=r.a, b=r.b) for r in in_dist]
+ARMS = {"RLVR": [na.correctness_reward], "RLCR": [na.correctness_reward, na.brier_reward]}
+grpo = GRPOSettings(num_steps=cfg["rl_steps"], prompts_per_step=cfg["prompts_per_step"], group_size=8, learning_rate=1e-3)
+
+
+def evaluate(model):
+    """In-distribution metrics, plus the out-of-distribution ECE and accuracy."""
+    ind, ood = na.evaluate(model, base.tokenizer, in_dist, device), na.evaluate(model, base.tokenizer, out_dist, device)
+    return {**ind, "ood_ece": ood["ece"], "ood_accuracy": ood["accuracy"], "ood_abstain_rate": ood["abstain_rate"]}
+
+
+train_log, eval_log, models = compare_arms(base.model, base.tokenizer, rl_prompts, ARMS, seeds, grpo, device=device,
+                                           eval_fn=evaluate, eval_every=cfg["eval_every"])
+
+# %% [markdown]
+# ## Calibration and accuracy during training
+#
+# Thin lines are single seeds, the band spans them, the thick line is their mean.
+
+# %%
+fig, axes = plt.subplots(1, 3, figsize=(13, 3.8))
+for ax, metric, label in [(axes[0], "ece", "ECE, classes A-D (lower is better)"),
+                          (axes[1], "accuracy", "expected accuracy, classes A-D"),
+                          (axes[2], "mean_confidence", "mean stated confidence, A-D")]:
+    plots.seed_band(ax, eval_log, "step", metric, arms=list(ARMS))
+    ax.set(xlabel="GRPO step", ylabel=label)
+axes[2].axhline(np.mean([na.best_accuracy(c) for c in "ABCD"]), color=plots.arm_color("ideal"), ls="--", lw=1, label="mean p* (calibrated target)")
+axes[2].legend()
+plots.finish(fig, "The Brier term drives ECE down; under binary reward, confidence is left where SFT put it");
+
+# %% [markdown]
+# ## Reliability diagrams: base, RLVR, RLCR (first seed, classes A-D)
+#
+# A calibrated model's bars touch the diagonal: among answers given with confidence
+# about `q`, a fraction `q` is right.
+
+# %%
+def bins_of(model):
+    table = na.calibration_rows(in_dist, *na.policy_distribution(model, base.tokenizer, in_dist, device))
+    return metrics.reliability_bins(table["confidence"], table["correct"], table["weight"])
+
+
+fig, axes = plt.subplots(1, 3, figsize=(13, 4.4))
+for ax, (name, model) in zip(axes, [("base", base.model), ("RLVR", models[("RLVR", seeds[0])]), ("RLCR", models[("RLCR", seeds[0])])]):
+    plots.reliability_diagram(ax, bins_of(model), title=name, color=plots.arm_color(name))
+axes[0].legend(loc="upper left", fontsize="small")
+plots.finish(fig, "Reliability after training: RLVR stays overconfident, RLCR moves toward the diagonal");
+
+# %% [markdown]
+# ## Confidence per class against the best achievable accuracy
+#
+# Each class has a known `p*`. A calibrated model's mean confidence on a class equals
+# `p*` once it answers as well as possible; the abstention rate shows where a policy
+# stopped answering instead.
+
+# %%
+all_rows = na.all_prompts("ABCDE")
+per_class = pd.concat(
+    [na.evaluate_by_class(model, base.tokenizer, all_rows, device).assign(arm=arm, seed=seed)
+     for (arm, seed), model in [(("base", -1), base.model), *models.items()]],
+    ignore_index=True,
+)
+summary = per_class.groupby(["arm", "class"])[["p*", "accuracy", "mean_confidence", "abstain_rate"]].mean().round(3)
+
+fig, ax = plt.subplots(figsize=(8, 4))
+width = 0.25
+for i, arm in enumerate(["base", "RLVR", "RLCR"]):
+    part = per_class[per_class["arm"] == arm].groupby("class")["mean_confidence"].mean()
+    ax.bar(np.arange(5) + (i - 1) * width, part.values, width, color=plots.arm_color(arm), label=arm)
+ax.plot(np.arange(5), [na.best_accuracy(c) for c in "ABCDE"], "k_", markersize=30, mew=2, label="p* (ideal confidence)")
+ax.set_xticks(np.arange(5), [f"{c}\n(noise {na.NOISE_RATES[c]:.0%})" + ("\nheld out" if c == "E" else "") for c in "ABCDE"])
+ax.set(xlabel="noise class", ylabel="mean stated confidence (answered prompts)")
+ax.legend(ncol=2, fontsize="small")
+plots.finish(fig, "RLCR's confidence follows p* per class; RLVR's does not")
+display(summary.unstack("arm"))
+
+# %% [markdown]
+# ## Verdict
+#
+# The criteria are the spec's, fixed before the run: ECE(RLCR) < ECE(RLVR) in every seed
+# with a mean gap of at least `ece_gap_min`, and RLCR's accuracy no more than
+# `accuracy_tolerance` below RLVR's (the "no trade-off" half). Abstention, the
+# out-of-distribution class and the base are reported but do not decide.
+
+# %%
+final = eval_log[eval_log["step"] == eval_log["step"].max()].set_index(["arm", "seed"])
+per_seed = {m: {arm: [final.loc[(arm, s), m] for s in seeds] for arm in ARMS} for m in final.columns}
+ece_gap = [v - r for v, r in zip(per_seed["ece"]["RLVR"], per_seed["ece"]["RLCR"])]
+acc_diff = [c - v for v, c in zip(per_seed["accuracy"]["RLVR"], per_seed["accuracy"]["RLCR"])]
+base_metrics = eval_log[eval_log["step"] == 0].iloc[0]
+
+criteria = [
+    Criterion("ECE(RLCR) < ECE(RLVR) in every seed: smallest gap", min(ece_gap), 0.0, ">", per_seed=ece_gap),
+    Criterion("mean ECE gap, RLVR - RLCR", np.mean(ece_gap), ece_gap_min, ">="),
+    Criterion("mean accuracy, RLCR - RLVR (no trade-off)", np.mean(acc_diff), -accuracy_tolerance, ">="),
+    Criterion("RLVR abstention rate (A-D)", np.mean(per_seed["abstain_rate"]["RLVR"]), 0.0, ">=", decides=False),
+    Criterion("RLCR abstention rate (A-D)", np.mean(per_seed["abstain_rate"]["RLCR"]), 0.0, ">=", decides=False),
+    Criterion("out-of-distribution ECE (class E), RLVR - RLCR", np.mean(per_seed["ood_ece"]["RLVR"]) - np.mean(per_seed["ood_ece"]["RLCR"]), 0.0, ">", decides=False),
+]
+verdict = Verdict(
+    note_id="n01",
+    claim="A Brier term added to a binary reward gives calibrated confidence without costing accuracy.",
+    criteria=criteria,
+    key_number=("mean ECE gap RLVR - RLCR", float(np.mean(ece_gap))),
+    paper_vs_run=[
+        {"quantity": "ECE after RLVR", "paper (HotpotQA, Qwen2.5-7B)": "0.37", "this run (mean of seeds)": f"{np.mean(per_seed['ece']['RLVR']):.3f}"},
+        {"quantity": "ECE after RLCR", "paper (HotpotQA, Qwen2.5-7B)": "0.03", "this run (mean of seeds)": f"{np.mean(per_seed['ece']['RLCR']):.3f}"},
+        {"quantity": "accuracy, RLCR - RLVR", "paper (HotpotQA, Qwen2.5-7B)": "about 0 (no loss)", "this run (mean of seeds)": f"{np.mean(acc_diff):+.3f}"},
+        {"quantity": "ECE of the starting model", "paper (HotpotQA, Qwen2.5-7B)": "n/a", "this run (mean of seeds)": f"{base_metrics['ece']:.3f}"},
+    ],
+    parameters={"scale": scale, "seeds": seeds, "ece_gap_min": ece_gap_min, "accuracy_tolerance": accuracy_tolerance, **cfg},
+)
+verdict.record()
+display(verdict.admonition())
+display(verdict.table())
+display(verdict.paper_table())
+
+# %% [markdown]
+# ## Optional ablation: a calibrated start (report only; on at `scale="full"`)
+#
+# From a base whose SFT teacher already stated `p*`, binary reward has nothing to fix in
+# calibration, but as accuracy rises the unchanged confidence can become
+# *under*confident. This ablation trains that base and one seed of each arm.
+
+# %%
+if cfg["calibrated_start"]:
+    calibrated = noisy_addition_base(TinyLMConfig(), SFTSettings(num_steps=cfg["sft_steps"], learning_rate=1e-3),
+                                     confidence_style="calibrated", device=device)
+    _, ablation_log, _ = compare_arms(calibrated.model, calibrated.tokenizer, rl_prompts, ARMS, seeds[:1], grpo,
+                                      device=device, eval_fn=evaluate, eval_every=cfg["eval_every"])
+    display(ablation_log[ablation_log["step"].isin([0, ablation_log["step"].max()])][["arm", "step", "accuracy", "ece", "mean_confidence"]].round(3))
+else:
+    print("Calibrated-start ablation skipped at this scale (set scale='full' to run it).")
+
+# %% [markdown]
+# ## Where the toy differs from the paper
+#
+# * **Scale and task.** A 0.4M-parameter GPT-2 answering one-token sums, not a 7B model
+#   writing reasoning chains; confidence is one digit (10 bins), not free text.
+# * **Exact expectations.** We reward the *expected* correctness over the label noise and
+#   measure the policy's exact output distribution; the paper samples both. This removes
+#   noise, not bias: the optimum is the same.
+# * **Abstention.** Our SFT teacher sometimes abstains on the noisiest classes, and an
+#   abstention scores as an answer that is never right. Under the Brier term, an early
+#   overconfident answer on a very noisy class is worse than abstaining, so GRPO can
+#   settle on abstaining there: a local optimum that costs accuracy. That is where this
+#   run's "no trade-off" criterion is decided, so read the abstention rows of the table.
+#   The paper's theorem is about the global optimum, where answering with `q = p` wins.
+# * **Out of distribution.** The paper finds RLVR hurts calibration most out of domain; our
+#   held-out class E is a mild version of that (same task, more noise).
+#
+# ## Exercises
+#
+# 1. Set `ece_gap_min = 0.3`. Predict the verdict before running; the number it is compared
+#    with does not change, only the bar.
+# 2. RLVR leaves confidence untouched *in expectation*. Plot `eval_log` for RLVR's
+#    `mean_confidence` across seeds: is the drift systematic or a random walk?
+# 3. Replace the Brier term by a log-loss term `log q` (if right) / `log(1-q)` (if wrong).
+#    The paper's theorem needs a *bounded* scoring rule: what could go wrong with `q` near 0 or 1?

@@ -1,0 +1,48 @@
+"""Recipes for the base models that notebooks share, trained once and cached by their full recipe.
+
+A base model is "SFT on a task family". Its cache key is the hash of everything that
+determines its weights (model shape, training settings, data recipe, init seed and
+:data:`helpers.models.CACHE_VERSION`), so the lab and n01 reuse one base per build,
+and any change to the recipe trains a new one. See :func:`helpers.models.cached_model`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from helpers.models import CachedModel, TinyLMConfig, build_model, cached_model
+from helpers.tasks import noisy_addition
+from helpers.tokenizer import build_char_tokenizer
+from helpers.train import SFTSettings, sft
+
+
+def noisy_addition_base(
+    config: TinyLMConfig,
+    settings: SFTSettings,
+    confidence_style: str = "overconfident",
+    device: str = "cpu",
+    progress: bool = True,
+) -> CachedModel:
+    """The SFT base for noisy addition (see :mod:`helpers.tasks.noisy_addition`), cached.
+
+    The returned model is on ``device`` in eval mode; ``history["sft_loss"]`` is its loss curve.
+    """
+    num_examples = settings.num_steps * settings.batch_size
+    spec = {
+        "recipe": "noisy_addition_base",
+        "model": asdict(config),
+        "sft": asdict(settings),
+        "confidence_style": confidence_style,
+        "num_examples": num_examples,
+    }
+
+    def train():  # noqa: ANN202
+        tokenizer = build_char_tokenizer()
+        model = build_model(config, tokenizer, seed=settings.seed)
+        pairs = noisy_addition.sft_examples(num_examples, seed=settings.seed, confidence_style=confidence_style)
+        losses = sft(model, tokenizer, pairs, settings, device=device, progress=progress)
+        return model.cpu(), tokenizer, {"sft_loss": losses}
+
+    base = cached_model(spec, train)
+    base.model.to(device).eval()
+    return base

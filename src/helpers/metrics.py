@@ -1,0 +1,106 @@
+"""Evaluation metrics: calibration (ECE, Brier, reliability bins, AUROC) and unbiased Pass@k.
+
+Every function accepts optional ``weights`` and *fractional* correctness in [0, 1]:
+a row may stand for "this answer, given with this confidence, has probability w under
+the policy and is right with probability c". With weights from an exact enumeration
+of a tiny policy's outputs, the metrics are the population values, free of sampling
+noise; with unit weights and 0/1 correctness they are the usual sample metrics.
+
+Used by: n01 (calibration), n06 and later Pass@k notebooks.
+"""
+
+from __future__ import annotations
+
+from math import comb
+
+import numpy as np
+import pandas as pd
+
+ArrayLike = np.ndarray | list[float]
+
+
+def _prepare(confidence: ArrayLike, correct: ArrayLike, weights: ArrayLike | None):
+    q = np.asarray(confidence, dtype=float)
+    c = np.asarray(correct, dtype=float)
+    w = np.ones_like(q) if weights is None else np.asarray(weights, dtype=float)
+    if not (q.shape == c.shape == w.shape):
+        raise ValueError(f"shapes differ: confidence {q.shape}, correct {c.shape}, weights {w.shape}")
+    if q.size == 0 or w.sum() <= 0:
+        raise ValueError("need at least one row with positive weight")
+    if np.any((q < 0) | (q > 1)) or np.any((c < 0) | (c > 1)) or np.any(w < 0):
+        raise ValueError("confidence and correct must lie in [0, 1], weights must be >= 0")
+    return q, c, w
+
+
+def reliability_bins(
+    confidence: ArrayLike, correct: ArrayLike, weights: ArrayLike | None = None, n_bins: int = 10
+) -> pd.DataFrame:
+    """Equal-width confidence bins: each bin's weight share, mean confidence and accuracy.
+
+    Bin ``i`` holds confidences in ``[i/n, (i+1)/n)`` (the last bin includes 1.0).
+    Empty bins are kept with NaN means and zero weight.
+    """
+    q, c, w = _prepare(confidence, correct, weights)
+    idx = np.minimum((q * n_bins).astype(int), n_bins - 1)
+    rows = []
+    for b in range(n_bins):
+        m = idx == b
+        wb = w[m].sum()
+        rows.append(
+            {
+                "bin": b,
+                "lower": b / n_bins,
+                "upper": (b + 1) / n_bins,
+                "weight": wb / w.sum(),
+                "confidence": (w[m] * q[m]).sum() / wb if wb > 0 else np.nan,
+                "accuracy": (w[m] * c[m]).sum() / wb if wb > 0 else np.nan,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def ece(confidence: ArrayLike, correct: ArrayLike, weights: ArrayLike | None = None, n_bins: int = 10) -> float:
+    """Expected calibration error: the weight-averaged ``|accuracy - confidence|`` over equal-width bins."""
+    bins = reliability_bins(confidence, correct, weights, n_bins).dropna()
+    return float((bins["weight"] * (bins["accuracy"] - bins["confidence"]).abs()).sum())
+
+
+def brier(confidence: ArrayLike, correct: ArrayLike, weights: ArrayLike | None = None) -> float:
+    """Brier score ``E[(q - Z)^2]`` with ``Z ~ Bernoulli(correct)``: ``(q - c)^2 + c(1 - c)`` per row.
+
+    For 0/1 correctness this is the usual mean squared error of the confidence.
+    """
+    q, c, w = _prepare(confidence, correct, weights)
+    return float(np.average((q - c) ** 2 + c * (1 - c), weights=w))
+
+
+def auroc(scores: ArrayLike, correct: ArrayLike, weights: ArrayLike | None = None) -> float:
+    """Area under the ROC curve of ``scores`` for separating right from wrong answers.
+
+    A row with correctness ``c`` and weight ``w`` counts as a positive of weight ``w*c``
+    and a negative of weight ``w*(1-c)``. Ties count one half. Returns NaN when there
+    are no positives or no negatives.
+    """
+    s, c, w = _prepare(scores, correct, weights)
+    pos, neg = w * c, w * (1 - c)
+    if pos.sum() <= 0 or neg.sum() <= 0:
+        return float("nan")
+    order = np.argsort(s, kind="mergesort")
+    s, pos, neg = s[order], pos[order], neg[order]
+    uniq, start = np.unique(s, return_index=True)
+    pos_g = np.add.reduceat(pos, start)
+    neg_g = np.add.reduceat(neg, start)
+    neg_below = np.concatenate([[0.0], np.cumsum(neg_g)[:-1]])
+    area = (pos_g * (neg_below + 0.5 * neg_g)).sum()
+    return float(area / (pos.sum() * neg.sum()))
+
+
+def pass_at_k(num_samples: int, num_correct: int, k: int) -> float:
+    """Unbiased Pass@k (Chen et al., 2021): ``1 - C(n - c, k) / C(n, k)`` for ``n`` samples, ``c`` correct."""
+    if not 0 <= num_correct <= num_samples:
+        raise ValueError(f"need 0 <= num_correct <= num_samples, got {num_correct}, {num_samples}")
+    if not 1 <= k <= num_samples:
+        raise ValueError(f"need 1 <= k <= num_samples, got k={k}, n={num_samples}")
+    if num_samples - num_correct < k:
+        return 1.0
+    return 1.0 - comb(num_samples - num_correct, k) / comb(num_samples, k)

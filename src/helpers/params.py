@@ -1,0 +1,44 @@
+"""Checks for a notebook's papermill parameters, with errors that name the parameter and its allowed values.
+
+Every notebook calls :func:`choose_scale` and :func:`check_seeds` right after its
+``parameters`` cell, so a typo fails in the first seconds with a message a reader can act on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+#: The scales every notebook offers: ``smoke`` (seconds, for tests), ``ci`` (the
+#: default: 1-3 minutes on 2 CPU cores) and ``full`` (a GPU-sized run).
+SCALES: tuple[str, ...] = ("smoke", "ci", "full")
+
+
+def choose_scale(scale: str, presets: Mapping[str, T]) -> T:
+    """Return ``presets[scale]``, or raise a ``ValueError`` naming the allowed scales."""
+    if scale not in presets:
+        raise ValueError(f"scale={scale!r} is not a known scale; choose one of {sorted(presets)}")
+    return presets[scale]
+
+
+def check_seeds(seeds: Sequence[int], minimum: int = 1) -> list[int]:
+    """Validate the ``seeds`` parameter: a non-empty list of distinct non-negative integers."""
+    if isinstance(seeds, (str, bytes)) or not isinstance(seeds, Sequence):
+        raise ValueError(f"seeds must be a list of integers, got {seeds!r}")
+    seeds = list(seeds)
+    if len(seeds) < minimum:
+        raise ValueError(f"seeds must hold at least {minimum} seed(s), got {seeds!r}")
+    if any(not isinstance(s, int) or isinstance(s, bool) or s < 0 for s in seeds):
+        raise ValueError(f"seeds must be non-negative integers, got {seeds!r}")
+    if len(set(seeds)) != len(seeds):
+        raise ValueError(f"seeds must be distinct, got {seeds!r}")
+    return seeds
+
+
+def check_positive(**values: Any) -> None:
+    """Raise a ``ValueError`` naming the first parameter that is not a positive number."""
+    for name, value in values.items():
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+            raise ValueError(f"{name} must be a positive number, got {value!r}")
