@@ -145,6 +145,11 @@ class Verdict:
             f":::{{{kind}}} Verdict: {self.word}\n{self.reason}. Key number: {label} = {_fmt(value)}.\n:::"
         )
 
+    def summary(self) -> str:
+        """One line with the verdict and every criterion's measured value (what nbval compares across runs)."""
+        values = "; ".join(f"{c.name} = {c.measured:.6g}" for c in self.criteria)
+        return f"{self.note_id}: {self.word} | {values}"
+
     def to_record(self) -> dict[str, Any]:
         """The JSON-able record the book and tests read."""
         return {

@@ -1,0 +1,40 @@
+# The book's commands. On a fresh machine with Python 3.11 and make:
+#   make book   -> creates .venv, installs pinned requirements, executes every notebook, builds _build/html
+#   make test   -> creates .venv if needed, runs the test suite
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+SCALE  ?= ci
+
+.PHONY: setup book execute html test chapter chapters clean
+
+$(STAMP): requirements.txt pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q -r requirements.txt
+	$(BIN)/python -m pip install -q --no-deps -e .
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+book: setup
+	$(BIN)/python -m helpers.run all --scale $(SCALE)
+
+execute: setup
+	$(BIN)/python -m helpers.run execute --scale $(SCALE)
+
+html: setup
+	$(BIN)/python -m helpers.run build
+
+chapter: setup
+	@test -n "$(CH)" || { echo "usage: make chapter CH=<part of a notebook path, e.g. q1-meta-rl>"; exit 2; }
+	$(BIN)/python -m helpers.run execute --scale $(SCALE) --only $(CH)
+
+chapters: setup
+	$(BIN)/python -m helpers.run chapters
+
+test: setup
+	$(BIN)/python -m pytest -q
+
+clean:
+	rm -rf _build

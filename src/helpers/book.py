@@ -1,0 +1,101 @@
+"""Chapter pages and the execution-status page, generated from the corpus and the last execution.
+
+A chapter page (``book/<question-id>.md``) has a hand-written introduction and a
+generated block between :data:`BEGIN` and :data:`END`: the corpus answer quoted with
+each note's title linked to its notebook, and the **evidence table** (note, verdict,
+key number, notebook). The committed pages carry the block rendered without any
+execution; the build re-renders it from the verdict records of the run.
+
+Used by: :mod:`helpers.run` (build), the scaffolding command and the structure tests.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+from helpers.corpus import Note, Question
+
+BEGIN = "<!-- BEGIN generated from data/corpus and the last execution; edit above this line -->"
+END = "<!-- END generated -->"
+PENDING = "experiment pending"
+NOT_EXECUTED = "not executed in this build"
+
+
+def _relative_link(from_page: str, target: str) -> str:
+    return os.path.relpath(target, start=os.path.dirname(from_page)).replace(os.sep, "/")
+
+
+def evidence_rows(question: Question, notes: dict[str, Note], records: dict[str, dict[str, Any]] | None,
+                  existing: set[str]) -> list[dict[str, str]]:
+    """One row per note the question cites: title, verdict, key number, notebook path (or blanks)."""
+    rows = []
+    for nid in question.notes:
+        note = notes[nid]
+        if note.notebook not in existing:
+            rows.append({"note": nid, "title": note.title, "verdict": PENDING, "key": "—", "notebook": ""})
+            continue
+        record = (records or {}).get(nid)
+        if record is None:
+            rows.append({"note": nid, "title": note.title, "verdict": NOT_EXECUTED, "key": "—", "notebook": note.notebook})
+        else:
+            key = record["key_number"]
+            rows.append({"note": nid, "title": note.title, "verdict": record["verdict"],
+                         "key": f"{key['label']} = {key['value']:.3g}", "notebook": note.notebook})
+    return rows
+
+
+def render_generated_block(question: Question, notes: dict[str, Note], records: dict[str, dict[str, Any]] | None,
+                           existing: set[str]) -> str:
+    """The generated part of a chapter page: the quoted corpus answer and the evidence table."""
+    page = f"book/{question.id}.md"
+    answer = []
+    for paragraph in question.paragraphs:
+        for nid in question.notes:
+            note = notes[nid]
+            if note.notebook in existing:
+                link = f"[*{note.title}*]({_relative_link(page, note.notebook)})"
+            else:
+                link = f"*{note.title}* ({PENDING})"
+            paragraph = paragraph.replace(note.title, f" {link}", 1) if note.title in paragraph else paragraph
+        answer.append("> " + re.sub(r"  +", " ", paragraph))
+    lines = [BEGIN, "", "## The corpus answer", "",
+             f"*Quoted from the corpus. How the question is read:* {question.interpretation}", "",
+             "\n>\n".join(answer), "", "## Evidence from this book's experiments", "",
+             "Each row is one note the answer cites; the verdict and key number come from the notebook's own "
+             "run in this build of the book.", "",
+             "| note | claim | verdict | key number | notebook |", "|---|---|---|---|---|"]
+    for row in evidence_rows(question, notes, records, existing):
+        nb = f"[open]({_relative_link(page, row['notebook'])})" if row["notebook"] else "—"
+        hosted = notes[row["note"]].chapter
+        where = "" if hosted == question.id or not row["notebook"] else " (in another chapter)"
+        lines.append(f"| {row['note']} | {row['title']} | {row['verdict']} | {row['key']} | {nb}{where} |")
+    lines += ["", END]
+    return "\n".join(lines)
+
+
+def replace_generated_block(page_text: str, block: str) -> str:
+    """Swap the generated block of a page for ``block`` (append it if the page has none)."""
+    if BEGIN in page_text and END in page_text:
+        head = page_text.split(BEGIN, 1)[0]
+        tail = page_text.split(END, 1)[1]
+        return head + block + tail
+    return page_text.rstrip() + "\n\n" + block + "\n"
+
+
+def render_status_page(timings: list[dict[str, Any]], scale: str, total_s: float | None) -> str:
+    """The execution-status page: per notebook wall time, CPU time, peak memory and outcome."""
+    lines = ["# Execution status", "",
+             f"Every notebook of this build was executed by papermill at scale `{scale}` on the build machine "
+             "(for CI: 2 CPU cores, no GPU). Wall time includes kernel start and imports; CPU time and peak "
+             "memory are the kernel's. The GPU column is filled only by a run on a GPU.", "",
+             "| notebook | wall time (s) | CPU time (s) | peak memory (MiB) | outcome | GPU (full scale) |",
+             "|---|---|---|---|---|---|"]
+    for t in timings:
+        lines.append(f"| `{t['notebook']}` | {t['wall_s']:.1f} | {t['cpu_s']:.1f} | {t['peak_mib']:.0f} | "
+                     f"{t['outcome']} | {t.get('gpu', 'not measured')} |")
+    if total_s is not None:
+        lines += ["", f"Total notebook execution: {total_s:.1f} s."]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,98 @@
+"""The book's structure: corpus data, notebook conventions, table of contents, chapter pages."""
+
+import json
+from pathlib import Path
+
+import jupytext
+import nbformat
+import pytest
+import yaml
+
+from helpers import book, corpus, run
+from tests.conftest import ROOT, shared_dir
+
+DATA = ROOT / "data" / "corpus"
+NOTEBOOKS = sorted(p for p in (ROOT / "notebooks").rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
+NOTES = corpus.load_notes(DATA)
+QUESTIONS = corpus.load_questions(DATA)
+
+
+def test_corpus_data_is_in_sync_with_the_raw_corpus(tmp_path):
+    shared = shared_dir()
+    if shared is None:
+        pytest.skip("../shared/claims not beside this checkout")
+    corpus.import_corpus(DATA / "raw", shared / "claims", tmp_path)
+    assert json.loads((tmp_path / "notes.json").read_text()) == json.loads((DATA / "notes.json").read_text())
+    for q in (tmp_path / "questions").glob("*.json"):
+        assert json.loads(q.read_text()) == json.loads((DATA / "questions" / q.name).read_text())
+
+
+def test_every_cited_note_exists_and_has_one_notebook_path():
+    for q in QUESTIONS:
+        assert q.notes, f"{q.id} cites no note"
+        for nid in q.notes:
+            assert nid in NOTES, f"{q.id} cites unknown note {nid}"
+            assert q.notes.count(nid) == 1
+            text = "\n".join(q.paragraphs)
+            assert NOTES[nid].title in text
+    paths = [n.notebook for n in NOTES.values()]
+    assert all(paths) and len(set(paths)) == len(paths)
+    for n in NOTES.values():
+        assert n.chapter == n.cited_by[0] and n.notebook.startswith(f"notebooks/{n.chapter}/")
+        assert n.summary and n.sources
+
+
+def test_toc_and_notebooks_match():
+    listed = run.toc_notebooks(ROOT)
+    for nb in listed:
+        assert (ROOT / nb).exists(), f"_toc.yml lists missing {nb}"
+    on_disk = {p.relative_to(ROOT).as_posix() for p in NOTEBOOKS}
+    assert on_disk == set(listed), "every notebook must be in _toc.yml and vice versa"
+    hosted = {n.notebook for n in NOTES.values()}
+    assert {nb for nb in listed if not nb.startswith("notebooks/lab/")} <= hosted
+    for f in run.toc_files(ROOT):
+        assert (ROOT / f).with_suffix(".md").exists() or (ROOT / f).with_suffix(".ipynb").exists() or f == "book/status"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebook_conventions(path: Path):
+    nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            assert not cell.outputs and cell.execution_count is None, f"{path.name} is committed with outputs"
+    twin = path.with_suffix(".py")
+    assert twin.exists(), f"{path.name} has no jupytext .py twin"
+    paired = jupytext.read(twin)
+    strip = lambda cells: [(c.cell_type, c.source.strip()) for c in cells]  # noqa: E731
+    assert strip(paired.cells) == strip(nb.cells), f"{path.name} and {twin.name} differ: run `jupytext --sync`"
+
+    tagged = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
+    assert len(tagged) == 1, "exactly one cell tagged 'parameters'"
+    namespace: dict = {}
+    exec(tagged[0].source, namespace)
+    assert namespace["scale"] == "ci" and isinstance(namespace["seeds"], list) and namespace["device"] == "auto"
+
+    colab = [c for c in nb.cells if "colab" in c.metadata.get("tags", [])]
+    assert len(colab) == 1 and "google.colab" in colab[0].source
+    repo = yaml.safe_load((ROOT / "_config.yml").read_text())["repository"]["url"]
+    assert f'REPO = "{repo}"' in colab[0].source, "the Colab cell must install from _config.yml's repository"
+    assert nb.cells.index(colab[0]) < nb.cells.index(tagged[0])
+
+
+def test_claim_notebooks_quote_their_note():
+    for note in NOTES.values():
+        path = ROOT / note.notebook
+        if path.exists():
+            text = path.with_suffix(".py").read_text()
+            assert f"# # {note.title}" in text, f"{path.name}: title must be the note's question"
+            assert note.id in text
+
+
+def test_committed_chapter_pages_are_generated_from_the_corpus():
+    existing = run.existing_notebooks(ROOT)
+    for q in QUESTIONS:
+        page = (ROOT / "book" / f"{q.id}.md").read_text()
+        block = book.render_generated_block(q, NOTES, None, existing)
+        assert block in page, f"book/{q.id}.md is stale: run `make chapters`"
+        pending = [nid for nid in q.notes if NOTES[nid].notebook not in existing]
+        assert page.count(book.PENDING) >= len(pending)
