@@ -47,7 +47,7 @@ if "google.colab" in sys.modules:
     subprocess.run([sys.executable, "-m", "pip", "install", "-q", f"git+{REPO}.git"], check=True)
 
 # %% tags=["parameters"]
-scale = "ci"  # "smoke" (seconds), "ci" (CPU default, ~3 min), "full" (GPU)
+scale = "ci"  # "smoke" (seconds), "ci" (CPU default, ~4 min), "full" (GPU)
 seeds = [0, 1, 2]  # one GRPO run per arm and seed
 device = "auto"  # "auto", "cpu", "cuda" or "mps"
 ece_gap_min = 0.10  # criterion: mean ECE gap (RLVR minus RLCR) must reach this
@@ -72,7 +72,7 @@ from helpers.verdict import Criterion, Verdict
 device = runtime.setup(device)
 PRESETS = {
     "smoke": dict(sft_steps=40, rl_steps=4, prompts_per_step=4, eval_every=2, calibrated_start=False),
-    "ci": dict(sft_steps=1000, rl_steps=120, prompts_per_step=16, eval_every=20, calibrated_start=False),
+    "ci": dict(sft_steps=1000, rl_steps=100, prompts_per_step=32, eval_every=20, calibrated_start=False),
     "full": dict(sft_steps=1000, rl_steps=400, prompts_per_step=32, eval_every=25, calibrated_start=True),
 }
 cfg = params.choose_scale(scale, PRESETS)
@@ -117,6 +117,15 @@ plots.finish(fig, "Only the Brier term makes the expected reward depend on q (pe
 #   (the Brier term is just a second reward function, summed by TRL).
 # * **Measurement**: exact accuracy, ECE (10 bins), Brier score, AUROC and abstention of
 #   the policy, by enumerating answers and confidences (no sampling noise), every few steps.
+
+# %% [markdown]
+# **Design notes (written before the results below were seen).** The spec proposes 150 GRPO
+# steps of 32 prompts x 8 samples. A first version of this notebook used 16 prompts x 120 steps
+# at the CI scale to save time, and got *not reproduced*: RLCR lowered its confidence on every
+# class alike (mean 0.73) without yet tying it to the class, so its ECE beat RLVR's in only 2 of
+# 3 seeds (gaps +0.16, -0.16, +0.07; mean 0.027). That is a budget too small for the mechanism,
+# not a test of it, so the CI scale now uses the spec's batch (32 x 8) for 100 steps (the spec's
+# 150 at `scale="full"`, with 400). The criteria are the spec's and did not change.
 
 # %%
 base = noisy_addition_base(TinyLMConfig(), SFTSettings(num_steps=cfg["sft_steps"], learning_rate=1e-3), device=device)

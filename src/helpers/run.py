@@ -66,6 +66,7 @@ def kernel_env() -> dict[str, str]:
     env.update(runtime.OFFLINE_ENV)
     env.setdefault("BOOK_CACHE_DIR", str(BUILD / "cache"))
     env["BOOK_VERDICT_DIR"] = str(BUILD / "verdicts")
+    env.setdefault("BOOK_PROGRESS_INTERVAL", "30")
     env.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
     return env
 

@@ -87,7 +87,7 @@ def setup(device: str = "auto", threads: int | None = None) -> str:
 
 
 def progress(iterable=None, total: int | None = None, desc: str = "", disable: bool = False):  # noqa: ANN001, ANN201
-    """A plain-text tqdm bar on stdout, refreshed at most every 2 s.
+    """A plain-text tqdm bar on stdout, refreshed at most every 2 s (or `$BOOK_PROGRESS_INTERVAL`).
 
     Plain (not ``tqdm.auto``) on purpose: in a kernel without ipywidgets the widget
     bar falls back with an ``IProgress not found`` warning, and widget state does not
@@ -97,4 +97,5 @@ def progress(iterable=None, total: int | None = None, desc: str = "", disable: b
 
     from tqdm.std import tqdm
 
-    return tqdm(iterable, total=total, desc=desc, disable=disable, file=sys.stdout, mininterval=2.0, ascii=True)
+    interval = float(os.environ.get("BOOK_PROGRESS_INTERVAL", "2"))  # the runner sets 30: few lines in stored outputs
+    return tqdm(iterable, total=total, desc=desc, disable=disable, file=sys.stdout, mininterval=interval, ascii=True)
