@@ -68,4 +68,5 @@ def test_a_failing_notebook_is_reported_with_its_cell(tmp_path: Path):
                            "smoke", str(tmp_path)], cwd=ROOT, capture_output=True, text=True, timeout=300)
     status = json.loads(proc.stdout.split("BOOK-STATUS ", 1)[1])
     assert proc.returncode == 1 and status["outcome"] == "failed"
-    assert status["cell"] == 3 and "boom" in status["error"]
+    # papermill injects a parameters cell after ours, so the failing cell is the 4th executed: "[4]" in the copy
+    assert status["cell"] == 4 and "boom" in status["error"]

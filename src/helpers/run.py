@@ -67,7 +67,7 @@ def kernel_env() -> dict[str, str]:
     env.setdefault("BOOK_CACHE_DIR", str(BUILD / "cache"))
     env["BOOK_VERDICT_DIR"] = str(BUILD / "verdicts")
     env.setdefault("BOOK_PROGRESS_INTERVAL", "30")
-    env.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
+    env["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"  # figures inline even if the caller set Agg
     return env
 
 
@@ -80,9 +80,11 @@ def _execute_one(src: str, out: str, scale: str, cwd: str) -> int:
     status: dict[str, Any] = {"outcome": "ok"}
     try:
         papermill.execute_notebook(src, out, parameters={"scale": scale}, cwd=cwd, progress_bar=False,
-                                   kernel_name="python3", config=config)
+                                   kernel_name="python3", language="python", config=config)
     except papermill.PapermillExecutionError as err:
         status = {"outcome": "failed", "cell": err.exec_count, "error": f"{err.ename}: {err.evalue}"}
+    except Exception as err:  # a notebook that cannot be read or started is reported, not a bare traceback
+        status = {"outcome": "failed", "cell": None, "error": f"{type(err).__name__}: {err}"}
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     status.update(cpu_s=usage.ru_utime + usage.ru_stime, peak_mib=usage.ru_maxrss / 1024)
     print("BOOK-STATUS " + json.dumps(status), flush=True)
