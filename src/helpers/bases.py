@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import asdict
 
 from helpers.models import CachedModel, TinyLMConfig, build_model, cached_model
-from helpers.tasks import noisy_addition
+from helpers.tasks import key_lookup, noisy_addition
 from helpers.tokenizer import build_char_tokenizer
 from helpers.train import SFTSettings, sft
 
@@ -40,6 +40,30 @@ def noisy_addition_base(
         tokenizer = build_char_tokenizer()
         model = build_model(config, tokenizer, seed=settings.seed)
         pairs = noisy_addition.sft_examples(num_examples, seed=settings.seed, confidence_style=confidence_style)
+        losses = sft(model, tokenizer, pairs, settings, device=device, progress=progress)
+        return model.cpu(), tokenizer, {"sft_loss": losses}
+
+    base = cached_model(spec, train)
+    base.model.to(device).eval()
+    return base
+
+
+def key_lookup_base(
+    config: TinyLMConfig,
+    settings: SFTSettings,
+    task: key_lookup.KeyTask = key_lookup.KeyTask(),
+    device: str = "cpu",
+    progress: bool = True,
+) -> CachedModel:
+    """The SFT base for key lookup (see :mod:`helpers.tasks.key_lookup`), cached: it learns the teacher's prior."""
+    num_examples = settings.num_steps * settings.batch_size
+    spec = {"recipe": "key_lookup_base", "model": asdict(config), "sft": asdict(settings), "task": asdict(task),
+            "num_examples": num_examples}
+
+    def train():  # noqa: ANN202
+        tokenizer = build_char_tokenizer()
+        model = build_model(config, tokenizer, seed=settings.seed)
+        pairs = key_lookup.sft_examples(key_lookup.make_keys(task), num_examples, seed=settings.seed)
         losses = sft(model, tokenizer, pairs, settings, device=device, progress=progress)
         return model.cpu(), tokenizer, {"sft_loss": losses}
 

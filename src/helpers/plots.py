@@ -25,6 +25,10 @@ _ARM_COLORS: dict[str, str] = {
     "RLVR": PALETTE[3],
     "GRPO": PALETTE[3],
     "RLCR": PALETTE[0],
+    "WT": PALETTE[3],  # the biased arm of a comparison is warm, the fix is blue
+    "EPW": PALETTE[0],
+    "naive": PALETTE[3],
+    "tower": PALETTE[0],
     "ideal": "#222222",
 }
 
@@ -57,6 +61,30 @@ def seed_band(ax: plt.Axes, df: pd.DataFrame, x: str, y: str, arm_col: str = "ar
         n = part[seed_col].nunique()
         ax.plot(stats.index, stats["mean"], color=color, lw=2, label=f"{arm} (mean of {n} seeds)")
     ax.legend()
+    return ax
+
+
+def seed_points(ax: plt.Axes, df: pd.DataFrame, x: str, y: str, arm_col: str = "arm", seed_col: str = "seed",
+                arms: Sequence[str] | None = None) -> plt.Axes:
+    """Per-seed values of ``y`` as dots and their mean as a line, per arm, for a swept parameter ``x``."""
+    arms = list(arms) if arms is not None else list(dict.fromkeys(df[arm_col]))
+    for i, arm in enumerate(arms):
+        part = df[df[arm_col] == arm]
+        color = arm_color(arm)
+        jitter = 1.0 + 0.03 * (i - (len(arms) - 1) / 2)  # multiplicative: readable on log axes too
+        ax.scatter(part[x] * jitter, part[y], color=color, s=14, alpha=0.6, lw=0)
+        mean = part.groupby(x)[y].mean()
+        ax.plot(mean.index, mean.values, color=color, lw=2, marker="o", ms=4,
+                label=f"{arm} (mean of {part[seed_col].nunique()} seeds)")
+    ax.legend()
+    return ax
+
+
+def log_x_ticks(ax: plt.Axes, values: Sequence[float]) -> plt.Axes:
+    """A log-scaled x axis labelled exactly at ``values`` (no minor tick labels)."""
+    ax.set_xscale("log")
+    ax.minorticks_off()
+    ax.set_xticks(list(values), [f"{v:g}" for v in values])
     return ax
 
 

@@ -37,6 +37,8 @@ class Criterion:
     ``per_seed`` holds the value in each seed when the criterion must hold "in every
     seed": then it passes only if every seed's value passes too. ``decides=False``
     marks a *report only* row: shown with its numbers, not counted in the verdict.
+    ``by_seed`` holds per-seed values of a criterion decided on their mean: shown beside
+    the mean, not tested one by one.
     """
 
     name: str
@@ -46,6 +48,7 @@ class Criterion:
     per_seed: list[float] | None = None
     decides: bool = True
     unit: str = ""
+    by_seed: list[float] | None = None
 
     def __post_init__(self) -> None:
         if self.op not in _OPS:
@@ -54,6 +57,8 @@ class Criterion:
         self.threshold = float(self.threshold)
         if self.per_seed is not None:
             self.per_seed = [float(v) for v in self.per_seed]
+        if self.by_seed is not None:
+            self.by_seed = [float(v) for v in self.by_seed]
 
     @property
     def passed(self) -> bool:
@@ -119,7 +124,8 @@ class Verdict:
         """The criteria as a table: criterion, measured (and per seed), threshold, pass, decides."""
         rows = []
         for c in self.criteria:
-            seeds = "" if c.per_seed is None else " (" + ", ".join(_fmt(v) for v in c.per_seed) + ")"
+            values = c.per_seed if c.per_seed is not None else c.by_seed
+            seeds = "" if values is None else " (" + ", ".join(_fmt(v) for v in values) + ")"
             rows.append(
                 {
                     "criterion": c.name,
