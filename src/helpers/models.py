@@ -71,6 +71,13 @@ def build_model(config: TinyLMConfig, tokenizer: PreTrainedTokenizerBase, seed: 
         model = GPT2LMHeadModel(gpt2_config)
     model.generation_config.pad_token_id = tokenizer.pad_token_id
     model.generation_config.eos_token_id = tokenizer.eos_token_id
+    return _with_loss_type(model)
+
+
+def _with_loss_type(model: PreTrainedModel) -> PreTrainedModel:
+    """Name the causal-LM loss explicitly, so transformers does not warn "loss_type=None ... unrecognized"."""
+    if getattr(model, "loss_type", None) is None:
+        model.loss_type = "ForCausalLM"
     return model
 
 
@@ -119,7 +126,7 @@ def load_pretrained(
 
     model = AutoModelForCausalLM.from_pretrained(name_or_path, local_files_only=local_files_only)
     tokenizer = AutoTokenizer.from_pretrained(name_or_path, local_files_only=local_files_only)
-    return model, tokenizer
+    return _with_loss_type(model), tokenizer
 
 
 def default_cache_dir() -> Path:

@@ -23,11 +23,15 @@ _ARM_COLORS: dict[str, str] = {
     "base": "#7f7f7f",
     "SFT": "#7f7f7f",
     "RLVR": PALETTE[3],
-    "GRPO": PALETTE[3],
+    "GRPO": PALETTE[5],
     "RLCR": PALETTE[0],
     "WT": PALETTE[3],  # the biased arm of a comparison is warm, the fix is blue
     "EPW": PALETTE[0],
     "naive": PALETTE[3],
+    "PSR": PALETTE[1],
+    "NSR": PALETTE[0],
+    "REINFORCE": PALETTE[2],
+    "W-REINFORCE": PALETTE[4],
     "tower": PALETTE[0],
     "ideal": "#222222",
 }

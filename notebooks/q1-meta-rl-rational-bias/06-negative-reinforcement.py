@@ -1,0 +1,234 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Does negative reinforcement alone outperform full reinforcement learning?
+#
+# > **The corpus claim** (note n06, cited by both questions): "Training with only negative
+# > samples consistently improves Pass@k across the spectrum, often matching full PPO and
+# > GRPO. Negative reinforcement suppresses incorrect trajectories while preserving
+# > diversity, whereas positive-only reinforcement degrades higher-k performance by
+# > concentrating probability mass."
+#
+# **Source.** Zhu, Xia, Wei, Chen, Chen, Meng, *The Surprising Effectiveness of Negative
+# Reinforcement in LLM Reasoning*, arXiv 2506.01347, 2025. With Qwen2.5-Math-7B and
+# Qwen3-4B on MATH, training only on wrong samples (**NSR**) improves Pass@k up to
+# k = 256 and often matches PPO/GRPO; training only on right samples (**PSR**) raises
+# Pass@1 and hurts large k. Their gradient analysis: NSR lowers the probability of wrong
+# answers and hands it back *in proportion to the model's prior*, so whatever else the
+# model believed stays reachable. **W-REINFORCE** (positive term weighted by 0.1) is their
+# best overall. This notebook mirrors the paper's signature figure, Pass@k curves per
+# objective on a log-k axis.
+#
+# **What the note overstates.** "Consistently improves Pass@k across the spectrum" holds
+# for a strong reasoning prior; the spec's pilot on a lookup task found NSR *below* the
+# base at large k in 2 of 3 seeds. We test the robust part (PSR sharpens, NSR keeps
+# diversity) as the verdict and report "NSR ≥ base at every k" separately.
+
+# %% tags=["colab"]
+# Colab set-up: installs the book's helpers (and their pinned requirements) when this
+# notebook runs on Colab; does nothing anywhere else.
+import sys
+
+if "google.colab" in sys.modules:
+    import subprocess
+
+    REPO = "https://github.com/reward-bias-book/reward-bias-book"
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "-r", f"{REPO}/raw/main/requirements.txt"], check=False)
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", f"git+{REPO}.git"], check=True)
+
+# %% tags=["parameters"]
+scale = "ci"  # "smoke" (seconds), "ci" (CPU default, about 2 minutes), "full" (GPU: longer runs)
+seeds = [0, 1, 2]  # one RL run per objective and seed (the base is shared)
+device = "auto"  # "auto", "cpu", "cuda" or "mps"
+pass64_gap_min = 0.03  # criterion: mean held-out Pass@64, NSR minus PSR
+pass64_worst_seed = -0.02  # criterion: no seed's held-out Pass@64 gap below this
+
+# %%
+import matplotlib.pyplot as plt
+import numpy as np
+from IPython.display import display
+
+from helpers import params, plots, runtime
+from helpers.bases import key_lookup_base
+from helpers.models import TinyLMConfig
+from helpers.reinforce import OBJECTIVES, PGSettings, compare_objectives
+from helpers.tasks import key_lookup as kl
+from helpers.train import SFTSettings
+from helpers.verdict import Criterion, Verdict
+
+device = runtime.setup(device)
+PRESETS = {
+    "smoke": dict(sft_steps=40, rl_steps=3, eval_every=3),
+    "ci": dict(sft_steps=800, rl_steps=60, eval_every=10),
+    "full": dict(sft_steps=800, rl_steps=200, eval_every=20),
+}
+cfg = params.choose_scale(scale, PRESETS)
+seeds = params.check_seeds(seeds)
+params.check_positive(pass64_gap_min=pass64_gap_min)
+plots.use_book_style()
+KS = (1, 2, 4, 8, 16, 32, 64)
+print(f"scale={scale} device={device} seeds={seeds} {cfg}")
+
+# %% [markdown]
+# ## The experiment
+#
+# * **Task.** 160 two-letter keys (`^cb=`), each with a correct two-digit answer and four
+#   distractors. The SFT teacher answers correctly with a per-key probability `q` between
+#   0.02 and 0.9 and otherwise picks a distractor (weights 0.5/0.25/0.15/0.1). The base
+#   model therefore starts with a *prior* over a few plausible answers per key: the right
+#   one is often in it, rarely on top. RL uses 80 keys; 80 are held out.
+# * **Arms**, from the same base, same batches of 16 keys × 8 samples, Adam 3e-4, reward
+#   +1 / −1: PSR, NSR, ±1 REINFORCE, W-REINFORCE (λ = 0.1) and GRPO. They differ *only*
+#   in the weight each sample's log-probability gets (see `helpers.reinforce`). TRL's
+#   `GRPOTrainer` always normalises rewards within the group, so it cannot express PSR or
+#   NSR; all five arms share one small loop instead, which keeps the comparison fair.
+# * **Measures**, exact: an answer is two tokens, so the policy's probability `p` of the
+#   right answer is computed by enumeration, and Pass@k = `1 - (1 - p)^k`, the value the
+#   unbiased sampling estimator converges to; answer entropy over the 100 answers.
+#
+# **Design notes (written before the results were seen).** The spec's task, arms and
+# criteria. One change: Pass@k is exact rather than estimated from ≥128 samples per key
+# (the answer space is small enough to enumerate), which removes sampling noise from the
+# verdict. The arithmetic-with-distractors variant the spec suggests is left as an
+# exercise: it does not fit the 3-minute budget next to five arms × three seeds.
+
+# %%
+base = key_lookup_base(TinyLMConfig(), SFTSettings(num_steps=cfg["sft_steps"], learning_rate=1e-3), device=device)
+keys = kl.make_keys()
+rl_keys, held_out = [k for k in keys if k.split == "rl"], [k for k in keys if k.split == "held_out"]
+
+
+def evaluate(model) -> dict[str, float]:
+    """Pass@k and entropy on the RL keys and the held-out keys."""
+    on_rl, on_held = kl.evaluate(model, base.tokenizer, rl_keys, KS, device), kl.evaluate(model, base.tokenizer, held_out, KS, device)
+    return {**{f"rl {m}": v for m, v in on_rl.items()}, **{f"held-out {m}": v for m, v in on_held.items()}}
+
+
+settings = PGSettings(num_steps=cfg["rl_steps"])
+log, models = compare_objectives(base.model, base.tokenizer, [k.prompt for k in rl_keys], [kl.answer_text(k.answer) for k in rl_keys],
+                                 OBJECTIVES, seeds, settings, eval_fn=evaluate, eval_every=cfg["eval_every"], device=device)
+base_metrics = evaluate(base.model)
+
+# %% [markdown]
+# ## Pass@k per objective (the paper's signature figure)
+#
+# Each line is one objective's mean over seeds at the end of training (dots: single seeds);
+# the grey line is the base. Left: the keys RL trained on; right: held-out keys, where
+# only what RL did to the shared network carries over.
+
+# %%
+final = log[log["step"] == settings.num_steps]
+fig, axes = plt.subplots(1, 2, figsize=(13, 4.3), sharey=True)
+for ax, split in zip(axes, ["rl", "held-out"]):
+    ax.plot(KS, [base_metrics[f"{split} pass@{k}"] for k in KS], color=plots.arm_color("base"), lw=2.5, label="base (SFT)")
+    for arm in OBJECTIVES:
+        part = final[final["arm"] == arm]
+        ax.plot(KS, [part[f"{split} pass@{k}"].mean() for k in KS], marker="o", ms=3, color=plots.arm_color(arm), label=arm)
+        for k in (1, 64):
+            ax.scatter([k] * len(part), part[f"{split} pass@{k}"], color=plots.arm_color(arm), s=10, alpha=0.5)
+    plots.log_x_ticks(ax, KS)
+    ax.set(xlabel="k (samples per key, log scale)", ylabel="Pass@k", title=f"{'RL' if split == 'rl' else 'held-out'} keys")
+axes[0].legend(fontsize="small")
+plots.finish(fig, "PSR sharpens Pass@1 most; on held-out keys NSR loses least at large k");
+
+# %% [markdown]
+# ## Entropy and Pass@1 during training
+#
+# PSR piles probability on answers it has already sampled right; NSR only takes mass away
+# from wrong samples and spreads it over the rest of the prior, so entropy falls slowly.
+
+# %%
+curve = log.dropna(subset=["held-out entropy"])
+fig, axes = plt.subplots(1, 2, figsize=(12, 4))
+plots.seed_band(axes[0], curve, "step", "rl pass@1", arms=list(OBJECTIVES))
+axes[0].set(xlabel="RL step", ylabel="Pass@1, RL keys")
+plots.seed_band(axes[1], curve, "step", "held-out entropy", arms=list(OBJECTIVES))
+axes[1].set(xlabel="RL step", ylabel="answer entropy, held-out keys (nats)")
+for ax in axes:
+    ax.legend(fontsize="x-small")
+plots.finish(fig, "Positive samples sharpen fast; negative samples keep entropy");
+
+# %% [markdown]
+# ## Verdict
+#
+# The spec's criteria: PSR's Pass@1 on the RL keys above NSR's in every seed; NSR's held-out
+# entropy above PSR's in every seed; the mean held-out Pass@64 gap (NSR − PSR) at least
+# `pass64_gap_min`, with no seed below `pass64_worst_seed`. "NSR ≥ base at every k" and
+# the comparison with GRPO are reported, not decided.
+
+# %%
+at = final.set_index(["arm", "seed"])
+
+
+def per_seed(metric: str, first: str, second: str) -> list[float]:
+    return [at.loc[(first, s), metric] - at.loc[(second, s), metric] for s in seeds]
+
+
+pass1_gap = per_seed("rl pass@1", "PSR", "NSR")
+entropy_gap = per_seed("held-out entropy", "NSR", "PSR")
+pass64_gap = per_seed("held-out pass@64", "NSR", "PSR")
+nsr_vs_base = min(at.loc[("NSR", s), f"{split} pass@{k}"] - base_metrics[f"{split} pass@{k}"]
+                  for s in seeds for split in ("rl", "held-out") for k in KS)
+criteria = [
+    Criterion("Pass@1 on RL keys, PSR - NSR, in every seed", min(pass1_gap), 0.0, ">", per_seed=pass1_gap),
+    Criterion("held-out entropy, NSR - PSR, in every seed", min(entropy_gap), 0.0, ">", per_seed=entropy_gap, unit=" nats"),
+    Criterion("held-out Pass@64, NSR - PSR (mean of seeds)", np.mean(pass64_gap), pass64_gap_min, ">=", by_seed=pass64_gap),
+    Criterion("held-out Pass@64, NSR - PSR, worst seed", min(pass64_gap), pass64_worst_seed, ">=", per_seed=pass64_gap),
+    Criterion("NSR - base, worst (seed, split, k)", nsr_vs_base, 0.0, ">=", decides=False),
+    Criterion("held-out Pass@64, NSR - GRPO (mean)", np.mean(per_seed("held-out pass@64", "NSR", "GRPO")), 0.0, ">=", decides=False),
+    Criterion("Pass@1 on RL keys, W-REINFORCE - GRPO (mean)", np.mean(per_seed("rl pass@1", "W-REINFORCE", "GRPO")), 0.0, ">=", decides=False),
+]
+verdict = Verdict(
+    note_id="n06",
+    claim="Negative-only reinforcement keeps diversity and large-k Pass@k; positive-only sharpens Pass@1 and loses the tail.",
+    criteria=criteria,
+    key_number=("held-out Pass@64 gap NSR - PSR", float(np.mean(pass64_gap))),
+    paper_vs_run=[
+        {"quantity": "Pass@1: PSR vs NSR", "paper (MATH, Qwen)": "PSR higher", "this run (mean of seeds)": f"{np.mean(pass1_gap):+.3f} (PSR - NSR, RL keys)"},
+        {"quantity": "large-k Pass@k: NSR vs PSR", "paper (MATH, Qwen)": "NSR higher up to k = 256", "this run (mean of seeds)": f"{np.mean(pass64_gap):+.3f} (Pass@64, held out)"},
+        {"quantity": "NSR vs base at every k", "paper (MATH, Qwen)": "NSR >= base", "this run (mean of seeds)": f"worst gap {nsr_vs_base:+.3f}"},
+    ],
+    parameters={"scale": scale, "seeds": seeds, "pass64_gap_min": pass64_gap_min, "pass64_worst_seed": pass64_worst_seed, **cfg},
+)
+verdict.record()
+display(verdict.admonition())
+display(verdict.table())
+display(verdict.paper_table())
+
+# %% tags=["nbval-check-output"]
+# The verdict in one line. The test suite re-executes this notebook with nbval and checks that this
+# line comes out identical: same seeds, same numbers.
+print(verdict.summary())
+
+# %% [markdown]
+# ## Where the toy differs from the paper
+#
+# * **Lookup, not reasoning.** The paper's models have a rich reasoning prior; NSR's
+#   strength is that it hands the freed probability back to that prior. Our prior is the
+#   SFT teacher's five answers per key, a much thinner one, and on the held-out keys every
+#   objective can only act through shared weights.
+# * **Every arm loses held-out Pass@64 relative to the base here** (see the right panel):
+#   sharpening on 80 keys spills over to the other 80. That is where the note's "improves
+#   Pass@k across the spectrum" fails at this scale, and why it is reported, not decided.
+# * **Two-token answers, exact Pass@k.** The paper samples up to 256 solutions; we compute
+#   Pass@k exactly, so differences between arms are not sampling noise.
+#
+# ## Exercises
+#
+# 1. Set `positive_weight` in `PGSettings` to 0.5 and 1.0 for W-REINFORCE. At which λ does
+#    it behave like PSR on the Pass@k figure?
+# 2. Run `scale="full"` (200 steps). Does NSR's held-out Pass@64 lead over PSR grow or
+#    shrink with training?
+# 3. Replace the lookup teacher by "a + b mod 10 with a systematic bug" (the spec's variant):
+#    which objective recovers the right answer when the bug is the base's favourite?
