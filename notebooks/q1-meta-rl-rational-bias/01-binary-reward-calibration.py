@@ -47,7 +47,7 @@ if "google.colab" in sys.modules:
     subprocess.run([sys.executable, "-m", "pip", "install", "-q", f"git+{REPO}.git"], check=True)
 
 # %% tags=["parameters"]
-scale = "ci"  # "smoke" (seconds), "ci" (CPU default, ~4 min), "full" (GPU)
+scale = "ci"  # "smoke" (seconds), "ci" (CPU default, about 3 min), "full" (GPU)
 seeds = [0, 1, 2]  # one GRPO run per arm and seed
 device = "auto"  # "auto", "cpu", "cuda" or "mps"
 ece_gap_min = 0.10  # criterion: mean ECE gap (RLVR minus RLCR) must reach this
