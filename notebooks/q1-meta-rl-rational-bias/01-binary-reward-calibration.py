@@ -242,10 +242,7 @@ verdict = Verdict(
     ],
     parameters={"scale": scale, "seeds": seeds, "ece_gap_min": ece_gap_min, "accuracy_tolerance": accuracy_tolerance, **cfg},
 )
-verdict.record()
-display(verdict.admonition())
-display(verdict.table())
-display(verdict.paper_table())
+verdict.publish()
 
 # %% tags=["nbval-check-output"]
 # The verdict in one line. The test suite re-executes this notebook with nbval and checks that this

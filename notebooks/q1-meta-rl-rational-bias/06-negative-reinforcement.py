@@ -57,7 +57,6 @@ pass64_worst_seed = -0.02  # criterion: no seed's held-out Pass@64 gap below thi
 # %%
 import matplotlib.pyplot as plt
 import numpy as np
-from IPython.display import display
 
 from helpers import params, plots, runtime
 from helpers.bases import key_lookup_base
@@ -97,8 +96,9 @@ print(f"scale={scale} device={device} seeds={seeds} {cfg}")
 #   right answer is computed by enumeration, and Pass@k = `1 - (1 - p)^k`, the value the
 #   unbiased sampling estimator converges to; answer entropy over the 100 answers.
 #
-# **Design notes (written before the results were seen).** The spec's task, arms and
-# criteria. One change: Pass@k is exact rather than estimated from ≥128 samples per key
+# **Design notes.** The spec's task, arms and criteria, unchanged (these notes were written
+# after a prototype run of the same code, whose Pass@64 gap sat just under the 0.03 bar; the
+# bar was left where the spec put it). One change: Pass@k is exact rather than estimated from ≥128 samples per key
 # (the answer space is small enough to enumerate), which removes sampling noise from the
 # verdict. The arithmetic-with-distractors variant the spec suggests is left as an
 # exercise: it does not fit the 3-minute budget next to five arms × three seeds.
@@ -201,10 +201,7 @@ verdict = Verdict(
     ],
     parameters={"scale": scale, "seeds": seeds, "pass64_gap_min": pass64_gap_min, "pass64_worst_seed": pass64_worst_seed, **cfg},
 )
-verdict.record()
-display(verdict.admonition())
-display(verdict.table())
-display(verdict.paper_table())
+verdict.publish()
 
 # %% tags=["nbval-check-output"]
 # The verdict in one line. The test suite re-executes this notebook with nbval and checks that this

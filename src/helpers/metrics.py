@@ -104,3 +104,14 @@ def pass_at_k(num_samples: int, num_correct: int, k: int) -> float:
     if num_samples - num_correct < k:
         return 1.0
     return 1.0 - comb(num_samples - num_correct, k) / comb(num_samples, k)
+
+
+def pass_at_k_exact(p_correct: ArrayLike, k: int) -> np.ndarray:
+    """Pass@k of a policy that is right with probability ``p_correct`` per sample: ``1 - (1 - p)^k``.
+
+    The value the unbiased estimator :func:`pass_at_k` converges to; use it where the policy's
+    probability of the right answer can be enumerated (n06).
+    """
+    if k < 1:
+        raise ValueError(f"k must be >= 1, got {k}")
+    return 1.0 - (1.0 - np.clip(np.asarray(p_correct, dtype=float), 0.0, 1.0)) ** k

@@ -2,7 +2,7 @@
 
 A claim notebook builds a list of :class:`Criterion` from its own run, wraps them in a
 :class:`Verdict`, shows :meth:`Verdict.admonition` near the top of the results and
-:meth:`Verdict.table` in full, and calls :meth:`Verdict.record` so the chapter pages,
+:meth:`Verdict.table` in full, and records it (:meth:`Verdict.publish` does all three) so the chapter pages,
 the execution-status page and the tests can read it. Nothing here knows any number in
 advance: the verdict word is a function of the measured values and the thresholds.
 
@@ -171,6 +171,16 @@ class Verdict:
             "written_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
             "complete": True,
         }
+
+    def publish(self, directory: str | Path | None = None) -> Path:
+        """Record the verdict (see :meth:`record`) and display its admonition, criteria table and paper table."""
+        from IPython.display import display
+
+        path = self.record(directory)
+        display(self.admonition())
+        display(self.table())
+        display(self.paper_table())
+        return path
 
     def record(self, directory: str | Path | None = None) -> Path:
         """Write the record to ``directory/<note_id>.json`` atomically and return its path.

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
+from helpers.metrics import pass_at_k_exact
+
 DISTRACTOR_WEIGHTS = (0.5, 0.25, 0.15, 0.1)
 DIGITS = "0123456789"
 
@@ -97,14 +99,6 @@ def answer_distribution(model, tokenizer, keys: list[Key], device: str = "cpu") 
     logits = model(input_ids=follow, attention_mask=attention, past_key_values=cache).logits
     second = logits[:, -1].float().softmax(-1)[:, digit_ids].reshape(len(keys), 10, 10)
     return (first[:, :, None] * second).reshape(len(keys), 100).cpu().numpy()
-
-
-def pass_at_k_exact(p_correct: np.ndarray, k: int) -> np.ndarray:
-    """Pass@k of a policy that is right with probability ``p_correct`` per sample: ``1 - (1 - p)^k``.
-
-    This is the value the unbiased estimator of :func:`helpers.metrics.pass_at_k` converges to.
-    """
-    return 1.0 - (1.0 - np.clip(p_correct, 0.0, 1.0)) ** k
 
 
 def evaluate(model, tokenizer, keys: list[Key], ks: tuple[int, ...], device: str = "cpu") -> dict[str, float]:  # noqa: ANN001
