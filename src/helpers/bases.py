@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import asdict
 
 from helpers.models import CachedModel, TinyLMConfig, build_model, cached_model
-from helpers.tasks import key_lookup, noisy_addition
+from helpers.tasks import column_addition, key_lookup, noisy_addition
 from helpers.tokenizer import build_char_tokenizer
 from helpers.train import SFTSettings, sft
 
@@ -64,6 +64,25 @@ def key_lookup_base(
         tokenizer = build_char_tokenizer()
         model = build_model(config, tokenizer, seed=settings.seed)
         pairs = key_lookup.sft_examples(key_lookup.make_keys(task), num_examples, seed=settings.seed)
+        losses = sft(model, tokenizer, pairs, settings, device=device, progress=progress)
+        return model.cpu(), tokenizer, {"sft_loss": losses}
+
+    base = cached_model(spec, train)
+    base.model.to(device).eval()
+    return base
+
+
+def column_addition_base(config: TinyLMConfig, settings: SFTSettings, refine_share: float = 0.5, device: str = "cpu",
+                         progress: bool = True) -> CachedModel:
+    """The SFT base for column addition with critiques (see :mod:`helpers.tasks.column_addition`), cached."""
+    num_examples = settings.num_steps * settings.batch_size
+    spec = {"recipe": "column_addition_base", "model": asdict(config), "sft": asdict(settings),
+            "refine_share": refine_share, "num_examples": num_examples}
+
+    def train():  # noqa: ANN202
+        tokenizer = build_char_tokenizer()
+        model = build_model(config, tokenizer, seed=settings.seed)
+        pairs = column_addition.sft_examples(num_examples, seed=settings.seed, refine_share=refine_share)
         losses = sft(model, tokenizer, pairs, settings, device=device, progress=progress)
         return model.cpu(), tokenizer, {"sft_loss": losses}
 

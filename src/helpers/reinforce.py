@@ -74,6 +74,29 @@ def _sample_two_tokens(model, prompt_ids: torch.Tensor, group_size: int, generat
     return torch.cat([seqs, second], dim=1)
 
 
+@torch.no_grad()
+def sample_tokens(model, input_ids: torch.Tensor, num_tokens: int, generator: torch.Generator) -> torch.Tensor:  # noqa: ANN001
+    """Sample exactly ``num_tokens`` tokens after each row of ``input_ids`` at temperature 1, with a KV cache.
+
+    Rows must have equal length (no padding). Sampling draws from ``generator`` on the CPU, so
+    the same generator state gives the same tokens on any device. Returns ``(rows, num_tokens)``.
+    """
+    out = model(input_ids=input_ids, use_cache=True)
+    tokens = []
+    for i in range(num_tokens):
+        probs = out.logits[:, -1].float().softmax(-1).cpu()
+        tokens.append(torch.multinomial(probs, 1, generator=generator).to(input_ids.device))
+        if i + 1 < num_tokens:
+            out = model(input_ids=tokens[-1], past_key_values=out.past_key_values, use_cache=True)
+    return torch.cat(tokens, dim=1)
+
+
+def sequence_logprob(model, seqs: torch.Tensor, width: int) -> torch.Tensor:  # noqa: ANN001
+    """Sum of log π(token) over ``seqs[:, width:]`` given everything before it, one value per row (with grad)."""
+    logits = model(input_ids=seqs).logits[:, width - 1:-1].float()
+    return logits.log_softmax(-1).gather(2, seqs[:, width:, None]).squeeze(-1).sum(1)
+
+
 def train_policy(model, tokenizer, prompts: Sequence[str], answers: Sequence[str], objective: str, settings: PGSettings,  # noqa: ANN001
                  seed: int, eval_fn: Callable[[torch.nn.Module], dict[str, float]] | None = None, eval_every: int = 10,
                  device: str = "cpu") -> tuple[pd.DataFrame, torch.nn.Module]:
@@ -106,9 +129,7 @@ def train_policy(model, tokenizer, prompts: Sequence[str], answers: Sequence[str
         correct = (seqs[:, width:] == answer_ids[batch].repeat_interleave(settings.group_size, 0)).all(dim=1)
         rewards = (correct.float() * 2 - 1).reshape(len(batch), settings.group_size)
         coefficients = sample_coefficients(rewards, objective, settings.positive_weight).reshape(-1)
-        logits = policy(input_ids=seqs).logits[:, width - 1:-1].float()
-        logp = logits.log_softmax(-1).gather(2, seqs[:, width:, None]).squeeze(-1).sum(1)
-        loss = -(coefficients * logp).mean()
+        loss = -(coefficients * sequence_logprob(policy, seqs, width)).mean()
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         optimizer.step()

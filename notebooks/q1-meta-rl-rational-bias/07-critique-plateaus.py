@@ -1,0 +1,267 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Can a critique break a reward plateau that a scalar reward cannot?
+#
+# > **The corpus claim** (note n07, cited by both questions): "Critique-GRPO shows that
+# > models stuck on performance plateaus can generate correct solutions when given
+# > chain-of-thought critiques, revealing that numerical rewards lack critical information
+# > about why failures occur and how to improve."
+#
+# **Source.** Zhang, Zhang, Sun, Feng, Lu, Yang, Meng, *Critique-GRPO: Advancing LLM
+# Reasoning with Natural Language and Numerical Feedback*, arXiv 2506.03106, 2025.
+# Numeric-only RL plateaus (4k → 32k prompts does not help), self-reflection is rare, and
+# about 29% of training problems stay unsolved (Pass@4 = 0). Given a critique (indicative,
+# ground-truth or chain-of-thought), the plateaued model fixes many of those failures.
+# Critique-GRPO trains on the first responses *and* critique-guided refinements; average
+# Pass@1 gains of +4.4 points (Qwen2.5-7B) and +3.8 (Qwen3-8B). This notebook mirrors the
+# paper's two analyses in miniature: refinement success per critique type on a plateaued
+# model, and training curves of GRPO vs Critique-GRPO.
+#
+# **The caveat, up front.** Our tiny model can use critiques because its SFT data taught
+# it to. So this is a demonstration of the *information argument* (a 0/1 reward says
+# nothing about where a trace went wrong; a critique does), not of a large model's
+# emergent ability to read critiques.
+
+# %% tags=["colab"]
+# Colab set-up: installs the book's helpers (and their pinned requirements) when this
+# notebook runs on Colab; does nothing anywhere else.
+import sys
+
+if "google.colab" in sys.modules:
+    import subprocess
+
+    REPO = "https://github.com/reward-bias-book/reward-bias-book"
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "-r", f"{REPO}/raw/main/requirements.txt"], check=False)
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", f"git+{REPO}.git"], check=True)
+
+# %% tags=["parameters"]
+scale = "ci"  # "smoke" (seconds), "ci" (CPU default, about 3 minutes), "full" (GPU: longer runs)
+seeds = [0, 1, 2]  # one RL run per arm and seed (the SFT base is shared)
+device = "auto"  # "auto", "cpu", "cuda" or "mps"
+critique_kind = "cot"  # the critique Critique-GRPO trains with: "indicative", "ground_truth" or "cot"
+plateau_max = 0.1  # criterion: GRPO's bug-subclass Pass@1 stays below this
+cot_success_min = 0.5  # criterion: chain-of-thought refinement success at least this ...
+cot_margin_min = 0.3  # ... and this much above the indicative critique's
+gain_min = 0.3  # criterion: Critique-GRPO minus GRPO, bug-subclass Pass@1, in every seed
+
+# %%
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+from helpers import critique as cq
+from helpers import params, plots, runtime
+from helpers.bases import column_addition_base
+from helpers.models import TinyLMConfig
+from helpers.tasks import column_addition as ca
+from helpers.train import SFTSettings
+from helpers.verdict import Criterion, Verdict
+
+device = runtime.setup(device)
+PRESETS = {
+    "smoke": dict(sft_steps=60, rl_steps=2, eval_every=2, eval_problems=16),
+    "ci": dict(sft_steps=1000, rl_steps=40, eval_every=10, eval_problems=64),
+    "full": dict(sft_steps=1000, rl_steps=150, eval_every=15, eval_problems=256),
+}
+cfg = params.choose_scale(scale, PRESETS)
+seeds = params.check_seeds(seeds)
+params.check_positive(plateau_max=plateau_max, cot_success_min=cot_success_min, gain_min=gain_min)
+if critique_kind not in ca.CRITIQUES:
+    raise ValueError(f"critique_kind={critique_kind!r} is not one of {ca.CRITIQUES}")
+plots.use_book_style()
+print(f"scale={scale} device={device} seeds={seeds} {cfg}")
+
+# %% [markdown]
+# ## The experiment
+#
+# * **Task.** Three-digit addition written as a column-by-column trace, units first:
+#   `^347+285=` → `2c1,3c1,6c0>0632` (digit, carry; then the sum). The reward is 1 only for
+#   the exact trace. The SFT teacher is right everywhere except a **bug subclass**: when the
+#   tens column carries into the hundreds it drops that carry (`…,5c0>0532`). The base model
+#   copies the bug, so on that subclass every rollout scores 0, the group advantage is 0,
+#   and GRPO has nothing to push on: a plateau by construction.
+# * **Critiques** of a wrong trace, all seven characters: *indicative* `|wrong>` (what the
+#   reward already said), *ground truth* `|=0632>` (the answer; the trace must still be
+#   right) and *chain of thought* `|col:h>` (the first wrong column). Half the SFT data are
+#   refinements `prompt + attempt + critique → trace`, where the teacher repairs what the
+#   critique localises and, after "wrong", can only try again.
+# * **Arms**, from one base, 16 prompts × 8 samples per step, Adam 3e-4: **GRPO**, and
+#   **Critique-GRPO**: 7 samples, one failed sample per prompt gets a critique, the model's
+#   refinement is scored and added to the group *as a response to the original prompt*
+#   (critique stripped), advantages normalised over the 8. TRL's `GRPOTrainer` has no hook to
+#   add a sample generated from a different context to a group, so both arms share one small
+#   tested loop (`helpers.critique`).
+# * **Measures.** Bug-subclass Pass@1 and Pass@8 (8 samples per held-out problem), the share
+#   of problems never solved in 8 samples (the paper's persistent failures), and refinement
+#   success per critique type: the share of failed attempts that one refinement fixes.
+#
+# **Design notes.** The spec's task, arms and criteria, with two choices it left open:
+# refinement success is measured on each seed's *GRPO-trained* model (the plateaued one,
+# as in the paper), and the paper's shaping function for refinement tokens is left out.
+# These notes were written after a prototype run: a base trained for fewer SFT steps (800
+# at a higher learning rate) solved 2-3% of bug problems and GRPO then escaped the plateau
+# on its own, so the default base trains for 1000 steps at 1e-3, which makes the bug
+# consistent. The criteria are the spec's, unchanged.
+
+# %%
+base = column_addition_base(TinyLMConfig(n_layer=2, n_positions=64), SFTSettings(num_steps=cfg["sft_steps"], learning_rate=1e-3),
+                            device=device)
+n_eval = cfg["eval_problems"]
+bug_eval = ca.make_problems(n_eval, seed=1, split="eval", bug=True)
+clean_eval = ca.make_problems(n_eval // 2, seed=2, split="eval", bug=False)
+rl_pool = ca.make_problems(512, seed=3, split="train")
+
+
+def evaluate(model) -> dict[str, float]:
+    """Pass@1 / Pass@8 / never-solved on held-out bug problems, Pass@1 on held-out clean ones."""
+    bug = cq.evaluate(model, base.tokenizer, bug_eval, seed=5, device=device)
+    clean = cq.evaluate(model, base.tokenizer, clean_eval, seed=6, device=device)
+    return {**{f"bug {k}": v for k, v in bug.items()}, "clean pass@1": clean["pass@1"]}
+
+
+arms = {"GRPO": cq.CritiqueSettings(num_steps=cfg["rl_steps"]),
+        f"Critique-GRPO ({critique_kind})": cq.CritiqueSettings(num_steps=cfg["rl_steps"], critique=critique_kind)}
+CRIT = f"Critique-GRPO ({critique_kind})"
+log, models = cq.compare(base.model, base.tokenizer, rl_pool, arms, seeds, eval_fn=evaluate, eval_every=cfg["eval_every"],
+                         device=device)
+base_metrics = evaluate(base.model)
+pd.DataFrame([base_metrics], index=["SFT base"]).round(3)
+
+# %% [markdown]
+# ## Does a critique carry the missing information?
+#
+# Take each seed's GRPO-trained model, sample 4 first attempts per held-out bug problem,
+# and give every failed attempt each kind of critique. "Wrong" alone adds nothing the
+# reward had not already said; naming the column (or the answer) does.
+
+# %%
+refinement = pd.DataFrame([
+    {"model": name, "seed": seed, "critique": kind,
+     **cq.refinement_success(model, base.tokenizer, bug_eval, kind, seed=seed, device=device)}
+    for name, seed, model in [("SFT base", s, base.model) for s in seeds] + [("GRPO", s, models[("GRPO", s)]) for s in seeds]
+    for kind in ca.CRITIQUES
+])
+fig, ax = plt.subplots(figsize=(7.5, 4))
+on_grpo = refinement[refinement["model"] == "GRPO"]
+means = on_grpo.groupby("critique", sort=False)["success"].mean()
+ax.bar(range(len(ca.CRITIQUES)), [means[k] for k in ca.CRITIQUES], color=[plots.arm_color(k) for k in ca.CRITIQUES], alpha=0.7)
+for i, kind in enumerate(ca.CRITIQUES):
+    ax.scatter([i] * len(seeds), on_grpo[on_grpo["critique"] == kind]["success"], color="black", s=14, zorder=3)
+ax.axhline(cot_success_min, color="grey", ls="--", lw=1, label=f"criterion for cot ({cot_success_min})")
+ax.set_xticks(range(len(ca.CRITIQUES)), ["indicative\n|wrong>", "ground truth\n|=0632>", "chain of thought\n|col:h>"])
+ax.set(ylabel="failed attempts fixed by one refinement", ylim=(0, 1.05))
+ax.legend(fontsize="small")
+plots.finish(fig, "Refinement success on the GRPO-plateaued model (bars: mean, dots: seeds)")
+refinement.pivot_table(index=["model", "seed"], columns="critique", values="success").round(3)
+
+# %% [markdown]
+# ## The plateau and its break
+#
+# Bug-subclass Pass@1 on held-out problems during RL (band: min-max over seeds, thin lines:
+# seeds). On the right, problems never solved in 8 samples: the paper's persistent failures.
+
+# %%
+curve = log.dropna(subset=["bug pass@1"])
+fig, axes = plt.subplots(1, 2, figsize=(13, 4.3))
+plots.seed_band(axes[0], curve, "step", "bug pass@1", arms=list(arms))
+axes[0].axhline(plateau_max, color="grey", ls="--", lw=1)
+axes[0].set(xlabel="RL step", ylabel="Pass@1, held-out bug problems", ylim=(-0.02, 1))
+plots.seed_band(axes[1], curve, "step", "bug never solved", arms=list(arms))
+axes[1].set(xlabel="RL step", ylabel="share never solved in 8 samples", ylim=(0, 1.02))
+for ax in axes:
+    ax.legend(fontsize="small")
+plots.finish(fig, "A 0/1 reward leaves the bug in place; one critiqued refinement per group removes it");
+
+# %% [markdown]
+# ## Verdict
+#
+# The spec's criteria: GRPO's bug-subclass Pass@1 below `plateau_max` at the end (every
+# seed); chain-of-thought refinement success at least `cot_success_min` and `cot_margin_min`
+# above the indicative critique's (mean of seeds, on the GRPO model); Critique-GRPO's
+# bug-subclass Pass@1 at least `gain_min` above GRPO's in every seed. Ground-truth success,
+# persistent failures and clean-problem accuracy are reported, not decided.
+
+# %%
+final = log[log["step"] == cfg["rl_steps"]].set_index(["arm", "seed"])
+grpo_end = [final.loc[("GRPO", s), "bug pass@1"] for s in seeds]
+gain = [final.loc[(CRIT, s), "bug pass@1"] - final.loc[("GRPO", s), "bug pass@1"] for s in seeds]
+success = on_grpo.pivot(index="seed", columns="critique", values="success")
+cot_margin = (success["cot"] - success["indicative"]).tolist()
+never = {arm: float(np.mean([final.loc[(arm, s), "bug never solved"] for s in seeds])) for arm in arms}
+criteria = [
+    Criterion("GRPO bug Pass@1 at the end, every seed", max(grpo_end), plateau_max, "<", per_seed=grpo_end),
+    Criterion("cot refinement success (GRPO model, mean)", success["cot"].mean(), cot_success_min, ">=",
+              by_seed=success["cot"].tolist()),
+    Criterion("cot - indicative refinement success (mean)", np.mean(cot_margin), cot_margin_min, ">=", by_seed=cot_margin),
+    Criterion(f"bug Pass@1, {CRIT} - GRPO, every seed", min(gain), gain_min, ">=", per_seed=gain),
+    Criterion("ground-truth refinement success (mean)", success["ground_truth"].mean(), 0.5, ">=", decides=False),
+    Criterion(f"never solved in 8, GRPO - {CRIT} (mean)", never["GRPO"] - never[CRIT], 0.0, ">", decides=False),
+    Criterion(f"clean Pass@1, {CRIT} - GRPO (mean)",
+              np.mean([final.loc[(CRIT, s), "clean pass@1"] - final.loc[("GRPO", s), "clean pass@1"] for s in seeds]),
+              -0.05, ">=", decides=False),
+]
+verdict = Verdict(
+    note_id="n07",
+    claim="A critique that says where a trace went wrong lets a plateaued model fix failures a 0/1 reward cannot move.",
+    criteria=criteria,
+    key_number=("bug-subclass Pass@1 gain, Critique-GRPO - GRPO", float(np.mean(gain))),
+    paper_vs_run=[
+        {"quantity": "Pass@1 gain of Critique-GRPO over GRPO", "paper": "+4.4 (Qwen2.5-7B), +3.8 (Qwen3-8B) points, all problems",
+         "this run (mean of seeds)": f"{100 * np.mean(gain):+.1f} points, bug subclass"},
+        {"quantity": "persistent failures under numeric RL", "paper": "~29% of training problems, Pass@4 = 0",
+         "this run (mean of seeds)": f"{100 * never['GRPO']:.0f}% of bug problems, Pass@8 = 0"},
+        {"quantity": "refinement success: cot / ground truth / indicative", "paper": "cot highest, indicative lowest",
+         "this run (mean of seeds)": " / ".join(f"{success[k].mean():.2f}" for k in ("cot", "ground_truth", "indicative"))},
+    ],
+    parameters={"scale": scale, "seeds": seeds, "critique_kind": critique_kind, "plateau_max": plateau_max,
+                "cot_success_min": cot_success_min, "cot_margin_min": cot_margin_min, "gain_min": gain_min, **cfg},
+)
+verdict.publish()
+
+# %% tags=["nbval-check-output"]
+# The verdict in one line. The test suite re-executes this notebook with nbval and checks that this
+# line comes out identical: same seeds, same numbers.
+print(verdict.summary())
+
+# %% [markdown]
+# ## Where the toy differs from the paper
+#
+# * **Critique-following is built in.** The SFT data contain refinements, so the model
+#   knows what to do with `|col:h>`. The paper's point is that large models can read free-text
+#   critiques they were never trained on; nothing here speaks to that.
+# * **Ground truth beats chain of thought here, the opposite of the paper.** In a fully
+#   determined trace, the answer digits pin down every column, so `|=0632>` is the more
+#   informative critique; the paper's chain-of-thought critiques explain the reasoning error,
+#   which an answer alone does not. Our `|col:h>` only says *where*, not *what*: the model has
+#   to redo the hundreds column itself, which a two-layer model does only part of the time.
+# * **The plateau is manufactured.** The bug is a systematic teacher error on a whole
+#   subclass, so the base has essentially zero probability of the right trace there. The
+#   paper's plateaus are softer: scaling data stops helping, and persistent failures are
+#   29% of problems, not a whole subclass. A base trained for fewer SFT steps solves a few
+#   per cent of bug problems and plain GRPO then escapes on its own (see the design notes):
+#   a scalar reward is enough as soon as any sample succeeds.
+# * **Scale of the gain.** The paper's +4 points are over all problems with 7-8B models;
+#   ours is on the subclass built to be stuck, so it is much larger and not comparable.
+#
+# ## Exercises
+#
+# 1. Set `critique_kind="indicative"`. Critique-GRPO now adds a refinement that is almost
+#    always wrong: does it still beat GRPO? What does that say about the extra sample
+#    versus the extra information?
+# 2. Set `critique_kind="ground_truth"`. It has the highest refinement success here; does
+#    it give the fastest training curve?
+# 3. The paper's shaping function up-weights correct refinement tokens that the policy
+#    finds unlikely. Add a weight `1 / (π(token) + γ)` to the refinement rows in
+#    `helpers.critique.train` and compare the curves.
