@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 SCALE  ?= ci
 
-.PHONY: setup book execute html test chapter chapters clean
+.PHONY: setup book bench robustness execute html test chapter chapters clean
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +19,12 @@ setup: $(STAMP)
 
 book: setup
 	$(BIN)/python -m helpers.run all --scale $(SCALE)
+
+bench: setup
+	$(BIN)/python -m helpers.run bench --scale $(SCALE) $(if $(JOBS),--jobs $(JOBS),)
+
+robustness: setup
+	$(BIN)/python -m helpers.run robustness --scale $(SCALE) --seeds $(or $(SEEDS),3 4 5)
 
 execute: setup
 	$(BIN)/python -m helpers.run execute --scale $(SCALE)

@@ -73,3 +73,11 @@ def test_cached_model_trains_once_and_rebuilds_corrupt_entries(tmp_path):
 def test_config_hash_changes_with_the_recipe():
     assert config_hash({"a": 1, "m": SMALL}) == config_hash({"m": SMALL, "a": 1})
     assert config_hash({"a": 1}) != config_hash({"a": 2})
+
+
+def test_code_hash_follows_the_source():
+    from helpers import metrics, train
+    from helpers.models import code_hash
+
+    assert code_hash(train) == code_hash(train) and len(code_hash(train)) == 16
+    assert code_hash(train) != code_hash(metrics) and code_hash(train, metrics) != code_hash(metrics, train)

@@ -70,3 +70,45 @@ def test_a_failing_notebook_is_reported_with_its_cell(tmp_path: Path):
     assert proc.returncode == 1 and status["outcome"] == "failed"
     # papermill injects a parameters cell after ours, so the failing cell is the 4th executed: "[4]" in the copy
     assert status["cell"] == 4 and "boom" in status["error"]
+
+
+GUARD = '''
+import os, socket
+_connect = socket.socket.connect
+def _guarded(self, address):
+    if self.family in (socket.AF_INET, socket.AF_INET6):
+        with open(os.environ["BOOK_SOCKET_LOG"], "a") as f:
+            f.write(f"{os.getpid()} {address}\\n")
+        raise OSError(f"network access blocked by the test: {address}")
+    return _connect(self, address)
+socket.socket.connect = _guarded
+'''
+
+
+def test_a_notebook_run_opens_no_network_connection(tmp_path: Path):
+    """Every process of a notebook run (runner child, kernel) imports a guard that logs and refuses TCP/UDP connects."""
+    (tmp_path / "guard").mkdir()
+    (tmp_path / "guard" / "sitecustomize.py").write_text(GUARD)
+    log = tmp_path / "sockets.log"
+    env = {**os.environ, "PYTHONPATH": f"{tmp_path / 'guard'}{os.pathsep}{os.environ.get('PYTHONPATH', '')}",
+           "BOOK_SOCKET_LOG": str(log), "BOOK_CACHE_DIR": str(tmp_path / "cache"), "BOOK_VERDICT_DIR": str(tmp_path)}
+    nb = ROOT / "notebooks/q2-reward-model-bias-cascade/01-utility-weighted-loss.ipynb"
+    proc = subprocess.run([sys.executable, "-m", "helpers.run", "_one", str(nb), str(tmp_path / "out.ipynb"), "smoke",
+                           str(tmp_path)], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
+    assert not log.exists(), log.read_text()
+    # the guard is live: the same interpreter set-up refuses a TCP connection
+    probe = subprocess.run([sys.executable, "-c", "import socket; socket.create_connection(('127.0.0.1', 9), timeout=1)"],
+                           env=env, capture_output=True, text=True)
+    assert probe.returncode != 0 and "blocked by the test" in probe.stderr and log.exists()
+
+
+def test_timing_table_totals_and_startup_share():
+    from helpers.book import timing_table
+
+    timings = {"scale": "ci", "html_s": 4.0, "notebooks": [
+        {"notebook": "a.ipynb", "wall_s": 10.0, "startup_s": 2.0, "cpu_s": 15.0, "peak_mib": 100, "outcome": "ok"},
+        {"notebook": "b.ipynb", "wall_s": 30.0, "startup_s": 2.0, "cpu_s": 50.0, "peak_mib": 200, "outcome": "ok", "gpu": "12.0 s"}]}
+    table = timing_table(timings)
+    assert "**40.0**" in table and "**4.0** (10%)" in table and "**44.0** (0.7 min)" in table
+    assert "not measured" in table and "12.0 s" in table

@@ -134,7 +134,7 @@ plots.finish(fig, "Supervised training of the base: the loss falls as it learns 
 # %% [markdown]
 # ## 4. GRPO with TRL and a reward we write
 #
-# GRPO samples a *group* of completions for each prompt, scores each with the reward
+# GRPO {cite}`shao2024deepseekmath` samples a *group* of completions for each prompt, scores each with the reward
 # function, and pushes up the log-probability of completions that beat their group's
 # mean (the group mean is the baseline; no value network). `helpers.rl.train_grpo`
 # wraps TRL's `GRPOTrainer` with settings for a tiny model on a CPU: no gradient

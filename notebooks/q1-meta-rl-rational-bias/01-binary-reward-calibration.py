@@ -19,7 +19,7 @@
 # > answers. Adding the Brier score as a second reward term mathematically guarantees
 # > joint optimization of accuracy and calibration without trade-off."
 #
-# **Source.** Damani, Puri, Slocum, Shenfeld, Choshen, Kim, Andreas, *Beyond Binary
+# **Source** {cite}`damani2025rlcr`. Damani, Puri, Slocum, Shenfeld, Choshen, Kim, Andreas, *Beyond Binary
 # Rewards: Training LMs to Reason About Their Uncertainty* (RLCR), arXiv 2507.16806,
 # 2025. RLCR trains with `R = 1[y = y*] - (q - 1[y = y*])^2`: correctness plus a Brier
 # term on the model's verbalised confidence `q`. On HotpotQA with Qwen2.5-7B, plain RL

@@ -20,7 +20,7 @@
 # > diversity, whereas positive-only reinforcement degrades higher-k performance by
 # > concentrating probability mass."
 #
-# **Source.** Zhu, Xia, Wei, Chen, Chen, Meng, *The Surprising Effectiveness of Negative
+# **Source** {cite}`zhu2025nsr`. Zhu, Xia, Wei, Chen, Chen, Meng, *The Surprising Effectiveness of Negative
 # Reinforcement in LLM Reasoning*, arXiv 2506.01347, 2025. With Qwen2.5-Math-7B and
 # Qwen3-4B on MATH, training only on wrong samples (**NSR**) improves Pass@k up to
 # k = 256 and often matches PPO/GRPO; training only on right samples (**PSR**) raises

@@ -20,7 +20,7 @@
 # > predictions post-hoc outperforms direct utility-weighted training on the same utility
 # > objective."
 #
-# **Source.** Autor, Caplin, Martin, Marx, *Misaligned by Design: Incentive Failures in
+# **Source** {cite}`autor2025misaligned`. Autor, Caplin, Martin, Marx, *Misaligned by Design: Incentive Failures in
 # Machine Learning*, arXiv 2511.07699, 2025. On chest X-rays (pneumonia) and CIFAR, the
 # paper compares **weighted training** (the loss multiplied by the utility weight of each
 # example's class) with **ex post weighting** (plain cross-entropy, then predictions

@@ -19,7 +19,7 @@
 # > from training data. Without both mechanisms, models converge on degenerate equilibria
 # > that amplify their own past decisions."
 #
-# **Source.** Zhao, Hong, Wei, Chen, Nath, Andrews, Kumthekar, Sathiamoorthy, Yi, Chi,
+# **Source** {cite}`zhao2019mmoe`. Zhao, Hong, Wei, Chen, Nath, Andrews, Kumthekar, Sathiamoorthy, Yi, Chi,
 # *Recommending What Video to Watch Next: A Multitask Ranking System*, RecSys 2019. The
 # ranker replaces a shared bottom with a **multi-gate mixture of experts** (MMoE) for its
 # engagement and satisfaction objectives, and adds a **shallow tower** fed with position

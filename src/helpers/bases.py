@@ -1,19 +1,30 @@
 """Recipes for the base models that notebooks share, trained once and cached by their full recipe.
 
 A base model is "SFT on a task family". Its cache key is the hash of everything that
-determines its weights (model shape, training settings, data recipe, init seed and
-:data:`helpers.models.CACHE_VERSION`), so the lab and n01 reuse one base per build,
-and any change to the recipe trains a new one. See :func:`helpers.models.cached_model`.
+determines its weights (model shape, training settings, data recipe, init seed,
+:data:`helpers.models.CACHE_VERSION`, and the source of the modules that build, tokenise,
+train and generate its data), so the lab and n01 reuse one base per build, and any change
+to the recipe or to that code trains a new one. See :func:`helpers.models.cached_model`.
 """
 
 from __future__ import annotations
 
 from dataclasses import asdict
 
-from helpers.models import CachedModel, TinyLMConfig, build_model, cached_model
+from types import ModuleType
+
+from helpers import models as _models
+from helpers import tokenizer as _tokenizer
+from helpers import train as _train
+from helpers.models import CachedModel, TinyLMConfig, build_model, cached_model, code_hash
 from helpers.tasks import column_addition, key_lookup, noisy_addition
 from helpers.tokenizer import build_char_tokenizer
 from helpers.train import SFTSettings, sft
+
+
+def _code(task: ModuleType) -> str:
+    """The cache-key part for the code a base depends on: model, tokenizer, SFT loop and its task."""
+    return code_hash(_models, _tokenizer, _train, task)
 
 
 def noisy_addition_base(
@@ -34,6 +45,7 @@ def noisy_addition_base(
         "sft": asdict(settings),
         "confidence_style": confidence_style,
         "num_examples": num_examples,
+        "code": _code(noisy_addition),
     }
 
     def train():  # noqa: ANN202
@@ -58,7 +70,7 @@ def key_lookup_base(
     """The SFT base for key lookup (see :mod:`helpers.tasks.key_lookup`), cached: it learns the teacher's prior."""
     num_examples = settings.num_steps * settings.batch_size
     spec = {"recipe": "key_lookup_base", "model": asdict(config), "sft": asdict(settings), "task": asdict(task),
-            "num_examples": num_examples}
+            "num_examples": num_examples, "code": _code(key_lookup)}
 
     def train():  # noqa: ANN202
         tokenizer = build_char_tokenizer()
@@ -77,7 +89,8 @@ def column_addition_base(config: TinyLMConfig, settings: SFTSettings, refine_sha
     """The SFT base for column addition with critiques (see :mod:`helpers.tasks.column_addition`), cached."""
     num_examples = settings.num_steps * settings.batch_size
     spec = {"recipe": "column_addition_base", "model": asdict(config), "sft": asdict(settings),
-            "refine_share": refine_share, "num_examples": num_examples}
+            "refine_share": refine_share, "num_examples": num_examples,
+            "code": _code(column_addition)}
 
     def train():  # noqa: ANN202
         tokenizer = build_char_tokenizer()

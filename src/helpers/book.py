@@ -85,17 +85,35 @@ def replace_generated_block(page_text: str, block: str) -> str:
     return page_text.rstrip() + "\n\n" + block + "\n"
 
 
-def render_status_page(timings: list[dict[str, Any]], scale: str, total_s: float | None) -> str:
-    """The execution-status page: per notebook wall time, CPU time, peak memory and outcome."""
+def timing_table(timings: dict[str, Any]) -> str:
+    """Markdown table of a run's timings: per notebook wall, start-up, CPU, memory, outcome, GPU; then totals.
+
+    ``timings`` is ``_build/status/timings.json``: ``notebooks`` (one record each), and when
+    present ``html_s`` (the jupyter-book build) and ``execute_wall_s`` (elapsed, with ``jobs``).
+    """
+    rows = timings["notebooks"]
+    lines = ["| notebook | wall (s) | start-up (s) | CPU (s) | peak memory (MiB) | outcome | GPU, full scale |",
+             "|---|---|---|---|---|---|---|"]
+    for t in rows:
+        lines.append(f"| `{t['notebook']}` | {t['wall_s']:.1f} | {t.get('startup_s', float('nan')):.1f} | {t['cpu_s']:.1f} | "
+                     f"{t['peak_mib']:.0f} | {t['outcome']} | {t.get('gpu', 'not measured')} |")
+    wall = sum(t["wall_s"] for t in rows)
+    startup = sum(t.get("startup_s", 0.0) for t in rows)
+    html = timings.get("html_s")
+    lines.append(f"| **all notebooks** | **{wall:.1f}** | **{startup:.1f}** ({100 * startup / max(wall, 1e-9):.0f}%) | "
+                 f"{sum(t['cpu_s'] for t in rows):.1f} | | | |")
+    if html is not None:
+        lines.append(f"| HTML build (jupyter-book) | {html:.1f} | | | | | |")
+        lines.append(f"| **book total** | **{wall + html:.1f}** ({(wall + html) / 60:.1f} min) | | | | | |")
+    return "\n".join(lines)
+
+
+def render_status_page(timings: dict[str, Any]) -> str:
+    """The execution-status page: the timing table of the last build (see :func:`timing_table`)."""
     lines = ["# Execution status", "",
-             f"Every notebook of this build was executed by papermill at scale `{scale}` on the build machine "
-             "(for CI: 2 CPU cores, no GPU). Wall time includes kernel start and imports; CPU time and peak "
-             "memory are the kernel's. The GPU column is filled only by a run on a GPU.", "",
-             "| notebook | wall time (s) | CPU time (s) | peak memory (MiB) | outcome | GPU (full scale) |",
-             "|---|---|---|---|---|---|"]
-    for t in timings:
-        lines.append(f"| `{t['notebook']}` | {t['wall_s']:.1f} | {t['cpu_s']:.1f} | {t['peak_mib']:.0f} | "
-                     f"{t['outcome']} | {t.get('gpu', 'not measured')} |")
-    if total_s is not None:
-        lines += ["", f"Total notebook execution: {total_s:.1f} s."]
+             f"Every notebook of this build was executed by papermill at scale `{timings['scale']}` on the build machine "
+             "(for CI: 2 CPU cores, no GPU). Wall time includes start-up: kernel start, papermill, and the "
+             "cell that imports the libraries; CPU time and peak memory are the kernel's. The HTML build time is "
+             "that of the previous build (this page is part of it). The GPU column is filled only by a run on a GPU.", "",
+             timing_table(timings)]
     return "\n".join(lines) + "\n"

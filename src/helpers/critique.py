@@ -117,12 +117,13 @@ def _group_advantages(groups: list[list[float]]) -> list[float]:
 
 def train(model, tokenizer, problems: Sequence[ca.Problem], settings: CritiqueSettings, seed: int,  # noqa: ANN001
           eval_fn: Callable[[torch.nn.Module], dict[str, float]] | None = None, eval_every: int = 10,
-          device: str = "cpu") -> tuple[pd.DataFrame, torch.nn.Module]:
+          device: str = "cpu", start_metrics: dict[str, float] | None = None) -> tuple[pd.DataFrame, torch.nn.Module]:
     """Train a copy of ``model`` with GRPO (``settings.critique=None``) or Critique-GRPO.
 
     Returns ``(log, trained)``: per step the training reward of first attempts, the number of
     refinements and their success, plus ``eval_fn``'s metrics at step 0, every ``eval_every``
-    steps and at the end.
+    steps and at the end. ``start_metrics``, when given, are ``eval_fn(model)`` already
+    computed: they are logged at step 0 instead of evaluating the unchanged model again.
     """
     policy = copy.deepcopy(model).to(device).train()
     optimizer = torch.optim.Adam(policy.parameters(), lr=settings.learning_rate)
@@ -133,7 +134,9 @@ def train(model, tokenizer, problems: Sequence[ca.Problem], settings: CritiqueSe
 
     def record(step: int, **row: float) -> None:
         row["step"] = step
-        if eval_fn is not None and (step == 0 or step % eval_every == 0 or step == settings.num_steps):
+        if step == 0 and start_metrics is not None:
+            row.update(start_metrics)
+        elif eval_fn is not None and (step == 0 or step % eval_every == 0 or step == settings.num_steps):
             policy.eval()
             row.update(eval_fn(policy))
             policy.train()
@@ -179,10 +182,14 @@ def train(model, tokenizer, problems: Sequence[ca.Problem], settings: CritiqueSe
 def compare(model, tokenizer, problems: Sequence[ca.Problem], arms: dict[str, CritiqueSettings], seeds: Sequence[int],  # noqa: ANN001
             eval_fn: Callable | None = None, eval_every: int = 10,
             device: str = "cpu") -> tuple[pd.DataFrame, dict[tuple[str, int], torch.nn.Module]]:
-    """:func:`train` for every named arm and seed from the same base; logs stacked with ``arm`` and ``seed``."""
+    """:func:`train` for every named arm and seed from the same base; logs stacked with ``arm`` and ``seed``.
+
+    The base is evaluated once; every run logs those metrics at step 0.
+    """
     logs, models = [], {}
+    start = eval_fn(model) if eval_fn is not None else None
     for name, settings in arms.items():
         for seed in seeds:
-            log, models[(name, seed)] = train(model, tokenizer, problems, settings, seed, eval_fn, eval_every, device)
+            log, models[(name, seed)] = train(model, tokenizer, problems, settings, seed, eval_fn, eval_every, device, start)
             logs.append(log.assign(arm=name, seed=seed))
     return pd.concat(logs, ignore_index=True), models

@@ -11,6 +11,7 @@ real hub model on Colab or a GPU (and is tested here on a locally saved model).
 from __future__ import annotations
 
 import hashlib
+import inspect
 import json
 import os
 import shutil
@@ -18,6 +19,7 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import torch
@@ -138,6 +140,14 @@ def config_hash(spec: dict[str, Any]) -> str:
     """A short, stable hash of a JSON-able description of how a model is built and trained."""
     payload = json.dumps({"cache_version": CACHE_VERSION, **spec}, sort_keys=True, default=_jsonable)
     return hashlib.sha256(payload.encode()).hexdigest()[:16]
+
+
+def code_hash(*modules: ModuleType) -> str:
+    """A short hash of the source of ``modules``: part of a cache key, so editing training code retrains."""
+    digest = hashlib.sha256()
+    for module in modules:
+        digest.update(inspect.getsource(module).encode())
+    return digest.hexdigest()[:16]
 
 
 def _jsonable(obj: Any) -> Any:

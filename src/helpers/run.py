@@ -2,9 +2,12 @@
 
 ::
 
-    python -m helpers.run execute [--scale ci] [--only PATTERN ...]   # notebooks -> _build/executed
+    python -m helpers.run execute [--scale ci] [--only PATTERN ...] [--jobs 1]  # notebooks -> _build/executed
     python -m helpers.run build                                        # stage + jupyter-book -> _build/html
     python -m helpers.run all [--scale ci]                             # both
+    python -m helpers.run bench [--scale ci]                           # both, then the timing table
+    python -m helpers.run table                                        # the timing table of the last run
+    python -m helpers.run robustness --seeds 3 4 5                     # re-execute with other seeds, compare verdicts
     python -m helpers.run chapters                                     # refresh committed chapter pages
 
 Each notebook runs in its own child process (so its kernel's peak memory and CPU time
@@ -71,15 +74,18 @@ def kernel_env() -> dict[str, str]:
     return env
 
 
-def _execute_one(src: str, out: str, scale: str, cwd: str) -> int:
-    """Child-process entry: run one notebook with papermill; print a JSON line with the kernel's usage."""
+def _execute_one(src: str, out: str, scale: str, cwd: str, extra: str = "{}") -> int:
+    """Child-process entry: run one notebook with papermill; print a JSON line with the kernel's usage.
+
+    ``extra`` is a JSON object of further papermill parameters (e.g. ``{"seeds": [3, 4, 5]}``).
+    """
     import papermill
     from traitlets.config import Config
 
     config = Config({"KernelManager": {"transport": "ipc"}})  # no "TCP without encryption" notice
     status: dict[str, Any] = {"outcome": "ok"}
     try:
-        papermill.execute_notebook(src, out, parameters={"scale": scale}, cwd=cwd, progress_bar=False,
+        papermill.execute_notebook(src, out, parameters={"scale": scale, **json.loads(extra)}, cwd=cwd, progress_bar=False,
                                    kernel_name="python3", language="python", config=config)
     except papermill.PapermillExecutionError as err:
         status = {"outcome": "failed", "cell": err.exec_count, "error": f"{err.ename}: {err.evalue}"}
@@ -99,10 +105,73 @@ def note_of(notebook: str) -> str | None:
     return None
 
 
-def execute(scale: str, only: list[str] | None = None) -> list[dict[str, Any]]:
-    """Execute the book's notebooks (or those matching ``only``) at ``scale``; return and save their timings."""
+def startup_seconds(executed: Path, wall_s: float) -> float:
+    """Start-up share of a notebook's wall time: everything but its cells, plus the import cell.
+
+    Kernel start, papermill's bookkeeping and the first cell that imports ``helpers`` (library
+    imports and ``runtime.setup``) count as start-up; the other cells are the experiment.
+    """
+    try:
+        cells = [c for c in nbformat_read(executed).cells if c.cell_type == "code"]
+    except Exception:  # noqa: BLE001 - an unreadable copy has no split; the wall time still counts
+        return float("nan")
+    durations = [float(c.metadata.get("papermill", {}).get("duration") or 0.0) for c in cells]
+    imports = next((d for c, d in zip(cells, durations) if "from helpers" in c.source), 0.0)
+    return max(0.0, wall_s - sum(durations)) + imports
+
+
+def nbformat_read(path: Path):  # noqa: ANN201
+    """Read a notebook (nbformat v4)."""
+    import nbformat
+
+    return nbformat.read(path, as_version=4)
+
+
+def _run_notebook(nb: str, scale: str, extra: dict[str, Any], env: dict[str, str]) -> dict[str, Any]:
+    """Execute one notebook in a child process; its timing record (``status`` holds the child's report)."""
+    out = BUILD / "executed" / nb
+    out.parent.mkdir(parents=True, exist_ok=True)
+    workdir = BUILD / "work" / Path(nb).stem
+    workdir.mkdir(parents=True, exist_ok=True)
+    print(f"[book] executing {nb} at scale={scale} ...", flush=True)
+    start = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-m", "helpers.run", "_one", str(ROOT / nb), str(out), scale, str(workdir),
+                           json.dumps(extra)], env=env, cwd=ROOT, capture_output=True, text=True)
+    wall = time.perf_counter() - start
+    lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("BOOK-STATUS ")]
+    status = json.loads(lines[-1][len("BOOK-STATUS "):]) if lines else {"outcome": "crashed", "error": proc.stderr[-2000:]}
+    record = {"notebook": nb, "scale": scale, "wall_s": wall, "startup_s": startup_seconds(out, wall),
+              "cpu_s": status.get("cpu_s", float("nan")), "peak_mib": status.get("peak_mib", float("nan")),
+              "outcome": status["outcome"], "status": status}
+    print(f"[book]   {nb}: {status['outcome']} in {wall:.1f} s (start-up {record['startup_s']:.1f} s, "
+          f"kernel CPU {record['cpu_s']:.1f} s, peak {record['peak_mib']:.0f} MiB)", flush=True)
+    return record
+
+
+def _check(record: dict[str, Any]) -> None:
+    """Stop the build, naming notebook and cell, when a notebook failed or wrote no valid verdict."""
+    nb, status = record["notebook"], record.pop("status")
+    if status["outcome"] != "ok":
+        where = f"cell [{status.get('cell')}]" if status.get("cell") is not None else "start-up"
+        raise SystemExit(f"[book] FAILED: {nb}, {where}: {status.get('error', '').strip()[-1500:]}\n"
+                         f"executed copy with the traceback: {BUILD / 'executed' / nb}")
+    note_id = note_of(nb)
+    if note_id and read_record(BUILD / "verdicts" / f"{note_id}.json") is None:
+        raise SystemExit(f"[book] FAILED: {nb} ran but wrote no valid verdict record for {note_id}")
+
+
+def execute(scale: str, only: list[str] | None = None, seeds: list[int] | None = None, jobs: int = 1) -> list[dict[str, Any]]:
+    """Execute the book's notebooks (or those matching ``only``) at ``scale``; return and save their timings.
+
+    ``seeds`` overrides every notebook's ``seeds`` parameter. ``jobs > 1`` runs that many
+    notebooks at once, each kernel with ``max(1, cpu_count // jobs)`` torch threads.
+    """
     if scale not in SCALES:
         raise SystemExit(f"--scale {scale!r} is not one of {SCALES}")
+    if jobs < 1:
+        raise SystemExit(f"--jobs must be >= 1, got {jobs}")
+    if seeds is not None and not seeds:
+        raise SystemExit("--seeds needs at least one seed")
     notebooks = toc_notebooks()
     if only:
         notebooks = [nb for nb in notebooks if any(fnmatch.fnmatch(nb, f"*{p}*") for p in only)]
@@ -111,38 +180,32 @@ def execute(scale: str, only: list[str] | None = None) -> list[dict[str, Any]]:
     timings_path = BUILD / "status" / "timings.json"
     previous = {t["notebook"]: t for t in json.loads(timings_path.read_text())["notebooks"]} if timings_path.exists() else {}
     env = kernel_env()
-    timings = []
-    for nb in notebooks:
+    if jobs > 1:
+        env["BOOK_TORCH_THREADS"] = str(max(1, (os.cpu_count() or 1) // jobs))
+    extra = {"seeds": list(seeds)} if seeds is not None else {}
+    for nb in notebooks:  # a killed run leaves no stale record behind
         note_id = note_of(nb)
         if note_id:
             (BUILD / "verdicts" / f"{note_id}.json").unlink(missing_ok=True)
-        out = BUILD / "executed" / nb
-        out.parent.mkdir(parents=True, exist_ok=True)
-        workdir = BUILD / "work" / Path(nb).stem
-        workdir.mkdir(parents=True, exist_ok=True)
-        print(f"[book] executing {nb} at scale={scale} ...", flush=True)
-        start = time.perf_counter()
-        proc = subprocess.run([sys.executable, "-m", "helpers.run", "_one", str(ROOT / nb), str(out), scale, str(workdir)],
-                              env=env, cwd=ROOT, capture_output=True, text=True)
-        wall = time.perf_counter() - start
-        lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("BOOK-STATUS ")]
-        status = json.loads(lines[-1][len("BOOK-STATUS "):]) if lines else {"outcome": "crashed", "error": proc.stderr[-2000:]}
-        record = {"notebook": nb, "scale": scale, "wall_s": wall, "cpu_s": status.get("cpu_s", float("nan")),
-                  "peak_mib": status.get("peak_mib", float("nan")), "outcome": status["outcome"]}
-        timings.append(record)
-        print(f"[book]   {status['outcome']} in {wall:.1f} s (kernel CPU {record['cpu_s']:.1f} s, "
-              f"peak {record['peak_mib']:.0f} MiB)", flush=True)
-        if status["outcome"] != "ok":
-            where = f"cell [{status.get('cell')}]" if status.get("cell") is not None else "start-up"
-            raise SystemExit(f"[book] FAILED: {nb}, {where}: {status.get('error', '').strip()[-1500:]}\n"
-                             f"executed copy with the traceback: {out}")
-        if note_id and read_record(BUILD / "verdicts" / f"{note_id}.json") is None:
-            raise SystemExit(f"[book] FAILED: {nb} ran but wrote no valid verdict record for {note_id}")
+    start = time.perf_counter()
+    timings = []
+    if jobs == 1:
+        for nb in notebooks:
+            timings.append(_run_notebook(nb, scale, extra, env))
+            _check(timings[-1])
+    else:
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(jobs) as pool:
+            timings = list(pool.map(lambda nb: _run_notebook(nb, scale, extra, env), notebooks))
+        for record in timings:
+            _check(record)
+    elapsed = time.perf_counter() - start
     previous.update({t["notebook"]: t for t in timings})
     ordered = [previous[nb] for nb in toc_notebooks() if nb in previous]
-    write_json_atomic(timings_path, {"scale": scale, "notebooks": ordered})
-    total = sum(t["wall_s"] for t in timings)
-    print(f"[book] executed {len(timings)} notebook(s) in {total:.1f} s", flush=True)
+    old = json.loads(timings_path.read_text()) if timings_path.exists() else {}
+    write_json_atomic(timings_path, {**old, "scale": scale, "jobs": jobs, "notebooks": ordered, "execute_wall_s": elapsed})
+    print(f"[book] executed {len(timings)} notebook(s) in {elapsed:.1f} s", flush=True)
     return timings
 
 
@@ -191,8 +254,7 @@ def build() -> Path:
     render_chapters(stage, load_records())
     timings_path = BUILD / "status" / "timings.json"
     timings = json.loads(timings_path.read_text())
-    total = sum(t["wall_s"] for t in timings["notebooks"])
-    (stage / "book" / "status.md").write_text(book.render_status_page(timings["notebooks"], timings["scale"], total))
+    (stage / "book" / "status.md").write_text(book.render_status_page(timings))
     html = BUILD / "html"
     shutil.rmtree(html, ignore_errors=True)
     start = time.perf_counter()
@@ -201,8 +263,42 @@ def build() -> Path:
     proc = subprocess.run(cmd, cwd=ROOT, env=kernel_env())
     if proc.returncode != 0:
         raise SystemExit(f"[book] jupyter-book build failed or warned (exit {proc.returncode}); see the messages above")
-    print(f"[book] HTML built in {time.perf_counter() - start:.1f} s: {html / 'index.html'}", flush=True)
+    seconds = time.perf_counter() - start
+    write_json_atomic(timings_path, {**json.loads(timings_path.read_text()), "html_s": seconds})
+    print(f"[book] HTML built in {seconds:.1f} s: {html / 'index.html'}", flush=True)
     return html
+
+
+def robustness(seeds: list[int], scale: str = "ci", only: list[str] | None = None) -> list[dict[str, Any]]:
+    """Re-execute the book with another seed set into ``_build/robustness`` and compare verdicts with ``_build``.
+
+    Base models are shared through the main model cache (they do not depend on the RL
+    seeds). Writes ``_build/status/robustness.json`` and prints one row per note.
+    """
+    reference = load_records()
+    if not reference:
+        raise SystemExit("[book] no verdict records in _build/verdicts: run `make book` first")
+    target = BUILD / "robustness"
+    env = {**os.environ, "BOOK_BUILD_DIR": str(target), "BOOK_CACHE_DIR": os.environ.get("BOOK_CACHE_DIR", str(BUILD / "cache"))}
+    cmd = [sys.executable, "-m", "helpers.run", "execute", "--scale", scale, "--seeds", *map(str, seeds)]
+    if only:
+        cmd += ["--only", *only]
+    subprocess.run(cmd, env=env, cwd=ROOT, check=True)
+    rows = []
+    for path in sorted((target / "verdicts").glob("*.json")):
+        other = read_record(path)
+        if other is None or other["note_id"] not in reference:
+            continue
+        first = reference[other["note_id"]]
+        rows.append({"note": other["note_id"], "seeds (book)": first["parameters"].get("seeds"), "verdict (book)": first["verdict"],
+                     "seeds (re-run)": seeds, "verdict (re-run)": other["verdict"], "changed": first["verdict"] != other["verdict"],
+                     "criteria that flipped": [c["name"] for c, d in zip(first["criteria"], other["criteria"])
+                                               if c["decides"] and c["passed"] != d["passed"]]})
+    write_json_atomic(BUILD / "status" / "robustness.json", {"scale": scale, "seeds": seeds, "notes": rows})
+    for row in rows:
+        print(f"[robustness] {row['note']}: {row['verdict (book)']} -> {row['verdict (re-run)']}"
+              + (f" (flipped: {', '.join(row['criteria that flipped'])})" if row["changed"] or row["criteria that flipped"] else ""))
+    return rows
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -212,17 +308,26 @@ def main(argv: list[str] | None = None) -> int:
         return _execute_one(*argv[1:5])
     parser = argparse.ArgumentParser(prog="python -m helpers.run", description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
-    for name in ("execute", "all"):
+    for name in ("execute", "all", "bench", "robustness"):
         p = sub.add_parser(name)
         p.add_argument("--scale", default="ci", choices=SCALES)
         p.add_argument("--only", nargs="*", help="substrings of notebook paths to run (default: all)")
+        p.add_argument("--seeds", nargs="*", type=int, required=name == "robustness",
+                       help="override every notebook's seeds parameter")
+        p.add_argument("--jobs", type=int, default=1, help="notebooks executed at once (threads split between them)")
     sub.add_parser("build")
+    sub.add_parser("table")
     sub.add_parser("chapters")
     args = parser.parse_args(argv)
-    if args.command in ("execute", "all"):
-        execute(args.scale, args.only)
-    if args.command in ("build", "all"):
+    if args.command == "robustness":
+        robustness(args.seeds, args.scale, args.only)
+        return 0
+    if args.command in ("execute", "all", "bench"):
+        execute(args.scale, args.only, args.seeds, args.jobs)
+    if args.command in ("build", "all", "bench"):
         build()
+    if args.command in ("bench", "table"):
+        print(book.timing_table(json.loads((BUILD / "status" / "timings.json").read_text())))
     if args.command == "chapters":
         render_chapters(ROOT, None)
     return 0
