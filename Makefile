@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 SCALE  ?= ci
 
-.PHONY: setup book bench robustness execute html test chapter chapters clean
+.PHONY: setup scaffold student book bench robustness execute html test chapter chapters clean
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +19,13 @@ setup: $(STAMP)
 
 book: setup
 	$(BIN)/python -m helpers.run all --scale $(SCALE)
+
+scaffold: setup
+	@test -n "$(Q)" || { echo "usage: make scaffold Q=<question file.txt> [CLAIMS=<claims folder>]"; exit 2; }
+	$(BIN)/python -m helpers.run scaffold $(Q) $(if $(CLAIMS),--claims $(CLAIMS),)
+
+student: setup
+	$(BIN)/python -m helpers.run student
 
 bench: setup
 	$(BIN)/python -m helpers.run bench --scale $(SCALE) $(if $(JOBS),--jobs $(JOBS),)

@@ -25,6 +25,15 @@
 # modules you will see everywhere: `tokenizer`, `models`, `tasks`, `train`, `rl`,
 # `metrics` and `plots`.
 
+# %% [markdown] tags=["objectives"]
+# **Learning objectives.** After this notebook you can:
+#
+# * build a tiny GPT-2 from a config and a character tokenizer, and train it with SFT
+# * write a reward function and run GRPO with TRL's `GRPOTrainer` on it
+# * read a training log: reward, accuracy and entropy against step
+#
+# **Prerequisites.** Python and PyTorch basics; what a language model's next-token distribution is.
+
 # %% tags=["colab"]
 # Colab set-up: installs the book's helpers (and their pinned requirements) when this
 # notebook runs on Colab; does nothing anywhere else.
@@ -187,9 +196,24 @@ pd.DataFrame({"base (SFT)": before, "after GRPO": after}).round(3)
 #   starts from this very base (loaded from the cache) and compares two rewards.
 # * Every notebook has a `parameters` cell: `scale="full"` runs a longer experiment
 #   meant for a GPU. An unknown scale fails at once with the allowed values.
-#
+
+# %% [markdown] tags=["exercises"]
 # ## Exercises
 #
 # 1. Set `learning_rate=1e-4` in the GRPO settings. Predict the accuracy after 40 steps, then run.
 # 2. Replace `na.correctness_reward` by a reward that pays 1 for any answer with confidence digit 9.
 #    What happens to accuracy, and why does the entropy fall?
+
+# %% [markdown] tags=["solution"]
+# :::{admonition} Solutions (instructors: `make student` removes this cell)
+# :class: dropdown
+#
+# **1.** With a 10x smaller step size the policy moves about 10x less per step, so expect accuracy
+# after 40 steps to stay close to the base's. Compare the `accuracy` column of the GRPO log with
+# the default run; the direction of change should match, with a smaller size.
+#
+# **2.** The new reward ignores the answer, so nothing pushes accuracy up; it can drift down as
+# the model trades answer probability for the confidence token. The confidence digit becomes
+# deterministic (always 9), which is why entropy falls: GRPO concentrates probability on whatever
+# the reward pays for, and here that is one token.
+# :::

@@ -34,6 +34,15 @@
 # own runs show small accuracy differences. We test both halves: the calibration gap
 # and whether accuracy is kept.
 
+# %% [markdown] tags=["objectives"]
+# **Learning objectives.** After this notebook you can:
+#
+# * state why a correctness-only reward leaves confidence unconstrained and a Brier term does not
+# * measure calibration with ECE and a reliability diagram
+# * tell a threshold change from a change in the measured number when reading a verdict
+#
+# **Prerequisites.** The lab notebook; what a probability of being right means; the {term}`Brier score`.
+
 # %% tags=["colab"]
 # Colab set-up: installs the book's helpers (and their pinned requirements) when this
 # notebook runs on Colab; does nothing anywhere else.
@@ -282,7 +291,8 @@ else:
 #   The paper's theorem is about the global optimum, where answering with `q = p` wins.
 # * **Out of distribution.** The paper finds RLVR hurts calibration most out of domain; our
 #   held-out class E is a mild version of that (same task, more noise).
-#
+
+# %% [markdown] tags=["exercises"]
 # ## Exercises
 #
 # 1. Set `ece_gap_min = 0.3`. Predict the verdict before running; the number it is compared
@@ -291,3 +301,22 @@ else:
 #    `mean_confidence` across seeds: is the drift systematic or a random walk?
 # 3. Replace the Brier term by a log-loss term `log q` (if right) / `log(1-q)` (if wrong).
 #    The paper's theorem needs a *bounded* scoring rule: what could go wrong with `q` near 0 or 1?
+
+# %% [markdown] tags=["solution"]
+# :::{admonition} Solutions (instructors: `make student` removes this cell)
+# :class: dropdown
+#
+# **1.** The measured ECE gap is computed from the run and does not depend on the threshold, so
+# the table's *measured* column is unchanged; only the pass/fail mark of that row (and possibly
+# the verdict word) changes. This is why thresholds are parameters and never tuned after a run.
+#
+# **2.** Plot `eval_log` filtered to the RLVR arm, `mean_confidence` against `step`, one line per
+# seed. A correctness-only reward gives the confidence token zero expected gradient, so the seeds
+# should wander in different directions rather than share a trend; a shared trend would point to a
+# coupling through the shared network.
+#
+# **3.** `log q` goes to minus infinity as `q → 0`: one confident wrong answer gives an unbounded
+# penalty, and the reward's variance explodes, which makes GRPO's normalised advantages dominated
+# by a few samples. The paper's theorem needs a bounded proper rule for exactly this reason. Clip
+# `q` to `[0.01, 0.99]` to see the difference.
+# :::

@@ -35,6 +35,15 @@
 # base at large k in 2 of 3 seeds. We test the robust part (PSR sharpens, NSR keeps
 # diversity) as the verdict and report "NSR ≥ base at every k" separately.
 
+# %% [markdown] tags=["objectives"]
+# **Learning objectives.** After this notebook you can:
+#
+# * write PSR, NSR, REINFORCE, W-REINFORCE and GRPO as per-sample weights of one policy gradient
+# * compute Pass@k exactly and read a Pass@k curve on a log-k axis
+# * explain why removing probability from wrong answers preserves diversity
+#
+# **Prerequisites.** The lab notebook; {term}`Pass@k`; policy gradients (REINFORCE).
+
 # %% tags=["colab"]
 # Colab set-up: installs the book's helpers (and their pinned requirements) when this
 # notebook runs on Colab; does nothing anywhere else.
@@ -220,7 +229,8 @@ print(verdict.summary())
 #   Pass@k across the spectrum" fails at this scale, and why it is reported, not decided.
 # * **Two-token answers, exact Pass@k.** The paper samples up to 256 solutions; we compute
 #   Pass@k exactly, so differences between arms are not sampling noise.
-#
+
+# %% [markdown] tags=["exercises"]
 # ## Exercises
 #
 # 1. Set `positive_weight` in `PGSettings` to 0.5 and 1.0 for W-REINFORCE. At which λ does
@@ -229,3 +239,23 @@ print(verdict.summary())
 #    shrink with training?
 # 3. Replace the lookup teacher by "a + b mod 10 with a systematic bug" (the spec's variant):
 #    which objective recovers the right answer when the bug is the base's favourite?
+
+# %% [markdown] tags=["solution"]
+# :::{admonition} Solutions (instructors: `make student` removes this cell)
+# :class: dropdown
+#
+# **1.** λ scales the positive term. At λ = 1 W-REINFORCE is ±1 REINFORCE; PSR is the limit of a
+# large positive weight relative to the negative one. Run the arms with
+# `PGSettings(positive_weight=λ)` and compare Pass@1 and Pass@64 with the PSR line: the curve
+# should move from NSR-like towards PSR-like as λ grows.
+#
+# **2.** Run with `scale="full"` and compare the `held-out pass@64` rows at the last step. The
+# mechanism (PSR concentrates mass, NSR spreads it in proportion to the prior) predicts a gap that
+# grows with training until NSR too runs out of wrong answers to push down; the verdict table
+# tells you whether that happens here.
+#
+# **3.** Write a task module whose teacher puts most probability on one wrong answer (the bug) and
+# some on the right one. PSR can only reinforce answers it samples right; NSR pushes mass off the
+# bug and hands it back in proportion to the prior, so it should recover the right answer when the
+# right answer is the prior's second choice.
+# :::

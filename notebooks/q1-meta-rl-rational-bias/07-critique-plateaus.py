@@ -34,6 +34,15 @@
 # nothing about where a trace went wrong; a critique does), not of a large model's
 # emergent ability to read critiques.
 
+# %% [markdown] tags=["objectives"]
+# **Learning objectives.** After this notebook you can:
+#
+# * explain why a 0/1 reward cannot move a policy that never samples a correct answer
+# * implement Critique-GRPO: a refinement added to a GRPO group as a response to the original prompt
+# * separate the information a critique carries from the model's ability to use it
+#
+# **Prerequisites.** The lab notebook; {term}`GRPO` advantages; n06 (policy-gradient objectives).
+
 # %% tags=["colab"]
 # Colab set-up: installs the book's helpers (and their pinned requirements) when this
 # notebook runs on Colab; does nothing anywhere else.
@@ -258,7 +267,8 @@ print(verdict.summary())
 #   a scalar reward is enough as soon as any sample succeeds.
 # * **Scale of the gain.** The paper's +4 points are over all problems with 7-8B models;
 #   ours is on the subclass built to be stuck, so it is much larger and not comparable.
-#
+
+# %% [markdown] tags=["exercises"]
 # ## Exercises
 #
 # 1. Set `critique_kind="indicative"`, then `"ground_truth"`. With "wrong" the added
@@ -270,3 +280,25 @@ print(verdict.summary())
 # 3. The paper's shaping function up-weights correct refinement tokens that the policy
 #    finds unlikely. Add a weight `1 / (π(token) + γ)` to the refinement rows in
 #    `helpers.critique.train` and compare the curves.
+
+# %% [markdown] tags=["solution"]
+# :::{admonition} Solutions (instructors: `make student` removes this cell)
+# :class: dropdown
+#
+# **1.** With `"indicative"` the refinement is almost always wrong, so it adds a zero-reward
+# sample to groups that are already all zero: the advantage stays 0 and the curve should look like
+# GRPO's. Any gap left is the effect of the extra sample, not of information. With
+# `"ground_truth"` refinements succeed most often, so each group gets a positive sample more
+# often; whether that trains faster also depends on how far the refinement is from what the policy
+# would sample (the paper's shaping function addresses this).
+#
+# **2.** A base that solves a few per cent of bug problems gives GRPO some groups with a positive
+# sample, and GRPO climbs out of the plateau on its own; the design notes record that this
+# happened in a prototype run. The gap between the arms shrinks because the critique's information
+# is no longer the only way to find the right trace.
+#
+# **3.** In `helpers.critique.train`, compute per-token log-probabilities of the refinement rows,
+# and multiply their advantage by `1 / (exp(logp) + γ)` (detached) before summing; leave the first
+# attempts unchanged. Smaller γ up-weights tokens the policy finds unlikely more strongly. Compare
+# `bug pass@1` curves for γ in {0.1, 1}.
+# :::

@@ -35,6 +35,15 @@
 # We did not retrieve the paper's exact table numbers, so the comparison below is of
 # directions, not of figures.
 
+# %% [markdown] tags=["objectives"]
+# **Learning objectives.** After this notebook you can:
+#
+# * compare building a decision's costs into the loss with applying them after training
+# * compute expected utility of decisions from predicted probabilities
+# * use a linear probe to see what a network's features learned
+#
+# **Prerequisites.** Cross-entropy and softmax; expected value of a decision.
+
 # %% tags=["colab"]
 # Colab set-up: installs the book's helpers (and their pinned requirements) when this
 # notebook runs on Colab; does nothing anywhere else.
@@ -209,7 +218,8 @@ print(verdict.summary())
 # * **What the note overstates.** "Outperforms" is shown in the paper for its applications
 #   and here for large weights; at small weights (`W ≤ 4`) the two arms are
 #   indistinguishable, so the harm needs a strongly asymmetric utility.
-#
+
+# %% [markdown] tags=["exercises"]
 # ## Exercises
 #
 # 1. Which fraction of a weighted mini-batch's gradient comes from class-0 examples at
@@ -218,3 +228,21 @@ print(verdict.summary())
 #    (The paper's argument is about scarce *learning*, which more epochs relax.)
 # 3. Ex post weighting needs calibrated `q`. Replace the plain model's probabilities by
 #    `softmax(logits / T)` with `T = 2` before reweighting: what happens to EPW's utility?
+
+# %% [markdown] tags=["solution"]
+# :::{admonition} Solutions (instructors: `make student` removes this cell)
+# :class: dropdown
+#
+# **1.** With weights `w_c` and class shares `π_c`, class 0's share of the gradient is `w_0 π_0 /
+# Σ_c w_c π_c`. With `W = 64` on a minority class the weighted classes take most of the gradient,
+# so the features for class 0 get little training signal; the probe figure shows what that costs.
+#
+# **2.** Set `epochs=60` in the `ci` preset and re-run. The paper's argument is about scarce
+# learning: with more epochs both arms see enough signal, so expect the gap to shrink; if it
+# persists, the weighted loss is changing what the features represent, not just how fast they
+# learn.
+#
+# **3.** Temperature `T = 2` flattens `q`, so the reweighted decision `argmax w ⊙ q` is driven
+# more by `w`: ex post weighting over-predicts the costly class and its utility falls. Ex post
+# weighting is only as good as the calibration of the probabilities it reweights.
+# :::

@@ -34,6 +34,15 @@
 # it directly, in a simulated loop where the truth is known. It is not a language-model
 # experiment: a small embedding model is the right "small model" for a recommender.
 
+# %% [markdown] tags=["objectives"]
+# **Learning objectives.** After this notebook you can:
+#
+# * simulate a ranker retrained on its own click logs, and watch position bias feed back into relevance
+# * separate position effects from relevance with a shallow position tower
+# * compare a shared-bottom ranker with an {term}`MMoE` ranker
+#
+# **Prerequisites.** Logistic regression and embeddings; what click-through rate and examination probability are.
+
 # %% tags=["colab"]
 # Colab set-up: installs the book's helpers (and their pinned requirements) when this
 # notebook runs on Colab; does nothing anywhere else.
@@ -249,7 +258,8 @@ print(verdict.summary())
 #   8-d embeddings and two heads, a shared bottom has enough room here, so the 2 x 2 shows
 #   little difference between bottoms. The paper's gains come from a much larger model
 #   serving many more objectives.
-#
+
+# %% [markdown] tags=["exercises"]
 # ## Exercises
 #
 # 1. Make examination flatter (`LoopConfig(exam_power=0.5)`). Predict what happens to the
@@ -258,3 +268,22 @@ print(verdict.summary())
 #    still lock in? Which of the two fixes costs less?
 # 3. Give the tower the item id as well as the position. What can go wrong when the
 #    tower can explain relevance too? (Hint: what does the main model then learn?)
+
+# %% [markdown] tags=["solution"]
+# :::{admonition} Solutions (instructors: `make student` removes this cell)
+# :class: dropdown
+#
+# **1.** With flatter examination, clicks depend less on position, so the naive model attributes
+# less of the top slots' clicks to the items in them; expect the legacy-top share to fall more
+# slowly than with steep examination, and the lock-in to be weaker. Check with
+# `LoopConfig(exam_power=0.5)`.
+#
+# **2.** Random rankings put every item in every position sometimes, so the naive model sees
+# clicks that are not confounded by position. Expect lock-in to weaken as exploration grows;
+# exploration costs clicks on every randomised impression, while the tower costs nothing at
+# serving time, so compare the total clicks of both fixes over the loop.
+#
+# **3.** If the tower sees the item id, it can absorb item relevance as well as position, and the
+# main model (which is what serves) learns less about relevance. The tower must only see features
+# that are independent of relevance at training time.
+# :::

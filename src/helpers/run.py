@@ -9,6 +9,8 @@
     python -m helpers.run table                                        # the timing table of the last run
     python -m helpers.run robustness --seeds 3 4 5                     # re-execute with other seeds, compare verdicts
     python -m helpers.run chapters                                     # refresh committed chapter pages
+    python -m helpers.run student                                      # notebooks without solutions -> _build/student
+    python -m helpers.run scaffold QUESTION.txt [--claims DIR]         # a new chapter from a corpus question
 
 Each notebook runs in its own child process (so its kernel's peak memory and CPU time
 can be measured), offline, with the verdict directory and model cache under
@@ -31,9 +33,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-from helpers import book, corpus, runtime
+from helpers import book, corpus, instructor, runtime, scaffold
 from helpers.params import SCALES
-from helpers.verdict import read_record, write_json_atomic
+from helpers.verdict import admonition_text, read_record, write_json_atomic
 
 ROOT = Path(os.environ.get("BOOK_ROOT", Path.cwd())).resolve()
 BUILD = Path(os.environ.get("BOOK_BUILD_DIR", ROOT / "_build")).resolve()
@@ -233,6 +235,16 @@ def render_chapters(target_root: Path, records: dict[str, dict[str, Any]] | None
         page.write_text(book.replace_generated_block(page.read_text(), book.render_generated_block(question, notes, records, existing)))
 
 
+def add_verdict_banner(path: Path, record: dict[str, Any]) -> None:
+    """Insert the verdict admonition after the notebook's first (title) cell, so a reader sees it first."""
+    import nbformat
+
+    nb = nbformat.read(path, as_version=4)
+    text = admonition_text(record, " The numbers are in the *Verdict* section at the end; they come from this build's run.")
+    nb.cells.insert(1, nbformat.v4.new_markdown_cell(text, metadata={"tags": ["verdict-banner"]}))
+    nbformat.write(nb, path)
+
+
 def build() -> Path:
     """Stage the book with executed notebooks, fill evidence tables and status, run jupyter-book (-W)."""
     stage = BUILD / "book_src"
@@ -251,10 +263,16 @@ def build() -> Path:
         shutil.copy2(executed, stage / nb)
     if missing:
         raise SystemExit(f"[book] not executed yet (run `python -m helpers.run execute`): {missing}")
-    render_chapters(stage, load_records())
+    records = load_records()
+    for nb in toc_notebooks():
+        record = records.get(note_of(nb) or "")
+        if record is not None:
+            add_verdict_banner(stage / nb, record)
+    render_chapters(stage, records)
     timings_path = BUILD / "status" / "timings.json"
     timings = json.loads(timings_path.read_text())
     (stage / "book" / "status.md").write_text(book.render_status_page(timings))
+    (stage / "book" / "instructors.md").write_text(instructor.render_instructor_page(ROOT, toc_notebooks(), timings["notebooks"]))
     html = BUILD / "html"
     shutil.rmtree(html, ignore_errors=True)
     start = time.perf_counter()
@@ -318,6 +336,10 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("build")
     sub.add_parser("table")
     sub.add_parser("chapters")
+    sub.add_parser("student")
+    p = sub.add_parser("scaffold", help="scaffold the chapter of a new corpus question file")
+    p.add_argument("question", type=Path, help="the question's raw text file (copied into data/corpus/raw)")
+    p.add_argument("--claims", type=Path, default=ROOT.parent / "shared" / "claims", help="folder of claim specs")
     args = parser.parse_args(argv)
     if args.command == "robustness":
         robustness(args.seeds, args.scale, args.only)
@@ -330,6 +352,14 @@ def main(argv: list[str] | None = None) -> int:
         print(book.timing_table(json.loads((BUILD / "status" / "timings.json").read_text())))
     if args.command == "chapters":
         render_chapters(ROOT, None)
+    if args.command == "scaffold":
+        created = scaffold.scaffold_question(args.question, ROOT, args.claims)
+        render_chapters(ROOT, None)
+        for kind, paths in created.items():
+            print(f"[book] {kind}: {', '.join(paths) or 'nothing new'}")
+    if args.command == "student":
+        written = instructor.export_student(ROOT, toc_notebooks(), BUILD / "student")
+        print(f"[book] {len(written)} student notebooks (no solutions, no outputs) in {BUILD / 'student'}")
     return 0
 
 

@@ -80,6 +80,14 @@ def verdict_word(criteria: list[Criterion]) -> str:
     return PARTLY if passed else NOT_REPRODUCED
 
 
+def admonition_text(record: dict[str, Any], note: str = "") -> str:
+    """The MyST admonition of a verdict record: the word, the one-line reason, the key number (and ``note``)."""
+    kind = {REPRODUCED: "tip", PARTLY: "warning", NOT_REPRODUCED: "danger"}[record["verdict"]]
+    key = record["key_number"]
+    return (f":::{{{kind}}} Verdict: {record['verdict']}\n{record['reason']}. "
+            f"Key number: {key['label']} = {_fmt(key['value'])}.{note}\n:::")
+
+
 def _fmt(x: float) -> str:
     if math.isnan(x):
         return "nan"
@@ -145,11 +153,7 @@ class Verdict:
         """A short MyST admonition with the verdict and its one-line reason (for the top of the results)."""
         from IPython.display import Markdown
 
-        kind = {REPRODUCED: "tip", PARTLY: "warning", NOT_REPRODUCED: "danger"}[self.word]
-        label, value = self.key_number
-        return Markdown(
-            f":::{{{kind}}} Verdict: {self.word}\n{self.reason}. Key number: {label} = {_fmt(value)}.\n:::"
-        )
+        return Markdown(admonition_text(self.to_record()))
 
     def summary(self) -> str:
         """One line with the verdict and every criterion's measured value (what nbval compares across runs)."""

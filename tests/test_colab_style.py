@@ -1,0 +1,73 @@
+"""A notebook run the way Colab runs it: one .ipynb in an empty folder, the package installed from a wheel.
+
+Colab gets a single notebook, not the repository. Its set-up cell installs the pinned
+requirements and this package; nothing may then depend on the repository's working tree.
+Here: build the wheel, make a fresh virtual environment outside the repo, install the
+requirements and the wheel into it, copy one notebook per chapter into an empty folder and
+execute it there with that environment's papermill at the smoke scale.
+"""
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from helpers import run
+from helpers.verdict import read_record
+from tests.conftest import ROOT
+
+ONE_PER_CHAPTER = ["notebooks/lab/00-tiny-lm-and-grpo.ipynb",
+                   "notebooks/q1-meta-rl-rational-bias/07-critique-plateaus.ipynb",
+                   "notebooks/q2-reward-model-bias-cascade/01-utility-weighted-loss.ipynb"]
+
+
+def _clean_env(home: Path) -> dict[str, str]:
+    """The environment of a fresh machine: no repo paths, no book settings, user-level Jupyter dirs empty."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("BOOK_", "PYTHON", "VIRTUAL_ENV", "JUPYTER"))}
+    env.update(HOME=str(home), JUPYTER_DATA_DIR=str(home / "jupyter"), JUPYTER_CONFIG_DIR=str(home / "jupyter-config"),
+               PATH=os.pathsep.join(p for p in env.get("PATH", "").split(os.pathsep) if ".venv" not in p))
+    return env
+
+
+@pytest.fixture(scope="module")
+def colab_python(tmp_path_factory) -> tuple[Path, dict[str, str]]:
+    """A fresh venv with the requirements and the built wheel, as the notebooks' set-up cell would install them."""
+    work = tmp_path_factory.mktemp("colab")
+    env = _clean_env(work / "home")
+    (work / "home").mkdir()
+    src = work / "src"  # build from a copy, so no build artefacts land in the checkout
+    shutil.copytree(ROOT, src, ignore=shutil.ignore_patterns(".venv", "_build", ".git", "*.egg-info", "__pycache__", ".pytest_cache"))
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(work / "dist"), str(src)],
+                   check=True, env=env, timeout=600)
+    [wheel] = (work / "dist").glob("*.whl")
+    subprocess.run([sys.executable, "-m", "venv", str(work / "venv")], check=True, env=env)
+    pip = [str(work / "venv" / "bin" / "python"), "-m", "pip", "install", "-q"]
+    subprocess.run(pip + ["-r", str(ROOT / "requirements.txt")], check=True, env=env, timeout=1200)
+    subprocess.run(pip + [str(wheel)], check=True, env=env, timeout=600)
+    return work / "venv" / "bin", env
+
+
+def test_the_package_comes_from_the_wheel(colab_python):
+    bin_dir, env = colab_python
+    where = subprocess.run([str(bin_dir / "python"), "-c", "import helpers; print(helpers.__file__)"], cwd="/",
+                           env=env, capture_output=True, text=True, check=True).stdout
+    assert "site-packages" in where and str(ROOT) not in where
+
+
+@pytest.mark.parametrize("rel", ONE_PER_CHAPTER, ids=lambda r: Path(r).stem)
+def test_a_notebook_alone_in_an_empty_folder_runs(colab_python, rel: str, tmp_path: Path):
+    assert rel in run.toc_notebooks(ROOT)
+    bin_dir, env = colab_python
+    folder = tmp_path / "content"  # Colab's working directory
+    folder.mkdir()
+    shutil.copy2(ROOT / rel, folder / Path(rel).name)
+    proc = subprocess.run([str(bin_dir / "papermill"), Path(rel).name, "out.ipynb", "-p", "scale", "smoke",
+                           "--kernel", "python3", "--no-progress-bar"],
+                          cwd=folder, env=env, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    note = run.note_of(rel)
+    if note:  # the verdict record lands beside the notebook, not in the repository
+        assert read_record(folder / "verdicts" / f"{note}.json") is not None, sorted(p.name for p in folder.rglob("*"))
