@@ -49,9 +49,11 @@ def pages(html: Path) -> list[str]:
 
 
 def _serve(html: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(html))
-    handler.log_message = lambda *args, **kwargs: None  # type: ignore[method-assign]
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args) -> None:  # noqa: ANN002 - no access log on stderr
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(html)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, f"http://127.0.0.1:{server.server_address[1]}/"
 
@@ -63,7 +65,7 @@ PAGE_PROBE = """() => ({
   verdictBeforeFigure: (() => {
     const main = document.querySelector('main') || document.body;
     const adm = [...main.querySelectorAll('.admonition')].find(a => /Verdict:/.test(a.textContent));
-    const img = main.querySelector('img');
+    const img = main.querySelector('img[src*="_images/"]');  // a figure, not a launch-button icon
     if (!adm) return null;
     if (!img) return true;
     return !!(adm.compareDocumentPosition(img) & Node.DOCUMENT_POSITION_FOLLOWING);
