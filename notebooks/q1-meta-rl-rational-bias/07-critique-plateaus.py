@@ -265,6 +265,12 @@ print(verdict.summary())
 #   29% of problems, not a whole subclass. A base trained for fewer SFT steps solves a few
 #   per cent of bug problems and plain GRPO then escapes on its own (see the design notes):
 #   a scalar reward is enough as soon as any sample succeeds.
+# * **What the refinements cost elsewhere.** The report-only row on clean (non-bug) problems
+#   compares the arms where the base was already right. When it is negative, the refinements,
+#   trained as if they answered the original prompt, also push clean problems towards the
+#   repaired pattern (a carry into the hundreds) where it does not belong; the paper's
+#   gains are averaged over all problems, so this is the number to watch before calling the
+#   method free.
 # * **Scale of the gain.** The paper's +4 points are over all problems with 7-8B models;
 #   ours is on the subclass built to be stuck, so it is much larger and not comparable.
 
