@@ -52,9 +52,9 @@ def colab_python(tmp_path_factory) -> tuple[Path, dict[str, str]]:
 
 def test_the_package_comes_from_the_wheel(colab_python):
     bin_dir, env = colab_python
-    where = subprocess.run([str(bin_dir / "python"), "-c", "import helpers; print(helpers.__file__)"], cwd="/",
+    where = subprocess.run([str(bin_dir / "python"), "-c", "import helpers, helpers.run; print(helpers.__file__, helpers.run.__file__)"], cwd="/",
                            env=env, capture_output=True, text=True, check=True).stdout
-    assert "site-packages" in where and str(ROOT) not in where
+    assert where.count("site-packages") == 2 and str(ROOT) not in where
 
 
 @pytest.mark.parametrize("rel", ONE_PER_CHAPTER, ids=lambda r: Path(r).stem)
