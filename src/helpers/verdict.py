@@ -84,7 +84,7 @@ def admonition_text(record: dict[str, Any], note: str = "") -> str:
     """The MyST admonition of a verdict record: the word, the one-line reason, the key number (and ``note``)."""
     kind = {REPRODUCED: "tip", PARTLY: "warning", NOT_REPRODUCED: "danger"}[record["verdict"]]
     key = record["key_number"]
-    return (f":::{{{kind}}} Verdict: {record['verdict']}\n{record['reason']}. "
+    return (f":::{{admonition}} Verdict: {record['verdict']}\n:class: {kind}\n\n{record['reason']}. "
             f"Key number: {key['label']} = {_fmt(key['value'])}.{note}\n:::")
 
 
