@@ -59,6 +59,18 @@ def test_unknown_scale_fails_early_naming_the_allowed_values(tmp_path: Path):
     assert "scale='huge'" in err.value.evalue and "'ci', 'full', 'smoke'" in err.value.evalue
 
 
+def test_extra_parameters_reach_the_notebook(tmp_path: Path):
+    """The runner's ``--seeds`` override travels through the child process into papermill's injected cell."""
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("scale = 'ci'\nseeds = [0]", metadata={"tags": ["parameters"]}),
+                nbformat.v4.new_code_cell("assert seeds == [3, 4, 5], seeds")]
+    nbformat.write(nb, tmp_path / "p.ipynb")
+    proc = subprocess.run([sys.executable, "-m", "helpers.run", "_one", str(tmp_path / "p.ipynb"), str(tmp_path / "out.ipynb"),
+                           "smoke", str(tmp_path), json.dumps({"seeds": [3, 4, 5]})], cwd=ROOT, capture_output=True, text=True,
+                          timeout=300)
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
+
+
 def test_a_failing_notebook_is_reported_with_its_cell(tmp_path: Path):
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_code_cell("scale = 'ci'", metadata={"tags": ["parameters"]}),

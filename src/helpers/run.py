@@ -323,7 +323,7 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of ``python -m helpers.run`` (and the ``book`` console script)."""
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["_one"]:
-        return _execute_one(*argv[1:5])
+        return _execute_one(*argv[1:6])
     parser = argparse.ArgumentParser(prog="python -m helpers.run", description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
     for name in ("execute", "all", "bench", "robustness"):
