@@ -28,6 +28,10 @@ CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first
 SKIP_DIRS = {"_static", "_sources", "_images", "_sphinx_design_static", "_panels_static"}
 
 
+class BrowserUnavailable(RuntimeError):
+    """Chromium exists but cannot be launched here (sandbox, missing libraries)."""
+
+
 def find_chromium() -> str | None:
     """The Chromium executable (Debian's package, or one on ``PATH``), or None."""
     for name in ("chromium", "chromium-browser", "google-chrome"):
@@ -85,7 +89,10 @@ def check(html: Path, screenshots: Path, search_term: str = "GRPO") -> dict:
     links: list[tuple[str, str]] = []
     try:
         with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_FLAGS)
+            try:
+                browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_FLAGS)
+            except Exception as err:  # noqa: BLE001 - an environment problem, reported as a skip by main()
+                raise BrowserUnavailable(str(err).splitlines()[0]) from err
             page = browser.new_page(viewport={"width": 1280, "height": 900})
             for rel in pages(html):
                 response = page.goto(base + rel, wait_until="load")
@@ -144,7 +151,12 @@ def main(argv: list[str] | None = None) -> int:
         print("=" * 72 + "\n[site-check] SKIPPED: no Chromium found (apt-get install chromium). The built book was NOT "
               "checked in a browser.\n" + "=" * 72, flush=True)
         return 2
-    report = check(args.html, args.screenshots)
+    try:
+        report = check(args.html, args.screenshots)
+    except BrowserUnavailable as err:
+        print("=" * 72 + f"\n[site-check] SKIPPED: Chromium is installed but could not start ({err}). The built book "
+              "was NOT checked in a browser.\n" + "=" * 72, flush=True)
+        return 2
     print(f"[site-check] {report['pages']} pages, {report['images']} images, {report['links_checked']} internal links, "
           f"search hits {report.get('search_hits')}, {len(report['screenshots'])} screenshots in {args.screenshots}")
     for failure in report["failures"]:
