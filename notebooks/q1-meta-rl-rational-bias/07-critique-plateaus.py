@@ -176,7 +176,7 @@ ax.axhline(cot_success_min, color="grey", ls="--", lw=1, label=f"criterion for c
 ax.set_xticks(range(len(ca.CRITIQUES)), ["indicative\n|wrong>", "ground truth\n|=0632>", "chain of thought\n|col:h>"])
 ax.set(ylabel="failed attempts fixed by one refinement", ylim=(0, 1.05))
 ax.legend(fontsize="small")
-plots.finish(fig, "Refinement success on the GRPO-plateaued model (bars: mean, dots: seeds)")
+plots.finish(fig, "Refinement success after GRPO (bars: mean, dots: seeds)")
 refinement.pivot_table(index=["model", "seed"], columns="critique", values="success").round(3)
 
 # %% [markdown]
