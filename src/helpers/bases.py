@@ -9,9 +9,11 @@ to the recipe or to that code trains a new one. See :func:`helpers.models.cached
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict
 
 from types import ModuleType
+from typing import Any
 
 from helpers import models as _models
 from helpers import tokenizer as _tokenizer
@@ -27,32 +29,22 @@ def _code(task: ModuleType) -> str:
     return code_hash(_models, _tokenizer, _train, task)
 
 
-def noisy_addition_base(
-    config: TinyLMConfig,
-    settings: SFTSettings,
-    confidence_style: str = "overconfident",
-    device: str = "cpu",
-    progress: bool = True,
-) -> CachedModel:
-    """The SFT base for noisy addition (see :mod:`helpers.tasks.noisy_addition`), cached.
+def _sft_base(recipe: str, task: ModuleType, config: TinyLMConfig, settings: SFTSettings, extra: dict[str, Any],
+              make_pairs: Callable[[int], list[tuple[str, str]]], device: str, progress: bool) -> CachedModel:
+    """SFT a fresh model on ``make_pairs(num_examples)``, cached under the recipe's full description.
 
-    The returned model is on ``device`` in eval mode; ``history["sft_loss"]`` is its loss curve.
+    The cache key holds ``recipe``, the model config, the SFT settings, ``extra`` (the data
+    recipe), the number of examples and the source of the code involved. The returned model
+    is on ``device`` in eval mode; ``history["sft_loss"]`` is its loss curve.
     """
     num_examples = settings.num_steps * settings.batch_size
-    spec = {
-        "recipe": "noisy_addition_base",
-        "model": asdict(config),
-        "sft": asdict(settings),
-        "confidence_style": confidence_style,
-        "num_examples": num_examples,
-        "code": _code(noisy_addition),
-    }
+    spec = {"recipe": recipe, "model": asdict(config), "sft": asdict(settings), **extra,
+            "num_examples": num_examples, "code": _code(task)}
 
     def train():  # noqa: ANN202
         tokenizer = build_char_tokenizer()
         model = build_model(config, tokenizer, seed=settings.seed)
-        pairs = noisy_addition.sft_examples(num_examples, seed=settings.seed, confidence_style=confidence_style)
-        losses = sft(model, tokenizer, pairs, settings, device=device, progress=progress)
+        losses = sft(model, tokenizer, make_pairs(num_examples), settings, device=device, progress=progress)
         return model.cpu(), tokenizer, {"sft_loss": losses}
 
     base = cached_model(spec, train)
@@ -60,45 +52,24 @@ def noisy_addition_base(
     return base
 
 
-def key_lookup_base(
-    config: TinyLMConfig,
-    settings: SFTSettings,
-    task: key_lookup.KeyTask = key_lookup.KeyTask(),
-    device: str = "cpu",
-    progress: bool = True,
-) -> CachedModel:
+def noisy_addition_base(config: TinyLMConfig, settings: SFTSettings, confidence_style: str = "overconfident",
+                        device: str = "cpu", progress: bool = True) -> CachedModel:
+    """The SFT base for noisy addition (see :mod:`helpers.tasks.noisy_addition`), cached."""
+    return _sft_base("noisy_addition_base", noisy_addition, config, settings, {"confidence_style": confidence_style},
+                     lambda n: noisy_addition.sft_examples(n, seed=settings.seed, confidence_style=confidence_style),
+                     device, progress)
+
+
+def key_lookup_base(config: TinyLMConfig, settings: SFTSettings, task: key_lookup.KeyTask = key_lookup.KeyTask(),
+                    device: str = "cpu", progress: bool = True) -> CachedModel:
     """The SFT base for key lookup (see :mod:`helpers.tasks.key_lookup`), cached: it learns the teacher's prior."""
-    num_examples = settings.num_steps * settings.batch_size
-    spec = {"recipe": "key_lookup_base", "model": asdict(config), "sft": asdict(settings), "task": asdict(task),
-            "num_examples": num_examples, "code": _code(key_lookup)}
-
-    def train():  # noqa: ANN202
-        tokenizer = build_char_tokenizer()
-        model = build_model(config, tokenizer, seed=settings.seed)
-        pairs = key_lookup.sft_examples(key_lookup.make_keys(task), num_examples, seed=settings.seed)
-        losses = sft(model, tokenizer, pairs, settings, device=device, progress=progress)
-        return model.cpu(), tokenizer, {"sft_loss": losses}
-
-    base = cached_model(spec, train)
-    base.model.to(device).eval()
-    return base
+    return _sft_base("key_lookup_base", key_lookup, config, settings, {"task": asdict(task)},
+                     lambda n: key_lookup.sft_examples(key_lookup.make_keys(task), n, seed=settings.seed), device, progress)
 
 
 def column_addition_base(config: TinyLMConfig, settings: SFTSettings, refine_share: float = 0.5, device: str = "cpu",
                          progress: bool = True) -> CachedModel:
     """The SFT base for column addition with critiques (see :mod:`helpers.tasks.column_addition`), cached."""
-    num_examples = settings.num_steps * settings.batch_size
-    spec = {"recipe": "column_addition_base", "model": asdict(config), "sft": asdict(settings),
-            "refine_share": refine_share, "num_examples": num_examples,
-            "code": _code(column_addition)}
-
-    def train():  # noqa: ANN202
-        tokenizer = build_char_tokenizer()
-        model = build_model(config, tokenizer, seed=settings.seed)
-        pairs = column_addition.sft_examples(num_examples, seed=settings.seed, refine_share=refine_share)
-        losses = sft(model, tokenizer, pairs, settings, device=device, progress=progress)
-        return model.cpu(), tokenizer, {"sft_loss": losses}
-
-    base = cached_model(spec, train)
-    base.model.to(device).eval()
-    return base
+    return _sft_base("column_addition_base", column_addition, config, settings, {"refine_share": refine_share},
+                     lambda n: column_addition.sft_examples(n, seed=settings.seed, refine_share=refine_share),
+                     device, progress)
