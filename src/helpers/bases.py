@@ -19,7 +19,7 @@ from helpers import models as _models
 from helpers import tokenizer as _tokenizer
 from helpers import train as _train
 from helpers.models import CachedModel, TinyLMConfig, build_model, cached_model, code_hash
-from helpers.tasks import column_addition, key_lookup, noisy_addition
+from helpers.tasks import column_addition, key_lookup, noisy_addition, plan_execute
 from helpers.tokenizer import build_char_tokenizer
 from helpers.train import SFTSettings, sft
 
@@ -72,4 +72,15 @@ def column_addition_base(config: TinyLMConfig, settings: SFTSettings, refine_sha
     """The SFT base for column addition with critiques (see :mod:`helpers.tasks.column_addition`), cached."""
     return _sft_base("column_addition_base", column_addition, config, settings, {"refine_share": refine_share},
                      lambda n: column_addition.sft_examples(n, seed=settings.seed, refine_share=refine_share),
+                     device, progress)
+
+
+def plan_execute_base(config: TinyLMConfig, settings: SFTSettings, prior: tuple[float, ...] = plan_execute.TEACHER_PRIOR,
+                      corruption: float = 0.25, max_digit: int = plan_execute.MAX_DIGIT, practice_share: float = 0.5,
+                      device: str = "cpu", progress: bool = True) -> CachedModel:
+    """The SFT base for plan-then-execute (see :mod:`helpers.tasks.plan_execute`), cached: a skewed plan habit, noisy execution."""
+    return _sft_base("plan_execute_base", plan_execute, config, settings,
+                     {"prior": list(prior), "corruption": corruption, "max_digit": max_digit, "practice_share": practice_share},
+                     lambda n: plan_execute.sft_examples(n, seed=settings.seed, prior=prior, corruption=corruption,
+                                                         max_digit=max_digit, practice_share=practice_share),
                      device, progress)

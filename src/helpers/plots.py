@@ -33,6 +33,10 @@ _ARM_COLORS: dict[str, str] = {
     "REINFORCE": PALETTE[2],
     "W-REINFORCE": PALETTE[4],
     "tower": PALETTE[0],
+    "GRPO-shuffled": PALETTE[6],
+    "RFT": PALETTE[1],
+    "SFT-new": PALETTE[9],
+    "HICRA": PALETTE[0],
     "ideal": "#222222",
 }
 
@@ -63,7 +67,7 @@ def seed_band(ax: plt.Axes, df: pd.DataFrame, x: str, y: str, arm_col: str = "ar
         stats = part.groupby(x)[y].agg(["mean", "min", "max"])
         ax.fill_between(stats.index, stats["min"], stats["max"], color=color, alpha=0.15, lw=0)
         n = part[seed_col].nunique()
-        ax.plot(stats.index, stats["mean"], color=color, lw=2, label=f"{arm} (mean of {n} seeds)")
+        ax.plot(stats.index, stats["mean"], color=color, lw=2, label=f"{arm} (mean of {n} seeds)" if n > 1 else f"{arm} (1 seed)")
     ax.legend()
     return ax
 
@@ -78,8 +82,9 @@ def seed_points(ax: plt.Axes, df: pd.DataFrame, x: str, y: str, arm_col: str = "
         jitter = 1.0 + 0.03 * (i - (len(arms) - 1) / 2)  # multiplicative: readable on log axes too
         ax.scatter(part[x] * jitter, part[y], color=color, s=14, alpha=0.6, lw=0)
         mean = part.groupby(x)[y].mean()
+        n = part[seed_col].nunique()
         ax.plot(mean.index, mean.values, color=color, lw=2, marker="o", ms=4,
-                label=f"{arm} (mean of {part[seed_col].nunique()} seeds)")
+                label=f"{arm} (mean of {n} seeds)" if n > 1 else f"{arm} (1 seed)")
     ax.legend()
     return ax
 

@@ -1,0 +1,303 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Does RL training follow a predictable two-phase learning sequence?
+#
+# > **The corpus claim** (note n05): "Across eight models, RL training consistently shows a
+# > first phase where execution correctness drives learning, followed by a second phase where
+# > strategic planning becomes the bottleneck. Planning token entropy increases while execution
+# > entropy stabilizes, and concentration of optimization on planning tokens yields significant
+# > performance gains."
+#
+# **Source** {cite}`wang2025hicra`. Wang, Xu, Liu, Wu, Lin, Chen, *Emergent Hierarchical
+# Reasoning in LLMs through Reinforcement Learning*, arXiv 2509.03646, 2025. They mark
+# *planning tokens* with "strategic grams" and follow RL training: first, the perplexity and
+# entropy of execution tokens drop sharply (the model firms up procedures it already has);
+# then the *semantic* entropy of strategic grams, the diversity of strategies used, rises
+# together with accuracy. **HICRA** gives planning tokens the advantage `A + α|A|` (α = 0.2),
+# with gains such as Qwen3-4B-Instruct on AIME24 from 68.5 to 73.1. This notebook mirrors their
+# training-dynamics figure (execution, planning and entropy curves against step) in miniature.
+#
+# **What the note overstates.** "Planning token entropy increases": the paper says token-level
+# entropy is misleading and it is the strategy-level (semantic) entropy that rises. We measure
+# both, per prompt (token level) and over a batch of prompts (strategy level), and report which
+# one moves.
+
+# %% [markdown] tags=["objectives"]
+# **Learning objectives.** After this notebook you can:
+#
+# * separate a policy's failures into planning errors and execution errors, and track both exactly
+# * tell token-level entropy (per prompt) from strategy-level entropy (across prompts)
+# * write HICRA as a per-token change of GRPO's advantages
+#
+# **Prerequisites.** The lab notebook; {term}`GRPO`; {term}`Entropy collapse`.
+
+# %% tags=["colab"]
+# Colab set-up: installs the book's helpers (and their pinned requirements) when this
+# notebook runs on Colab; does nothing anywhere else.
+import sys
+
+if "google.colab" in sys.modules:
+    import subprocess
+
+    REPO = "https://github.com/reward-bias-book/reward-bias-book"
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "-r", f"{REPO}/raw/main/requirements.txt"], check=False)
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", f"git+{REPO}.git"], check=True)
+
+# %% tags=["parameters"]
+scale = "ci"  # "smoke" (seconds), "ci" (CPU default, about 3 minutes), "full" (GPU: 5x the steps, HICRA on every seed)
+seeds = [0, 1, 2]  # one GRPO run per seed (the base is shared)
+device = "auto"  # "auto", "cpu", "cuda" or "mps"
+hicra_alpha = 0.2  # HICRA's planning-token bonus α (the paper's value)
+entropy_rise_min = 0.2  # criterion: batch plan entropy, end minus start (nats)
+
+# %%
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+from helpers import hicra, params, plots, runtime
+from helpers.bases import plan_execute_base
+from helpers.models import TinyLMConfig
+from helpers.tasks import plan_execute as pe
+from helpers.train import SFTSettings
+from helpers.verdict import Criterion, Verdict
+
+device = runtime.setup(device)
+PRESETS = {
+    "smoke": dict(sft_steps=40, rl_steps=4, prompts_per_step=4, eval_every=2, hicra_seeds=1),
+    "ci": dict(sft_steps=800, rl_steps=180, prompts_per_step=32, eval_every=10, hicra_seeds=1),
+    "full": dict(sft_steps=800, rl_steps=1000, prompts_per_step=32, eval_every=25, hicra_seeds=len(seeds)),
+}
+cfg = params.choose_scale(scale, PRESETS)
+seeds = params.check_seeds(seeds)
+params.check_positive(hicra_alpha=hicra_alpha, entropy_rise_min=entropy_rise_min)
+plots.use_book_style()
+MAX_DIGIT = 4
+print(f"scale={scale} device={device} seeds={seeds} {cfg}")
+
+# %% [markdown]
+# ## The experiment
+#
+# * **Task.** A prompt `^abc>tt=` gives three digits (1-4) and a target. The response is one
+#   **planning token** choosing a formula, A: a·b+c, B: a·c+b, C: (a+b)·c, D: a+b+c, then four
+#   **execution tokens**: the formula's intermediate value and result, two digits each
+#   (`^342>10=` → `B0610`). Exactly one formula reaches each target, and each formula is the
+#   right one for a quarter of the prompts. Reward 1 for a right plan executed right, else 0.
+# * **Base.** SFT on a teacher with the wrong planning *habit* (A 70%, B/C/D 10% each, whatever
+#   the target) and noisy execution (each execution digit corrupted with probability 0.25). The
+#   base chooses a plan that reaches the target about a quarter of the time, and carries a
+#   plan out fully right about a quarter of the time.
+# * **Arms.** GRPO, 32 prompts × 8 samples per step, Adam 3e-4, one on-policy step per batch;
+#   and HICRA, the same with the planning token's advantage raised to `A + α|A|`. TRL's
+#   `GRPOTrainer` has one advantage per sequence, so HICRA's per-token change lives in a small
+#   loop (`helpers.hicra`), which both arms share.
+# * **Measures, exact** (from the policy's probabilities on 256 training prompts, no sampling
+#   noise): *plan error* = P(a plan that cannot reach the target); *execution error* = P(the
+#   digits do not follow from the chosen plan); execution-token entropy (teacher-forced on the
+#   chosen plan's correct trace); *plan entropy per prompt* (token level) and the entropy of the
+#   plan histogram over the batch of prompts (strategy level, the analogue of the paper's
+#   semantic entropy).
+#
+# **Design notes** (written before the default-seed run, after prototypes of this code).
+# (1) Half the SFT examples are *execution practice* with the plan given in the prompt. Without
+# them the base executed its rare plans 2-7× worse than its habitual one (full-trace accuracy
+# A 0.35, B 0.05, C 0.13, D 0.19), which makes A the best plan for a model that ignores the
+# target, and GRPO collapsed onto A within 40 steps (per-prompt plan entropy 0.02) with plan
+# error never moving. With practice the habit is unchanged and every plan is executable
+# (A 0.28, B 0.19, C 0.16, D 0.20). Exercise 1 turns practice off. (2) Digits 1-4 rather than
+# 0-9 (156 distinct prompts): the spec's fallback for a 2-layer model; with supervision a model
+# of this size learns the right plan for 1-4 digits in 800 steps (plan error 0.001) but not for
+# 1-6 (0.19). (3) "Execution error halves before plan error" counts a plan error that never
+# halves as *after*; so that a run without any second phase cannot pass on the first
+# criterion alone, "plan error halves by the end" is a deciding criterion of its own.
+# (4) HICRA runs on `hicra_seeds` seeds (one at scale ci, to fit the 3-minute budget; all at
+# `full`): it is report-only.
+
+# %%
+base = plan_execute_base(TinyLMConfig(), SFTSettings(num_steps=cfg["sft_steps"], learning_rate=2e-3), max_digit=MAX_DIGIT,
+                         device=device)
+problems = pe.make_problems(2000, seed=11, max_digit=MAX_DIGIT)
+eval_problems = problems[:256]
+arms = {"GRPO": (0.0, seeds), f"HICRA (α={hicra_alpha:g})": (hicra_alpha, seeds[: cfg["hicra_seeds"]])}
+logs = []
+for arm, (alpha, arm_seeds) in arms.items():
+    settings = hicra.HicraSettings(num_steps=cfg["rl_steps"], prompts_per_step=cfg["prompts_per_step"], group_size=8,
+                                   learning_rate=3e-4, alpha=alpha, eval_every=cfg["eval_every"])
+    for seed in arm_seeds:
+        log, _ = hicra.train(base.model, base.tokenizer, problems, eval_problems, settings, seed, device=device, desc=f"{arm} seed {seed}")
+        logs.append(log.assign(arm=arm, seed=seed))
+log = pd.concat(logs, ignore_index=True)
+grpo = log[log["arm"] == "GRPO"]
+phase = {s: (hicra.halving_step(part, "execution error"), hicra.halving_step(part, "plan error")) for s, part in grpo.groupby("seed")}
+pd.DataFrame(phase, index=["execution error halves at step", "plan error halves at step"]).rename(columns=lambda s: f"seed {s}")
+
+# %% [markdown]
+# ## Training dynamics (the paper's figure in miniature)
+#
+# GRPO, mean of seeds with a min-max band. The dotted line marks where execution error has
+# halved (mean over seeds): the end of phase 1. Top left: the two kinds of failure. Top
+# right: execution-token entropy. Bottom left: plan entropy per prompt (token level) and over
+# the batch (strategy level). Bottom right: accuracy, GRPO against HICRA.
+
+# %%
+boundary = np.mean([e for e, _ in phase.values() if np.isfinite(e)]) if any(np.isfinite(e) for e, _ in phase.values()) else None
+fig, axes = plt.subplots(2, 2, figsize=(13, 8), sharex=True)
+long = grpo.melt(id_vars=["step", "seed"], value_vars=["execution error", "plan error"], var_name="arm")
+plots.seed_band(axes[0, 0], long, "step", "value")
+axes[0, 0].set(ylabel="error rate", title="execution error and plan error (GRPO)", ylim=(0, 1))
+plots.seed_band(axes[0, 1], grpo, "step", "execution entropy", arms=["GRPO"])
+axes[0, 1].set(ylabel="entropy per execution token (nats)", title="execution-token entropy (GRPO)")
+long = grpo.melt(id_vars=["step", "seed"], value_vars=["plan entropy (per prompt)", "plan entropy (batch)"], var_name="arm")
+plots.seed_band(axes[1, 0], long, "step", "value")
+axes[1, 0].axhline(np.log(4), color=plots.arm_color("ideal"), ls="--", lw=1, label="ln 4: plans used equally")
+axes[1, 0].set(xlabel="RL step", ylabel="entropy (nats)", title="plan entropy: per prompt vs over the batch (GRPO)", ylim=(0, 1.9))
+plots.seed_band(axes[1, 1], log, "step", "accuracy")
+axes[1, 1].set(xlabel="RL step", ylabel="P(right plan, executed right)", title="accuracy")
+for ax in axes.flat:
+    if boundary is not None:
+        ax.axvline(boundary, color=plots.arm_color("ideal"), ls=":", lw=1.2)
+    ax.legend(fontsize="x-small")
+plots.finish(fig, "Execution, planning and entropy during RL (dotted: execution error halved)");
+
+# %% [markdown]
+# ## Which plans the policy uses
+#
+# The share of each plan over the 256 training prompts, GRPO, first seed. The base uses A
+# about two thirds of the time; a policy that had learned to plan would use each plan a
+# quarter of the time (one quarter of prompts need each), and the batch entropy above would
+# reach ln 4.
+
+# %%
+first = grpo[grpo["seed"] == seeds[0]]
+fig, ax = plt.subplots(figsize=(8, 3.8))
+ax.stackplot(first["step"], [first[f"share {p}"] for p in pe.PLANS], labels=[f"plan {p}" for p in pe.PLANS],
+             colors=plots.PALETTE[:4], alpha=0.85)
+ax.set(xlabel="RL step", ylabel="share of prompts (expected)", ylim=(0, 1), xlim=(0, cfg["rl_steps"]))
+ax.legend(loc="upper left", bbox_to_anchor=(1, 1), fontsize="small")
+plots.finish(fig, f"Plan shares under GRPO, seed {seeds[0]}");
+
+# %% [markdown]
+# ## Verdict
+#
+# Deciding (GRPO, every seed or the mean of seeds): execution error halves before plan error;
+# plan error halves by the end (the second phase happens); batch plan entropy rises by
+# `entropy_rise_min` nats from start to end. Reported: the change of per-prompt (token-level)
+# plan entropy, and HICRA against GRPO (area under the accuracy curve, seeds HICRA ran on).
+
+# %%
+start, end = grpo[grpo["step"] == 0].set_index("seed"), grpo[grpo["step"] == cfg["rl_steps"]].set_index("seed")
+order = [float(phase[s][0] < phase[s][1]) for s in seeds]  # a plan error that never halves counts as "after"
+plan_ratio = [end.loc[s, "plan error"] / start.loc[s, "plan error"] for s in seeds]
+batch_rise = [end.loc[s, "plan entropy (batch)"] - start.loc[s, "plan entropy (batch)"] for s in seeds]
+token_change = [end.loc[s, "plan entropy (per prompt)"] - start.loc[s, "plan entropy (per prompt)"] for s in seeds]
+exec_entropy_change = [end.loc[s, "execution entropy"] - start.loc[s, "execution entropy"] for s in seeds]
+hicra_arm = f"HICRA (α={hicra_alpha:g})"
+
+
+def auc(arm: str, seed: int) -> float:
+    """Mean accuracy over the logged steps (area under the accuracy curve / steps)."""
+    part = log[(log["arm"] == arm) & (log["seed"] == seed)]
+    return float(np.trapezoid(part["accuracy"], part["step"]) / cfg["rl_steps"])
+
+
+auc_gap = [auc(hicra_arm, s) - auc("GRPO", s) for s in arms[hicra_arm][1]]
+criteria = [
+    Criterion("execution error halves before plan error (1 = yes), every seed", min(order), 1.0, ">=", per_seed=order),
+    Criterion("plan error at end / at start, every seed", max(plan_ratio), 0.5, "<=", per_seed=plan_ratio),
+    Criterion("batch plan entropy, end - start (mean of seeds)", np.mean(batch_rise), entropy_rise_min, ">=", by_seed=batch_rise,
+              unit=" nats"),
+    Criterion("per-prompt plan entropy, end - start (mean of seeds)", np.mean(token_change), 0.0, ">", decides=False, unit=" nats"),
+    Criterion(f"accuracy AUC, HICRA - GRPO (mean of {len(auc_gap)} seed(s))", np.mean(auc_gap), 0.0, ">", decides=False),
+]
+verdict = Verdict(
+    note_id="n05",
+    claim="RL first fixes execution, then planning; strategy-level planning entropy rises; crediting planning tokens (HICRA) helps.",
+    criteria=criteria,
+    key_number=("plan error at end / at start (GRPO, mean of seeds)", float(np.mean(plan_ratio))),
+    paper_vs_run=[
+        {"quantity": "phase 1", "paper (8 models)": "execution entropy and perplexity drop sharply first",
+         "this run (GRPO, mean of seeds)": f"execution error halves by step {np.mean([e for e, _ in phase.values()]):.0f}; "
+                                           f"execution entropy {np.mean(exec_entropy_change):+.2f} nats"},
+        {"quantity": "phase 2", "paper (8 models)": "semantic entropy of strategies rises with accuracy",
+         "this run (GRPO, mean of seeds)": f"plan error x{np.mean(plan_ratio):.2f}; batch plan entropy {np.mean(batch_rise):+.2f} nats"},
+        {"quantity": "token-level planning entropy", "paper (8 models)": "misleading (not the signal)",
+         "this run (GRPO, mean of seeds)": f"{np.mean(token_change):+.2f} nats per prompt"},
+        {"quantity": "HICRA vs GRPO", "paper (8 models)": "AIME24 68.5 -> 73.1 (Qwen3-4B-Instruct)",
+         "this run (GRPO, mean of seeds)": f"accuracy AUC {np.mean(auc_gap):+.3f} ({len(auc_gap)} seed(s))"},
+    ],
+    parameters={"scale": scale, "seeds": seeds, "hicra_alpha": hicra_alpha, "entropy_rise_min": entropy_rise_min,
+                "max_digit": MAX_DIGIT, **cfg},
+)
+verdict.publish()
+
+# %% tags=["nbval-check-output"]
+# The verdict in one line. The test suite re-executes this notebook with nbval and checks that this
+# line comes out identical: same seeds, same numbers.
+print(verdict.summary())
+
+# %% [markdown]
+# ## Where the toy differs from the paper
+#
+# * **One planning token, chosen from four.** The paper's plans are multi-token strategic
+#   phrases inside long solutions, found by n-gram statistics; here the plan is one token at a
+#   known position, which lets us measure plan and execution errors exactly but makes "planning"
+#   a four-way classification of the prompt.
+# * **A habit the base must unlearn.** The paper's models start with many strategies in use; our
+#   base starts with one dominant plan. GRPO first *sharpens* that habit (per-prompt and batch
+#   plan entropy both fall while execution improves) before the plan starts to depend on the
+#   target; that first dip is the entropy collapse of the n03 notebook, and whether the policy
+#   recovers from it within the budget decides the second phase here.
+# * **Short runs.** 180 steps on 156 distinct prompts at scale `ci`; the paper trains for
+#   hundreds of steps on thousands of problems. Scale `full` runs 1000 steps (on every seed,
+#   with HICRA too): run it before quoting this notebook on the second phase.
+# * **Reading the verdict.** The first criterion passes whenever execution improves and
+#   planning does not, so it cannot carry the claim alone; the second and third criteria are
+#   the second phase. The plan-share figure shows what happens instead within this budget:
+#   the policy first collapses onto its habitual plan, then starts to switch plans by prompt.
+# * **HICRA on one seed at `ci`.** Its row is report-only for that reason.
+
+# %% [markdown] tags=["exercises"]
+# ## Exercises
+#
+# 1. Build the base with `practice_share=0.0` in `plan_execute_base` (no execution practice).
+#    Predict the plan-share figure before you run it, then explain the result with the per-plan
+#    execution accuracies quoted in the design notes.
+# 2. Run HICRA with α = 1.0 on all three seeds. Does a larger planning credit speed up phase 2,
+#    or does it sharpen the habit faster?
+# 3. The batch plan entropy can reach ln 4 without the policy planning at all. Construct such a
+#    policy, and say which measured quantity would expose it.
+
+# %% [markdown] tags=["solution"]
+# :::{admonition} Solutions (instructors: `make student` removes this cell)
+# :class: dropdown
+#
+# **1.** Without practice, plan A is executed right far more often than B, C or D, so for a
+# policy that ignores the target A has the highest expected reward: GRPO moves every prompt to
+# A within a few dozen steps, per-prompt and batch plan entropy both go to ~0, and plan error
+# stays at ~0.74 (the share of prompts that need another plan). Planning cannot be learned
+# until the alternatives can be executed: execution first is a precondition here, not just an
+# order of events.
+#
+# **2.** Set `hicra_alpha=1.0` and `PRESETS["ci"]["hicra_seeds"] = 3`. With α = 1 a positive
+# advantage on the planning token is doubled and a negative one vanishes, so sampled plans are
+# only ever pushed *up*: that speeds up learning the right plan on prompts where it is sampled,
+# and also reinforces the habit wherever the habit succeeds. Compare the accuracy curves and
+# the plan-share figure to see which effect wins.
+#
+# **3.** A policy that picks a plan uniformly at random on every prompt has batch entropy ln 4
+# and per-prompt entropy ln 4 too, with plan error 0.75. Batch entropy measures diversity, not
+# planning: plan error (or accuracy) tells them apart, and so does the gap between batch and
+# per-prompt entropy, which is large only when each prompt gets its own, confident plan.
+# :::
