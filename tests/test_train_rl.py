@@ -56,3 +56,14 @@ def test_compare_arms_labels_every_run(cache_dir):
     assert set(zip(eval_log["arm"], eval_log["seed"])) == set(models)
     with pytest.raises(ValueError):
         GRPOSettings(group_size=1)
+
+
+def test_grpo_with_a_kl_penalty_uses_the_starting_weights_as_reference(cache_dir):
+    base = noisy_addition_base(SMALL, SFTSettings(num_steps=10, batch_size=16), progress=False)
+    model = build_model(SMALL, base.tokenizer)
+    model.load_state_dict(base.model.state_dict())
+    path_before = model.config._name_or_path
+    train_log, _ = train_grpo(model, base.tokenizer, ROWS, [na.correctness_reward], GRPOSettings(num_steps=2, prompts_per_step=2,
+                              group_size=4, beta=0.5), progress=False)
+    assert "kl" in train_log.columns and train_log["kl"].iloc[0] == pytest.approx(0.0, abs=1e-6)  # policy = reference at step 1
+    assert model.config._name_or_path == path_before  # no trace of the temporary reference left on the model

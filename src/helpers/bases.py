@@ -19,7 +19,7 @@ from helpers import models as _models
 from helpers import tokenizer as _tokenizer
 from helpers import train as _train
 from helpers.models import CachedModel, TinyLMConfig, build_model, cached_model, code_hash
-from helpers.tasks import column_addition, key_lookup, noisy_addition, plan_execute
+from helpers.tasks import column_addition, key_lookup, marketplace, noisy_addition, plan_execute
 from helpers.tokenizer import build_char_tokenizer
 from helpers.train import SFTSettings, sft
 
@@ -83,4 +83,12 @@ def plan_execute_base(config: TinyLMConfig, settings: SFTSettings, prior: tuple[
                      {"prior": list(prior), "corruption": corruption, "max_digit": max_digit, "practice_share": practice_share},
                      lambda n: plan_execute.sft_examples(n, seed=settings.seed, prior=prior, corruption=corruption,
                                                          max_digit=max_digit, practice_share=practice_share),
+                     device, progress)
+
+
+def marketplace_base(config: TinyLMConfig, settings: SFTSettings, world: marketplace.World = marketplace.World(),
+                     device: str = "cpu", progress: bool = True) -> CachedModel:
+    """The SFT base for the toy marketplace (see :mod:`helpers.tasks.marketplace`), cached: truthful but for a habit."""
+    return _sft_base("marketplace_base", marketplace, config, settings, {"world": asdict(world)},
+                     lambda n: marketplace.sft_examples(marketplace.make_items(world), n, seed=settings.seed, world=world),
                      device, progress)

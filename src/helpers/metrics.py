@@ -6,7 +6,7 @@ the policy and is right with probability c". With weights from an exact enumerat
 of a tiny policy's outputs, the metrics are the population values, free of sampling
 noise; with unit weights and 0/1 correctness they are the usual sample metrics.
 
-Used by: n01 (calibration), n06 and later Pass@k notebooks.
+Used by: n01 (calibration), n06 and later Pass@k notebooks, n02 (Cramér's V, Bullshit Index).
 """
 
 from __future__ import annotations
@@ -115,3 +115,41 @@ def pass_at_k_exact(p_correct: ArrayLike, k: int) -> np.ndarray:
     if k < 1:
         raise ValueError(f"k must be >= 1, got {k}")
     return 1.0 - (1.0 - np.clip(np.asarray(p_correct, dtype=float), 0.0, 1.0)) ** k
+
+
+def cramers_v(table: ArrayLike) -> float:
+    """Cramér's V of a contingency table (rows: one variable's values, columns: the other's; counts or expected counts).
+
+    ``sqrt(chi2 / (n (k - 1)))`` with ``k`` the smaller number of non-empty rows and columns.
+    Empty rows and columns are dropped first; a table with a single non-empty row or column
+    (e.g. a policy that always makes the same claim) has no association: V = 0.
+    """
+    t = np.asarray(table, dtype=float)
+    t = t[t.sum(1) > 0][:, t.sum(0) > 0]
+    k = min(t.shape) if t.size else 0
+    if k < 2:
+        return 0.0
+    n = t.sum()
+    expected = t.sum(1, keepdims=True) * t.sum(0, keepdims=True) / n
+    chi2 = ((t - expected) ** 2 / expected).sum()
+    return float(np.sqrt(chi2 / (n * (k - 1))))
+
+
+def bullshit_index(belief: ArrayLike, claim_probability: ArrayLike) -> float:
+    """Liang et al.'s Bullshit Index ``1 - |r_pb|``: r_pb is the point-biserial correlation between belief and claim.
+
+    ``belief[i]`` is the model's probability that statement i is true; the claim is a 0/1
+    variable (1 = "it is true") made with probability ``claim_probability[i]``. The
+    correlation is computed exactly over that joint distribution (each statement equally
+    likely), not from sampled claims. A constant belief or claim has no correlation: BI = 1.
+    """
+    b = np.asarray(belief, dtype=float)
+    c = np.clip(np.asarray(claim_probability, dtype=float), 0.0, 1.0)
+    if b.shape != c.shape or b.size == 0:
+        raise ValueError(f"belief and claim_probability must be non-empty and of equal shape, got {b.shape}, {c.shape}")
+    m = c.mean()
+    var_b, var_y = b.var(), m * (1 - m)
+    if var_b <= 1e-12 or var_y <= 1e-12:
+        return 1.0
+    r = ((b * c).mean() - b.mean() * m) / np.sqrt(var_b * var_y)
+    return float(1.0 - abs(r))

@@ -4,7 +4,7 @@ A probe is a multinomial logistic regression fitted on frozen features (standard
 the training split's statistics) by full-batch L-BFGS, so it is deterministic and has no
 learning-rate knob to tune.
 
-Used by: n08 (representation quality under utility weighting).
+Used by: n08 (representation quality under utility weighting), n02 (belief probes frozen before RL).
 """
 
 from __future__ import annotations
@@ -45,3 +45,20 @@ def probe_accuracy(train_features: torch.Tensor, train_labels: torch.Tensor,
         probe, mean, std = fit_linear_probe(train_features, train_labels, l2=l2)
     predictions = probe((test_features.float() - mean) / std).argmax(dim=1)
     return float((predictions == test_labels).float().mean())
+
+
+class FrozenProbe:
+    """A linear probe fitted once (e.g. on a model before RL) and then applied, unchanged, to other features."""
+
+    def __init__(self, features: torch.Tensor, labels: torch.Tensor, l2: float = 1e-3) -> None:
+        with torch.enable_grad():
+            self.probe, self.mean, self.std = fit_linear_probe(features, labels, l2=l2)
+
+    @torch.no_grad()
+    def predict(self, features: torch.Tensor) -> torch.Tensor:
+        """Predicted class of each row."""
+        return self.probe((features.float() - self.mean) / self.std).argmax(dim=1)
+
+    def accuracy(self, features: torch.Tensor, labels: torch.Tensor) -> float:
+        """Share of rows whose predicted class is ``labels``."""
+        return float((self.predict(features) == labels).float().mean())

@@ -147,6 +147,13 @@ def train_grpo(
         raise ValueError(f"eval_every must be positive, got {eval_every}")
     with tempfile.TemporaryDirectory(prefix="grpo-") as output_dir:
         args = grpo_config(settings, device, output_dir)
+        original_path = model.config._name_or_path
+        if settings.beta > 0:
+            # TRL builds the KL reference by loading the policy's `_name_or_path`; a model built
+            # from config has none, so the starting weights are saved locally and loaded from there.
+            reference_dir = f"{output_dir}/reference"
+            model.save_pretrained(reference_dir)
+            model.config._name_or_path = reference_dir
         if reward_weights is not None:
             args.reward_weights = list(reward_weights)
         trainer = GRPOTrainer(
@@ -166,6 +173,7 @@ def train_grpo(
             warnings.filterwarnings("ignore", message="`is_gradient_checkpointing` is deprecated", category=FutureWarning)
             trainer.train()
         history = [h for h in trainer.state.log_history if "reward" in h]
+        model.config._name_or_path = original_path
     model.eval()
     train_log = pd.DataFrame(history)
     if "step" not in train_log.columns:
