@@ -19,7 +19,7 @@ from helpers import models as _models
 from helpers import tokenizer as _tokenizer
 from helpers import train as _train
 from helpers.models import CachedModel, TinyLMConfig, build_model, cached_model, code_hash
-from helpers.tasks import column_addition, key_lookup, marketplace, noisy_addition, plan_execute
+from helpers.tasks import column_addition, key_lookup, marketplace, noisy_addition, plan_execute, shard_search
 from helpers.tokenizer import build_char_tokenizer
 from helpers.train import SFTSettings, sft
 
@@ -92,3 +92,10 @@ def marketplace_base(config: TinyLMConfig, settings: SFTSettings, world: marketp
     return _sft_base("marketplace_base", marketplace, config, settings, {"world": asdict(world)},
                      lambda n: marketplace.sft_examples(marketplace.make_items(world), n, seed=settings.seed, world=world),
                      device, progress)
+
+
+def shard_search_base(config: TinyLMConfig, settings: SFTSettings, style: str, device: str = "cpu",
+                      progress: bool = True) -> CachedModel:
+    """The SFT base for the shard-search agent (see :mod:`helpers.tasks.shard_search`): ``"diverse"`` or ``"narrow"`` demos."""
+    return _sft_base("shard_search_base", shard_search, config, settings, {"style": style},
+                     lambda n: shard_search.sft_examples(n, seed=settings.seed, style=style), device, progress)

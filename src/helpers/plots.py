@@ -37,6 +37,8 @@ _ARM_COLORS: dict[str, str] = {
     "RFT": PALETTE[1],
     "SFT-new": PALETTE[9],
     "HICRA": PALETTE[0],
+    "diverse SFT → GRPO": PALETTE[0],
+    "narrow SFT → GRPO": PALETTE[3],
     "ideal": "#222222",
 }
 
