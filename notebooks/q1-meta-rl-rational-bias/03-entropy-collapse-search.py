@@ -105,7 +105,8 @@ print(f"scale={scale} device={device} seeds={seeds} learning_rate={learning_rate
 #   trajectory count of Matsutani et al.). Every step: the exact entropy of the first query and
 #   Cov(log π, A) over the batch's trained tokens.
 #
-# **Design notes** (written before the default-seed run, after a prototype). Two queries, not the
+# **Design notes** (written after a prototype run with seed 0, before the three-seed run; the
+# criteria are the spec's, unchanged). Two queries, not the
 # spec's four: with four, every order finds the key, every group has reward 1 everywhere, and
 # GRPO has no signal at all. The key is always among the likely shards, so that every order is
 # exactly as good. Clip-Cov is left as an exercise (time budget).

@@ -127,8 +127,9 @@ print(f"scale={scale} device={device} seeds={seeds} learning_rates={learning_rat
 # which parameters move, so the arms must share the sampler, the optimizer and the batch size
 # exactly, and TRL's `GRPOTrainer` cannot run the SFT and shuffled-reward arms in the same loop.
 #
-# **Design notes.** Written before the default-seed run, after one prototype run of this
-# code. Changes to the spec: (1) SFT, GRPO and GRPO-shuffled get one run per seed (the
+# **Design notes.** Written after one prototype run of this code with the default seeds 0, 1, 2,
+# so the changes below were made knowing that run's numbers (the final run reproduced them).
+# Changes to the spec: (1) SFT, GRPO and GRPO-shuffled get one run per seed (the
 # deciding criteria need them); RFT and SFT-new get one run each, since they are report-only.
 # (2) The shuffled control also gets seed pairs, so its own seed overlap is a baseline for
 # GRPO's. (3) The "RL sparser than SFT" criterion is decided at *each* matched learning rate,
