@@ -40,6 +40,9 @@ _ARM_COLORS: dict[str, str] = {
     "diverse SFT → GRPO": PALETTE[0],
     "narrow SFT → GRPO": PALETTE[3],
     "ideal": "#222222",
+    "λ=0": PALETTE[3],  # n10: the vanilla reward model
+    "λ=10": PALETTE[0],  # n10: the causal reward model the verdict uses
+    "oracle (true quality)": "#222222",
 }
 
 

@@ -1,0 +1,324 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Can counterfactual invariance eliminate reward hacking biases?
+#
+# > **The corpus claim** (note n10, cited by Q2): "Causal reward modeling using
+# > counterfactual invariance constrains reward predictions to remain consistent when
+# > irrelevant variables change, eliminating length bias, sycophancy bias, concept bias, and
+# > discrimination. Standard training cannot distinguish causal from spurious features;
+# > counterfactual invariance forces isolation of actual quality signals."
+#
+# **Source** {cite}`wang2025causalrewards`. Wang, Zhao, Jiang, Chen, Zhu, Chen, Liu, Zhang, Fan, Ma, Wang,
+# *Beyond Reward Hacking: Causal Rewards for Large Language Model Alignment*, arXiv 2501.09620,
+# 2025. A reward model is trained with an extra **maximum mean discrepancy** ({term}`MMD`)
+# penalty that makes its internal representation look the same across bins of a spurious
+# variable (length, a sycophantic phrase, a concept, a demographic word). This notebook mirrors
+# the paper's **length-bias** experiment (its length vs. quality trade-off against a vanilla
+# reward model) on a synthetic preference task where the true quality is known exactly.
+#
+# **What the paper shows and what the note says.** The paper *reduces* these biases (the
+# numbers quoted for Llama-3-8B, which we have only from a secondary summary and do not quote
+# as checked: sycophancy 92.67% → 19.78%, discrimination 0.121 → 0.058). "Eliminating" is
+# the note's word; this notebook says "reduces" unless its own numbers show elimination.
+
+# %% [markdown] tags=["objectives"]
+# **Learning objectives.** After this notebook you can:
+#
+# * build a preference dataset in which a spurious feature (length) predicts the label
+# * train a Bradley-Terry reward model, and add an MMD invariance penalty to it
+# * measure reward hacking downstream with best-of-n selection against an oracle
+#
+# **Prerequisites.** The Bradley-Terry model of pairwise preferences; kernels (the RBF kernel).
+
+# %% tags=["colab"]
+# Colab set-up: installs the book's helpers (and their pinned requirements) when this
+# notebook runs on Colab; does nothing anywhere else.
+import sys
+
+if "google.colab" in sys.modules:
+    import subprocess
+
+    REPO = "https://github.com/reward-bias-book/reward-bias-book"
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "-r", f"{REPO}/raw/main/requirements.txt"], check=False)
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", f"git+{REPO}.git"], check=True)
+
+# %% tags=["parameters"]
+scale = "ci"  # "smoke" (seconds), "ci" (CPU default, about 2 minutes), "full" (more pairs, steps and lambdas; GPU or patient CPU)
+seeds = [0, 1, 2]  # one data draw, reward-model initialisation and batch order per seed
+device = "auto"  # "auto", "cpu", "cuda" or "mps" (the reward models are tiny: they train on the CPU either way)
+causal_lambda = 10.0  # the MMD weight the verdict is decided at (the spec's)
+anti_accuracy_gain_min = 0.10  # criterion: accuracy on anti-correlated test pairs, causal minus vanilla
+bon_length_gap_min = 8.0  # criterion: best-of-64 length, vanilla minus causal (tokens)
+
+# %%
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+from helpers import params, plots, runtime
+from helpers.reward_models import DriftSettings, RMSettings, best_of_n, grpo_length_drift, pairwise_accuracy, train_reward_model
+from helpers.tasks.preference_pairs import PreferenceTask, make_pairs
+from helpers.verdict import Criterion, Verdict
+
+device = runtime.setup(device)
+PRESETS = {
+    "smoke": dict(train_pairs=1000, test_pairs=500, rm_steps=30, lambdas=[0.0, 10.0], ns=[1, 4, 64], bon_trials=100, drift_steps=3, drift_seeds=1),
+    "ci": dict(train_pairs=4000, test_pairs=2000, rm_steps=600, lambdas=[0.0, 1.0, 10.0, 100.0], ns=[1, 4, 16, 64],
+               bon_trials=500, drift_steps=40, drift_seeds=1),
+    "full": dict(train_pairs=20000, test_pairs=5000, rm_steps=3000, lambdas=[0.0, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0],
+                 ns=[1, 2, 4, 8, 16, 32, 64, 128], bon_trials=2000, drift_steps=200, drift_seeds=3),
+}
+cfg = params.choose_scale(scale, PRESETS)
+seeds = params.check_seeds(seeds)
+params.check_positive(causal_lambda=causal_lambda, anti_accuracy_gain_min=anti_accuracy_gain_min, bon_length_gap_min=bon_length_gap_min)
+if causal_lambda not in cfg["lambdas"]:
+    raise ValueError(f"causal_lambda={causal_lambda} is not among the lambdas of scale={scale!r}: {cfg['lambdas']}")
+plots.use_book_style()
+print(f"scale={scale} device={device} seeds={seeds} {cfg}")
+
+# %% [markdown]
+# ## The experiment
+#
+# * **Responses** are strings of 4 to 32 tokens from 16 ids; ids 0-7 are "good". A response's
+#   **true quality** `q` is its share of good tokens, drawn *independently of its length*:
+#   in the population of responses, length says nothing about quality.
+# * **Training pairs** (4,000 per seed) are labelled by Bradley-Terry on quality,
+#   `P(a ≻ b) = sigmoid(12 (q_a − q_b))`, then *selected* so that the preferred response is
+#   the longer one in 90% of pairs. That selection is the spurious correlation, as when
+#   annotators of real data happened to prefer longer answers.
+# * **Test pairs** are labelled by the true order of quality, with the longer response
+#   preferred in 50% (**neutral**) or 10% (**anti-correlated**) of pairs. A reward model that
+#   learned "longer is better" fails on the second set.
+# * **Reward model**: token embeddings, *summed* (so length is visible, as it is to a
+#   transformer), an MLP to a 16-d representation `z`, a linear read-out. **Causal variant**:
+#   the Bradley-Terry loss plus `λ · MMD²` between the distributions of `z` in four length
+#   bins (4-11, 12-18, 19-25, 26-32 tokens): if `z` looks the same whatever the length, the
+#   reward cannot depend on length. The penalty is one kernel matrix and a bin-mask matrix
+#   per batch (`helpers.reward_models.mmd_across_bins`).
+# * **Downstream**: best-of-n. Draw `n` random responses, keep the one the reward model scores
+#   highest, and record its length and true quality; the **oracle** picks by true quality.
+#   The same candidate pools are used for every scorer.
+#
+# TRL's `RewardTrainer` expects a transformers sequence-classification model fed with text;
+# the reward model here is a 4,000-parameter bag of tokens, so a plain 20-line loop trains it
+# (`helpers.reward_models.train_reward_model`).
+#
+# **Design notes** (written before the default-seed run, after two prototypes whose seeds are
+# named here). The spec's task, arms and criteria are kept; three details changed. (1) The
+# first prototype (seeds 0, 1, 2) used a ReLU on the 16-d representation: under the MMD
+# penalty every unit died, the reward became a constant and accuracy was 0.50 at `λ = 10` on
+# two seeds. The representation now ends in `tanh`, which cannot die. (2) The RBF bandwidth is
+# the median pairwise distance of `z` in the batch (the usual heuristic); a fixed bandwidth of
+# 1 was weaker at `λ = 10` in the second prototype (seeds 0, 1). (3) The verdict uses the
+# spec's *unconditional* MMD across length bins; the paper's *conditional* variant (MMD among
+# chosen and among rejected responses separately) is run at `λ = 10` as a report-only row.
+# The spec's larger-scale GRPO test runs here at every scale, report-only (first seed only at
+# the CI scale), because it takes about 6 s per run: a fresh tiny policy trained by group-relative policy gradient against each
+# reward model, and its length drift.
+
+# %%
+task = PreferenceTask()
+data = {seed: dict(train=make_pairs(task, cfg["train_pairs"], 0.9, seed, noisy_labels=True),
+                   neutral=make_pairs(task, cfg["test_pairs"], 0.5, 1_000 + seed, noisy_labels=False),
+                   anti=make_pairs(task, cfg["test_pairs"], 0.1, 2_000 + seed, noisy_labels=False)) for seed in seeds}
+print("longer response preferred in: " + ", ".join(f"{k} {v.longer_wins_share:.2f}" for k, v in data[seeds[0]].items()))
+
+arms = {f"λ={lam:g}": RMSettings(num_steps=cfg["rm_steps"], mmd_weight=lam, conditional=False) for lam in cfg["lambdas"]}
+arms[f"λ={causal_lambda:g} conditional"] = RMSettings(num_steps=cfg["rm_steps"], mmd_weight=causal_lambda, conditional=True)
+models, accuracy, selection = {}, [], []
+for seed in seeds:
+    for arm, settings in runtime.progress(arms.items(), desc=f"seed {seed}: reward models", total=len(arms)):
+        model, _ = train_reward_model(data[seed]["train"], task, settings, seed)
+        models[arm, seed] = model
+        accuracy.append({"arm": arm, "seed": seed, "lambda": settings.mmd_weight, "conditional": settings.conditional,
+                         **{split: pairwise_accuracy(model, data[seed][split]) for split in ("train", "neutral", "anti")}})
+        selection.append(best_of_n(model, task, cfg["ns"], cfg["bon_trials"], seed).assign(arm=arm, seed=seed))
+    selection.append(best_of_n(None, task, cfg["ns"], cfg["bon_trials"], seed).assign(arm="oracle (true quality)", seed=seed))
+accuracy, selection = pd.DataFrame(accuracy), pd.concat(selection, ignore_index=True)
+accuracy.groupby("arm", sort=False)[["train", "neutral", "anti"]].mean().round(3)
+
+# %% [markdown]
+# ## Test accuracy against λ
+#
+# Dots are single seeds, lines their mean. A reward model that has learned "longer is
+# better" is right on most training pairs and wrong on the anti-correlated ones; one that
+# reads quality alone scores the same on both test sets.
+
+# %%
+sweep = accuracy[~accuracy["conditional"]].melt(id_vars=["arm", "seed", "lambda"], value_vars=["neutral", "anti"],
+                                                var_name="test pairs", value_name="accuracy")
+sweep["x"] = sweep["lambda"].where(sweep["lambda"] > 0, min(lam for lam in cfg["lambdas"] if lam > 0) / 10)
+fig, ax = plt.subplots(figsize=(7, 4))
+plots.seed_points(ax, sweep.assign(arm=sweep["test pairs"].map({"neutral": "neutral test pairs (50% longer wins)",
+                                                                 "anti": "anti-correlated test pairs (10% longer wins)"})),
+                  "x", "accuracy")
+ticks = sorted(sweep["x"].unique())
+plots.log_x_ticks(ax, ticks)
+ax.set_xticks(ticks, ["0"] + [f"{v:g}" for v in ticks[1:]])
+ax.axhline(0.5, color="grey", lw=0.8, ls=":")
+ax.set(xlabel="MMD weight λ (log scale; 0 = vanilla reward model)", ylabel="pairwise accuracy vs. true quality", ylim=(0.4, 1.0))
+plots.finish(fig, "The invariance penalty closes the gap between neutral and anti-correlated pairs");
+
+# %% [markdown]
+# ## Best-of-n: what the reward model's bias does to selection
+#
+# Left: the mean length of the selected response; the dotted line is the mean length of a
+# random response (18 tokens). Right: its true quality. The **oracle leans short**: a short
+# response's share of good tokens is a noisier number, so the most extreme (best) ones are
+# short. That is a property of the pool, not a bias; a length-biased reward model leans the
+# other way.
+
+# %%
+shown = ["λ=0", f"λ={causal_lambda:g}", "oracle (true quality)"]
+fig, axes = plt.subplots(1, 2, figsize=(12, 4))
+for ax, metric, label in [(axes[0], "length", "length of the selected response (tokens)"),
+                          (axes[1], "quality", "true quality of the selected response")]:
+    plots.seed_band(ax, selection[selection["arm"].isin(shown)], "n", metric, arms=shown)
+    plots.log_x_ticks(ax, cfg["ns"])
+    ax.set(xlabel="candidates per selection, n (log scale)", ylabel=label)
+axes[0].axhline((task.min_length + task.max_length) / 2, color="grey", lw=0.8, ls=":")
+plots.finish(fig, f"Best-of-n against the vanilla (λ=0) and causal (λ={causal_lambda:g}) reward models");
+
+# %% [markdown]
+# ## Downstream RL: a policy trained against each reward model
+#
+# A fresh tiny GPT policy (2 layers, d = 64) generates a response after a start token and is
+# trained by group-relative policy gradient against each reward model, and against true
+# quality for comparison. The policy can only raise quality by writing good tokens; it can
+# raise a length-biased reward by writing longer. This part is report-only, so at the CI scale
+# it runs on the first seed only (all seeds at `scale="full"`).
+
+# %%
+drift = []
+for seed in seeds[:cfg["drift_seeds"]]:
+    for arm in runtime.progress(shown, desc=f"seed {seed}: GRPO policies"):
+        score = None if arm.startswith("oracle") else models[arm, seed]
+        drift.append(grpo_length_drift(score, task, DriftSettings(num_steps=cfg["drift_steps"]), seed).assign(arm=arm, seed=seed))
+drift = pd.concat(drift, ignore_index=True)
+fig, axes = plt.subplots(1, 2, figsize=(12, 4))
+for ax, metric, label in [(axes[0], "length", "mean response length (tokens)"), (axes[1], "quality", "mean true quality")]:
+    plots.seed_band(ax, drift, "step", metric, arms=shown)
+    ax.set(xlabel="policy-gradient step", ylabel=label)
+plots.finish(fig, "Policies trained against each reward model: length and true quality");
+
+# %% [markdown]
+# ## Verdict
+#
+# The spec's criteria at `λ = causal_lambda`, each on the mean of the seeds (per-seed values
+# shown): accuracy on anti-correlated pairs at least `anti_accuracy_gain_min` above the
+# vanilla model's; best-of-64 length at least `bon_length_gap_min` tokens shorter; best-of-64
+# true quality at least the vanilla model's.
+
+# %%
+causal, vanilla, top_n = f"λ={causal_lambda:g}", "λ=0", max(cfg["ns"])
+acc = accuracy.set_index(["arm", "seed"])
+bon = selection[selection["n"] == top_n].set_index(["arm", "seed"])
+final = drift[drift["step"] == cfg["drift_steps"]].set_index(["arm", "seed"])
+
+
+def per_seed(table: pd.DataFrame, column: str, first: str, second: str) -> list[float]:
+    """Per seed: table[column] of arm ``first`` minus that of arm ``second``."""
+    return [float(table.loc[(first, s), column] - table.loc[(second, s), column]) for s in seeds]
+
+
+anti_gain = per_seed(acc, "anti", causal, vanilla)
+length_gap = per_seed(bon, "length", vanilla, causal)
+quality_gap = per_seed(bon, "quality", causal, vanilla)
+conditional_gain = per_seed(acc, "anti", f"{causal} conditional", vanilla)
+neutral_minus_anti = [float(acc.loc[(causal, s), "neutral"] - acc.loc[(causal, s), "anti"]) for s in seeds]
+drift_gap = [float(final.loc[(vanilla, s), "length"] - final.loc[(causal, s), "length"]) for s in seeds[:cfg["drift_seeds"]]]
+criteria = [
+    Criterion(f"anti-correlated accuracy, {causal} - vanilla (mean of seeds)", np.mean(anti_gain), anti_accuracy_gain_min, ">=",
+              by_seed=anti_gain),
+    Criterion(f"best-of-{top_n} length, vanilla - {causal} (mean of seeds)", np.mean(length_gap), bon_length_gap_min, ">=",
+              unit=" tokens", by_seed=length_gap),
+    Criterion(f"best-of-{top_n} true quality, {causal} - vanilla (mean of seeds)", np.mean(quality_gap), 0.0, ">=", by_seed=quality_gap),
+    Criterion(f"anti-correlated accuracy, {causal} conditional - vanilla (report only)", np.mean(conditional_gain),
+              anti_accuracy_gain_min, ">=", decides=False, by_seed=conditional_gain),
+    Criterion(f"{causal}: neutral - anti-correlated accuracy, 'eliminated' would be ~0 (report only)", np.mean(neutral_minus_anti),
+              0.02, "<=", decides=False, by_seed=neutral_minus_anti),
+    Criterion(f"GRPO policy length after {cfg['drift_steps']} steps, vanilla - {causal} RM (report only)", np.mean(drift_gap), 0.0,
+              ">", decides=False, unit=" tokens", by_seed=drift_gap if len(drift_gap) > 1 else None),
+]
+mean_of = lambda table, arm, col: float(np.mean([table.loc[(arm, s), col] for s in seeds]))  # noqa: E731
+verdict = Verdict(
+    note_id="n10",
+    claim="An MMD penalty across length bins makes a reward model ignore length: better accuracy where length misleads, shorter and no worse best-of-n picks.",
+    criteria=criteria,
+    key_number=(f"anti-correlated accuracy, {causal} - vanilla", float(np.mean(anti_gain))),
+    paper_vs_run=[
+        {"quantity": "length bias", "paper (Llama-3-8B)": "better length vs. win-rate trade-off than vanilla",
+         "this run (mean of seeds)": f"anti-correlated accuracy {mean_of(acc, vanilla, 'anti'):.2f} → {mean_of(acc, causal, 'anti'):.2f}"},
+        {"quantity": "selection", "paper (Llama-3-8B)": "shorter responses at equal quality",
+         "this run (mean of seeds)": f"best-of-{top_n} length {mean_of(bon, vanilla, 'length'):.1f} → {mean_of(bon, causal, 'length'):.1f} tokens "
+                                     f"(oracle {mean_of(bon, 'oracle (true quality)', 'length'):.1f})"},
+        {"quantity": "sycophancy (not tested here)", "paper (Llama-3-8B)": "92.67% → 19.78% (secondary summary, unchecked)",
+         "this run (mean of seeds)": "—"},
+    ],
+    parameters={"scale": scale, "seeds": seeds, "causal_lambda": causal_lambda, "anti_accuracy_gain_min": anti_accuracy_gain_min,
+                "bon_length_gap_min": bon_length_gap_min, **cfg},
+)
+verdict.publish()
+
+# %% tags=["nbval-check-output"]
+# The verdict in one line. The test suite re-executes this notebook with nbval and checks that this
+# line comes out identical: same seeds, same numbers.
+print(verdict.summary())
+
+# %% [markdown]
+# ## Where the toy differs from the paper
+#
+# * **One spurious variable, planted.** Length is the only nuisance here and we know its bins
+#   exactly; the paper also handles sycophancy, concepts and demographic words, where the
+#   spurious variable has to be labelled or detected first. Nothing here tests those.
+# * **A bag-of-tokens reward model.** Quality is a share of tokens and the model sums token
+#   embeddings, so "quality" and "length" are cleanly separable directions for it. In a real
+#   reward model they are entangled with everything else the model reads.
+# * **"Eliminating".** The report-only row above compares neutral and anti-correlated
+#   accuracy at `λ = 10`: the bias is reduced, and whether it is gone is that row's number.
+#   Too much penalty (`λ = 100`) destroys the quality signal too: invariance is bought with
+#   accuracy, as the paper's Pareto fronts show.
+# * **Downstream RL at this size** (the policy figure): the policy's length is driven mostly
+#   by the task, not by the reward model: with nothing to gain from stopping early, even the
+#   policy trained on true quality drifts to long responses, so the figure separates the arms
+#   only by how fast they drift.
+
+# %% [markdown] tags=["exercises"]
+# ## Exercises
+#
+# 1. Set `longer_wins` of the training pairs to 0.5 (edit the `make_pairs` call). Predict the
+#    vanilla model's anti-correlated accuracy, then run. What does the penalty still cost?
+# 2. The oracle's best-of-64 pick is *shorter* than average. Compute, for a response of length
+#    `L` with good-token rate `p ~ U(0, 1)`, the chance that its quality is exactly 1; why does
+#    this favour short responses?
+# 3. Replace the four length bins by two (`RMSettings(num_bins=2)`). Which length dependence
+#    can the penalty no longer see?
+
+# %% [markdown] tags=["solution"]
+# :::{admonition} Solutions (instructors: `make student` removes this cell)
+# :class: dropdown
+#
+# **1.** With no spurious correlation the vanilla model has no reason to use length, so its
+# anti-correlated accuracy rises to about its neutral accuracy; the penalty then only costs a
+# little accuracy (it constrains the representation for nothing).
+#
+# **2.** `P(q = 1) = ∫ p^L dp = 1 / (L + 1)`: a 4-token response is all-good with probability
+# 1/5, a 32-token one with 1/33. Among 64 random candidates the perfect ones are mostly short,
+# so an unbiased selector picks short responses.
+#
+# **3.** With two bins (4-18 and 19-32 tokens) the penalty only matches the two halves: the
+# reward can still grow with length *within* each half, so best-of-n picks drift towards the
+# top of each bin.
+# :::
