@@ -19,7 +19,7 @@ from helpers import models as _models
 from helpers import tokenizer as _tokenizer
 from helpers import train as _train
 from helpers.models import CachedModel, TinyLMConfig, build_model, cached_model, code_hash
-from helpers.tasks import column_addition, key_lookup, marketplace, noisy_addition, plan_execute, shard_search
+from helpers.tasks import column_addition, key_lookup, marketplace, noisy_addition, plan_execute, rubric_answers, shard_search
 from helpers.tokenizer import build_char_tokenizer
 from helpers.train import SFTSettings, sft
 
@@ -99,3 +99,9 @@ def shard_search_base(config: TinyLMConfig, settings: SFTSettings, style: str, d
     """The SFT base for the shard-search agent (see :mod:`helpers.tasks.shard_search`): ``"diverse"`` or ``"narrow"`` demos."""
     return _sft_base("shard_search_base", shard_search, config, settings, {"style": style},
                      lambda n: shard_search.sft_examples(n, seed=settings.seed, style=style), device, progress)
+
+
+def rubric_answers_base(config: TinyLMConfig, settings: SFTSettings, device: str = "cpu", progress: bool = True) -> CachedModel:
+    """The SFT base for the rubric task (see :mod:`helpers.tasks.rubric_answers`), cached: a noisy, sometimes stuffing answerer."""
+    return _sft_base("rubric_answers_base", rubric_answers, config, settings, {},
+                     lambda n: rubric_answers.sft_examples(n, seed=settings.seed), device, progress)

@@ -43,6 +43,10 @@ _ARM_COLORS: dict[str, str] = {
     "λ=0": PALETTE[3],  # n10: the vanilla reward model
     "λ=10": PALETTE[0],  # n10: the causal reward model the verdict uses
     "oracle (true quality)": "#222222",
+    "dense only": PALETTE[3],  # n11
+    "dense + 0.5·rubric": PALETTE[1],
+    "dense + 2·rubric": PALETTE[2],
+    "rubric gate": PALETTE[0],
 }
 
 

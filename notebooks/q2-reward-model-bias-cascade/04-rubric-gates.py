@@ -1,0 +1,271 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Can rubrics and dense rewards work together without hacking?
+#
+# > **The corpus claim** (note n11, cited by Q2): "DRO shows that using rubrics to accept or
+# > reject rollout groups—rather than converting rubric scores into dense rewards—prevents
+# > reward hacking. This separation preserves the categorical strength of rubrics while
+# > letting token-level rewards optimize within valid answers."
+#
+# **Source** {cite}`xu2025dro`. Xu, Chakraborty, Sharma, Nunes, Sharma, Demopulos, Kıcıman, Lu, Chandra,
+# *Direct Reasoning Optimization*, arXiv 2506.13351 (v3 subtitled "... Meets Rubric Gates
+# ..."). DRO's dense reward (R3) is the model's per-token confidence in a reference answer
+# given its own reasoning; rubrics act as hard accept/reject checks on rollout groups. The
+# earlier version reports 51.8% / 58.8% win rates against GPT-4o on ParaRev at about 45% lower
+# training cost.
+#
+# **What the paper does not contain.** We found no ablation in the paper that compares a rubric
+# *gate* with the same rubric turned into a *dense reward term*: that comparison is the note's
+# framing. This notebook runs that comparison itself, on a toy where the dense reward is
+# gameable by construction.
+
+# %% [markdown] tags=["objectives"]
+# **Learning objectives.** After this notebook you can:
+#
+# * recognise a dense proxy reward that an optimizer can game, and see it being gamed
+# * implement a rubric as a group-level gate in GRPO, and as a reward term
+# * compare the two on the quality you actually care about, not on the reward optimized
+#
+# **Prerequisites.** The lab chapter's GRPO (group-normalised advantages).
+
+# %% tags=["colab"]
+# Colab set-up: installs the book's helpers (and their pinned requirements) when this
+# notebook runs on Colab; does nothing anywhere else.
+import sys
+
+if "google.colab" in sys.modules:
+    import subprocess
+
+    REPO = "https://github.com/reward-bias-book/reward-bias-book"
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "-r", f"{REPO}/raw/main/requirements.txt"], check=False)
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", f"git+{REPO}.git"], check=True)
+
+# %% tags=["parameters"]
+scale = "ci"  # "smoke" (seconds), "ci" (CPU default, about 2 minutes), "full" (more steps and prompts; GPU)
+seeds = [0, 1, 2]  # one RL run per arm and seed (sampling and problems); the SFT base is shared
+device = "auto"  # "auto", "cpu", "cuda" or "mps"
+rubric_weights = [0.5, 2.0]  # λ of the "dense + λ·rubric" arms (the spec's)
+gate_pass_min = 0.9  # criterion: the gate's rubric pass rate after RL
+dense_pass_max = 0.5  # criterion: the dense-only arm's pass rate after RL (it gets hacked)
+quality_margin_over_dense = 0.2  # criterion: gate true quality minus dense-only
+quality_tolerance = 0.02  # criterion: gate true quality >= best summed arm minus this
+
+# %%
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+from helpers import bases, params, plots, rubric, runtime
+from helpers.models import TinyLMConfig
+from helpers.rubric import RubricSettings
+from helpers.tasks import rubric_answers as ra
+from helpers.train import SFTSettings
+from helpers.verdict import Criterion, Verdict
+
+device = runtime.setup(device)
+PRESETS = {
+    "smoke": dict(sft_steps=40, rl_steps=3, prompts_per_step=4, eval_problems=16, eval_samples=2),
+    "ci": dict(sft_steps=400, rl_steps=60, prompts_per_step=8, eval_problems=128, eval_samples=4),
+    "full": dict(sft_steps=1000, rl_steps=300, prompts_per_step=32, eval_problems=512, eval_samples=8),
+}
+cfg = params.choose_scale(scale, PRESETS)
+seeds = params.check_seeds(seeds)
+params.check_positive(gate_pass_min=gate_pass_min, dense_pass_max=dense_pass_max, quality_margin_over_dense=quality_margin_over_dense,
+                      quality_tolerance=quality_tolerance, **{f"rubric_weights[{i}]": w for i, w in enumerate(rubric_weights)})
+plots.use_book_style()
+print(f"scale={scale} device={device} seeds={seeds} {cfg}")
+
+# %% [markdown]
+# ## The experiment
+#
+# * **Task.** A prompt `K:abcdef>` gives a key letter and a 6-letter reference answer. The
+#   ideal response is `Kabcdef`: the key, then the reference.
+# * **Dense proxy reward**: credit (1/6) for every response token that appears in the
+#   reference. It rewards getting the content right, token by token, and it is **gameable**:
+#   repeating reference letters for all 16 allowed tokens earns up to 16/6.
+# * **Rubric**: three hard checks: length ≤ 8; first token is the key; no token more than
+#   twice. **True quality**: the token F1 of the answer against the reference if every check
+#   passes, else 0. RL never sees it.
+# * **Base model**: the book's tiny GPT, fine-tuned for 400 steps on a noisy teacher that
+#   substitutes letters, sometimes drops the key and sometimes repeats reference letters at the
+#   end. It passes the rubric about half the time.
+# * **Arms** (GRPO, group size 8, 8 prompts per step, 60 steps, the same base and problems):
+#   **dense only**; **dense + λ·rubric** for λ in {0.5, 2}, where the rubric becomes a dense
+#   term (λ times the share of checks passed); **rubric gate**: a rollout that fails a check
+#   gets its group's lowest proxy reward minus 1, and a group in which nothing passes is
+#   dropped.
+#
+# The loop is `helpers.rubric.train`, not TRL's `GRPOTrainer`: the gate needs to drop whole
+# groups from the loss, which a per-completion reward function cannot express.
+#
+# **Design notes** (written before the default-seed run, after one prototype on seed 0 with
+# these settings). The spec's task, arms and criteria, unchanged. The teacher's noise rates
+# (15% substitution, 15% dropped key, 30% stuffing) were set so the base passes the rubric
+# about half the time (0.57 in the prototype). The prototype already showed what the verdict
+# then measures: dense-only and λ = 0.5 hacked within 20 steps, λ = 2 and the gate did not.
+# Held-out evaluation: 128 new problems, 4 samples each, after RL.
+
+# %%
+base = bases.rubric_answers_base(TinyLMConfig(), SFTSettings(num_steps=cfg["sft_steps"], learning_rate=3e-3), device=device)
+held_out = ra.make_problems(cfg["eval_problems"], seed=999)
+start = rubric.evaluate(base.model, base.tokenizer, held_out, cfg["eval_samples"], seed=0, device=device)
+print("base model on held-out problems: " + ", ".join(f"{k} {v:.2f}" for k, v in start.items()))
+for p in held_out[:3]:
+    print(f"  {p.prompt}  ideal {p.ideal}")
+
+# %%
+arms = {"dense only": RubricSettings("dense"),
+        **{f"dense + {w:g}·rubric": RubricSettings("sum", rubric_weight=w) for w in rubric_weights},
+        "rubric gate": RubricSettings("gate")}
+logs, final, policies = [], [], {}
+for seed in seeds:
+    for arm, settings in arms.items():
+        settings = RubricSettings(settings.combiner, settings.rubric_weight, num_steps=cfg["rl_steps"],
+                                  prompts_per_step=cfg["prompts_per_step"])
+        log, policy = rubric.train(base.model, base.tokenizer, settings, seed, device=device)
+        logs.append(log.assign(arm=arm, seed=seed))
+        policies[arm] = policy  # the last seed's policy of each arm, for the examples below
+        final.append({"arm": arm, "seed": seed, **rubric.evaluate(policy, base.tokenizer, held_out, cfg["eval_samples"],
+                                                                   seed=seed, device=device)})
+logs, final = pd.concat(logs, ignore_index=True), pd.DataFrame(final)
+
+# %% [markdown]
+# ## Proxy reward, true quality and rubric pass rate during RL
+#
+# The training batches' means per step (64 rollouts each): thin lines are seeds, the band
+# their range. Watch the left panel and the middle one move in opposite directions for the
+# arms that get hacked.
+
+# %%
+fig, axes = plt.subplots(1, 3, figsize=(15, 4))
+for ax, metric, label in [(axes[0], "proxy", "dense proxy reward"),
+                          (axes[1], "quality", "true quality (token F1 or 0)"),
+                          (axes[2], "pass_rate", "rubric pass rate")]:
+    plots.seed_band(ax, logs, "step", metric, arms=list(arms))
+    ax.set(xlabel="GRPO step", ylabel=label)
+for ax in axes[1:]:
+    ax.get_legend().remove()
+plots.finish(fig, "The dense proxy is gamed unless the rubric is a gate or a heavy enough term");
+
+# %% [markdown]
+# What does a hacked response look like? Three samples per arm (the last seed's policies) on
+# the first held-out problem, then the held-out means per arm after RL (mean of seeds): the
+# proxy, true quality, rubric pass rate, length, and each check's pass rate.
+
+# %%
+problem = held_out[0]
+print(f"prompt {problem.prompt}   ideal response {problem.ideal}")
+for arm, policy in policies.items():
+    samples = rubric.sample_responses(policy, base.tokenizer, [problem], 3, seed=0, device=device)
+    print(f"  {arm:>20}: " + "   ".join(f"{r:<16} q={ra.true_quality(problem, r):.2f}" for r in samples))
+final.groupby("arm", sort=False).mean(numeric_only=True).drop(columns="seed").round(3)
+
+# %% [markdown]
+# ## Verdict
+#
+# The spec's criteria on held-out problems after RL, in every seed: the gate's pass rate at
+# least `gate_pass_min`; the dense-only arm's at most `dense_pass_max`; the gate's true quality
+# within `quality_tolerance` of the best summed-λ arm (or above it) and at least
+# `quality_margin_over_dense` above dense-only.
+
+# %%
+by = final.set_index(["arm", "seed"])
+col = lambda arm, metric: [float(by.loc[(arm, s), metric]) for s in seeds]  # noqa: E731
+summed = [f"dense + {w:g}·rubric" for w in rubric_weights]
+best_summed = [max(by.loc[(arm, s), "quality"] for arm in summed) for s in seeds]
+gate_minus_best = [g - b for g, b in zip(col("rubric gate", "quality"), best_summed)]
+gate_minus_dense = [g - d for g, d in zip(col("rubric gate", "quality"), col("dense only", "quality"))]
+criteria = [
+    Criterion("gate: rubric pass rate after RL (every seed)", min(col("rubric gate", "pass_rate")), gate_pass_min, ">=",
+              per_seed=col("rubric gate", "pass_rate")),
+    Criterion("dense only: rubric pass rate after RL (every seed)", max(col("dense only", "pass_rate")), dense_pass_max, "<=",
+              per_seed=col("dense only", "pass_rate")),
+    Criterion("true quality, gate - best summed-λ arm (every seed)", min(gate_minus_best), -quality_tolerance, ">=",
+              per_seed=gate_minus_best),
+    Criterion("true quality, gate - dense only (every seed)", min(gate_minus_dense), quality_margin_over_dense, ">=",
+              per_seed=gate_minus_dense),
+]
+for arm in summed:
+    criteria.append(Criterion(f"{arm}: rubric pass rate after RL (report only)", np.mean(col(arm, "pass_rate")), gate_pass_min, ">=",
+                              decides=False, by_seed=col(arm, "pass_rate")))
+verdict = Verdict(
+    note_id="n11",
+    claim="A rubric used as a group-level gate stops a gameable dense reward from being hacked, and is at least as good as the rubric used as a dense reward term.",
+    criteria=criteria,
+    key_number=("true quality, gate - dense only (mean of seeds)", float(np.mean(gate_minus_dense))),
+    paper_vs_run=[
+        {"quantity": "gate vs. rubric as dense term", "paper (DRO)": "not ablated (the note's framing)",
+         "this run (mean of seeds)": f"gate quality {np.mean(col('rubric gate', 'quality')):.2f} vs. "
+                                     + ", ".join(f"{a} {np.mean(col(a, 'quality')):.2f}" for a in summed)},
+        {"quantity": "hacking without the rubric", "paper (DRO)": "—",
+         "this run (mean of seeds)": f"dense only: pass rate {np.mean(col('dense only', 'pass_rate')):.2f}, "
+                                     f"length {np.mean(col('dense only', 'length')):.1f} tokens"},
+        {"quantity": "headline", "paper (DRO)": "51.8% / 58.8% win rate vs. GPT-4o (ParaRev)", "this run (mean of seeds)": "—"},
+    ],
+    parameters={"scale": scale, "seeds": seeds, "rubric_weights": rubric_weights, "gate_pass_min": gate_pass_min,
+                "dense_pass_max": dense_pass_max, "quality_margin_over_dense": quality_margin_over_dense,
+                "quality_tolerance": quality_tolerance, **cfg},
+)
+verdict.publish()
+
+# %% tags=["nbval-check-output"]
+# The verdict in one line. The test suite re-executes this notebook with nbval and checks that this
+# line comes out identical: same seeds, same numbers.
+print(verdict.summary())
+
+# %% [markdown]
+# ## Where the toy differs from the paper
+#
+# * **The dense reward.** DRO's R3 is the policy's own confidence in a reference answer after
+#   its reasoning; ours is a count of reference tokens. Both reward content token by token,
+#   and both can be gamed by a response that stuffs reference-like content, but R3 is much
+#   harder to game than our count.
+# * **The rubric is exact.** Our checks are code and never wrong; the paper's rubrics are
+#   judged by a model. A noisy or gameable judge weakens every arm that uses it (exercise 2).
+# * **A tuned λ matches the gate here.** With λ = 2 the summed arm is as good as the gate on
+#   every number above; with λ = 0.5 it is hacked like dense-only. The gate's advantage in this
+#   toy is that it has no knob to tune: it cannot be outbid by the proxy, whatever the proxy's
+#   scale. "Prevents reward hacking" holds for the gate; "rather than dense rewards" holds only
+#   against a too-small λ.
+
+# %% [markdown] tags=["exercises"]
+# ## Exercises
+#
+# 1. Find the smallest λ for which the summed arm is not hacked: try λ in {0.75, 1, 1.5}. Relate
+#    it to the largest proxy gain hacking can buy (16/6 − 1) and the rubric term it costs.
+# 2. Make the rubric judge noisy: flip each check's outcome with probability 0.2 inside
+#    `rubric.score` (training only, not evaluation). Which arm suffers more, the gate or λ = 2?
+# 3. The gate drops groups in which nothing passes. Log `groups_kept` (already in the training
+#    log): how many groups are dropped at step 0, and what does that do to the effective
+#    batch size early in training?
+
+# %% [markdown] tags=["solution"]
+# :::{admonition} Solutions (instructors: `make student` removes this cell)
+# :class: dropdown
+#
+# **1.** Hacking moves the proxy from about 1 (the ideal response) to at most 16/6 ≈ 2.67 and
+# fails the length and repetition checks (two of three), which costs λ·2/3 in the summed arm.
+# Hacking pays while 1.67 > 2λ/3, i.e. for λ below about 2.5 *once fully hacked*; early in
+# training the gains are smaller, which is why λ = 2 already holds. Expect the threshold
+# between 1 and 2.
+#
+# **2.** With a noisy judge, the gate sometimes floors a good response and sometimes lets a
+# stuffed one compete on the proxy, where it wins; the summed arm's penalty only shrinks in
+# expectation. Expect the gate's advantage to depend on the noise rate; measure it.
+#
+# **3.** Read `logs[logs.arm == "rubric gate"][["step", "groups_kept"]]`. At the base's pass
+# rate (about 0.5 per rollout) almost every group of 8 has a passing rollout, so few groups are
+# dropped; the drop matters for weak bases whose pass rate is low.
+# :::
