@@ -19,7 +19,8 @@ from helpers import models as _models
 from helpers import tokenizer as _tokenizer
 from helpers import train as _train
 from helpers.models import CachedModel, TinyLMConfig, build_model, cached_model, code_hash
-from helpers.tasks import column_addition, key_lookup, marketplace, noisy_addition, plan_execute, rubric_answers, shard_search
+from helpers.tasks import (chain_arithmetic, column_addition, hidden_preferences, key_lookup, marketplace, noisy_addition, plan_execute, rubric_answers,
+                           shard_search)
 from helpers.tokenizer import build_char_tokenizer
 from helpers.train import SFTSettings, sft
 
@@ -105,3 +106,15 @@ def rubric_answers_base(config: TinyLMConfig, settings: SFTSettings, device: str
     """The SFT base for the rubric task (see :mod:`helpers.tasks.rubric_answers`), cached: a noisy, sometimes stuffing answerer."""
     return _sft_base("rubric_answers_base", rubric_answers, config, settings, {},
                      lambda n: rubric_answers.sft_examples(n, seed=settings.seed), device, progress)
+
+
+def hidden_preferences_base(config: TinyLMConfig, settings: SFTSettings, device: str = "cpu", progress: bool = True) -> CachedModel:
+    """The phase-0 model of n09 (see :mod:`helpers.tasks.hidden_preferences`), cached: copies, and obeys hints in its context."""
+    return _sft_base("hidden_preferences_base", hidden_preferences, config, settings, {},
+                     lambda n: hidden_preferences.pretraining_examples(n, seed=settings.seed), device, progress)
+
+
+def chain_arithmetic_base(config: TinyLMConfig, settings: SFTSettings, gold: list[tuple[str, str]], device: str = "cpu",
+                          progress: bool = True) -> CachedModel:
+    """The round-0 model of n13: SFT on the small labelled ``gold`` set of chain-arithmetic problems, cached."""
+    return _sft_base("chain_arithmetic_base", chain_arithmetic, config, settings, {"gold": gold}, lambda n: gold, device, progress)

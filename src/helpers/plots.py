@@ -47,6 +47,10 @@ _ARM_COLORS: dict[str, str] = {
     "dense + 0.5·rubric": PALETTE[1],
     "dense + 2·rubric": PALETTE[2],
     "rubric gate": PALETTE[0],
+    "no updates": "#7f7f7f",  # n09
+    "REINFORCE (evaluative)": PALETTE[3],
+    "OPD (directive)": PALETTE[2],
+    "REINFORCE + OPD": PALETTE[0],
 }
 
 

@@ -1,0 +1,293 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Can scalar rewards capture all the information in agent feedback?
+#
+# > **The corpus claim** (note n09, cited by Q2): "Natural feedback carries two orthogonal
+# > types of information: evaluative (how well an action performed) and directive (how it
+# > should change). Scalar rewards capture evaluation but discard directional specifics that
+# > token-level distillation can recover, making the two complementary rather than redundant."
+#
+# **Source** {cite}`wang2026openclaw`. Wang, Chen, Jin, Wang, Yang, *OpenClaw-RL: Train Any Agent Simply
+# by Talking*, arXiv 2603.10165, 2026. The next state after an agent's action (a user's reply,
+# a tool's output) is used twice: a judge turns it into a scalar reward for binary RL
+# (evaluative), and **hindsight-guided on-policy distillation** (OPD) writes a hint from it
+# into a teacher's context and distils the teacher's token-level judgement of the agent's own
+# response back into the agent (directive). The paper reports that the combination beats
+# either alone. This notebook mirrors that three-arm comparison on a task where we control
+# exactly which information each channel carries.
+#
+# The headline numbers we found for this paper come from secondary summaries that disagree
+# with each other, so none is quoted here as checked.
+
+# %% [markdown] tags=["objectives"]
+# **Learning objectives.** After this notebook you can:
+#
+# * separate what a scalar reward can teach from what a hint can teach, on one task
+# * implement on-policy distillation from a hint-conditioned teacher, and REINFORCE beside it
+# * explain why a sampled-token distillation signal can stall where the full distribution does not
+#
+# **Prerequisites.** The lab chapter's policy gradient; KL divergence.
+
+# %% tags=["colab"]
+# Colab set-up: installs the book's helpers (and their pinned requirements) when this
+# notebook runs on Colab; does nothing anywhere else.
+import sys
+
+if "google.colab" in sys.modules:
+    import subprocess
+
+    REPO = "https://github.com/reward-bias-book/reward-bias-book"
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "-r", f"{REPO}/raw/main/requirements.txt"], check=False)
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", f"git+{REPO}.git"], check=True)
+
+# %% tags=["parameters"]
+scale = "ci"  # "smoke" (seconds), "ci" (CPU default, about 2.5 minutes), "full" (more interactions and seeds; GPU)
+seeds = [0, 1, 2]  # one phase-1 run per arm and seed (sampling, hints, words); the phase-0 model is shared
+device = "auto"  # "auto", "cpu", "cuda" or "mps"
+hint_share = 0.5  # share of interactions on which the user names the first wrong letter (the spec's)
+substitution_gain_min = 0.1  # criterion: substitution accuracy, OPD minus REINFORCE
+bang_excess_max = 0.1  # criterion: "!" rate, OPD minus no-updates control, at most this
+exact_tolerance = 0.02  # criterion: exact match, both >= max(REINFORCE, OPD) minus this
+
+# %%
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+from helpers import bases, opd, params, plots, runtime
+from helpers.models import TinyLMConfig
+from helpers.opd import FeedbackSettings
+from helpers.tasks import hidden_preferences as hp
+from helpers.train import SFTSettings
+from helpers.verdict import Criterion, Verdict
+
+device = runtime.setup(device)
+PRESETS = {
+    "smoke": dict(pretrain_steps=40, steps=4, eval_every=2, eval_words=16, eval_samples=2, extra_seeds=1),
+    "ci": dict(pretrain_steps=800, steps=80, eval_every=8, eval_words=64, eval_samples=4, extra_seeds=1),
+    "full": dict(pretrain_steps=1500, steps=300, eval_every=20, eval_words=256, eval_samples=8, extra_seeds=3),
+}
+cfg = params.choose_scale(scale, PRESETS)
+seeds = params.check_seeds(seeds)
+params.check_positive(substitution_gain_min=substitution_gain_min, bang_excess_max=bang_excess_max, exact_tolerance=exact_tolerance)
+if not 0.0 < hint_share <= 1.0:
+    raise ValueError(f"hint_share must be in (0, 1], got {hint_share}")
+plots.use_book_style()
+print(f"scale={scale} device={device} seeds={seeds} {cfg}")
+
+# %% [markdown]
+# ## The experiment
+#
+# * **Task.** The prompt is 5 letters from `a`-`h`, e.g. `bdaeh>`. The model's habit is to
+#   copy them. The user has two **hidden preferences**: four letters should be substituted
+#   (`b→g, d→a, e→h, g→c`), and the answer should end in `"!"`. For `bdaeh` the user wants
+#   `gaahh!`.
+# * **Feedback** after every response. *Evaluative*: reward 1 iff the response is exactly
+#   right. *Directive*: on half of the interactions, a hint "position `i` should be `c`" naming
+#   the first wrong letter. Nobody ever explains the `"!"`: a hint is only about letters.
+# * **Phase 0** (800 steps of supervised pretraining): copying, where half the prompts carry a
+#   random hint (`bdaeh|2c>`) and the target obeys it; so the model can act as a
+#   hint-conditioned teacher. 10% of targets end in `"!"`, a meaningless habit that gives the
+#   reward something to find.
+# * **Phase 1**, the same 5,120 interactions per arm (80 steps of 8 words × 8 samples):
+#   **REINFORCE** on the scalar reward (group baseline); **OPD**: the current model reads the
+#   prompt *with the hint* as a teacher, and the student is distilled towards the teacher's
+#   next-token distribution on its own response; **REINFORCE + OPD**: both losses; **no
+#   updates**: the phase-0 model.
+# * **Metrics** on 64 held-out words, 4 samples each: exact match; **substitution accuracy**
+#   (over the letters the user wants changed); **`"!"` rate**.
+#
+# The loop is `helpers.opd.train`: TRL's `GRPOTrainer` takes one scalar reward per completion,
+# and OPD needs a per-token signal from a second context.
+#
+# **Design notes** (written before the default-seed run, after prototypes on seed 0 only).
+# Three changes from the spec, each from a prototype. (1) **Distillation over the whole
+# next-token distribution** (`KL(π_teacher ‖ π_student)` at every response position of a
+# hinted interaction) instead of the spec's sampled-token advantage `log π_T(y_t) − log π_θ(y_t)`.
+# The sampled-token form learned nothing: substitution accuracy 0.000 after 3,840
+# interactions at learning rates 3e-4 and 1e-3. The reason is structural: the hint names a
+# position *because* the student got it wrong there, so the right letter is never among the
+# student's sampled tokens at that position, and the wrong one has probability ≈ 1, where
+# `∇ log π` vanishes. OpenClaw-RL's code offers the full-distribution form as its "top-K
+# logits" option. The sampled-token arm is still run, report-only, on the first seed.
+# (2) **The teacher is the current model with the hint**, not the frozen phase-0 model: a
+# frozen teacher pulls every *unhinted* position back to copying, and in the prototype OPD
+# then plateaued at substitution accuracy 0.37 (vs 0.75). Also run report-only. (3) **800
+# pretraining steps** instead of about 1,500: the 800-step model already copies exactly and
+# obeys a hint on 100% of held-out words, and the saving keeps the notebook under 3 minutes.
+
+# %%
+base = bases.hidden_preferences_base(TinyLMConfig(), SFTSettings(num_steps=cfg["pretrain_steps"], learning_rate=3e-3), device=device)
+eval_words = hp.make_words(cfg["eval_words"], seed=999)
+print("phase-0 model on held-out words:",
+      {k: round(v, 3) for k, v in opd.evaluate(base.model, base.tokenizer, eval_words, cfg["eval_samples"], 0, device).items()})
+print("example:", eval_words[0], "-> the user wants", hp.preferred(eval_words[0]))
+
+# %%
+common = dict(num_steps=cfg["steps"], hint_share=hint_share, eval_every=cfg["eval_every"])
+arms = {"no updates": FeedbackSettings(use_reward=False, use_hints=False, **common),
+        "REINFORCE (evaluative)": FeedbackSettings(use_reward=True, use_hints=False, **common),
+        "OPD (directive)": FeedbackSettings(use_reward=False, use_hints=True, distillation="logits", **common),
+        "REINFORCE + OPD": FeedbackSettings(use_reward=True, use_hints=True, distillation="logits", **common)}
+variants = {"OPD, sampled-token advantage": FeedbackSettings(use_reward=False, use_hints=True, distillation="sampled", **common),
+            "OPD, frozen phase-0 teacher": FeedbackSettings(use_reward=False, use_hints=True, teacher="frozen", distillation="logits",
+                                                            **common)}
+logs = []
+for seed in seeds:
+    for arm, settings in arms.items():
+        logs.append(opd.train(base.model, base.tokenizer, settings, seed, eval_words, cfg["eval_samples"], device).assign(arm=arm, seed=seed))
+for seed in seeds[:cfg["extra_seeds"]]:
+    for arm, settings in variants.items():
+        logs.append(opd.train(base.model, base.tokenizer, settings, seed, eval_words, cfg["eval_samples"], device).assign(arm=arm, seed=seed))
+logs = pd.concat(logs, ignore_index=True)
+
+# %% [markdown]
+# ## Learning curves: what each channel can teach
+#
+# Thin lines are seeds, the band their range. Left: the reward's target, everything right.
+# Middle: the part a hint can name. Right: the part nobody names.
+
+# %%
+fig, axes = plt.subplots(1, 3, figsize=(15, 4))
+for ax, metric, label in [(axes[0], "exact", "exact match"), (axes[1], "substitution", "substitution accuracy"),
+                          (axes[2], "bang", 'share of answers ending in "!"')]:
+    plots.seed_band(ax, logs[logs["arm"].isin(arms)], "interactions", metric, arms=list(arms))
+    ax.set(xlabel="interactions (responses with feedback)", ylabel=label, ylim=(-0.02, 1.02))
+for ax in axes[1:]:
+    ax.get_legend().remove()
+plots.finish(fig, "Hints teach the substitution, the reward teaches the '!', together they reach the target");
+
+# %% [markdown]
+# ## The two variants the design notes set aside
+#
+# Substitution accuracy of OPD in its default form (full next-token distribution, current
+# model as teacher) against the spec's two first proposals, on the first seed.
+
+# %%
+fig, ax = plt.subplots(figsize=(7, 4))
+first = logs[logs["seed"] == seeds[0]]
+plots.seed_band(ax, first[first["arm"].isin(["OPD (directive)", *variants])], "interactions", "substitution",
+                arms=["OPD (directive)", *variants])
+ax.set(xlabel="interactions (responses with feedback)", ylabel="substitution accuracy", ylim=(-0.02, 1.02))
+plots.finish(fig, f"OPD variants, seed {seeds[0]}: which teacher signal carries the hint");
+
+# %% [markdown]
+# ## Verdict
+#
+# The spec's criteria at the end of phase 1, in every seed: OPD's substitution accuracy at
+# least `substitution_gain_min` above REINFORCE's; OPD's `"!"` rate at most `bang_excess_max`
+# above the no-updates control's; the combination's exact match at least the better single
+# arm's minus `exact_tolerance`.
+
+# %%
+end = logs[logs["step"] == cfg["steps"]].set_index(["arm", "seed"])
+val = lambda arm, metric: [float(end.loc[(arm, s), metric]) for s in seeds]  # noqa: E731
+sub_gain = [o - r for o, r in zip(val("OPD (directive)", "substitution"), val("REINFORCE (evaluative)", "substitution"))]
+bang_excess = [o - c for o, c in zip(val("OPD (directive)", "bang"), val("no updates", "bang"))]
+best_single = [max(r, o) for r, o in zip(val("REINFORCE (evaluative)", "exact"), val("OPD (directive)", "exact"))]
+both_minus_best = [b - m for b, m in zip(val("REINFORCE + OPD", "exact"), best_single)]
+reinforce_bang = [r - c for r, c in zip(val("REINFORCE (evaluative)", "bang"), val("no updates", "bang"))]
+criteria = [
+    Criterion("substitution accuracy, OPD - REINFORCE (every seed)", min(sub_gain), substitution_gain_min, ">=", per_seed=sub_gain),
+    Criterion('"!" rate, OPD - no updates (every seed)', max(bang_excess), bang_excess_max, "<=", per_seed=bang_excess),
+    Criterion("exact match, REINFORCE + OPD - best single arm (every seed)", min(both_minus_best), -exact_tolerance, ">=",
+              per_seed=both_minus_best),
+    Criterion('"!" rate, REINFORCE - no updates (report only: the reward finds what nobody says)', np.mean(reinforce_bang), 0.1, ">=",
+              decides=False, by_seed=reinforce_bang),
+    Criterion("exact match, REINFORCE + OPD (report only, mean of seeds)", np.mean(val("REINFORCE + OPD", "exact")), 0.5, ">=",
+              decides=False, by_seed=val("REINFORCE + OPD", "exact")),
+]
+for arm in variants:
+    ends = [float(end.loc[(arm, s), "substitution"]) for s in seeds[:cfg["extra_seeds"]]]
+    criteria.append(Criterion(f"substitution accuracy, {arm} - REINFORCE (report only)",
+                              np.mean([e - end.loc[("REINFORCE (evaluative)", s), "substitution"]
+                                       for e, s in zip(ends, seeds)]), substitution_gain_min, ">=", decides=False))
+verdict = Verdict(
+    note_id="n09",
+    claim="A scalar reward and hint-guided on-policy distillation teach different things: hints teach what they name, the reward what nobody names, and together they do best.",
+    criteria=criteria,
+    key_number=("substitution accuracy, OPD - REINFORCE (mean of seeds)", float(np.mean(sub_gain))),
+    paper_vs_run=[
+        {"quantity": "combined vs. single signals", "paper (OpenClaw-RL)": "combination beats binary RL and OPD alone",
+         "this run (mean of seeds)": f"exact match: REINFORCE {np.mean(val('REINFORCE (evaluative)', 'exact')):.2f}, "
+                                     f"OPD {np.mean(val('OPD (directive)', 'exact')):.2f}, both {np.mean(val('REINFORCE + OPD', 'exact')):.2f}"},
+        {"quantity": "directive signal", "paper (OpenClaw-RL)": "token-level, from hints in the teacher's context",
+         "this run (mean of seeds)": f"substitution accuracy: OPD {np.mean(val('OPD (directive)', 'substitution')):.2f} vs. "
+                                     f"REINFORCE {np.mean(val('REINFORCE (evaluative)', 'substitution')):.2f}"},
+        {"quantity": "headline numbers", "paper (OpenClaw-RL)": "secondary summaries disagree; not quoted",
+         "this run (mean of seeds)": "—"},
+    ],
+    parameters={"scale": scale, "seeds": seeds, "hint_share": hint_share, "substitution_gain_min": substitution_gain_min,
+                "bang_excess_max": bang_excess_max, "exact_tolerance": exact_tolerance, **cfg},
+)
+verdict.publish()
+
+# %% tags=["nbval-check-output"]
+# The verdict in one line. The test suite re-executes this notebook with nbval and checks that this
+# line comes out identical: same seeds, same numbers.
+print(verdict.summary())
+
+# %% [markdown]
+# ## Where the toy differs from the paper
+#
+# * **Orthogonal by construction.** Here the hint and the reward carry *disjoint* information
+#   because we built them that way: the hint never mentions the `"!"`. In real conversations a
+#   user's correction also tells you the answer was bad, and a judge's scalar also reflects
+#   the things a hint names. "Orthogonal" is the note's word; the paper's evidence is that the
+#   two signals add up, not that they are independent.
+# * **A perfect hint follower as teacher.** The phase-0 model obeys a hint 100% of the time;
+#   a real model reading a vague hint is a noisier teacher.
+# * **Which distillation.** The spec's sampled-token advantage stalled entirely here (the
+#   variants figure); the full-distribution form works. In a large model the right token
+#   usually has some probability under the student, so the sampled-token form can work there;
+#   in a tiny model with a saturated habit it cannot.
+# * **Distillation also copies the teacher's habits.** OPD pushed the `"!"` rate *below* the
+#   no-updates control (the right panel): matching the teacher's whole next-token
+#   distribution at every position of a hinted interaction also moves the positions the hint
+#   says nothing about, and here it erased a habit the user in fact wanted. "Cannot teach
+#   what nobody says" holds; "leaves it alone" does not.
+# * **The reward is sparse.** Exact match on 5 letters plus `"!"`: REINFORCE alone gets a
+#   reward only on words with no letter to substitute (1 in 32) that happen to end in `"!"`.
+#   That is why it learns the `"!"` and nothing else, and why the combination needs the hints
+#   first: once the letters are right, the reward becomes informative about the `"!"`.
+
+# %% [markdown] tags=["exercises"]
+# ## Exercises
+#
+# 1. Set `hint_share = 1.0` and `0.1`. How does the number of interactions OPD needs to reach
+#    substitution accuracy 0.5 scale with the share of hinted interactions?
+# 2. Give the reward partial credit: `r = share of the 6 positions right`. Predict what
+#    REINFORCE alone now learns, then run (edit `hidden_preferences.reward`).
+# 3. Why does the frozen-teacher variant plateau? Compute, for a student that has learned the
+#    substitution at position 0 and is hinted about position 2, the teacher's probability of
+#    the student's token at position 0.
+
+# %% [markdown] tags=["solution"]
+# :::{admonition} Solutions (instructors: `make student` removes this cell)
+# :class: dropdown
+#
+# **1.** OPD only learns from hinted interactions, so to first order the number of interactions
+# it needs scales like `1 / hint_share`: ten times as many at 0.1 as at 1.0.
+#
+# **2.** With partial credit every substituted letter raises the reward, so REINFORCE learns
+# the substitution too, more slowly than OPD (it must discover each letter by sampling it); the
+# evaluative signal is then no longer blind to what the hints name. The claim's "complementary"
+# depends on how coarse the scalar is.
+#
+# **3.** The frozen teacher copies, so it gives the student's (correct) substituted letter at
+# position 0 a probability near 0: the distillation pulls position 0 back to copying while it
+# pushes position 2 forward. Substitutions the student has learned are unlearned whenever a
+# later position is hinted, and accuracy settles where the two pulls balance.
+# :::
