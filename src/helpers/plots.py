@@ -51,6 +51,9 @@ _ARM_COLORS: dict[str, str] = {
     "REINFORCE (evaluative)": PALETTE[3],
     "OPD (directive)": PALETTE[2],
     "REINFORCE + OPD": PALETTE[0],
+    "P: majority vote only": PALETTE[3],  # n13
+    "T: checker anchor": PALETTE[0],
+    "H: past-data anchor": PALETTE[2],
 }
 
 

@@ -1,7 +1,9 @@
 """Chain arithmetic mod 10, answered with one digit: a task where a checker, a vote and the truth can disagree.
 
-A prompt ``3+4-2+5=`` applies 3 or 4 operations (``+`` or ``-``) to digits, left to right,
-mod 10; the answer is a single digit token. Because the answer is one token, the model's
+A prompt ``3+4*2-5=`` applies operations (``+``, ``-``, ``*``) to digits, left to right,
+mod 10; the answer is a single digit token. n13 uses chains of one operation (``7*8=``,
+300 distinct problems): a tiny GPT answering in one token stays at chance on longer chains
+(see the notebook's design notes). Because the answer is one token, the model's
 whole answer distribution is one softmax over the ten digits (:func:`answer_probs`), so
 accuracy, answer entropy, majority-vote accuracy and the share of "confidently wrong"
 problems are computed exactly, without sampling noise.
@@ -17,7 +19,7 @@ import numpy as np
 import torch
 
 DIGITS = "0123456789"
-OPS = "+-"
+OPS = "+-*"
 
 
 @dataclass(frozen=True)
@@ -37,18 +39,23 @@ class ChainProblem:
         """The value mod 10, left to right."""
         value = self.digits[0]
         for op, d in zip(self.ops, self.digits[1:]):
-            value = value + d if op == "+" else value - d
+            value = value + d if op == "+" else value - d if op == "-" else value * d
         return value % 10
 
 
-def make_problems(n: int, seed: int, steps: tuple[int, ...] = (3, 4)) -> list[ChainProblem]:
-    """``n`` problems with a number of operations drawn from ``steps`` (3 or 4 by default)."""
+def make_problems(n: int, seed: int, steps: tuple[int, ...] = (1,)) -> list[ChainProblem]:
+    """``n`` problems (with repeats) with a number of operations drawn uniformly from ``steps``."""
     rng = np.random.default_rng(seed)
     problems = []
     for _ in range(n):
         k = int(rng.choice(steps))
         problems.append(ChainProblem(tuple(int(d) for d in rng.integers(0, 10, k + 1)), "".join(rng.choice(list(OPS), k))))
     return problems
+
+
+def all_problems() -> list[ChainProblem]:
+    """Every one-operation problem: 10 x 3 x 10 = 300."""
+    return [ChainProblem((a, b), op) for a in range(10) for op in OPS for b in range(10)]
 
 
 @torch.no_grad()
@@ -60,8 +67,9 @@ def answer_probs(model, tokenizer, problems: list[ChainProblem], device: str = "
         chunk = problems[start:start + batch_size]
         enc = tokenizer([p.prompt for p in chunk], return_tensors="pt", padding=True, add_special_tokens=False).to(device)
         logits = model(**enc).logits[:, -1, digit_ids].float()
-        out.append(logits.softmax(-1).cpu().numpy())
-    return np.concatenate(out)
+        out.append(logits.double().softmax(-1).cpu().numpy())
+    probs = np.concatenate(out)
+    return probs / probs.sum(1, keepdims=True)
 
 
 def answers(problems: list[ChainProblem]) -> np.ndarray:
