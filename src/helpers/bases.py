@@ -20,7 +20,7 @@ from helpers import tokenizer as _tokenizer
 from helpers import train as _train
 from helpers.models import CachedModel, TinyLMConfig, build_model, cached_model, code_hash
 from helpers.tasks import (chain_arithmetic, column_addition, hidden_preferences, key_lookup, marketplace, noisy_addition, plan_execute, rubric_answers,
-                           shard_search)
+                           shard_search, verify_chain)
 from helpers.tokenizer import build_char_tokenizer
 from helpers.train import SFTSettings, sft
 
@@ -118,3 +118,9 @@ def chain_arithmetic_base(config: TinyLMConfig, settings: SFTSettings, gold: lis
                           progress: bool = True) -> CachedModel:
     """The round-0 model of n13: SFT on the small labelled ``gold`` set of chain-arithmetic problems, cached."""
     return _sft_base("chain_arithmetic_base", chain_arithmetic, config, settings, {"gold": gold}, lambda n: gold, device, progress)
+
+
+def reward_model_base(config: TinyLMConfig, settings: SFTSettings, style: str, device: str = "cpu", progress: bool = True) -> CachedModel:
+    """An n14 reward model (``style`` "outcome" or "reasoning", see :mod:`helpers.tasks.verify_chain`), cached per init seed."""
+    return _sft_base("reward_model_base", verify_chain, config, settings, {"style": style},
+                     lambda n: verify_chain.sft_examples(n, seed=settings.seed, style=style), device, progress)

@@ -54,6 +54,8 @@ _ARM_COLORS: dict[str, str] = {
     "P: majority vote only": PALETTE[3],  # n13
     "T: checker anchor": PALETTE[0],
     "H: past-data anchor": PALETTE[2],
+    "outcome RM": PALETTE[3],  # n14
+    "reasoning RM": PALETTE[0],
 }
 
 

@@ -91,17 +91,21 @@ def _sample_two_tokens(model, prompt_ids: torch.Tensor, group_size: int, generat
 
 
 @torch.no_grad()
-def sample_tokens(model, input_ids: torch.Tensor, num_tokens: int, generator: torch.Generator) -> torch.Tensor:  # noqa: ANN001
+def sample_tokens(model, input_ids: torch.Tensor, num_tokens: int, generator: torch.Generator | None) -> torch.Tensor:  # noqa: ANN001
     """Sample exactly ``num_tokens`` tokens after each row of ``input_ids`` at temperature 1, with a KV cache.
 
     Rows must have equal length (no padding). Sampling draws from ``generator`` on the CPU, so
-    the same generator state gives the same tokens on any device. Returns ``(rows, num_tokens)``.
+    the same generator state gives the same tokens on any device; ``generator=None`` decodes
+    greedily instead. Returns ``(rows, num_tokens)``.
     """
     out = model(input_ids=input_ids, use_cache=True)
     tokens = []
     for i in range(num_tokens):
         probs = out.logits[:, -1].float().softmax(-1).cpu()
-        tokens.append(torch.multinomial(probs, 1, generator=generator).to(input_ids.device))
+        if generator is None:
+            tokens.append(probs.argmax(-1, keepdim=True).to(input_ids.device))
+        else:
+            tokens.append(torch.multinomial(probs, 1, generator=generator).to(input_ids.device))
         if i + 1 < num_tokens:
             out = model(input_ids=tokens[-1], past_key_values=out.past_key_values, use_cache=True)
     return torch.cat(tokens, dim=1)

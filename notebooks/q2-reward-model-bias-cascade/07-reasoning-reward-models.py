@@ -1,0 +1,229 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Can reward models benefit from reasoning before scoring?
+#
+# > **The corpus claim** (note n14, cited by Q2): "Three independent teams (RRM, RM-R1,
+# > DeepSeek-GRM) discovered that adding chain-of-thought reasoning before reward scoring
+# > enables adaptive test-time compute scaling for evaluation. Reasoning-based approaches raise
+# > the capability ceiling of reward models beyond what outcome-based evaluation achieves."
+#
+# **Sources.** {cite}`guo2025rrm` (Guo et al., *Reward Reasoning Model*, arXiv 2505.14674:
+# pairwise judgements with chain of thought, trained by GRPO, combined by ELO or knockout
+# tournaments); {cite}`chen2025rmr1` (Chen et al., RM-R1, arXiv 2505.02387: "chain-of-rubrics",
+# distillation then RL; reported average 81.2 vs GPT-4o's 77.7 over RewardBench, RM-Bench and
+# RMB for the 32B model); {cite}`liu2025grm` (Liu et al., DeepSeek-GRM, arXiv 2504.02495:
+# principle → critique → score, 32 parallel samples voted). This notebook mirrors two of their
+# figures in miniature: the accuracy of a reasoning vs an outcome reward model of the same size,
+# and accuracy against the number of voted samples (inference compute).
+
+# %% [markdown] tags=["objectives"]
+# **Learning objectives.** After this notebook you can:
+#
+# * train an outcome and a reasoning reward model of the same architecture on the same items
+# * measure test-time scaling by voting, against a compute-matched control
+# * say where voting can help: only where single judgements are imperfect
+
+# %% tags=["colab"]
+# Colab set-up: installs the book's helpers (and their pinned requirements) when this
+# notebook runs on Colab; does nothing anywhere else.
+import sys
+
+if "google.colab" in sys.modules:
+    import subprocess
+
+    REPO = "https://github.com/reward-bias-book/reward-bias-book"
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "-r", f"{REPO}/raw/main/requirements.txt"], check=False)
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", f"git+{REPO}.git"], check=True)
+
+# %% tags=["parameters"]
+scale = "ci"  # "smoke" (seconds), "ci" (CPU default, under 3 minutes), "full" (wider models, longer training; GPU)
+seeds = [0, 1, 2]  # one initialisation and data order per reward model and seed
+device = "auto"  # "auto", "cpu", "cuda" or "mps"
+ceiling_gain_min = 0.2  # criterion: greedy accuracy (k = 4), reasoning minus outcome model
+voting_gain_min = 0.03  # criterion: reasoning model, accuracy with 15 votes minus 1 vote (k = 4)
+
+# %%
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+from helpers import bases, judges, params, plots, runtime
+from helpers.models import TinyLMConfig
+from helpers.tasks import verify_chain as vc
+from helpers.train import SFTSettings
+from helpers.verdict import Criterion, Verdict
+
+device = runtime.setup(device)
+PRESETS = {
+    "smoke": dict(width=32, sft_steps=20, test_items=60, votes=[1, 3], bon_items=30),
+    "ci": dict(width=64, sft_steps=400, test_items=300, votes=[1, 3, 7, 15], bon_items=200),
+    "full": dict(width=128, sft_steps=3000, test_items=2000, votes=[1, 3, 7, 15, 31], bon_items=1000),
+}
+cfg = params.choose_scale(scale, PRESETS)
+seeds = params.check_seeds(seeds)
+params.check_positive(ceiling_gain_min=ceiling_gain_min, voting_gain_min=voting_gain_min)
+plots.use_book_style()
+print(f"scale={scale} device={device} seeds={seeds} {cfg}")
+
+# %% [markdown]
+# ## The experiment
+#
+# * **Items**: `3+4*2+5*1=9?`, a chain of `k` operations (`+` or `*` mod 10, left to right)
+#   and a claimed result; half the claims are right. Reward models are trained on `k = 4` and
+#   tested on `k = 4` and, out of distribution, `k = 6`.
+# * **Outcome reward model**: the book's tiny GPT (2 layers, d = 64) trained to answer `Y` or
+#   `N` at once. **Reasoning reward model**: the same architecture and steps, trained to write
+#   the running values first (`7499`), then `Y` or `N`: RM-R1's distillation stage in
+#   miniature (no RL stage here).
+# * **Test-time compute**: `m` judgements sampled at temperature 1 and a majority vote. The
+#   outcome model gets the same `m` (sampled verdicts) as the control; the x axis is inference
+#   FLOPs (`2 × parameters × tokens processed`), so the reasoning model pays for its scratchpad.
+# * **Best-of-4 for a weak generator** (report only): a generator proposes 4 results per chain,
+#   each right with probability 0.3; each reward model picks the one it believes most.
+#
+# **Design notes** (written before the default-seed run, after one prototype on seed 0 with
+# 600 steps). The spec's items, models and criteria, with two choices made explicit. (1) The
+# voting gain is decided at `k = 4`, in distribution: the prototype's reasoning model was
+# imperfect there (one sample right 71% of the time), which is the condition the spec asks
+# for, while at `k = 6` it was at chance (0.52), so there is nothing for votes to amplify; the
+# `k = 6` gain is reported. (2) 400 training steps at d = 64 (the spec suggests fewer steps and a
+# small width on CPU): six models must train in under 3 minutes.
+
+# %%
+models = {(style, seed): bases.reward_model_base(TinyLMConfig(n_embd=cfg["width"]), SFTSettings(num_steps=cfg["sft_steps"], learning_rate=3e-3, seed=seed),
+                                                 style, device=device, progress=False)
+          for seed in seeds for style in vc.STYLES}
+tests = {4: vc.make_claims(cfg["test_items"], seed=777, k=4), 6: vc.make_claims(cfg["test_items"], seed=778, k=6)}
+names = {"outcome": "outcome RM", "reasoning": "reasoning RM"}
+rows = []
+for (style, seed), base in runtime.progress(models.items(), desc="judging"):
+    for k, items in tests.items():
+        truth = np.array([c.correct for c in items])
+        greedy = judges.vote_accuracy(judges.judgements(base.model, base.tokenizer, items, style, 1, None, device), truth)
+        votes = judges.judgements(base.model, base.tokenizer, items, style, max(cfg["votes"]), seed, device)
+        flops = judges.flops_per_judgement(base.model, items, style)
+        for m in cfg["votes"]:
+            rows.append({"arm": names[style], "seed": seed, "k": k, "m": m, "greedy": greedy, "flops": m * flops,
+                         "accuracy": judges.vote_accuracy(votes[:, :m], truth)})
+    rows[-1]["best_of_4"] = judges.best_of_n(base.model, base.tokenizer, tests[4][:cfg["bon_items"]], style, 4, 0.3, seed, device)
+results = pd.DataFrame(rows)
+results[results["m"] == 1].pivot_table(index=["arm", "k"], values="greedy", aggfunc=["mean", "min", "max"]).round(3)
+
+# %% [markdown]
+# ## Accuracy against inference compute
+#
+# One line per reward model; thin lines are seeds, the band their range. Points are `m` = 1,
+# 3, 7, 15 votes. Left: chains of the training length; right: longer chains.
+
+# %%
+fig, axes = plt.subplots(1, 2, figsize=(12, 4.2), sharey=True)
+for ax, k in zip(axes, tests):
+    plots.seed_band(ax, results[results["k"] == k], "flops", "accuracy", arms=list(names.values()))
+    ax.set_xscale("log")
+    ax.minorticks_off()
+    ax.axhline(0.5, color="grey", lw=0.8, ls=":")
+    ax.set(xlabel="inference FLOPs per item (log scale)", ylabel="judgement accuracy",
+           title=f"k = {k} operations ({'in distribution' if k == 4 else 'out of distribution'})")
+plots.finish(fig, "Reasoning raises the ceiling; votes help only where single judgements are imperfect");
+
+# %% [markdown]
+# ## Verdict
+#
+# The spec's criteria, in every seed: the reasoning model's greedy accuracy on `k = 4` at
+# least `ceiling_gain_min` above the outcome model's; the reasoning model's voting gain (15
+# votes minus 1) on `k = 4` at least `voting_gain_min`.
+
+# %%
+by = results.set_index(["arm", "seed", "k", "m"])
+top = max(cfg["votes"])
+get = lambda arm, k, m, col: [float(by.loc[(arm, s, k, m), col]) for s in seeds]  # noqa: E731
+ceiling_gain = [r - o for r, o in zip(get("reasoning RM", 4, 1, "greedy"), get("outcome RM", 4, 1, "greedy"))]
+voting_gain = [a - b for a, b in zip(get("reasoning RM", 4, top, "accuracy"), get("reasoning RM", 4, 1, "accuracy"))]
+ood_gain = [a - b for a, b in zip(get("reasoning RM", 6, top, "accuracy"), get("reasoning RM", 6, 1, "accuracy"))]
+outcome_gain = [a - b for a, b in zip(get("outcome RM", 4, top, "accuracy"), get("outcome RM", 4, 1, "accuracy"))]
+bon = results.dropna(subset=["best_of_4"]).set_index(["arm", "seed"])["best_of_4"]
+bon_gain = [float(bon.loc[("reasoning RM", s)] - bon.loc[("outcome RM", s)]) for s in seeds]
+criteria = [
+    Criterion("greedy accuracy k=4, reasoning - outcome RM (every seed)", min(ceiling_gain), ceiling_gain_min, ">=", per_seed=ceiling_gain),
+    Criterion(f"reasoning RM k=4, accuracy with {top} votes - 1 vote (every seed)", min(voting_gain), voting_gain_min, ">=",
+              per_seed=voting_gain),
+    Criterion(f"reasoning RM k=6 (out of distribution), {top} votes - 1 vote (report only)", np.mean(ood_gain), voting_gain_min, ">=",
+              decides=False, by_seed=ood_gain),
+    Criterion(f"outcome RM k=4, {top} sampled verdicts - 1 (report only: the control)", np.mean(outcome_gain), voting_gain_min, ">=",
+              decides=False, by_seed=outcome_gain),
+    Criterion("best-of-4 selection accuracy, reasoning - outcome RM (report only)", np.mean(bon_gain), 0.0, ">", decides=False,
+              by_seed=bon_gain),
+]
+verdict = Verdict(
+    note_id="n14",
+    claim="A reward model that writes its reasoning before the verdict is more accurate than an outcome model of the same size, and voting over its samples buys more accuracy with more compute.",
+    criteria=criteria,
+    key_number=("greedy accuracy k=4, reasoning - outcome RM (mean of seeds)", float(np.mean(ceiling_gain))),
+    paper_vs_run=[
+        {"quantity": "reasoning vs. outcome RM", "papers": "RM-R1 32B: 81.2 average vs. GPT-4o 77.7 (reported)",
+         "this run (mean of seeds)": f"greedy accuracy {np.mean(get('reasoning RM', 4, 1, 'greedy')):.2f} vs. "
+                                     f"{np.mean(get('outcome RM', 4, 1, 'greedy')):.2f} (same model size)"},
+        {"quantity": "test-time scaling", "papers": "DeepSeek-GRM: accuracy rises with 32 voted samples",
+         "this run (mean of seeds)": f"k=4: +{np.mean(voting_gain):.3f} from 1 to {top} votes; k=6: {np.mean(ood_gain):+.3f}"},
+    ],
+    parameters={"scale": scale, "seeds": seeds, "ceiling_gain_min": ceiling_gain_min, "voting_gain_min": voting_gain_min, **cfg},
+)
+verdict.publish()
+
+# %% tags=["nbval-check-output"]
+# The verdict in one line. The test suite re-executes this notebook with nbval and checks that this
+# line comes out identical: same seeds, same numbers.
+print(verdict.summary())
+
+# %% [markdown]
+# ## Where the toy differs from the papers
+#
+# * **"Discovered independently" and "raise the ceiling"** are the note's framing of three
+#   papers with different designs (pairwise tournaments, rubrics, principles and critiques).
+#   Here one mechanism is tested: a scratchpad that computes what the verdict depends on.
+#   The task is built so that the outcome model must do the whole chain in one step, which a
+#   2-layer model cannot; the size of the gap is a property of this task, not a law.
+# * **No RL stage.** RRM and RM-R1 train their reasoning by RL; here the scratchpad is
+#   supervised (the distillation stage only).
+# * **Votes amplify, they do not create.** Voting helps only where a single sampled judgement
+#   is right more often than not and not always; out of distribution the scratchpad itself
+#   breaks (the model has never written six running values) and votes cannot fix that.
+# * **Compute.** The reasoning model spends more tokens per judgement; the figure's x axis
+#   charges it for them.
+
+# %% [markdown] tags=["exercises"]
+# ## Exercises
+#
+# 1. Train both models on a mix of `k = 4` and `k = 6` chains (edit `verify_chain.sft_examples`).
+#    Does the reasoning model's `k = 6` accuracy rise, and does voting then help there?
+# 2. Give the outcome model 4 layers (`TinyLMConfig(n_layer=4)`). How much of the gap closes?
+# 3. Replace majority voting by averaging `P(Y)` over the sampled scratchpads. Which is better
+#    at `m = 15`, and why might the answer change when single samples are near 50%?
+
+# %% [markdown] tags=["solution"]
+# :::{admonition} Solutions (instructors: `make student` removes this cell)
+# :class: dropdown
+#
+# **1.** Mixed lengths teach the scratchpad to continue past four values, so `k = 6` accuracy
+# should rise well above chance; once single samples are imperfect but better than chance,
+# votes add accuracy there too.
+#
+# **2.** Depth lets the outcome model compose more operations internally; expect a partial
+# closing of the gap, not a full one, at this training budget.
+#
+# **3.** Averaging probabilities uses the confidence of each vote, so it is usually at least as
+# good as counting; near 50% single-sample accuracy both are noisy, and counting discards less
+# signal only when probabilities are badly calibrated.
+# :::
