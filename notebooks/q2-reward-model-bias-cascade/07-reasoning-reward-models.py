@@ -34,6 +34,8 @@
 # * train an outcome and a reasoning reward model of the same architecture on the same items
 # * measure test-time scaling by voting, against a compute-matched control
 # * say where voting can help: only where single judgements are imperfect
+#
+# **Prerequisites.** The lab chapter's tiny model; majority voting (self-consistency).
 
 # %% tags=["colab"]
 # Colab set-up: installs the book's helpers (and their pinned requirements) when this
