@@ -64,6 +64,17 @@ def decode(tokenizer, ids: torch.Tensor) -> list[str]:  # noqa: ANN001
     return ["".join(t if len(t) == 1 else "?" for t in row) for row in tokens]
 
 
+def cut_at_special(tokenizer, ids: torch.Tensor) -> tuple[list[str], torch.Tensor]:  # noqa: ANN001
+    """Decoded rows cut before their first special token (EOS, pad, unknown), and that token's position per row.
+
+    A row with no special token keeps all its tokens; its position is the row length. Used by
+    the loops that sample free-length responses (n09, n11).
+    """
+    special = torch.isin(ids.cpu(), torch.tensor(tokenizer.all_special_ids))
+    ends = torch.where(special.any(1), special.float().argmax(1), torch.full((len(ids),), ids.shape[1]))
+    return [t[:e] for t, e in zip(decode(tokenizer, ids), ends.tolist())], ends
+
+
 def attempt(model, tokenizer, problems: Sequence[ca.Problem], samples: int, generator: torch.Generator,  # noqa: ANN001
             device: str = "cpu") -> tuple[torch.Tensor, list[str]]:
     """``samples`` first attempts per problem (problem-major): their token ids and texts."""

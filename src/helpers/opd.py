@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 import torch
 
-from helpers.critique import decode, encode
+from helpers.critique import cut_at_special, encode
 from helpers.reinforce import sample_tokens, token_logprobs
 from helpers.runtime import progress
 from helpers.tasks import hidden_preferences as hp
@@ -66,11 +66,9 @@ class FeedbackSettings:
 
 def cut(tokenizer, ids: torch.Tensor) -> tuple[list[str], torch.Tensor]:  # noqa: ANN001
     """Responses cut at the first special token, and the mask of their tokens up to and including it."""
-    special = torch.isin(ids.cpu(), torch.tensor(tokenizer.all_special_ids))
-    ends = torch.where(special.any(1), special.float().argmax(1), torch.full((len(ids),), ids.shape[1]))
-    texts = decode(tokenizer, ids)
+    texts, ends = cut_at_special(tokenizer, ids)
     mask = torch.arange(ids.shape[1])[None, :] <= ends[:, None]
-    return [t[:e] for t, e in zip(texts, ends.tolist())], mask.float().to(ids.device)
+    return texts, mask.float().to(ids.device)
 
 
 @torch.no_grad()
@@ -133,10 +131,10 @@ def train(model, tokenizer, settings: FeedbackSettings, seed: int, eval_words: l
             policy.eval()
             log.append({"step": step, "interactions": step * per_step,
                         **evaluate(policy, tokenizer, eval_words, eval_samples, seed, device)})
-        if step == settings.num_steps or not (settings.use_reward or settings.use_hints):
-            if not (settings.use_reward or settings.use_hints) and step < settings.num_steps:
-                continue
+        if step == settings.num_steps:
             break
+        if not (settings.use_reward or settings.use_hints):
+            continue  # the no-update control: evaluated, never trained
         words = [w for w in hp.make_words(settings.prompts_per_step, seed=1_000_000 * (seed + 1) + step) for _ in range(settings.group_size)]
         prompts = encode(tokenizer, [hp.prompt(w) for w in words], device)
         policy.eval()

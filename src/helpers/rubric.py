@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 import torch
 
-from helpers.critique import decode, encode
+from helpers.critique import cut_at_special, encode
 from helpers.reinforce import sample_coefficients, sample_tokens, token_logprobs
 from helpers.runtime import progress
 from helpers.tasks import rubric_answers as ra
@@ -50,11 +50,9 @@ class RubricSettings:
 
 
 def cut_responses(tokenizer, ids: torch.Tensor) -> tuple[list[str], list[int]]:  # noqa: ANN001
-    """Responses cut at the first special token (EOS, pad, unknown), and the number of trained tokens of each (with that EOS)."""
-    special = torch.isin(ids.cpu(), torch.tensor(tokenizer.all_special_ids))
-    ends = torch.where(special.any(1), special.float().argmax(1), torch.full((len(ids),), ids.shape[1])).tolist()
-    texts = decode(tokenizer, ids)
-    return [t[:e] for t, e in zip(texts, ends)], [min(e + 1, ids.shape[1]) for e in ends]
+    """Responses cut at the first special token, and the number of trained tokens of each (with that EOS)."""
+    texts, ends = cut_at_special(tokenizer, ids)
+    return texts, [min(e + 1, ids.shape[1]) for e in ends.tolist()]
 
 
 def combined_rewards(proxy: np.ndarray, checks: np.ndarray, settings: RubricSettings) -> tuple[np.ndarray, np.ndarray]:
