@@ -23,7 +23,7 @@
 # by Talking*, arXiv 2603.10165, 2026. The next state after an agent's action (a user's reply,
 # a tool's output) is used twice: a judge turns it into a scalar reward for binary RL
 # (evaluative), and **hindsight-guided on-policy distillation** (OPD) writes a hint from it
-# into a teacher's context and distils the teacher's token-level judgement of the agent's own
+# into a teacher's context and distils ({term}`On-policy distillation`) the teacher's token-level judgement of the agent's own
 # response back into the agent (directive). The paper reports that the combination beats
 # either alone. This notebook mirrors that three-arm comparison on a task where we control
 # exactly which information each channel carries.
@@ -38,7 +38,7 @@
 # * implement on-policy distillation from a hint-conditioned teacher, and REINFORCE beside it
 # * explain why a sampled-token distillation signal can stall where the full distribution does not
 #
-# **Prerequisites.** The lab chapter's policy gradient; KL divergence.
+# **Prerequisites.** The lab chapter's policy gradient ({term}`Advantage`); KL divergence.
 
 # %% tags=["colab"]
 # Colab set-up: installs the book's helpers (and their pinned requirements) when this

@@ -38,7 +38,7 @@
 #
 # * build a preference dataset in which a spurious feature (length) predicts the label
 # * train a Bradley-Terry reward model, and add an MMD invariance penalty to it
-# * measure reward hacking downstream with best-of-n selection against an oracle
+# * measure reward hacking downstream with {term}`Best-of-n` selection against an oracle
 #
 # **Prerequisites.** The Bradley-Terry model of pairwise preferences; kernels (the RBF kernel).
 

@@ -35,7 +35,7 @@
 # **Learning objectives.** After this notebook you can:
 #
 # * recognise a dense proxy reward that an optimizer can game, and see it being gamed
-# * implement a rubric as a group-level gate in GRPO, and as a reward term
+# * implement a rubric as a group-level gate ({term}`Rubric gate`) in GRPO, and as a reward term
 # * compare the two on the quality you actually care about, not on the reward optimized
 #
 # **Prerequisites.** The lab chapter's GRPO (group-normalised advantages).

@@ -37,7 +37,7 @@
 # * compare anchors: a programmatic checker, and accumulated gold data with replay
 # * read "agreement with yourself" against true accuracy: the self-reward hacking picture
 #
-# **Prerequisites.** Majority voting (self-consistency); supervised fine-tuning.
+# **Prerequisites.** {term}`Majority vote` (self-consistency); {term}`SFT`.
 
 # %% tags=["colab"]
 # Colab set-up: installs the book's helpers (and their pinned requirements) when this

@@ -35,7 +35,7 @@
 # * measure test-time scaling by voting, against a compute-matched control
 # * say where voting can help: only where single judgements are imperfect
 #
-# **Prerequisites.** The lab chapter's tiny model; majority voting (self-consistency).
+# **Prerequisites.** The lab chapter's tiny model; {term}`Majority vote`; {term}`Best-of-n`.
 
 # %% tags=["colab"]
 # Colab set-up: installs the book's helpers (and their pinned requirements) when this
