@@ -1,5 +1,6 @@
 """The book's structure: corpus data, notebook conventions, table of contents, chapter pages."""
 
+import ast
 import json
 from pathlib import Path
 
@@ -77,6 +78,26 @@ def test_notebook_conventions(path: Path):
     repo = yaml.safe_load((ROOT / "_config.yml").read_text())["repository"]["url"]
     assert f'REPO = "{repo}"' in colab[0].source, "the Colab cell must install from _config.yml's repository"
     assert nb.cells.index(colab[0]) < nb.cells.index(tagged[0])
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_every_scale_sets_the_same_fields(path: Path):
+    """The GPU scale cannot be run here; at least its preset must name what the CPU scale names."""
+    source = "\n".join(c.source for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code")
+    found = [n.value for n in ast.walk(ast.parse(source)) if isinstance(n, ast.Assign)
+             and any(isinstance(t, ast.Name) and t.id == "PRESETS" for t in n.targets)]
+    assert len(found) == 1 and isinstance(found[0], ast.Dict), f"{path.name}: one literal PRESETS dict"
+
+    def fields(node: ast.expr) -> set[str]:
+        if isinstance(node, ast.Call):
+            return {k.arg for k in node.keywords if k.arg}
+        if isinstance(node, ast.Dict):
+            return {ast.literal_eval(k) for k in node.keys if k is not None}
+        raise AssertionError(f"{path.name}: a PRESETS entry is neither dict(...) nor {{...}}")
+
+    presets = {ast.literal_eval(k): fields(v) for k, v in zip(found[0].keys, found[0].values)}
+    assert set(presets) == {"smoke", "ci", "full"}, f"{path.name}: scales {sorted(presets)}"
+    assert presets["full"] == presets["ci"] == presets["smoke"], f"{path.name}: scales set different fields"
 
 
 def test_claim_notebooks_quote_their_note():
