@@ -69,8 +69,12 @@ def setup(device: str = "auto", threads: int | None = None) -> str:
 
     Args:
         device: ``"auto"``, ``"cpu"``, ``"cuda"`` or ``"mps"``.
-        threads: torch intra-op threads; ``None`` keeps torch's choice unless the
-            ``BOOK_TORCH_THREADS`` environment variable sets one (the runner does).
+        threads: torch intra-op threads on the CPU. ``None`` means ``$BOOK_TORCH_THREADS``, else 1:
+            the book's published numbers are computed with one thread per notebook (the runner
+            executes two notebooks at once on 2 cores), and torch's reductions differ in the 4th
+            decimal between 1 and 2 threads, so one thread everywhere keeps "same seed, same
+            numbers" true alone, in the build and in the tests. ``BOOK_TORCH_THREADS=0`` keeps
+            torch's own choice (faster alone on a multi-core machine, numbers not identical).
 
     Returns:
         The resolved device name.
@@ -79,8 +83,9 @@ def setup(device: str = "auto", threads: int | None = None) -> str:
     import torch
     import transformers
 
-    threads = threads or int(os.environ.get("BOOK_TORCH_THREADS", "0")) or None
-    if threads:
+    if threads is None:
+        threads = int(os.environ.get("BOOK_TORCH_THREADS", "1"))
+    if threads > 0:
         torch.set_num_threads(threads)
     transformers.logging.set_verbosity_error()
     return resolve_device(device)
