@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 SCALE  ?= ci
 
-.PHONY: setup scaffold student book bench robustness execute html test chapter chapters clean
+.PHONY: setup scaffold student book bench robustness execute html test chapter chapters clean check record golden
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,7 +31,7 @@ bench: setup
 	$(BIN)/python -m helpers.run bench --scale $(SCALE) $(if $(JOBS),--jobs $(JOBS),)
 
 robustness: setup
-	$(BIN)/python -m helpers.run robustness --scale $(SCALE) --seeds $(or $(SEEDS),3 4 5)
+	$(BIN)/python -m helpers.run robustness --scale $(SCALE) $(if $(SEEDS),--seeds $(SEEDS),)
 
 execute: setup
 	$(BIN)/python -m helpers.run execute --scale $(SCALE)
@@ -51,3 +51,12 @@ test: setup
 
 clean:
 	rm -rf _build
+
+check: setup
+	$(BIN)/python -m helpers.run check
+
+record: setup
+	$(BIN)/python -m helpers.run record
+
+golden: setup
+	BOOK_RECORD_GOLDEN=1 $(BIN)/python -m pytest -q tests/test_notebooks.py -k "golden"

@@ -70,3 +70,15 @@ def test_bad_inputs_raise():
         metrics.ece([0.5, 0.5], [1])
     with pytest.raises(ValueError):
         metrics.ece([], [])
+
+
+def test_ece_with_abstentions():
+    q, c, w = [0.95, 0.65], [0.7, 0.6], [10, 10]
+    # no abstention: the plain ECE
+    assert metrics.ece_with_abstentions(q, c, w, [0.0], [0.5]) == pytest.approx(metrics.ece(q, c, w))
+    # an abstention charged correctness 0 at confidence 0 is calibrated: ECE scales by the answered share
+    assert metrics.ece_with_abstentions(q, c, w, [20.0], [0.0]) == pytest.approx(0.5 * metrics.ece(q, c, w))
+    # charged its would-be answer's correctness 0.6, it adds a gap of 0.6 on its share
+    assert metrics.ece_with_abstentions(q, c, w, [20.0], [0.6]) == pytest.approx(0.5 * 0.15 + 0.5 * 0.6)
+    with pytest.raises(ValueError):
+        metrics.ece_with_abstentions(q, c, w, [1.0, 2.0], [0.5])

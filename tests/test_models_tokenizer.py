@@ -81,3 +81,42 @@ def test_code_hash_follows_the_source():
 
     assert code_hash(train) == code_hash(train) and len(code_hash(train)) == 16
     assert code_hash(train) != code_hash(metrics) and code_hash(train, metrics) != code_hash(metrics, train)
+
+
+def test_what_follows_a_base_does_not_depend_on_the_cache_state(tmp_path):
+    """Training a base (cache miss) leaves the caller's random stream where a cache hit leaves it."""
+    tok = build_char_tokenizer()
+
+    def train():
+        torch.rand(1000)  # training draws random numbers
+        return build_model(SMALL, tok, seed=0), tok, {}
+
+    spec = {"recipe": "rng", "model": SMALL}
+    torch.manual_seed(7)
+    miss = cached_model(spec, train, tmp_path)
+    after_miss = torch.rand(3)
+    torch.manual_seed(7)
+    hit = cached_model(spec, train, tmp_path)
+    after_hit = torch.rand(3)
+    assert not miss.from_cache and hit.from_cache and torch.equal(after_miss, after_hit)
+
+
+def test_two_processes_asking_for_one_base_train_it_once(tmp_path):
+    """A parallel build: two processes want the same entry; the lock makes one train and the other read."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys, time\n"
+        "from helpers.models import TinyLMConfig, build_model, cached_model\n"
+        "from helpers.tokenizer import build_char_tokenizer\n"
+        "tok = build_char_tokenizer()\n"
+        "def train():\n"
+        "    open(sys.argv[2], 'a').write('trained\\n'); time.sleep(1.0)\n"
+        "    return build_model(TinyLMConfig(n_layer=1, n_embd=16, n_head=2), tok, seed=0), tok, {}\n"
+        "cached_model({'recipe': 'lock'}, train, sys.argv[1])\n"
+    )
+    log = tmp_path / "log.txt"
+    procs = [subprocess.Popen([sys.executable, "-c", script, str(tmp_path / "cache"), str(log)]) for _ in range(2)]
+    assert [p.wait(timeout=120) for p in procs] == [0, 0]
+    assert log.read_text().count("trained") == 1

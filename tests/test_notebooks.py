@@ -15,6 +15,7 @@ from helpers.verdict import VERDICT_WORDS, read_record
 from tests.conftest import ROOT
 
 CLAIM_NOTEBOOKS = [nb for nb in run.toc_notebooks(ROOT) if not nb.startswith("notebooks/lab/")]
+GOLDEN = ROOT / "tests" / "golden" / "smoke.json"
 
 
 @pytest.fixture(scope="module")
@@ -50,6 +51,42 @@ def test_nbval_reexecution_gives_identical_verdict_numbers(smoke_build: Path, nb
     first = read_record(smoke_build / "verdicts" / f"{run.note_of(nb)}.json")
     second = read_record(tmp_path / f"{run.note_of(nb)}.json")
     assert [c["measured"] for c in first["criteria"]] == [c["measured"] for c in second["criteria"]]
+
+
+def golden_values(record: dict) -> dict:
+    """What the smoke golden file keeps of a record: the verdict word and every criterion's values, 4 decimals."""
+    def values(c: dict) -> list[float]:
+        seeds = c.get("per_seed") or c.get("by_seed") or [c["measured"]]
+        return [round(float(v), 4) for v in seeds]
+    return {"verdict": record["verdict"], "criteria": {c["name"]: values(c) for c in record["criteria"]}}
+
+
+def test_smoke_numbers_match_the_golden_file(smoke_build: Path):
+    """Every claim notebook's smoke-scale numbers, to 4 decimals, as recorded in tests/golden/smoke.json.
+
+    A refactor that silently moves a number fails here. A deliberate change is re-recorded with
+    `make golden` (which sets BOOK_RECORD_GOLDEN=1 for this test) and committed with its reason.
+    """
+    found = {run.note_of(nb): golden_values(read_record(smoke_build / "verdicts" / f"{run.note_of(nb)}.json"))
+             for nb in CLAIM_NOTEBOOKS}
+    if os.environ.get("BOOK_RECORD_GOLDEN") == "1":
+        GOLDEN.parent.mkdir(exist_ok=True)
+        GOLDEN.write_text(json.dumps(found, indent=1, sort_keys=True) + "\n")
+    golden = json.loads(GOLDEN.read_text())
+    problems = []
+    for note_id in sorted(set(golden) | set(found)):
+        old, new = golden.get(note_id), found.get(note_id)
+        if old is None or new is None:
+            problems.append(f"{note_id}: {'not in the golden file' if old is None else 'no longer run'}")
+            continue
+        if old["verdict"] != new["verdict"]:
+            problems.append(f"{note_id}: verdict {new['verdict']!r}, golden {old['verdict']!r}")
+        for name in sorted(set(old["criteria"]) | set(new["criteria"])):
+            a, b = old["criteria"].get(name), new["criteria"].get(name)
+            if a is None or b is None or len(a) != len(b) or any(
+                    not (x == y or (x != x and y != y) or abs(x - y) <= 1.5e-4) for x, y in zip(a, b)):
+                problems.append(f"{note_id} / {name}: {b}, golden {a}")
+    assert not problems, "smoke numbers moved (re-record with `make golden` if deliberate):\n" + "\n".join(problems)
 
 
 def test_unknown_scale_fails_early_naming_the_allowed_values(tmp_path: Path):

@@ -1,60 +1,111 @@
 import json
+import math
 
 import pytest
 
 from helpers import params
-from helpers.verdict import NOT_REPRODUCED, PARTLY, REPRODUCED, Criterion, Verdict, read_record, verdict_word
+from helpers.run import compare_records
+from helpers.verdict import (FAIL, INCONCLUSIVE, NOT_REPRODUCED, PARTLY, PASS, REPRODUCED, UNRESOLVED, Criterion,
+                             Verdict, mean_interval, read_record, t_quantile_975, verdict_word)
 
 
-def make(gap: float, threshold: float = 0.1, seeds=(0.2, 0.3, 0.1)) -> Verdict:
+def make(mean_gap=(0.2, 0.3, 0.25), threshold: float = 0.1, seeds=(0.2, 0.3, 0.1)) -> Verdict:
     return Verdict("n99", "test claim", [
-        Criterion("gap in every seed", min(seeds), 0.0, ">", per_seed=list(seeds)),
-        Criterion("mean gap", gap, threshold),
+        Criterion("gap in every seed", None, 0.0, ">", per_seed=list(seeds)),
+        Criterion("mean gap", list(mean_gap), threshold),
         Criterion("report only", -5, 0, decides=False),
-    ], key_number=("gap", gap), parameters={"threshold": threshold})
+    ], key_number=("gap", list(mean_gap)), parameters={"threshold": threshold})
 
 
-def test_verdict_words_follow_the_deciding_criteria():
-    assert make(0.2).word == REPRODUCED
-    assert make(0.05).word == PARTLY
-    assert make(0.05, seeds=(0.2, -0.1)).word == NOT_REPRODUCED
+def test_t_interval_matches_a_hand_computation():
+    mean, low, high = mean_interval([1.0, 2.0, 3.0])
+    # sd = 1, t(0.975, 2) = 4.303, half-width 4.303 / sqrt(3)
+    assert mean == 2.0 and math.isclose(high - mean, 4.303 / math.sqrt(3)) and math.isclose(mean - low, high - mean)
+    assert mean_interval([0.5]) == (0.5, -math.inf, math.inf)
+    assert t_quantile_975(4) == 2.776 and abs(t_quantile_975(31) - 2.040) < 2e-3 and abs(t_quantile_975(10**6) - 1.96) < 1e-3
+
+
+def test_a_mean_criterion_passes_fails_or_is_unresolved_by_its_interval():
+    assert Criterion("clear pass", [0.2, 0.22, 0.21, 0.19, 0.2], 0.1).status == PASS
+    assert Criterion("clear fail", [0.02, 0.03, 0.01, 0.02, 0.04], 0.1).status == FAIL
+    assert Criterion("straddles", [0.05, 0.15, 0.1, 0.2, 0.0], 0.1).status == UNRESOLVED
+    assert Criterion("at most", [0.2, 0.22, 0.21], 0.5, "<=").status == PASS
+    assert Criterion("at most, fails", [0.7, 0.72, 0.71], 0.5, "<=").status == FAIL
+    assert Criterion("one seed has no interval", [0.9], 0.1).status == UNRESOLVED
+    assert Criterion("nan", [float("nan"), 0.2], 0.1).status == FAIL
+    assert Criterion("exact value", 0.3, 0.1).status == PASS and Criterion("exact value", 0.05, 0.1).status == FAIL
+
+
+def test_an_every_seed_criterion_keeps_its_per_seed_test():
+    assert Criterion("all pass", None, 0.0, ">", per_seed=[0.4, 0.6, 0.01]).status == PASS
+    assert Criterion("one fails", None, 0.0, ">", per_seed=[0.4, 0.6, -0.01]).status == UNRESOLVED
+    assert Criterion("none pass", None, 0.0, ">", per_seed=[-0.4, -0.6, -0.01]).status == FAIL
+    assert Criterion("mostly fail, interval below", None, 0.0, ">", per_seed=[-0.5, -0.52, -0.51, -0.49, 0.01]).status == FAIL
+    assert Criterion("worst seed is measured", None, 0.0, ">", per_seed=[0.4, 0.6, 0.01]).measured == 0.01
+    assert Criterion("worst seed for <=", None, 1.0, "<=", per_seed=[0.4, 0.6]).measured == 0.6
+
+
+def test_verdict_words_follow_the_statuses():
+    assert make().word == REPRODUCED
+    assert make(mean_gap=(0.01, 0.02, 0.015)).word == PARTLY
+    assert make(mean_gap=(0.01, 0.02, 0.015), seeds=(-0.2, -0.1, -0.3)).word == NOT_REPRODUCED
+    assert make(mean_gap=(0.0, 0.3, 0.1)).word == INCONCLUSIVE
+    assert make(seeds=(0.2, -0.1, 0.3)).word == INCONCLUSIVE
     with pytest.raises(ValueError):
         verdict_word([Criterion("x", 1, 0, decides=False)])
 
 
 def test_changing_a_threshold_changes_the_verdict():
-    assert make(0.15, threshold=0.1).word == REPRODUCED
-    assert make(0.15, threshold=0.3).word == PARTLY
+    assert make(mean_gap=(0.3, 0.31, 0.29), threshold=0.1).word == REPRODUCED
+    assert make(mean_gap=(0.3, 0.31, 0.29), threshold=0.5).word == PARTLY
 
 
-def test_per_seed_values_must_all_pass():
-    c = Criterion("every seed", 0.5, 0.0, ">", per_seed=[0.4, 0.6, -0.01])
-    assert not c.passed
-    assert not Criterion("nan", float("nan"), 0.0).passed
+def test_inconsistent_criteria_are_refused():
+    with pytest.raises(ValueError, match="not the mean"):
+        Criterion("wrong mean", 0.5, 0.0, by_seed=[0.1, 0.2])
+    with pytest.raises(ValueError, match="not both"):
+        Criterion("both", None, 0.0, per_seed=[0.1], by_seed=[0.1])
+    with pytest.raises(ValueError, match="needs by_seed"):
+        Criterion("nothing", None, 0.0)
     with pytest.raises(ValueError):
         Criterion("bad op", 1, 0, op="=>")
 
 
 def test_record_is_atomic_complete_and_readable(tmp_path):
-    path = make(0.2).record(tmp_path)
+    path = make().record(tmp_path)
     record = read_record(path)
     assert record["verdict"] == REPRODUCED and record["complete"] is True
-    assert record["criteria"][0]["per_seed"] == [0.2, 0.3, 0.1]
+    assert record["counts"] == {"pass": 2, "fail": 0, "unresolved": 0}
+    gap = record["criteria"][1]
+    assert gap["by_seed"] == [0.2, 0.3, 0.25] and gap["status"] == PASS and gap["low"] < gap["mean"] < gap["high"]
+    assert record["key_number"]["low"] is not None and record["key_number"]["values"] == [0.2, 0.3, 0.25]
     assert [p.name for p in tmp_path.iterdir()] == ["n99.json"]
-    partial = dict(record, complete=False)
-    (tmp_path / "partial.json").write_text(json.dumps(partial))
+    (tmp_path / "partial.json").write_text(json.dumps(dict(record, complete=False)))
+    (tmp_path / "old.json").write_text(json.dumps(dict(record, schema=1)))
     (tmp_path / "torn.json").write_text(path.read_text()[:50])
-    assert read_record(tmp_path / "partial.json") is None
-    assert read_record(tmp_path / "torn.json") is None
-    assert read_record(tmp_path / "missing.json") is None
+    for name in ("partial.json", "old.json", "torn.json", "missing.json"):
+        assert read_record(tmp_path / name) is None
 
 
-def test_table_and_admonition_show_the_numbers():
-    v = make(0.05)
+def test_table_and_admonition_show_intervals_and_counts():
+    v = make(mean_gap=(0.0, 0.3, 0.1))
     table = v.table()
-    assert list(table["pass"]) == ["yes", "no", "no"]
-    assert "0.2, 0.3, 0.1" in table.loc[0, "measured (per seed)"]
-    assert "partly reproduced" in v.admonition().data and "mean gap" in v.admonition().data
+    assert list(table["status"]) == [PASS, UNRESOLVED, FAIL]
+    assert "[" in table.iloc[1, 1] and "(0, 0.3, 0.1)" in table.iloc[1, 1]
+    text = v.admonition().data
+    assert INCONCLUSIVE in text and "1 of 2 deciding criteria pass, 0 fail, 1 unresolved" in text and "mean gap" in text
+
+
+def test_the_expectation_check_catches_a_changed_word_or_a_value_outside_the_interval():
+    recorded = make().to_record()
+    assert compare_records(make().to_record(), recorded) == []
+    assert compare_records(make(mean_gap=(0.21, 0.29, 0.26)).to_record(), recorded) == []  # inside the interval
+    moved = compare_records(make(mean_gap=(0.6, 0.7, 0.65)).to_record(), recorded)
+    assert len(moved) == 1 and "outside the recorded interval" in moved[0]
+    flipped = compare_records(make(mean_gap=(0.0, 0.3, 0.1)).to_record(), recorded)
+    assert any("verdict" in p for p in flipped)
+    exact = Verdict("n99", "c", [Criterion("exact", 0.3, 0.1)], ("k", 0.3)).to_record()
+    assert compare_records(Verdict("n99", "c", [Criterion("exact", 0.31, 0.1)], ("k", 0.31)).to_record(), exact)
 
 
 def test_parameter_checks_name_the_parameter_and_allowed_values():
@@ -64,5 +115,9 @@ def test_parameter_checks_name_the_parameter_and_allowed_values():
     for bad in ([], "012", [1, 1], [-1], [0.5]):
         with pytest.raises(ValueError, match="seeds"):
             params.check_seeds(bad)
+    with pytest.raises(ValueError, match="seeds=None"):
+        params.check_seeds(None)
+    assert params.check_seeds(None, scale="ci") == [0, 1, 2, 3, 4] and len(params.check_seeds(None, scale="smoke")) == 2
+    assert params.report_seeds([3, 4, 5], "ci") == [3] and params.report_seeds([3, 4, 5], "full") == [3, 4, 5]
     with pytest.raises(ValueError, match="num_steps"):
         params.check_positive(num_steps=-3)

@@ -58,8 +58,9 @@ if "google.colab" in sys.modules:
 
 # %% tags=["parameters"]
 scale = "ci"  # "smoke" (seconds), "ci" (CPU default, under a minute), "full" (more seeds and widths)
-seeds = [0, 1, 2]  # one data draw, initialisation and batch order per seed
+seeds = None  # None: the scale's seeds (smoke [0, 1], ci [0..4], full [0..9]); or a list
 device = "auto"  # "auto", "cpu", "cuda" or "mps"
+decide_weight = 64  # the costly weight W the verdict is decided at (the spec's), at every scale
 loss_gap_min = 0.05  # criterion at the largest weight: weighted CE, WT minus EPW
 probe_gap_min = 0.05  # criterion at the largest weight: probe accuracy, EPW minus WT
 sanity_tolerance = 0.01  # criterion at weight 1: the two arms must agree within this
@@ -72,7 +73,7 @@ from helpers import params, plots, runtime
 from helpers.classifiers import ClassifierSettings
 from helpers.tasks.teacher_classes import TeacherTask, make_data
 from helpers.utility import compare_weighting
-from helpers.verdict import Criterion, Verdict
+from helpers.verdict import Criterion, Verdict, format_interval, mean_interval, say
 
 device = runtime.setup(device)
 PRESETS = {
@@ -81,8 +82,12 @@ PRESETS = {
     "full": dict(weights=[1, 2, 4, 8, 16, 32, 64, 128, 256], widths=[4, 8, 16, 32, 64, 128, 256], epochs=15),
 }
 cfg = params.choose_scale(scale, PRESETS)
-seeds = params.check_seeds(seeds)
+seeds = params.check_seeds(seeds, scale=scale)
+width_seeds = params.report_seeds(seeds, scale)  # the width sweep is report-only
 params.check_positive(loss_gap_min=loss_gap_min, probe_gap_min=probe_gap_min, sanity_tolerance=sanity_tolerance)
+if decide_weight not in cfg["weights"] or 1 not in cfg["weights"]:
+    raise ValueError(f"decide_weight={decide_weight} and 1 must be among the weights of scale={scale!r}: "
+                     f"{cfg['weights']}")
 plots.use_book_style()
 print(f"scale={scale} device={device} seeds={seeds} {cfg}")
 
@@ -102,6 +107,9 @@ print(f"scale={scale} device={device} seeds={seeds} {cfg}")
 # * **Measures**, on the test set: the weighted cross-entropy (WT's own objective); the
 #   utility of deciding `argmax p`; and **representation quality**, the accuracy of a
 #   linear probe fitted on the frozen 16-d features to tell classes 1-9 apart.
+# * **Seeds.** The weight sweep, which decides the verdict, runs on every seed (5 at the CI
+#   scale); the bottleneck-width sweep is report-only and runs on the first seed at the CI
+#   scale, on every seed at `scale="full"`.
 #
 # **Design notes.** The spec's arms, sizes and deciding criteria, unchanged. These notes were
 # written after a prototype run of the same code (W in {1, 4, 16, 64} and widths 4-128 at
@@ -113,6 +121,19 @@ print(f"scale={scale} device={device} seeds={seeds} {cfg}")
 # rephrased as "below the gap at width 16", since the theory predicts shrinking, not
 # reversal. It does not decide the verdict. The teacher's logit scale (7.0) was set so the
 # Bayes accuracy is about 0.75, as the spec asks.
+#
+# **Seeds and intervals.** The verdict uses 5 seeds at the CI scale (2 at smoke, 10 at
+# `full`). Each criterion on the mean is decided by the 95% Student-t interval of the mean
+# over seeds: it passes only when the whole interval lies on the pass side of the spec's
+# threshold, and the verdict is "inconclusive at this budget" when an interval straddles it.
+# The `W = 1` sanity check must hold in every seed. The width sweep is report-only and runs
+# on one seed at the CI scale (all seeds at `full`), which pays for the two extra seeds of the
+# weight sweep: the number of trained networks at the CI scale is unchanged (48). **One
+# correction:** the verdict used to be decided at the largest weight of the preset, which was
+# 64 at the CI scale but 256 at `scale="full"`, so the full run tested a stronger asymmetry
+# than the spec's `W = 64` and its verdict was not comparable with the CI one. The weight is
+# now the parameter `decide_weight = 64` at every scale; the larger weights of `full` only
+# extend the figure, and the width sweep runs at `decide_weight` too.
 
 # %%
 task = TeacherTask()
@@ -121,13 +142,15 @@ print(f"Bayes accuracy (test, seed {seeds[0]}): {data[seeds[0]].bayes_accuracy:.
       f"class-0 share: {(data[seeds[0]].y_test == 0).float().mean():.3f}")
 settings = ClassifierSettings(width=16, epochs=cfg["epochs"])
 by_weight = compare_weighting(data, cfg["weights"], seeds, settings)
-by_width = compare_weighting(data, [max(cfg["weights"])], seeds, settings, widths=cfg["widths"])
+by_width = compare_weighting(data, [decide_weight], width_seeds, settings, widths=cfg["widths"])
 
 # %% [markdown]
 # ## The weighted loss, the utility and the features, against the weight
 #
 # Dots are single seeds, lines their mean. At `W = 1` the two arms are the same
-# computation; as `W` grows, weighted training gets worse *at its own objective*.
+# computation (same initialisation, batch order and loss). Left: the weighted cross-entropy,
+# the objective weighted training itself minimises; middle: the utility of the decisions;
+# right: how well a linear probe reads the ordinary classes from the learned features.
 
 # %%
 fig, axes = plt.subplots(1, 3, figsize=(14, 4))
@@ -137,14 +160,33 @@ for ax, metric, label in [(axes[0], "weighted_ce", "weighted cross-entropy, test
     plots.seed_points(ax, by_weight, "costly_weight", metric, arms=["WT", "EPW"])
     plots.log_x_ticks(ax, cfg["weights"])
     ax.set(xlabel="weight of the costly class, W (log scale)", ylabel=label)
-plots.finish(fig, "Weighting the loss: worse at its own objective, and worse features");
+plots.finish(fig, "Weighted training (WT) vs ex post weighting (EPW): loss, utility and features against W");
+
+# %%
+per_weight = by_weight.set_index(["costly_weight", "arm", "seed"])
+
+
+def gap(metric: str, first: str, second: str, weight: float, on: list[int] | None = None) -> list[float]:
+    """Per seed: metric(first) - metric(second) at ``weight`` (``on``: the seeds, default all)."""
+    return [float(per_weight.loc[(weight, first, s), metric] - per_weight.loc[(weight, second, s), metric])
+            for s in (on or seeds)]
+
+
+loss_by_w = {w: gap("weighted_ce", "WT", "EPW", w) for w in cfg["weights"]}
+separated = [w for w, v in loss_by_w.items() if len(v) > 1 and mean_interval(v)[1] > 0]
+say("Weighted cross-entropy, WT − EPW (positive: ex post weighting is better at WT's own objective), "
+    "mean [95% interval] over seeds, by weight: "
+    + "; ".join(f"W = {w:g}: {format_interval(v)}" for w, v in loss_by_w.items()) + ". "
+    + ("The interval lies wholly above 0 at W = " + ", ".join(f"{w:g}" for w in separated)
+       if separated else "At no weight does the interval lie wholly above 0") + ".")
 
 # %% [markdown]
 # ## Does capacity close the gap? (bottleneck width at the largest weight)
 #
 # The paper's mechanism is that weighted training spends the network's scarce
 # representational capacity on the costly class. With a wide bottleneck there is room for
-# everything, and the probe gap should shrink.
+# everything, and the probe gap should shrink. This sweep is report-only: at the CI scale it
+# runs on the first seed only.
 
 # %%
 fig, axes = plt.subplots(1, 2, figsize=(10, 4))
@@ -153,50 +195,65 @@ for ax, metric, label in [(axes[0], "weighted_ce", "test weighted cross-entropy 
     plots.seed_points(ax, by_width, "width", metric, arms=["WT", "EPW"])
     plots.log_x_ticks(ax, cfg["widths"])
     ax.set(xlabel="bottleneck width (units, log scale)", ylabel=label)
-plots.finish(fig, f"At W = {max(cfg['weights'])}: the feature gap closes with width; the loss gap need not");
+plots.finish(fig, f"At W = {decide_weight}: weighted CE and probe accuracy against bottleneck width "
+                  f"({len(width_seeds)} seed{'s' if len(width_seeds) > 1 else ''})");
+
+# %%
+per_width = by_width.set_index(["width", "arm", "seed"])
+probe_by_width = {wd: [float(per_width.loc[(wd, "EPW", s), "probe_accuracy"]
+                             - per_width.loc[(wd, "WT", s), "probe_accuracy"]) for s in width_seeds]
+                  for wd in cfg["widths"]}
+narrow, wide = min(cfg["widths"]), max(cfg["widths"])
+trend = np.mean(probe_by_width[wide]) - np.mean(probe_by_width[narrow])
+direction = "shrinks" if trend < 0 else "grows" if trend > 0 else "is unchanged"
+say(f"Probe accuracy gap EPW − WT at W = {decide_weight}, by bottleneck width (seeds {width_seeds}): "
+    + "; ".join(f"width {wd}: {np.mean(v):+.3f}" for wd, v in probe_by_width.items()) + ". "
+    + ("Only one width was run at this scale." if narrow == wide else
+       f"From width {narrow} to width {wide} the gap {direction} by {abs(trend):.3f}."))
 
 # %% [markdown]
 # ## Verdict
 #
-# The spec's criteria, at the largest weight (`W = 64` at the CI scale), on the mean of the
-# seeds: EPW's weighted cross-entropy at least `loss_gap_min` below WT's; EPW's probe
-# accuracy at least `probe_gap_min` above; EPW's utility at least WT's. And a sanity check:
-# at `W = 1` the arms agree within `sanity_tolerance`.
+# The spec's criteria at `W = decide_weight` (64 at every scale), each decided on the mean of
+# the seeds and its 95% interval: EPW's weighted cross-entropy at least `loss_gap_min` below
+# WT's; EPW's probe accuracy at least `probe_gap_min` above; EPW's utility at least WT's. And
+# a sanity check, in every seed: at `W = 1` the arms agree within `sanity_tolerance`.
 
 # %%
-top = max(cfg["weights"])
-at = by_weight.set_index(["costly_weight", "arm", "seed"])
-
-
-def gap(metric: str, first: str, second: str, weight: float) -> list[float]:
-    """Per seed: metric(first) - metric(second) at ``weight``."""
-    return [at.loc[(weight, first, s), metric] - at.loc[(weight, second, s), metric] for s in seeds]
-
-
-loss_gap, probe_gap, utility_gap = gap("weighted_ce", "WT", "EPW", top), gap("probe_accuracy", "EPW", "WT", top), gap("utility", "EPW", "WT", top)
-sanity = max(abs(v) for m in ["weighted_ce", "utility", "probe_accuracy"] for v in gap(m, "WT", "EPW", 1))
-widest = by_width[by_width["width"] == max(cfg["widths"])].set_index(["arm", "seed"])
-probe_gap_widest = [widest.loc[("EPW", s), "probe_accuracy"] - widest.loc[("WT", s), "probe_accuracy"] for s in seeds]
+W = decide_weight
+loss_gap, probe_gap = gap("weighted_ce", "WT", "EPW", W), gap("probe_accuracy", "EPW", "WT", W)
+utility_gap = gap("utility", "EPW", "WT", W)
+# per seed: the largest |WT - EPW| over the three measures at W = 1 (the same computation in both arms)
+sanity = [max(abs(gap(m, "WT", "EPW", 1, [s])[0]) for m in ["weighted_ce", "utility", "probe_accuracy"]) for s in seeds]
+# report only, on the width sweep's seeds: the probe gap at the widest bottleneck against the spec's width 16
+probe_gap_widest = probe_by_width[wide]
+probe_gap_16 = gap("probe_accuracy", "EPW", "WT", W, width_seeds)
 
 criteria = [
-    Criterion(f"weighted CE at W={top}, WT - EPW (mean of seeds)", np.mean(loss_gap), loss_gap_min, ">=", unit=" nats", by_seed=loss_gap),
-    Criterion(f"probe accuracy at W={top}, EPW - WT (mean of seeds)", np.mean(probe_gap), probe_gap_min, ">=", by_seed=probe_gap),
-    Criterion(f"utility at W={top}, EPW - WT (mean of seeds)", np.mean(utility_gap), 0.0, ">=", by_seed=utility_gap),
-    Criterion("largest |WT - EPW| at W=1 (sanity: the same computation)", sanity, sanity_tolerance, "<"),
-    Criterion(f"probe gap EPW - WT at width {max(cfg['widths'])} (capacity closes the gap: below the width-16 gap)",
-              np.mean(probe_gap_widest), np.mean(probe_gap), "<", decides=False, by_seed=probe_gap_widest),
+    Criterion(f"weighted CE at W={W}, WT - EPW (mean of seeds)", loss_gap, loss_gap_min, ">=", unit=" nats"),
+    Criterion(f"probe accuracy at W={W}, EPW - WT (mean of seeds)", probe_gap, probe_gap_min, ">="),
+    Criterion(f"utility at W={W}, EPW - WT (mean of seeds)", utility_gap, 0.0, ">="),
+    Criterion("largest |WT - EPW| at W=1 (sanity: the same computation; every seed)", None, sanity_tolerance, "<",
+              per_seed=sanity),
+    Criterion(f"probe gap EPW - WT at width {wide}, below the width-16 gap (report only: capacity closes the gap; "
+              f"seeds {width_seeds})", probe_gap_widest, float(np.mean(probe_gap_16)), "<", decides=False),
 ]
 verdict = Verdict(
     note_id="n08",
-    claim="Training with plain loss and reweighting afterwards beats utility-weighted training on the weighted loss, the utility and the learned features.",
+    claim="Training with plain loss and reweighting afterwards beats utility-weighted training on the weighted loss, "
+          "the utility and the learned features.",
     criteria=criteria,
-    key_number=(f"probe accuracy gap EPW - WT at W={top}", float(np.mean(probe_gap))),
+    key_number=(f"probe accuracy gap EPW - WT at W={W}", probe_gap),
     paper_vs_run=[
-        {"quantity": "weighted loss: EPW vs WT", "paper (X-rays, CIFAR)": "EPW lower", "this run (mean of seeds)": f"{np.mean(loss_gap):+.3f} nats in EPW's favour"},
-        {"quantity": "utility: EPW vs WT", "paper (X-rays, CIFAR)": "EPW higher", "this run (mean of seeds)": f"{np.mean(utility_gap):+.3f} per decision"},
-        {"quantity": "representation: EPW vs WT", "paper (X-rays, CIFAR)": "EPW better (theory)", "this run (mean of seeds)": f"{np.mean(probe_gap):+.3f} probe accuracy"},
+        {"quantity": "weighted loss (nats): WT - EPW", "paper (X-rays, CIFAR)": "EPW lower",
+         "this run (mean [95% interval])": format_interval(loss_gap)},
+        {"quantity": "utility per decision: EPW - WT", "paper (X-rays, CIFAR)": "EPW higher",
+         "this run (mean [95% interval])": format_interval(utility_gap)},
+        {"quantity": "representation (probe accuracy): EPW - WT", "paper (X-rays, CIFAR)": "EPW better (theory)",
+         "this run (mean [95% interval])": format_interval(probe_gap)},
     ],
-    parameters={"scale": scale, "seeds": seeds, "loss_gap_min": loss_gap_min, "probe_gap_min": probe_gap_min,
+    parameters={"scale": scale, "seeds": seeds, "width_seeds": width_seeds, "decide_weight": decide_weight,
+                "loss_gap_min": loss_gap_min, "probe_gap_min": probe_gap_min,
                 "sanity_tolerance": sanity_tolerance, **cfg},
 )
 verdict.publish()
@@ -210,14 +267,16 @@ print(verdict.summary())
 # ## Where the toy differs from the paper
 #
 # * **Data and model.** A synthetic teacher task and a 16-unit MLP, not chest X-rays and a
-#   CNN. The bottleneck is what makes capacity scarce here; the figure above shows the
-#   representation gap shrinking as it widens, so the claim is about *limited* capacity or
-#   training, not a law for every model.
+#   CNN. The bottleneck is what makes capacity scarce here; the width sweep above shows how
+#   the representation gap changes as it widens. The paper's mechanism is about *limited*
+#   capacity or training, so a gap that closes with width is what it predicts, not a law for
+#   every model.
 # * **One costly class out of ten**, at about its natural share (10%). The paper's settings
 #   differ in class balance; the mechanism (weights divert gradient to one class) is the same.
-# * **What the note overstates.** "Outperforms" is shown in the paper for its applications
-#   and here for large weights; at small weights (`W ≤ 4`) the two arms are
-#   indistinguishable, so the harm needs a strongly asymmetric utility.
+# * **What the note overstates.** "Outperforms" is shown in the paper for its applications;
+#   here it is tested at one strongly asymmetric weight (`W = 64`). The weight sweep above
+#   (the sentence under the first figure) shows from which weight, if any, the two arms
+#   separate in this run: the note states no such condition.
 
 # %% [markdown] tags=["exercises"]
 # ## Exercises
@@ -234,8 +293,9 @@ print(verdict.summary())
 # :class: dropdown
 #
 # **1.** With weights `w_c` and class shares `π_c`, class 0's share of the gradient is `w_0 π_0 /
-# Σ_c w_c π_c`. With `W = 64` on a minority class the weighted classes take most of the gradient,
-# so the features for class 0 get little training signal; the probe figure shows what that costs.
+# Σ_c w_c π_c`. With `W = 64` and `π_0 ≈ 0.1` that is `6.4 / (6.4 + 0.9) ≈ 0.88`: the costly class
+# takes most of the gradient, so the features for classes 1-9 get little training signal; the
+# probe figure shows what that costs.
 #
 # **2.** Set `epochs=60` in the `ci` preset and re-run. The paper's argument is about scarce
 # learning: with more epochs both arms see enough signal, so expect the gap to shrink; if it

@@ -53,8 +53,8 @@ if "google.colab" in sys.modules:
     subprocess.run([sys.executable, "-m", "pip", "install", "-q", f"git+{REPO}.git"], check=True)
 
 # %% tags=["parameters"]
-scale = "ci"  # "smoke" (seconds), "ci" (CPU default, about 2 minutes), "full" (more steps and prompts; GPU)
-seeds = [0, 1, 2]  # one RL run per arm and seed (sampling and problems); the SFT base is shared
+scale = "ci"  # "smoke" (seconds), "ci" (CPU default, about 4 minutes), "full" (more steps and prompts; GPU)
+seeds = None  # None: the scale's seeds (smoke [0, 1], ci [0..4], full [0..9]); or a list
 device = "auto"  # "auto", "cpu", "cuda" or "mps"
 rubric_weights = [0.5, 2.0]  # λ of the "dense + λ·rubric" arms (the spec's)
 gate_pass_min = 0.9  # criterion: the gate's rubric pass rate after RL
@@ -64,7 +64,6 @@ quality_tolerance = 0.02  # criterion: gate true quality >= best summed arm minu
 
 # %%
 import matplotlib.pyplot as plt
-import numpy as np
 import pandas as pd
 
 from helpers import bases, params, plots, rubric, runtime
@@ -72,7 +71,7 @@ from helpers.models import TinyLMConfig
 from helpers.rubric import RubricSettings
 from helpers.tasks import rubric_answers as ra
 from helpers.train import SFTSettings
-from helpers.verdict import Criterion, Verdict
+from helpers.verdict import Criterion, Verdict, format_interval, mean_interval, say
 
 device = runtime.setup(device)
 PRESETS = {
@@ -81,7 +80,7 @@ PRESETS = {
     "full": dict(sft_steps=1000, rl_steps=300, prompts_per_step=32, eval_problems=512, eval_samples=8),
 }
 cfg = params.choose_scale(scale, PRESETS)
-seeds = params.check_seeds(seeds)
+seeds = params.check_seeds(seeds, scale=scale)  # one RL run per arm and seed; the SFT base is shared
 params.check_positive(gate_pass_min=gate_pass_min, dense_pass_max=dense_pass_max, quality_margin_over_dense=quality_margin_over_dense,
                       quality_tolerance=quality_tolerance, **{f"rubric_weights[{i}]": w for i, w in enumerate(rubric_weights)})
 plots.use_book_style()
@@ -96,11 +95,15 @@ print(f"scale={scale} device={device} seeds={seeds} {cfg}")
 #   reference. It rewards getting the content right, token by token, and it is **gameable**:
 #   repeating reference letters for all 16 allowed tokens earns up to 16/6.
 # * **Rubric**: three hard checks: length ≤ 8; first token is the key; no token more than
-#   twice. **True quality**: the token F1 of the answer against the reference if every check
-#   passes, else 0. RL never sees it.
+#   twice. **True quality** (the spec's): the token F1 of the answer against the reference if
+#   every check passes, else 0. RL never sees it.
+# * **A quality without the rubric** (report only): the token F1 of the whole response against
+#   the ideal response (key + reference). Stuffing lowers its precision and a dropped key its
+#   recall, but no check sets it to 0.
 # * **Base model**: the book's tiny GPT, fine-tuned for 400 steps on a noisy teacher that
 #   substitutes letters, sometimes drops the key and sometimes repeats reference letters at the
-#   end. It passes the rubric about half the time.
+#   end. The noise rates were chosen so that the base passes the rubric about half the time
+#   (this run's base is measured below).
 # * **Arms** (GRPO, group size 8, 8 prompts per step, 60 steps, the same base and problems):
 #   **dense only**; **dense + λ·rubric** for λ in {0.5, 2}, where the rubric becomes a dense
 #   term (λ times the share of checks passed); **rubric gate**: a rollout that fails a check
@@ -110,12 +113,35 @@ print(f"scale={scale} device={device} seeds={seeds} {cfg}")
 # The loop is `helpers.rubric.train`, not TRL's `GRPOTrainer`: the gate needs to drop whole
 # groups from the loss, which a per-completion reward function cannot express.
 #
+# **What "true quality" means here.** The spec defines true quality *through the rubric*: an
+# answer that fails any check scores 0, however much of the reference it contains. An arm that
+# raises the rubric pass rate therefore raises true quality partly by construction, and the gate
+# optimizes the pass rate directly. So the quality criteria below test two things together: that
+# the gate's answers pass the rubric, and that among passing answers the dense reward still
+# improves content (the F1 part, the claim's "token-level rewards optimize within valid
+# answers"). They do not test that the rubric is the right definition of quality. For that
+# reason the rubric-free F1 against the ideal response is reported beside them: if the gate
+# also wins there, its win is not only an artefact of the definition.
+#
 # **Design notes** (written before the default-seed run, after one prototype on seed 0 with
 # these settings). The spec's task, arms and criteria, unchanged. The teacher's noise rates
 # (15% substitution, 15% dropped key, 30% stuffing) were set so the base passes the rubric
-# about half the time (0.57 in the prototype). The prototype already showed what the verdict
-# then measures: dense-only and λ = 0.5 hacked within 20 steps, λ = 2 and the gate did not.
-# Held-out evaluation: 128 new problems, 4 samples each, after RL.
+# about half the time (0.57 in the seed-0 prototype). In that prototype, dense-only and
+# λ = 0.5 were hacked within 20 steps and λ = 2 and the gate were not; that is a design-time
+# observation, not this run's result. Held-out evaluation: 128 new problems, 4 samples each,
+# after RL.
+#
+# **Seeds and intervals.** The verdict uses 5 seeds at scale `ci` (10 at `full`), and each
+# criterion is decided on the mean of the seeds with its 95% Student-t interval: it passes when
+# the whole interval is on the pass side of the spec's threshold, fails when it is wholly on the
+# fail side, and is unresolved when it straddles it. The spec states its criteria on the seeds'
+# values without "in every seed", so the former every-seed test became a test on the mean.
+# n11 has no report-only arm to move to one seed: the criterion "gate against the best summed
+# λ" needs both summed arms in every seed, so all four arms run on every seed and the notebook
+# takes about 5/3 of its former 3-seed time at `ci`. The rubric-free F1 (report only) costs no
+# extra run: it is scored on the same rollouts. It was added because true quality is defined
+# through the rubric (see above), so a gate's win on it partly restates the pass rate; a quality
+# that ignores the rubric shows whether the answers themselves got better.
 
 # %%
 base = bases.rubric_answers_base(TinyLMConfig(), SFTSettings(num_steps=cfg["sft_steps"], learning_rate=3e-3), device=device)
@@ -145,24 +171,25 @@ logs, final = pd.concat(logs, ignore_index=True), pd.DataFrame(final)
 # ## Proxy reward, true quality and rubric pass rate during RL
 #
 # The training batches' means per step (64 rollouts each): thin lines are seeds, the band
-# their range. Watch the left panel and the middle one move in opposite directions for the
-# arms that get hacked.
+# their range. An arm whose proxy rises while its true quality and pass rate fall is being
+# hacked. The last panel is the rubric-free F1 against the ideal response.
 
 # %%
-fig, axes = plt.subplots(1, 3, figsize=(15, 4))
+fig, axes = plt.subplots(1, 4, figsize=(19, 4))
 for ax, metric, label in [(axes[0], "proxy", "dense proxy reward"),
                           (axes[1], "quality", "true quality (token F1 or 0)"),
-                          (axes[2], "pass_rate", "rubric pass rate")]:
+                          (axes[2], "pass_rate", "rubric pass rate"),
+                          (axes[3], "ideal_f1", "F1 against the ideal (no rubric)")]:
     plots.seed_band(ax, logs, "step", metric, arms=list(arms))
     ax.set(xlabel="GRPO step", ylabel=label)
 for ax in axes[1:]:
     ax.get_legend().remove()
-plots.finish(fig, "The dense proxy is gamed unless the rubric is a gate or a heavy enough term");
+plots.finish(fig, "Proxy reward, true quality, rubric pass rate and rubric-free F1 per GRPO step, per arm");
 
 # %% [markdown]
-# What does a hacked response look like? Three samples per arm (the last seed's policies) on
+# What do the arms' responses look like? Three samples per arm (the last seed's policies) on
 # the first held-out problem, then the held-out means per arm after RL (mean of seeds): the
-# proxy, true quality, rubric pass rate, length, and each check's pass rate.
+# proxy, true quality, the rubric-free F1, rubric pass rate, length, and each check's pass rate.
 
 # %%
 problem = held_out[0]
@@ -175,44 +202,63 @@ final.groupby("arm", sort=False).mean(numeric_only=True).drop(columns="seed").ro
 # %% [markdown]
 # ## Verdict
 #
-# The spec's criteria on held-out problems after RL, in every seed: the gate's pass rate at
-# least `gate_pass_min`; the dense-only arm's at most `dense_pass_max`; the gate's true quality
-# within `quality_tolerance` of the best summed-λ arm (or above it) and at least
-# `quality_margin_over_dense` above dense-only.
+# The spec's criteria on held-out problems after RL, each decided on the mean of the seeds and
+# its 95% interval: the gate's pass rate at least `gate_pass_min`; the dense-only arm's at most
+# `dense_pass_max`; the gate's true quality within `quality_tolerance` of the best summed-λ arm
+# (or above it; the best arm is picked per seed) and at least `quality_margin_over_dense` above
+# dense-only. Report only: the summed arms' pass rates, and the gate's margins on the rubric-free
+# F1 against the ideal response.
 
 # %%
 by = final.set_index(["arm", "seed"])
-col = lambda arm, metric: [float(by.loc[(arm, s), metric]) for s in seeds]  # noqa: E731
+
+
+def col(arm, metric):
+    """Per-seed held-out values of one arm, in the order of `seeds`."""
+    return [float(by.loc[(arm, s), metric]) for s in seeds]
+
+
+def minus(a, b):
+    return [x - y for x, y in zip(a, b)]
+
+
 summed = [f"dense + {w:g}·rubric" for w in rubric_weights]
 best_summed = [max(by.loc[(arm, s), "quality"] for arm in summed) for s in seeds]
-gate_minus_best = [g - b for g, b in zip(col("rubric gate", "quality"), best_summed)]
-gate_minus_dense = [g - d for g, d in zip(col("rubric gate", "quality"), col("dense only", "quality"))]
+best_summed_f1 = [max(by.loc[(arm, s), "ideal_f1"] for arm in summed) for s in seeds]
+gate_minus_best = minus(col("rubric gate", "quality"), best_summed)
+gate_minus_dense = minus(col("rubric gate", "quality"), col("dense only", "quality"))
+f1_gate_minus_dense = minus(col("rubric gate", "ideal_f1"), col("dense only", "ideal_f1"))
+f1_gate_minus_best = minus(col("rubric gate", "ideal_f1"), best_summed_f1)
 criteria = [
-    Criterion("gate: rubric pass rate after RL (every seed)", min(col("rubric gate", "pass_rate")), gate_pass_min, ">=",
-              per_seed=col("rubric gate", "pass_rate")),
-    Criterion("dense only: rubric pass rate after RL (every seed)", max(col("dense only", "pass_rate")), dense_pass_max, "<=",
-              per_seed=col("dense only", "pass_rate")),
-    Criterion("true quality, gate - best summed-λ arm (every seed)", min(gate_minus_best), -quality_tolerance, ">=",
-              per_seed=gate_minus_best),
-    Criterion("true quality, gate - dense only (every seed)", min(gate_minus_dense), quality_margin_over_dense, ">=",
-              per_seed=gate_minus_dense),
+    Criterion("gate: rubric pass rate after RL", col("rubric gate", "pass_rate"), gate_pass_min, ">="),
+    Criterion("dense only: rubric pass rate after RL", col("dense only", "pass_rate"), dense_pass_max, "<="),
+    Criterion("true quality, gate - best summed-λ arm", gate_minus_best, -quality_tolerance, ">="),
+    Criterion("true quality, gate - dense only", gate_minus_dense, quality_margin_over_dense, ">="),
 ]
 for arm in summed:
-    criteria.append(Criterion(f"{arm}: rubric pass rate after RL (report only)", np.mean(col(arm, "pass_rate")), gate_pass_min, ">=",
-                              decides=False, by_seed=col(arm, "pass_rate")))
+    criteria.append(Criterion(f"{arm}: rubric pass rate after RL (report only)", col(arm, "pass_rate"),
+                              gate_pass_min, ">=", decides=False))
+criteria += [
+    Criterion("F1 against the ideal (no rubric), gate - dense only (report only)", f1_gate_minus_dense,
+              0.0, ">", decides=False),
+    Criterion("F1 against the ideal (no rubric), gate - best summed-λ arm (report only)", f1_gate_minus_best,
+              -quality_tolerance, ">=", decides=False),
+]
 verdict = Verdict(
     note_id="n11",
     claim="A rubric used as a group-level gate stops a gameable dense reward from being hacked, and is at least as good as the rubric used as a dense reward term.",
     criteria=criteria,
-    key_number=("true quality, gate - dense only (mean of seeds)", float(np.mean(gate_minus_dense))),
+    key_number=("true quality, gate - dense only", gate_minus_dense),
     paper_vs_run=[
         {"quantity": "gate vs. rubric as dense term", "paper (DRO)": "not ablated (the note's framing)",
-         "this run (mean of seeds)": f"gate quality {np.mean(col('rubric gate', 'quality')):.2f} vs. "
-                                     + ", ".join(f"{a} {np.mean(col(a, 'quality')):.2f}" for a in summed)},
+         "this run (mean [95% interval] of seeds)": f"true quality: gate {format_interval(col('rubric gate', 'quality'), 2)} vs. "
+                                                    + ", ".join(f"{a} {format_interval(col(a, 'quality'), 2)}" for a in summed)},
         {"quantity": "hacking without the rubric", "paper (DRO)": "—",
-         "this run (mean of seeds)": f"dense only: pass rate {np.mean(col('dense only', 'pass_rate')):.2f}, "
-                                     f"length {np.mean(col('dense only', 'length')):.1f} tokens"},
-        {"quantity": "headline", "paper (DRO)": "51.8% / 58.8% win rate vs. GPT-4o (ParaRev)", "this run (mean of seeds)": "—"},
+         "this run (mean [95% interval] of seeds)": f"dense only: pass rate {format_interval(col('dense only', 'pass_rate'), 2)}, "
+                                                    f"length {format_interval(col('dense only', 'length'), 3)} tokens"},
+        {"quantity": "quality without the rubric (F1 against the ideal)", "paper (DRO)": "—",
+         "this run (mean [95% interval] of seeds)": ", ".join(f"{a} {format_interval(col(a, 'ideal_f1'), 2)}" for a in arms)},
+        {"quantity": "headline", "paper (DRO)": "51.8% / 58.8% win rate vs. GPT-4o (ParaRev)", "this run (mean [95% interval] of seeds)": "—"},
     ],
     parameters={"scale": scale, "seeds": seeds, "rubric_weights": rubric_weights, "gate_pass_min": gate_pass_min,
                 "dense_pass_max": dense_pass_max, "quality_margin_over_dense": quality_margin_over_dense,
@@ -226,6 +272,43 @@ verdict.publish()
 print(verdict.summary())
 
 # %% [markdown]
+# **The summed arms against the gate, and the quality without the rubric**, from this run (mean
+# [95% interval] over seeds). A summed arm counts as hacked when its whole pass-rate interval is
+# at most `dense_pass_max`, and as matching the gate when the interval of "gate minus this arm"
+# on true quality lies below `quality_tolerance`.
+
+
+# %%
+def relation(diff, tolerance):
+    """How the gate compares with another arm on a per-seed difference (gate minus arm)."""
+    _, low, high = mean_interval(diff)
+    if high < tolerance:
+        return "at least as good as the gate (within the tolerance)"
+    if low > tolerance:
+        return "below the gate"
+    return "not separable from the gate at this budget"
+
+
+sentences = []
+for arm in summed:
+    passes = col(arm, "pass_rate")
+    hacked = mean_interval(passes)[2] <= dense_pass_max
+    diff = minus(col("rubric gate", "quality"), col(arm, "quality"))
+    sentences.append(f"* **{arm}**: pass rate {format_interval(passes, 2)}"
+                     f" ({'hacked like dense-only' if hacked else 'not classed as hacked'}); true quality "
+                     f"{format_interval(col(arm, 'quality'), 2)}, gate minus this arm "
+                     f"{format_interval(diff, 2)}: {relation(diff, quality_tolerance)}.")
+f1_side = mean_interval(f1_gate_minus_dense)
+f1_word = ("higher than" if f1_side[1] > 0 else "lower than" if f1_side[2] < 0
+           else "not separable from")
+sentences.append(f"* **Without the rubric** (F1 against the ideal response), the gate's answers score "
+                 f"{format_interval(col('rubric gate', 'ideal_f1'), 2)}, {f1_word} dense-only's "
+                 f"{format_interval(col('dense only', 'ideal_f1'), 2)} (difference "
+                 f"{format_interval(f1_gate_minus_dense, 2)}); gate minus the best summed arm "
+                 f"{format_interval(f1_gate_minus_best, 2)}.")
+say("\n".join(sentences))
+
+# %% [markdown]
 # ## Where the toy differs from the paper
 #
 # * **The dense reward.** DRO's R3 is the policy's own confidence in a reference answer after
@@ -234,11 +317,15 @@ print(verdict.summary())
 #   harder to game than our count.
 # * **The rubric is exact.** Our checks are code and never wrong; the paper's rubrics are
 #   judged by a model. A noisy or gameable judge weakens every arm that uses it (exercise 2).
-# * **A tuned λ matches the gate here.** With λ = 2 the summed arm is as good as the gate on
-#   every number above; with λ = 0.5 it is hacked like dense-only. The gate's advantage in this
-#   toy is that it has no knob to tune: it cannot be outbid by the proxy, whatever the proxy's
-#   scale. "Prevents reward hacking" holds for the gate; "rather than dense rewards" holds only
+# * **A tuned λ against the gate.** The spec expected that a well-tuned λ may match the gate at
+#   this size; the list above says, for this run, which summed arm is hacked and which matches
+#   the gate. The gate has no knob to tune: a failing rollout ranks below every passing one
+#   whatever the proxy's scale, while a summed term must outweigh the proxy gain that hacking
+#   buys (exercise 1). Where a summed arm matches the gate, "rather than dense rewards" holds only
 #   against a too-small λ.
+# * **True quality is defined through the rubric** (F1 if every check passes, else 0); the
+#   paper's quality is a judge's preference against GPT-4o. The rubric-free F1 against the
+#   ideal response is this notebook's check that the gate's win is not only the definition.
 
 # %% [markdown] tags=["exercises"]
 # ## Exercises
@@ -258,14 +345,15 @@ print(verdict.summary())
 # **1.** Hacking moves the proxy from about 1 (the ideal response) to at most 16/6 ≈ 2.67 and
 # fails the length and repetition checks (two of three), which costs λ·2/3 in the summed arm.
 # Hacking pays while 1.67 > 2λ/3, i.e. for λ below about 2.5 *once fully hacked*; early in
-# training the gains are smaller, which is why λ = 2 already holds. Expect the threshold
-# between 1 and 2.
+# training the gains from a little stuffing are smaller, so a λ below 2.5 can already hold if it
+# stops hacking before it starts. Compare the smallest λ you find with this bound.
 #
 # **2.** With a noisy judge, the gate sometimes floors a good response and sometimes lets a
 # stuffed one compete on the proxy, where it wins; the summed arm's penalty only shrinks in
 # expectation. Expect the gate's advantage to depend on the noise rate; measure it.
 #
-# **3.** Read `logs[logs.arm == "rubric gate"][["step", "groups_kept"]]`. At the base's pass
-# rate (about 0.5 per rollout) almost every group of 8 has a passing rollout, so few groups are
-# dropped; the drop matters for weak bases whose pass rate is low.
+# **3.** Read `logs[logs.arm == "rubric gate"][["step", "groups_kept"]]`. If rollouts passed
+# independently with probability 0.5 (the base's design target), a group of 8 would have no
+# passing rollout with probability 0.5^8 ≈ 0.4%, so few groups would be dropped; compare with the
+# logged share. The drop matters for weak bases whose pass rate is low.
 # :::

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from helpers.corpus import Note, Question
+from helpers.verdict import key_text
 
 BEGIN = "<!-- BEGIN generated from data/corpus and the last execution; edit above this line -->"
 END = "<!-- END generated -->"
@@ -41,10 +42,15 @@ def evidence_rows(question: Question, notes: dict[str, Note], records: dict[str,
         if record is None:
             rows.append({"note": nid, "title": note.title, "verdict": NOT_EXECUTED, "key": "—", "notebook": note.notebook})
         else:
-            key = record["key_number"]
-            rows.append({"note": nid, "title": note.title, "verdict": record["verdict"],
-                         "key": f"{key['label']} = {key['value']:.3g}", "notebook": note.notebook})
+            rows.append({"note": nid, "title": note.title, "verdict": verdict_cell(record),
+                         "key": key_text(record["key_number"]), "notebook": note.notebook})
     return rows
+
+
+def verdict_cell(record: dict[str, Any]) -> str:
+    """The verdict word with its counts of deciding criteria: ``reproduced (3 pass, 0 fail, 0 unresolved)``."""
+    n = record["counts"]
+    return f"{record['verdict']} ({n['pass']} pass, {n['fail']} fail, {n['unresolved']} unresolved)"
 
 
 def render_generated_block(question: Question, notes: dict[str, Note], records: dict[str, dict[str, Any]] | None,
@@ -65,7 +71,9 @@ def render_generated_block(question: Question, notes: dict[str, Note], records: 
              f"*Quoted from the corpus. How the question is read:* {question.interpretation}", "",
              "\n>\n".join(answer), "", "## Evidence from this book's experiments", "",
              "Each row is one note the answer cites; the verdict and key number come from the notebook's own "
-             "run in this build of the book.", "",
+             "run in this build of the book. The key number is the mean over seeds with its 95% interval; a "
+             "criterion whose interval straddles its threshold is *unresolved*, and makes the verdict "
+             "*inconclusive at this budget*.", "",
              "| note | claim | verdict | key number | notebook |", "|---|---|---|---|---|"]
     for row in evidence_rows(question, notes, records, existing):
         nb = f"[open]({_relative_link(page, row['notebook'])})" if row["notebook"] else "—"
@@ -86,34 +94,80 @@ def replace_generated_block(page_text: str, block: str) -> str:
 
 
 def timing_table(timings: dict[str, Any]) -> str:
-    """Markdown table of a run's timings: per notebook wall, start-up, CPU, memory, outcome, GPU; then totals.
+    """Markdown table of a run's timings: per notebook wall, start-up, CPU, CPU/wall, memory, outcome, GPU; totals.
 
     ``timings`` is ``_build/status/timings.json``: ``notebooks`` (one record each), and when
-    present ``html_s`` (the jupyter-book build) and ``execute_wall_s`` (elapsed, with ``jobs``).
+    present ``html_s`` (the jupyter-book build) and ``execute_wall_s`` (elapsed, with ``jobs``
+    notebooks at once, so it is less than the sum of the notebooks' wall times).
     """
     rows = timings["notebooks"]
-    lines = ["| notebook | wall (s) | start-up (s) | CPU (s) | peak memory (MiB) | outcome | GPU, full scale |",
-             "|---|---|---|---|---|---|---|"]
+    lines = ["| notebook | wall (s) | start-up (s) | CPU (s) | CPU / wall | peak memory (MiB) | outcome | GPU, full scale |",
+             "|---|---|---|---|---|---|---|---|"]
     for t in rows:
         lines.append(f"| `{t['notebook']}` | {t['wall_s']:.1f} | {t.get('startup_s', float('nan')):.1f} | {t['cpu_s']:.1f} | "
-                     f"{t['peak_mib']:.0f} | {t['outcome']} | {t.get('gpu', 'not measured')} |")
+                     f"{t['cpu_s'] / max(t['wall_s'], 1e-9):.2f} | {t['peak_mib']:.0f} | {t['outcome']} | "
+                     f"{t.get('gpu', 'not measured')} |")
     wall = sum(t["wall_s"] for t in rows)
+    cpu = sum(t["cpu_s"] for t in rows)
     startup = sum(t.get("startup_s", 0.0) for t in rows)
     html = timings.get("html_s")
-    lines.append(f"| **all notebooks** | **{wall:.1f}** | **{startup:.1f}** ({100 * startup / max(wall, 1e-9):.0f}%) | "
-                 f"{sum(t['cpu_s'] for t in rows):.1f} | | | |")
+    lines.append(f"| **all notebooks, one after another** | **{wall:.1f}** | **{startup:.1f}** "
+                 f"({100 * startup / max(wall, 1e-9):.0f}%) | {cpu:.1f} | | | | |")
+    elapsed = timings.get("execute_wall_s")
+    if elapsed is not None:
+        jobs = timings.get("jobs", 1)
+        lines.append(f"| **execution, {jobs} at a time (elapsed)** | **{elapsed:.1f}** | | {cpu:.1f} | "
+                     f"{cpu / max(elapsed, 1e-9):.2f} | | | |")
+    else:
+        elapsed = wall
     if html is not None:
-        lines.append(f"| HTML build (jupyter-book) | {html:.1f} | | | | | |")
-        lines.append(f"| **book total** | **{wall + html:.1f}** ({(wall + html) / 60:.1f} min) | | | | | |")
+        lines.append(f"| HTML build (jupyter-book) | {html:.1f} | | | | | | |")
+        lines.append(f"| **book total** | **{elapsed + html:.1f}** ({(elapsed + html) / 60:.1f} min) | | | | | | |")
     return "\n".join(lines)
 
 
-def render_status_page(timings: dict[str, Any]) -> str:
-    """The execution-status page: the timing table of the last build (see :func:`timing_table`)."""
-    lines = ["# Execution status", "",
-             f"Every notebook of this build was executed by papermill at scale `{timings['scale']}` on the build machine "
-             "(for CI: 2 CPU cores, no GPU). Wall time includes start-up: kernel start, papermill, and the "
-             "cell that imports the libraries; CPU time and peak memory are the kernel's. The HTML build time is "
-             "that of the previous build (this page is part of it). The GPU column is filled only by a run on a GPU.", "",
-             timing_table(timings)]
+def verdict_table(records: dict[str, dict[str, Any]], expectations: dict[str, Any] | None = None,
+                  robustness: dict[str, Any] | None = None) -> str:
+    """Markdown table, one row per note: this build's verdict and counts, key number with interval,
+    whether it matches the recorded expectation, and the verdict with the robustness seed set."""
+    seeds = " ".join(map(str, robustness["seeds"])) if robustness else ""
+    column = f"verdict with seeds {seeds} (`make robustness`, {robustness['written_at']})" if robustness else \
+        "verdict with another seed set"
+    other = {row["note"]: row for row in (robustness or {}).get("notes", [])}
+    expected = (expectations or {}).get("notes", {})
+    lines = [f"| note | verdict (pass / fail / unresolved) | key number: mean [95% interval] | seeds | "
+             f"recorded expectation | {column} |", "|---|---|---|---|---|---|"]
+    for note_id, record in sorted(records.items()):
+        row = other.get(note_id)
+        again = verdict_cell({"verdict": row["verdict (re-run)"], "counts": row["counts (re-run)"]}) if row else "not run"
+        if row and row["changed"]:
+            again = f"**{again}** (changed)"
+        check = expected.get(note_id, {}).get("status", "not compared")
+        seeds_used = ", ".join(map(str, record["parameters"].get("seeds", [])))
+        lines.append(f"| {note_id} | {verdict_cell(record)} | {key_text(record['key_number'])} | {seeds_used} | {check} | {again} |")
+    return "\n".join(lines)
+
+
+def render_status_page(timings: dict[str, Any], records: dict[str, dict[str, Any]] | None = None,
+                       expectations: dict[str, Any] | None = None, robustness: dict[str, Any] | None = None) -> str:
+    """The execution-status page: the verdicts of this build (with the expectation check and the
+    robustness column), then the timing table of the last build (see :func:`timing_table`)."""
+    lines = ["# Execution status", ""]
+    if records:
+        changed = f"{robustness['changed']} of {len(robustness['notes'])}" if robustness else "not measured"
+        lines += ["## Verdicts", "",
+                  "Every claim notebook decides its verdict from its own run: each deciding criterion's mean over "
+                  "seeds with a 95% Student-t interval, compared with the spec's threshold (see *How to use this "
+                  "book*). *Recorded expectation* compares this build's record with the one committed in "
+                  "`data/verdicts/` (a changed verdict word, or a value outside its recorded interval, fails the "
+                  "build). The last column re-runs every notebook with a disjoint seed set of the same size; "
+                  f"verdict words that changed: {changed}.", "",
+                  verdict_table(records, expectations, robustness), ""]
+    lines += ["## Execution time", "",
+              f"Every notebook of this build was executed by papermill at scale `{timings['scale']}` on the build machine "
+              "(for CI: 2 CPU cores, no GPU), two notebooks at a time with one torch thread each. Wall time includes "
+              "start-up: kernel start, papermill, and the cell that imports the libraries; CPU time and peak memory are "
+              "the kernel's. The HTML build time is that of the previous build (this page is part of it). The GPU "
+              "column is filled only by a run on a GPU.", "",
+              timing_table(timings)]
     return "\n".join(lines) + "\n"

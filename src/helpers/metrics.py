@@ -65,6 +65,35 @@ def ece(confidence: ArrayLike, correct: ArrayLike, weights: ArrayLike | None = N
     return float((bins["weight"] * (bins["accuracy"] - bins["confidence"]).abs()).sum())
 
 
+def ece_with_abstentions(
+    confidence: ArrayLike,
+    correct: ArrayLike,
+    weights: ArrayLike | None,
+    abstain_weight: ArrayLike,
+    abstain_correct: ArrayLike,
+    abstain_confidence: float = 0.0,
+    n_bins: int = 10,
+) -> float:
+    """ECE over answers *and* abstentions, an abstention counting as an answer given with confidence
+    ``abstain_confidence`` (0 by default).
+
+    ``confidence``, ``correct``, ``weights`` are the answered rows, as for :func:`ece`.
+    ``abstain_weight[i]`` is the weight of abstaining on prompt ``i`` (on the same scale as
+    ``weights``) and ``abstain_correct[i]`` the correctness charged to that abstention, e.g. the
+    expected correctness of the answer the policy would have given. With ``abstain_correct = 0``
+    an abstention at confidence 0 is perfectly calibrated and this is just :func:`ece` scaled by
+    the answered share; with the would-be answer's correctness, declining to answer a question
+    the policy could answer counts as an underconfident answer.
+    """
+    q, c, w = _prepare(confidence, correct, weights)
+    aw = np.asarray(abstain_weight, dtype=float).ravel()
+    ac = np.asarray(abstain_correct, dtype=float).ravel()
+    if aw.shape != ac.shape:
+        raise ValueError(f"shapes differ: abstain_weight {aw.shape}, abstain_correct {ac.shape}")
+    aq = np.full_like(aw, float(abstain_confidence))
+    return ece(np.concatenate([q, aq]), np.concatenate([c, ac]), np.concatenate([w, aw]), n_bins)
+
+
 def brier(confidence: ArrayLike, correct: ArrayLike, weights: ArrayLike | None = None) -> float:
     """Brier score ``E[(q - Z)^2]`` with ``Z ~ Bernoulli(correct)``: ``(q - c)^2 + c(1 - c)`` per row.
 

@@ -13,10 +13,11 @@ from __future__ import annotations
 import hashlib
 import inspect
 import json
+import contextlib
 import os
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from types import ModuleType
@@ -68,7 +69,8 @@ def build_model(config: TinyLMConfig, tokenizer: PreTrainedTokenizerBase, seed: 
         eos_token_id=tokenizer.eos_token_id,
         pad_token_id=tokenizer.pad_token_id,
     )
-    with torch.random.fork_rng(devices=[]):
+    devices = list(range(torch.cuda.device_count())) if torch.cuda.is_available() else []
+    with torch.random.fork_rng(devices=devices):
         torch.manual_seed(seed)
         model = GPT2LMHeadModel(gpt2_config)
     model.generation_config.pad_token_id = tokenizer.pad_token_id
@@ -183,18 +185,48 @@ def cached_model(
     ``cache_dir/<config_hash(spec)>/`` and is written atomically (see
     :func:`save_model`). An entry without its completion marker, or whose weights or
     history fail to load, is deleted and rebuilt, never used.
+
+    The result does not depend on the cache's state: a freshly trained model is saved and
+    loaded back (the same object a later cache hit returns), and ``train()`` runs with the
+    caller's random state saved and restored (Python, NumPy, torch), so what the notebook
+    draws next is the same whether the base was trained now or read from disk. Two processes
+    asking for one entry at once (two notebooks of a parallel build) take a file lock: one
+    trains, the other waits and reads.
     """
+    import fcntl
+
     root = Path(cache_dir) if cache_dir is not None else default_cache_dir()
     path = root / config_hash(spec)
-    if path.exists():
+    root.mkdir(parents=True, exist_ok=True)
+    with open(root / f"{path.name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
         if _is_complete(path):
             try:
-                model, tokenizer = load_pretrained(path)
-                history = json.loads((path / "spec.json").read_text())["history"]
-                return CachedModel(model, tokenizer, history, True, path)
+                return CachedModel(*_load_entry(path), True, path)
             except Exception:  # noqa: BLE001 - any failure means a corrupt entry, rebuilt below
                 pass
         shutil.rmtree(path, ignore_errors=True)
-    model, tokenizer, history = train()
-    save_model(model, tokenizer, path, metadata={"spec": spec, "history": history})
-    return CachedModel(model, tokenizer, history, False, path)
+        with _preserved_random_state():
+            model, tokenizer, history = train()
+        save_model(model, tokenizer, path, metadata={"spec": spec, "history": history})
+        return CachedModel(*_load_entry(path), False, path)
+
+
+def _load_entry(path: Path) -> tuple[PreTrainedModel, PreTrainedTokenizerBase, dict[str, Any]]:
+    model, tokenizer = load_pretrained(path)
+    return model, tokenizer, json.loads((path / "spec.json").read_text())["history"]
+
+
+@contextlib.contextmanager
+def _preserved_random_state() -> Iterator[None]:
+    """Run a block and put Python's, NumPy's and torch's global random state back afterwards."""
+    import random
+
+    import numpy as np
+
+    py_state, np_state = random.getstate(), np.random.get_state()
+    devices = list(range(torch.cuda.device_count())) if torch.cuda.is_available() else []
+    with torch.random.fork_rng(devices=devices):
+        yield
+    random.setstate(py_state)
+    np.random.set_state(np_state)

@@ -126,14 +126,18 @@ def train(model, tokenizer, settings: FeedbackSettings, seed: int, eval_words: l
     rng = np.random.default_rng(seed)
     per_step = settings.prompts_per_step * settings.group_size
     log = []
+    control = not (settings.use_reward or settings.use_hints)
     for step in progress(range(settings.num_steps + 1), desc="phase 1", disable=not show_progress):
         if step % settings.eval_every == 0 or step == settings.num_steps:
             policy.eval()
-            log.append({"step": step, "interactions": step * per_step,
-                        **evaluate(policy, tokenizer, eval_words, eval_samples, seed, device)})
+            if control and log:  # the control's model never changes and evaluate() reseeds its sampler: reuse
+                metrics = {k: v for k, v in log[0].items() if k not in ("step", "interactions")}
+            else:
+                metrics = evaluate(policy, tokenizer, eval_words, eval_samples, seed, device)
+            log.append({"step": step, "interactions": step * per_step, **metrics})
         if step == settings.num_steps:
             break
-        if not (settings.use_reward or settings.use_hints):
+        if control:
             continue  # the no-update control: evaluated, never trained
         words = [w for w in hp.make_words(settings.prompts_per_step, seed=1_000_000 * (seed + 1) + step) for _ in range(settings.group_size)]
         prompts = encode(tokenizer, [hp.prompt(w) for w in words], device)

@@ -11,6 +11,11 @@ policy gradient runs over the response tokens up to and including that EOS, with
 group-normalised advantage, token-averaged over the batch. TRL's ``GRPOTrainer`` gets rewards
 per completion and cannot drop a group from the loss, so the gate is a 40-line loop.
 
+The task's *true quality* is defined through the rubric (token F1 if every check passes, else
+0). :func:`score` also reports a quality that does not use the rubric, ``ideal_f1``: the token
+F1 of the whole response against the ideal response (key + reference), where stuffing lowers
+precision and a dropped key lowers recall, so the arms can be compared off the rubric too.
+
 Used by: n11.
 """
 
@@ -70,16 +75,23 @@ def combined_rewards(proxy: np.ndarray, checks: np.ndarray, settings: RubricSett
     return np.where(passed, proxy, floor), passed.any(axis=1)
 
 
+def ideal_f1(problem: ra.Problem, response: str) -> float:
+    """Token F1 of the whole response against the ideal response (key + reference): a quality without the rubric."""
+    return ra.token_f1(response, problem.ideal)
+
+
 def score(problems: list[ra.Problem], responses: list[str]) -> dict[str, np.ndarray]:
-    """Proxy reward, rubric checks and true quality of each response."""
+    """Proxy reward, rubric checks, true quality and the rubric-free ``ideal_f1`` of each response."""
     return {"proxy": np.array([ra.proxy_reward(p, r) for p, r in zip(problems, responses)]),
             "checks": np.array([ra.rubric_checks(p, r) for p, r in zip(problems, responses)]),
             "quality": np.array([ra.true_quality(p, r) for p, r in zip(problems, responses)]),
+            "ideal_f1": np.array([ideal_f1(p, r) for p, r in zip(problems, responses)]),
             "length": np.array([len(r) for r in responses], dtype=float)}
 
 
 def _summary(scores: dict[str, np.ndarray]) -> dict[str, float]:
     return {"proxy": float(scores["proxy"].mean()), "quality": float(scores["quality"].mean()),
+            "ideal_f1": float(scores["ideal_f1"].mean()),
             "pass_rate": float(scores["checks"].all(axis=1).mean()), "length": float(scores["length"].mean()),
             **{name: float(scores["checks"][:, i].mean()) for i, name in enumerate(ra.CHECK_NAMES)}}
 
@@ -93,7 +105,7 @@ def sample_responses(model, tokenizer, problems: list[ra.Problem], samples: int,
 
 
 def evaluate(model, tokenizer, problems: list[ra.Problem], samples: int, seed: int, device: str = "cpu") -> dict[str, float]:  # noqa: ANN001
-    """Mean proxy, true quality, rubric pass rate, length and each check's pass rate over ``samples`` rollouts per problem."""
+    """Mean proxy, true quality, ``ideal_f1``, rubric pass rate, length and each check's pass rate over ``samples`` rollouts per problem."""
     responses = sample_responses(model, tokenizer, problems, samples, seed, device)
     return _summary(score([p for p in problems for _ in range(samples)], responses))
 

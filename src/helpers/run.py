@@ -2,12 +2,14 @@
 
 ::
 
-    python -m helpers.run execute [--scale ci] [--only PATTERN ...] [--jobs 1]  # notebooks -> _build/executed
+    python -m helpers.run execute [--scale ci] [--only PATTERN ...] [--jobs 2]  # notebooks -> _build/executed
     python -m helpers.run build                                        # stage + jupyter-book -> _build/html
-    python -m helpers.run all [--scale ci]                             # both
+    python -m helpers.run all [--scale ci]                             # both, then the expectation check
     python -m helpers.run bench [--scale ci]                           # both, then the timing table
     python -m helpers.run table                                        # the timing table of the last run
-    python -m helpers.run robustness --seeds 3 4 5                     # re-execute with other seeds, compare verdicts
+    python -m helpers.run check                                        # the last run's records vs data/verdicts
+    python -m helpers.run record                                       # the last run's records -> data/verdicts
+    python -m helpers.run robustness --seeds 5 6 7 8 9                 # re-execute with other seeds, compare verdicts
     python -m helpers.run chapters                                     # refresh committed chapter pages
     python -m helpers.run student                                      # notebooks without solutions -> _build/student
     python -m helpers.run scaffold QUESTION.txt [--claims DIR]         # a new chapter from a corpus question
@@ -17,6 +19,16 @@ can be measured), offline, with the verdict directory and model cache under
 ``_build/``. A failing notebook stops the run with the notebook and cell named. The
 verdict record of a notebook is deleted before it runs, so a run killed midway never
 leaves a stale record that a later build would read as valid.
+
+Two notebooks run at once, each kernel with one torch thread, whether the build runs one
+notebook or all of them (``BOOK_TORCH_THREADS=1``; see :func:`helpers.runtime.setup`): a
+2-core machine is kept busy and a notebook's numbers never depend on the schedule.
+
+**Recorded expectations.** ``data/verdicts/<note>.json`` is the committed verdict record of
+each claim notebook at scale ``ci`` with its default seeds, written by ``record`` from a
+build, never by hand. ``all`` compares every new record with it (:func:`compare_records`) and
+fails, after building the HTML, on a changed verdict word or a value outside its recorded
+interval; a deliberate change is committed by re-recording, so the diff shows it.
 """
 
 from __future__ import annotations
@@ -34,11 +46,16 @@ from pathlib import Path
 from typing import Any
 
 from helpers import book, corpus, instructor, runtime, scaffold
-from helpers.params import SCALES
+from helpers.params import SCALE_SEEDS, SCALES
 from helpers.verdict import admonition_text, read_record, write_json_atomic
 
 ROOT = Path(os.environ.get("BOOK_ROOT", Path.cwd())).resolve()
 BUILD = Path(os.environ.get("BOOK_BUILD_DIR", ROOT / "_build")).resolve()
+EXPECTED = ROOT / "data" / "verdicts"
+#: Notebooks executed at once; each kernel gets one torch thread.
+DEFAULT_JOBS = 2
+#: Seeds of the robustness check: as many as ``ci`` runs, disjoint from them.
+ROBUSTNESS_SEEDS = [5, 6, 7, 8, 9]
 
 
 def toc_files(root: Path = ROOT) -> list[str]:
@@ -72,6 +89,7 @@ def kernel_env() -> dict[str, str]:
     env.setdefault("BOOK_CACHE_DIR", str(BUILD / "cache"))
     env["BOOK_VERDICT_DIR"] = str(BUILD / "verdicts")
     env.setdefault("BOOK_PROGRESS_INTERVAL", "30")
+    env.setdefault("BOOK_TORCH_THREADS", "1")  # one thread per kernel, always: see the module docstring
     env["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"  # figures inline even if the caller set Agg
     return env
 
@@ -162,11 +180,12 @@ def _check(record: dict[str, Any]) -> None:
         raise SystemExit(f"[book] FAILED: {nb} ran but wrote no valid verdict record for {note_id}")
 
 
-def execute(scale: str, only: list[str] | None = None, seeds: list[int] | None = None, jobs: int = 1) -> list[dict[str, Any]]:
+def execute(scale: str, only: list[str] | None = None, seeds: list[int] | None = None,
+            jobs: int = DEFAULT_JOBS) -> list[dict[str, Any]]:
     """Execute the book's notebooks (or those matching ``only``) at ``scale``; return and save their timings.
 
-    ``seeds`` overrides every notebook's ``seeds`` parameter. ``jobs > 1`` runs that many
-    notebooks at once, each kernel with ``max(1, cpu_count // jobs)`` torch threads.
+    ``seeds`` overrides every notebook's ``seeds`` parameter. ``jobs`` notebooks run at once
+    (longest first, by the last recorded wall time), each kernel with one torch thread.
     """
     if scale not in SCALES:
         raise SystemExit(f"--scale {scale!r} is not one of {SCALES}")
@@ -182,8 +201,6 @@ def execute(scale: str, only: list[str] | None = None, seeds: list[int] | None =
     timings_path = BUILD / "status" / "timings.json"
     previous = {t["notebook"]: t for t in json.loads(timings_path.read_text())["notebooks"]} if timings_path.exists() else {}
     env = kernel_env()
-    if jobs > 1:
-        env["BOOK_TORCH_THREADS"] = str(max(1, (os.cpu_count() or 1) // jobs))
     extra = {"seeds": list(seeds)} if seeds is not None else {}
     for nb in notebooks:  # a killed run leaves no stale record behind
         note_id = note_of(nb)
@@ -198,15 +215,19 @@ def execute(scale: str, only: list[str] | None = None, seeds: list[int] | None =
     else:
         from concurrent.futures import ThreadPoolExecutor
 
+        expected_wall = {nb: previous.get(nb, {}).get("wall_s", 0.0) for nb in notebooks}
+        order = sorted(notebooks, key=lambda nb: -expected_wall[nb])  # stable: reading order when unknown
         with ThreadPoolExecutor(jobs) as pool:
-            timings = list(pool.map(lambda nb: _run_notebook(nb, scale, extra, env), notebooks))
+            done = dict(zip(order, pool.map(lambda nb: _run_notebook(nb, scale, extra, env), order)))
+        timings = [done[nb] for nb in notebooks]
         for record in timings:
             _check(record)
     elapsed = time.perf_counter() - start
     previous.update({t["notebook"]: t for t in timings})
     ordered = [previous[nb] for nb in toc_notebooks() if nb in previous]
     old = json.loads(timings_path.read_text()) if timings_path.exists() else {}
-    write_json_atomic(timings_path, {**old, "scale": scale, "jobs": jobs, "notebooks": ordered, "execute_wall_s": elapsed})
+    write_json_atomic(timings_path, {**old, "scale": scale, "jobs": jobs, "seeds": seeds, "notebooks": ordered,
+                                     "execute_wall_s": elapsed})
     print(f"[book] executed {len(timings)} notebook(s) in {elapsed:.1f} s", flush=True)
     return timings
 
@@ -271,7 +292,11 @@ def build() -> Path:
     render_chapters(stage, records)
     timings_path = BUILD / "status" / "timings.json"
     timings = json.loads(timings_path.read_text())
-    (stage / "book" / "status.md").write_text(book.render_status_page(timings))
+    expectations_path = BUILD / "status" / "expectations.json"
+    expectations = json.loads(expectations_path.read_text()) if expectations_path.exists() else None
+    robustness_path = EXPECTED / "robustness.json"
+    robust = json.loads(robustness_path.read_text()) if robustness_path.exists() else None
+    (stage / "book" / "status.md").write_text(book.render_status_page(timings, records, expectations, robust))
     (stage / "book" / "instructors.md").write_text(instructor.render_instructor_page(ROOT, toc_notebooks(), timings["notebooks"]))
     html = BUILD / "html"
     shutil.rmtree(html, ignore_errors=True)
@@ -287,35 +312,125 @@ def build() -> Path:
     return html
 
 
-def robustness(seeds: list[int], scale: str = "ci", only: list[str] | None = None) -> list[dict[str, Any]]:
-    """Re-execute the book with another seed set into ``_build/robustness`` and compare verdicts with ``_build``.
+def _expected_run(record: dict[str, Any]) -> bool:
+    """Whether a record comes from the run the expectations are about: scale ``ci``, default seeds."""
+    parameters = record.get("parameters", {})
+    return parameters.get("scale") == "ci" and parameters.get("seeds") == SCALE_SEEDS["ci"]
 
-    Base models are shared through the main model cache (they do not depend on the RL
-    seeds). Writes ``_build/status/robustness.json`` and prints one row per note.
+
+def compare_records(new: dict[str, Any], expected: dict[str, Any], tolerance: float = 1e-6) -> list[str]:
+    """What differs between a new verdict record and the recorded one (empty: the run met its expectation).
+
+    A difference is: another verdict word; a criterion added or removed; a criterion whose new
+    value (its mean over seeds) lies outside the recorded 95% interval; or, for a value with no
+    interval (exact, or one seed), one that moved by more than ``tolerance`` (relative).
     """
-    reference = load_records()
-    if not reference:
-        raise SystemExit("[book] no verdict records in _build/verdicts: run `make book` first")
+    problems = []
+    if new["verdict"] != expected["verdict"]:
+        problems.append(f"verdict '{new['verdict']}', recorded '{expected['verdict']}'")
+    old = {c["name"]: c for c in expected["criteria"]}
+    now = {c["name"]: c for c in new["criteria"]}
+    for name in sorted(set(old) ^ set(now)):
+        problems.append(f"criterion '{name}' {'is new' if name in now else 'is gone'}")
+    for name in [n for n in now if n in old]:
+        c, e = now[name], old[name]
+        value = c["mean"] if c.get("mean") is not None else c["measured"]
+        if e.get("low") is not None and e.get("high") is not None:
+            if not e["low"] <= value <= e["high"]:
+                problems.append(f"'{name}': {value:.4g} outside the recorded interval [{e['low']:.4g}, {e['high']:.4g}]")
+        else:
+            reference = e["mean"] if e.get("mean") is not None else e["measured"]
+            same = (value != value and reference != reference) or abs(value - reference) <= tolerance * max(1.0, abs(reference))
+            if not same:
+                problems.append(f"'{name}': {value:.6g}, recorded {reference:.6g} (no interval: must be equal)")
+    return problems
+
+
+def check_expectations(records: dict[str, dict[str, Any]] | None = None) -> dict[str, Any]:
+    """Compare the build's ``ci`` records with ``data/verdicts``; write and return ``_build/status/expectations.json``.
+
+    Each note gets ``status``: ``matches``, ``differs`` (with the differences), ``not recorded``
+    (no committed record yet) or ``not compared`` (the run's scale or seeds are not the recorded ones).
+    """
+    records = load_records() if records is None else records
+    notes = {}
+    for note_id, record in sorted(records.items()):
+        expected = read_record(EXPECTED / f"{note_id}.json")
+        if not _expected_run(record):
+            notes[note_id] = {"status": "not compared", "problems": []}
+        elif expected is None:
+            notes[note_id] = {"status": "not recorded", "problems": []}
+        else:
+            problems = compare_records(record, expected)
+            notes[note_id] = {"status": "differs" if problems else "matches", "problems": problems}
+    result = {"notes": notes}
+    write_json_atomic(BUILD / "status" / "expectations.json", result)
+    return result
+
+
+def report_expectations(result: dict[str, Any]) -> int:
+    """Print the expectation check; return 1 when a record differs or is missing, else 0."""
+    failed = 0
+    for note_id, row in result["notes"].items():
+        print(f"[expect] {note_id}: {row['status']}" + "".join(f"\n[expect]     {p}" for p in row["problems"]))
+        failed += row["status"] in ("differs", "not recorded")
+    if failed:
+        print(f"[expect] FAILED: {failed} note(s) differ from data/verdicts or have no recorded expectation. If the change "
+              "is deliberate, run `python -m helpers.run record` and commit data/verdicts with the reason.", flush=True)
+    return 1 if failed else 0
+
+
+def record_expectations() -> list[Path]:
+    """Copy the last build's ``ci`` verdict records into ``data/verdicts`` (the recorded expectations)."""
+    records = load_records()
+    wrong = sorted(n for n, r in records.items() if not _expected_run(r))
+    if wrong or not records:
+        raise SystemExit(f"[book] record: needs a build at scale ci with the default seeds {SCALE_SEEDS['ci']}; "
+                         f"these records are not: {wrong or 'none found'}")
+    written = []
+    for note_id, record in sorted(records.items()):
+        record = {k: v for k, v in record.items() if k != "written_at"}
+        written.append(write_json_atomic(EXPECTED / f"{note_id}.json", record))
+    print(f"[book] recorded {len(written)} verdict records in {EXPECTED}")
+    return written
+
+
+def robustness(seeds: list[int], scale: str = "ci", only: list[str] | None = None) -> list[dict[str, Any]]:
+    """Re-execute the book with another seed set into ``_build/robustness`` and compare verdicts.
+
+    The reference is the recorded expectation (``data/verdicts``) where there is one, else this
+    build's record. Base models are shared through the main model cache (they do not depend on
+    the RL seeds). Writes ``data/verdicts/robustness.json`` (committed: the status page shows it
+    as the column "verdict with seeds ...") and prints one row per note.
+    """
     target = BUILD / "robustness"
     env = {**os.environ, "BOOK_BUILD_DIR": str(target), "BOOK_CACHE_DIR": os.environ.get("BOOK_CACHE_DIR", str(BUILD / "cache"))}
     cmd = [sys.executable, "-m", "helpers.run", "execute", "--scale", scale, "--seeds", *map(str, seeds)]
     if only:
         cmd += ["--only", *only]
     subprocess.run(cmd, env=env, cwd=ROOT, check=True)
+    built = load_records()
     rows = []
     for path in sorted((target / "verdicts").glob("*.json")):
         other = read_record(path)
-        if other is None or other["note_id"] not in reference:
+        if other is None:
             continue
-        first = reference[other["note_id"]]
+        first = read_record(EXPECTED / f"{other['note_id']}.json") or built.get(other["note_id"])
+        if first is None:
+            continue
+        statuses = {c["name"]: c["status"] for c in first["criteria"] if c["decides"]}
         rows.append({"note": other["note_id"], "seeds (book)": first["parameters"].get("seeds"), "verdict (book)": first["verdict"],
-                     "seeds (re-run)": seeds, "verdict (re-run)": other["verdict"], "changed": first["verdict"] != other["verdict"],
-                     "criteria that flipped": [c["name"] for c, d in zip(first["criteria"], other["criteria"])
-                                               if c["decides"] and c["passed"] != d["passed"]]})
-    write_json_atomic(BUILD / "status" / "robustness.json", {"scale": scale, "seeds": seeds, "notes": rows})
+                     "seeds (re-run)": seeds, "verdict (re-run)": other["verdict"], "counts (re-run)": other["counts"],
+                     "changed": first["verdict"] != other["verdict"],
+                     "criteria that changed status": [c["name"] for c in other["criteria"] if c["decides"]
+                                                      and statuses.get(c["name"]) not in (None, c["status"])]})
+    result = {"scale": scale, "seeds": seeds, "written_at": time.strftime("%Y-%m-%d"), "notes": rows,
+              "changed": sum(r["changed"] for r in rows)}
+    write_json_atomic(EXPECTED / "robustness.json", result)
     for row in rows:
         print(f"[robustness] {row['note']}: {row['verdict (book)']} -> {row['verdict (re-run)']}"
-              + (f" (flipped: {', '.join(row['criteria that flipped'])})" if row["changed"] or row["criteria that flipped"] else ""))
+              + (f" (status changed: {', '.join(row['criteria that changed status'])})" if row["criteria that changed status"] else ""))
+    print(f"[robustness] {result['changed']} of {len(rows)} verdict words changed with seeds {seeds}")
     return rows
 
 
@@ -330,10 +445,12 @@ def main(argv: list[str] | None = None) -> int:
         p = sub.add_parser(name)
         p.add_argument("--scale", default="ci", choices=SCALES)
         p.add_argument("--only", nargs="*", help="substrings of notebook paths to run (default: all)")
-        p.add_argument("--seeds", nargs="*", type=int, required=name == "robustness",
+        p.add_argument("--seeds", nargs="*", type=int, default=ROBUSTNESS_SEEDS if name == "robustness" else None,
                        help="override every notebook's seeds parameter")
-        p.add_argument("--jobs", type=int, default=1, help="notebooks executed at once (threads split between them)")
+        p.add_argument("--jobs", type=int, default=DEFAULT_JOBS, help="notebooks executed at once (one torch thread each)")
     sub.add_parser("build")
+    sub.add_parser("check", help="compare the last build's verdict records with data/verdicts")
+    sub.add_parser("record", help="copy the last build's ci verdict records into data/verdicts")
     sub.add_parser("table")
     sub.add_parser("chapters")
     sub.add_parser("student")
@@ -346,8 +463,12 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command in ("execute", "all", "bench"):
         execute(args.scale, args.only, args.seeds, args.jobs)
+    if args.command in ("all", "bench", "check"):
+        check_expectations()
     if args.command in ("build", "all", "bench"):
         build()
+    if args.command == "record":
+        record_expectations()
     if args.command in ("bench", "table"):
         print(book.timing_table(json.loads((BUILD / "status" / "timings.json").read_text())))
     if args.command == "chapters":
@@ -360,6 +481,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "student":
         written = instructor.export_student(ROOT, toc_notebooks(), BUILD / "student")
         print(f"[book] {len(written)} student notebooks (no solutions, no outputs) in {BUILD / 'student'}")
+    if args.command in ("all", "check"):
+        return report_expectations(json.loads((BUILD / "status" / "expectations.json").read_text()))
     return 0
 
 

@@ -68,17 +68,17 @@ if "google.colab" in sys.modules:
 
 # %% tags=["parameters"]
 scale = "ci"  # "smoke" (seconds), "ci" (CPU default, at most 3 minutes), "full" (GPU: longer runs)
-seeds = [0, 1, 2]
+seeds = None  # None: the scale's seeds (smoke [0, 1], ci [0..4], full [0..9]); or a list
 device = "auto"  # "auto", "cpu", "cuda" or "mps"
 
 # %%
 from helpers import params, plots, runtime
-from helpers.verdict import Criterion, Verdict
+from helpers.verdict import Criterion, Verdict, format_interval, say
 
 device = runtime.setup(device)
 PRESETS = {{"smoke": dict(), "ci": dict(), "full": dict()}}
 cfg = params.choose_scale(scale, PRESETS)
-seeds = params.check_seeds(seeds)
+seeds = params.check_seeds(seeds, scale=scale)
 plots.use_book_style()
 
 # %% [markdown]
@@ -93,8 +93,11 @@ raise NotImplementedError("{note_id}: the experiment is not written yet (see the
 # ## Verdict
 
 # %%
-# verdict = Verdict(note_id="{note_id}", claim=..., criteria=[Criterion(...)], key_number=(...), paper_vs_run=[...],
-#                   parameters={{"scale": scale, "seeds": seeds, **cfg}})
+# One value per seed for every deciding criterion: Criterion(name, values, threshold, op) decides on the
+# mean's 95% interval; Criterion(name, None, threshold, op, per_seed=values) must hold in every seed.
+# Prose that states a result is built here from the values: say(f"... {{format_interval(values)}} ...").
+# verdict = Verdict(note_id="{note_id}", claim=..., criteria=[Criterion(...)], key_number=(label, values),
+#                   paper_vs_run=[...], parameters={{"scale": scale, "seeds": seeds, **cfg}})
 # verdict.publish()
 
 # %% tags=["nbval-check-output"]
