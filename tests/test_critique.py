@@ -121,3 +121,26 @@ def test_training_is_deterministic_and_logs_refinements():
     assert log_a.equals(log_b)
     assert all(torch.equal(a, b) for a, b in zip(pol_a.parameters(), pol_b.parameters()))
     assert (log_a["refinements"].iloc[1:] == 4).all()  # a random model fails every first attempt
+
+
+def test_policy_gradient_loss_skips_zero_rows_without_changing_the_gradient():
+    tok = build_char_tokenizer()
+    model = build_model(SMALL, tok, seed=0)
+    prompts = cq.encode(tok, [p.prompt for p in ca.make_problems(6, seed=0)])
+    seqs = torch.cat([prompts, sample_tokens(model.eval(), prompts, 5, torch.Generator().manual_seed(3))], dim=1)
+    coefficients = torch.tensor([0.0, 1.3, 0.0, -0.7, 0.0, 0.4])
+    full = -(coefficients * sequence_logprob(model, seqs, prompts.shape[1])).mean()
+    full_grads = torch.autograd.grad(full, list(model.parameters()))
+    skipped = cq.policy_gradient_loss(model, seqs, coefficients, prompts.shape[1])
+    assert skipped.item() == pytest.approx(full.item(), abs=1e-6)
+    for a, b in zip(full_grads, torch.autograd.grad(skipped, list(model.parameters()))):
+        assert torch.allclose(a, b, atol=1e-6)
+    assert cq.policy_gradient_loss(model, seqs, torch.zeros(6), prompts.shape[1]) is None
+
+
+def test_refinement_success_per_kind_matches_one_call_per_kind():
+    tok = build_char_tokenizer()
+    model = build_model(SMALL, tok, seed=0).eval()
+    problems = ca.make_problems(6, seed=1, split="eval", bug=True)
+    together = cq.refinement_success_per_kind(model, tok, problems, ca.CRITIQUES, samples=2, seed=4)
+    assert together == {k: cq.refinement_success(model, tok, problems, k, samples=2, seed=4) for k in ca.CRITIQUES}

@@ -90,6 +90,18 @@ def test_exact_metrics_match_a_direct_forward_pass():
     assert sum(m[f"share {q}"] for q in pe.PLANS) == pytest.approx(1.0)
 
 
+def test_repeated_problems_are_computed_once_with_their_weight():
+    tok = build_char_tokenizer()
+    model = build_model(SMALL, tok, seed=0).eval()
+    a, b = pe.make_problems(2, seed=5)
+    once, repeated = hicra.evaluate(model, tok, [a, b]), hicra.evaluate(model, tok, [a, b, b, a, b, b])
+    alone = {p: hicra.evaluate(model, tok, [p]) for p in (a, b)}
+    for metric in ("accuracy", "plan error", "execution error", "execution entropy", "plan entropy (per prompt)"):
+        assert once[metric] == pytest.approx((alone[a][metric] + alone[b][metric]) / 2, rel=1e-5, abs=1e-7)
+        assert repeated[metric] == pytest.approx((alone[a][metric] + 2 * alone[b][metric]) / 3, rel=1e-5, abs=1e-7)
+    assert sum(repeated[f"share {q}"] for q in pe.PLANS) == pytest.approx(1.0)
+
+
 def test_halving_step():
     log = pd.DataFrame({"step": [0, 10, 20, 30], "err": [0.8, 0.5, 0.4, 0.3], "flat": [0.5, 0.5, 0.5, 0.5]})
     assert hicra.halving_step(log, "err") == 20

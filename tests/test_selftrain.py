@@ -49,3 +49,14 @@ def test_sampled_counts_follow_the_distribution():
     rng = np.random.default_rng(0)
     counts = selftrain.sample_counts(np.tile(np.eye(10)[3], (5, 1)), 8, rng)
     assert (counts[:, 3] == 8).all() and counts.sum() == 40
+
+
+def test_split_is_disjoint_stratified_and_draws_stay_on_the_training_side():
+    train, test = chain.split_problems()
+    assert len(train) == 201 and len(test) == 99  # 33 of each operator held out
+    assert not {p.prompt for p in train} & {p.prompt for p in test}
+    assert {p.prompt for p in train} | {p.prompt for p in test} == {p.prompt for p in chain.all_problems()}
+    assert all(sum(p.ops == op for p in test) == 33 for op in chain.OPS)
+    assert chain.split_problems() == (train, test)  # fixed split
+    drawn = chain.draw(train, 500, seed=2)
+    assert len(drawn) == 500 and {p.prompt for p in drawn} <= {p.prompt for p in train}

@@ -66,4 +66,21 @@ def test_training_is_deterministic_and_logs_the_measures():
     assert list(log["step"]) == [0, 1, 2]
     assert {"success", "action entropy", "unique sequences", "first-query entropy", "cov(logp, A)"} <= set(log.columns)
     assert 1 <= log["unique sequences"].min() <= log["unique sequences"].max() <= 4
+    assert {"unique incorrect sequences", "action entropy (incorrect)"} <= set(log.columns)
+    assert (log["unique incorrect sequences"].dropna() <= log["unique sequences"].dropna()).all()
     assert all(torch.equal(x, y) for x, y in zip(a.parameters(), b.parameters()))
+
+
+def test_incorrect_episodes_are_measured_apart():
+    tok = build_char_tokenizer()
+    model = build_model(SMALL, tok, seed=0).eval()
+    m = agent.evaluate(model, tok, rollouts=6, seed=0)
+    episodes = [ss.Episode(p, p[1 + i % 3]) for p in ss.PROMPTS for i in range(6)]
+    _, trained, texts, entropies = agent.rollout(model, tok, episodes, torch.Generator().manual_seed(0))
+    failed = [not ss.success(t) for t in texts]
+    per_prompt = [len({ss.query_sequence(t) for t, f in zip(texts[i * 6:(i + 1) * 6], failed[i * 6:(i + 1) * 6]) if f})
+                  for i in range(len(ss.PROMPTS))]
+    assert m["unique incorrect sequences"] == pytest.approx(sum(per_prompt) / len(per_prompt))
+    rows = torch.tensor(failed)
+    assert m["action entropy (incorrect)"] == pytest.approx(float(entropies[trained & rows[:, None]].mean()))
+    assert m["success"] == pytest.approx(1 - sum(failed) / len(failed))

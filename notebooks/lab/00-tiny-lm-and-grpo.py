@@ -48,7 +48,7 @@ if "google.colab" in sys.modules:
 
 # %% tags=["parameters"]
 scale = "ci"  # "smoke" (seconds), "ci" (CPU default), "full" (GPU)
-seeds = [0]  # the lab runs one GRPO seed
+seeds = [0]  # the lab runs one GRPO seed (a list; only the first is used)
 device = "auto"  # "auto", "cpu", "cuda" or "mps"
 
 # %%
@@ -61,7 +61,7 @@ PRESETS = {
     "full": dict(sft_steps=1000, rl_steps=200, prompts_per_step=32),
 }
 cfg = params.choose_scale(scale, PRESETS)
-seeds = params.check_seeds(seeds)
+seeds = params.check_seeds(seeds, scale=scale)
 print(f"scale={scale} device={device} {cfg}")
 
 # %% [markdown]
@@ -138,7 +138,7 @@ ax.plot(loss, color=plots.arm_color("SFT"), alpha=0.3, lw=0.8, label="per step")
 ax.plot(np.convolve(loss, np.ones(window) / window, mode="valid"), color=plots.arm_color("SFT"), lw=2, label=f"moving mean ({window} steps)")
 ax.set(xlabel="SFT step (batch of 64 examples)", ylabel="cross-entropy on answer tokens (nats)")
 ax.legend()
-plots.finish(fig, "Supervised training of the base: the loss falls as it learns the noisy sums");
+plots.finish(fig, "Supervised training of the base: answer-token cross-entropy against SFT step");
 
 # %% [markdown]
 # ## 4. GRPO with TRL and a reward we write
@@ -173,7 +173,7 @@ axes[1].plot(train_log["step"], train_log["entropy"], color=plots.arm_color("GRP
 axes[1].set(xlabel="GRPO step", ylabel="mean token entropy (nats)", title="policy entropy")
 axes[2].plot(eval_log["step"], eval_log["accuracy"], marker="o", color=plots.arm_color("GRPO"))
 axes[2].set(xlabel="GRPO step", ylabel="expected accuracy, classes A-D", title="accuracy (exact)")
-plots.finish(fig, "A short GRPO run: reward and accuracy rise as the policy sharpens");
+plots.finish(fig, f"GRPO run (seed {seeds[0]}): reward, entropy and exact accuracy against step");
 
 # %% [markdown]
 # ## 5. Measuring exactly instead of sampling
@@ -213,7 +213,7 @@ pd.DataFrame({"base (SFT)": before, "after GRPO": after}).round(3)
 # the default run; the direction of change should match, with a smaller size.
 #
 # **2.** The new reward ignores the answer, so nothing pushes accuracy up; it can drift down as
-# the model trades answer probability for the confidence token. The confidence digit becomes
-# deterministic (always 9), which is why entropy falls: GRPO concentrates probability on whatever
-# the reward pays for, and here that is one token.
+# the model trades answer probability for the confidence token. Expect the confidence digit to
+# become nearly deterministic (9), which is why entropy falls: GRPO concentrates probability on
+# whatever the reward pays for, and here that is one token.
 # :::

@@ -151,6 +151,9 @@ plots.finish(fig, "Only the Brier term makes the expected reward depend on q (pe
 # an underconfident answer). Charging an abstention correctness 0 instead would make it
 # perfectly calibrated at confidence 0 and would only scale the ECE by the answered share, so
 # it could not show the effect. Neither measure decides the verdict: the spec's criteria stand.
+# Finally, an earlier text stated that held-out class E mirrors the paper's out-of-domain result
+# (RLVR worse calibrated than RLCR). That is a statement about a run, whose sign a typed
+# sentence cannot know, so the class-E comparison is now worded from the run's own interval.
 
 # %%
 base = noisy_addition_base(TinyLMConfig(), SFTSettings(num_steps=cfg["sft_steps"], learning_rate=1e-3), device=device)

@@ -57,7 +57,7 @@ if "google.colab" in sys.modules:
 
 # %% tags=["parameters"]
 scale = "ci"  # "smoke" (seconds), "ci" (CPU default, about 2.5 minutes), "full" (GPU: longer runs, bigger batches)
-seeds = [0, 1, 2]  # one GRPO run per seed and arm (the base is shared)
+seeds = None  # None: the scale's seeds (smoke [0, 1], ci [0..4], full [0..9]); or a list
 device = "auto"  # "auto", "cpu", "cuda" or "mps"
 kl_beta = 0.1  # the KL-regularised arm's β (report only)
 unknown_yes_rise_min = 0.4  # criterion: rise of P(claim Y | truth Unknown), every seed
@@ -80,7 +80,7 @@ from helpers.probes import FrozenProbe
 from helpers.rl import GRPOSettings, train_grpo
 from helpers.tasks import marketplace as mk
 from helpers.train import SFTSettings
-from helpers.verdict import Criterion, Verdict
+from helpers.verdict import Criterion, Verdict, format_interval, mean_interval, say
 
 device = runtime.setup(device)
 PRESETS = {
@@ -89,7 +89,8 @@ PRESETS = {
     "full": dict(sft_steps=1200, rl_steps=400, prompts_per_step=64, eval_every=20),
 }
 cfg = params.choose_scale(scale, PRESETS)
-seeds = params.check_seeds(seeds)
+seeds = params.check_seeds(seeds, scale=scale)
+kl_seeds = params.report_seeds(seeds, scale)  # the KL arm is report only
 params.check_positive(kl_beta=kl_beta, unknown_yes_rise_min=unknown_yes_rise_min, v_drop_min=v_drop_min,
                       bi_rise_min=bi_rise_min, probe_min=probe_min, probe_drop_max=probe_drop_max)
 plots.use_book_style()
@@ -114,15 +115,23 @@ print(f"scale={scale} device={device} seeds={seeds} {cfg}")
 #   layer's hidden state at the QA answer position, fitted on half the items *before* RL and
 #   applied, frozen, to the other half during RL.
 #
-# **Design notes** (written after prototype runs with seed 0, before the three-seed run; the
+# **Design notes** (written after prototype runs with seed 0, before the multi-seed runs; the
 # criteria are the spec's, unchanged). The satisfaction
 # reward is used in expectation over the customer's check (as n01 does with label noise): the
 # same optimum, less variance. The base needs 1200 SFT steps at lr 1e-3: at 800 steps it still
 # answered only 76% of Positive items Y. The KL arm is an addition to the spec (report only):
 # without it a reader could blame the result on the absence of the usual KL leash. A probe on
 # the *first* block's output was tried too: before RL it reads the truth at only 0.41 (chance
-# ≈ 0.38), since in a 2-layer model the answer is computed in the last block, so the spec's
-# last-layer probe is the one used.
+# ≈ 0.38) in that prototype, since in a 2-layer model the answer is computed in the last block,
+# so the spec's last-layer probe is the one used.
+#
+# **Seeds and intervals.** The verdict uses five seeds at `scale="ci"` (two at `smoke`, ten at
+# `full`) for the GRPO arm. Each deciding criterion reports its per-seed values, their mean and
+# a 95% Student-t interval over seeds: the falls of Cramér's V and the rise of the Bullshit
+# Index pass only when the whole interval is on the pass side of the spec's threshold; the rise
+# of P(Y | Unknown) and the two frozen-probe criteria keep the per-seed test ("every seed").
+# The KL arm, which does not decide, runs on the first seed only at `smoke` and `ci`
+# (`params.report_seeds`) and on every seed at `full`; its time pays for the two extra GRPO seeds.
 
 # %%
 base = marketplace_base(TinyLMConfig(), SFTSettings(num_steps=cfg["sft_steps"], learning_rate=1e-3), device=device)
@@ -140,9 +149,10 @@ def evaluate(model) -> dict[str, float]:
 
 rows = [{"prompt": it.qa_prompt, "truth": it.truth} for it in items]
 arms = {"GRPO": 0.0, f"GRPO + KL (β={kl_beta:g})": kl_beta}
+arm_seeds = {"GRPO": seeds, f"GRPO + KL (β={kl_beta:g})": kl_seeds}
 logs, retrained = [], {}
 for arm, beta in arms.items():
-    for seed in seeds:
+    for seed in arm_seeds[arm]:
         model = copy.deepcopy(base.model)
         settings = GRPOSettings(num_steps=cfg["rl_steps"], prompts_per_step=cfg["prompts_per_step"], group_size=8,
                                 learning_rate=5e-5, max_completion_length=1, beta=beta, seed=seed)
@@ -186,7 +196,7 @@ plots.finish(fig, "What the seller claims, by what is true");
 # Left: Cramér's V (truth–claim association) and the Bullshit Index (claim–belief dissociation).
 # Right: the two belief read-outs, the fact-check template's accuracy and the frozen probe's
 # accuracy on held-out items, with the share of the largest truth class as the chance line.
-# Bands: min-max over seeds; both arms.
+# Bands: min-max over seeds; both arms (the KL arm on its report seeds: one at `smoke` and `ci`).
 
 # %%
 fig, axes = plt.subplots(1, 3, figsize=(15, 4))
@@ -211,52 +221,69 @@ print("probe re-fitted after RL on the RL model's own features (held-out accurac
 # ## Verdict
 #
 # Deciding (GRPO arm): P(Y | Unknown) rises by `unknown_yes_rise_min` in every seed; Cramér's V
-# falls by `v_drop_min` and the Bullshit Index rises by `bi_rise_min` (means of seeds); the
-# frozen probe after RL reaches `probe_min` and falls by at most `probe_drop_max`, in every seed.
-# Reported: the fact-check template's drift, the probe re-fitted after RL, the KL arm.
+# falls by `v_drop_min` and the Bullshit Index rises by `bi_rise_min` (mean of seeds, decided
+# on its 95% interval); the frozen probe after RL reaches `probe_min` and falls by at most
+# `probe_drop_max`, in every seed. Reported: P(Y | Negative), the fact-check template's drift,
+# the probe re-fitted after RL, the KL arm.
 
 # %%
 grpo_final = final[final["arm"] == "GRPO"].set_index("seed")
 kl_final = final[final["arm"] != "GRPO"].set_index("seed")
 yes_unknown_rise = [grpo_final.loc[s, "Y|U"] - before["Y|U"] for s in seeds]
+yes_negative_rise = [grpo_final.loc[s, "Y|N"] - before["Y|N"] for s in seeds]
 v_drop = [before["cramers_v"] - grpo_final.loc[s, "cramers_v"] for s in seeds]
 bi_rise = [grpo_final.loc[s, "bullshit_index"] - before["bullshit_index"] for s in seeds]
 probe_after = [grpo_final.loc[s, "probe_accuracy_L-1"] for s in seeds]
 probe_change = [p - before["probe_accuracy_L-1"] for p in probe_after]
+fact_after = [grpo_final.loc[s, "fact_check_accuracy"] for s in seeds]
+refit_after = [retrained[("GRPO", s)] for s in seeds]
+kl_yes_unknown_rise = [kl_final.loc[s, "Y|U"] - before["Y|U"] for s in kl_seeds]
 criteria = [
-    Criterion("P(Y | Unknown) after - before, every seed", min(yes_unknown_rise), unknown_yes_rise_min, ">=", per_seed=yes_unknown_rise),
-    Criterion("Cramér's V before - after (mean of seeds)", np.mean(v_drop), v_drop_min, ">=", by_seed=v_drop),
-    Criterion("Bullshit Index after - before (mean of seeds)", np.mean(bi_rise), bi_rise_min, ">=", by_seed=bi_rise),
-    Criterion("frozen probe accuracy after RL, every seed", min(probe_after), probe_min, ">=", per_seed=probe_after),
-    Criterion("frozen probe accuracy after - before, every seed", min(probe_change), -probe_drop_max, ">=", per_seed=probe_change),
-    Criterion("P(Y | Negative) after - before (mean)", np.mean([grpo_final.loc[s, "Y|N"] - before["Y|N"] for s in seeds]), 0.0, ">",
-              decides=False),
+    Criterion("P(Y | Unknown) after - before, every seed", None, unknown_yes_rise_min, ">=",
+              per_seed=yes_unknown_rise),
+    Criterion("Cramér's V before - after (mean of seeds)", v_drop, v_drop_min, ">="),
+    Criterion("Bullshit Index after - before (mean of seeds)", bi_rise, bi_rise_min, ">="),
+    Criterion("frozen probe accuracy after RL, every seed", None, probe_min, ">=", per_seed=probe_after),
+    Criterion("frozen probe accuracy after - before, every seed", None, -probe_drop_max, ">=",
+              per_seed=probe_change),
+    Criterion("P(Y | Negative) after - before (mean)", yes_negative_rise, 0.0, ">", decides=False),
     Criterion("fact-check accuracy after RL (mean; before: {:.2f})".format(before["fact_check_accuracy"]),
-              grpo_final["fact_check_accuracy"].mean(), before["fact_check_accuracy"] - probe_drop_max, ">=", decides=False),
-    Criterion("probe re-fitted after RL, held-out accuracy (mean)", np.mean([retrained[("GRPO", s)] for s in seeds]), probe_min, ">=",
-              decides=False),
-    Criterion(f"with KL β={kl_beta:g}: P(Y | Unknown) after - before (mean)", np.mean([kl_final.loc[s, "Y|U"] - before["Y|U"] for s in seeds]),
-              unknown_yes_rise_min, ">=", decides=False),
+              fact_after, before["fact_check_accuracy"] - probe_drop_max, ">=", decides=False),
+    Criterion("probe re-fitted after RL, held-out accuracy (mean)", refit_after, probe_min, ">=", decides=False),
+    Criterion(f"with KL β={kl_beta:g}: P(Y | Unknown) after - before ({len(kl_seeds)} seed(s))",
+              kl_yes_unknown_rise, unknown_yes_rise_min, ">=", decides=False),
 ]
+
+
+def before_after(before_value: float, after_values: list[float], pct: bool = False) -> str:
+    """``before → mean after [95% interval]`` for the paper-vs-run table."""
+    if pct:
+        return f"{before_value:.1%} → {format_interval([100 * v for v in after_values], 3, '%')}"
+    return f"{before_value:.3f} → {format_interval(after_values)}"
+
+
+run_col = "this run (GRPO: before → mean after [95% interval])"
 verdict = Verdict(
     note_id="n02",
     claim="A satisfaction reward turns truthful claims into positive ones (BI up, V down) while a belief probe still reads the truth.",
     criteria=criteria,
-    key_number=("P(Y | Unknown) after - before (mean)", float(np.mean(yes_unknown_rise))),
+    key_number=("P(Y | Unknown) after - before", yes_unknown_rise),
     paper_vs_run=[
         {"quantity": "P(claim positive | Unknown)", "paper (marketplace, RLHF)": "20.9% → 84.5%",
-         "this run (GRPO, mean of seeds)": f"{before['Y|U']:.1%} → {grpo_final['Y|U'].mean():.1%}"},
+         run_col: before_after(before["Y|U"], [grpo_final.loc[s, "Y|U"] for s in seeds], pct=True)},
         {"quantity": "P(claim positive | Negative)", "paper (marketplace, RLHF)": "11.8% → 67.9%",
-         "this run (GRPO, mean of seeds)": f"{before['Y|N']:.1%} → {grpo_final['Y|N'].mean():.1%}"},
+         run_col: before_after(before["Y|N"], [grpo_final.loc[s, "Y|N"] for s in seeds], pct=True)},
         {"quantity": "Cramér's V (truth, claim)", "paper (marketplace, RLHF)": "0.575 → 0.269",
-         "this run (GRPO, mean of seeds)": f"{before['cramers_v']:.3f} → {grpo_final['cramers_v'].mean():.3f}"},
-        {"quantity": "belief after RL", "paper (marketplace, RLHF)": "model's own answers still track truth",
-         "this run (GRPO, mean of seeds)": f"fact-check {grpo_final['fact_check_accuracy'].mean():.2f}, "
-                                           f"frozen probe {np.mean(probe_after):.2f} (before {before['fact_check_accuracy']:.2f}, "
-                                           f"{before['probe_accuracy_L-1']:.2f})"},
+         run_col: before_after(before["cramers_v"], [grpo_final.loc[s, "cramers_v"] for s in seeds])},
+        {"quantity": "belief after RL: fact-check template accuracy",
+         "paper (marketplace, RLHF)": "model's own answers still track truth",
+         run_col: before_after(before["fact_check_accuracy"], fact_after)},
+        {"quantity": "belief after RL: frozen probe accuracy (held-out items)", "paper (marketplace, RLHF)": "n/a (no probe)",
+         run_col: before_after(before["probe_accuracy_L-1"], probe_after)},
     ],
-    parameters={"scale": scale, "seeds": seeds, "kl_beta": kl_beta, "unknown_yes_rise_min": unknown_yes_rise_min,
-                "v_drop_min": v_drop_min, "bi_rise_min": bi_rise_min, "probe_min": probe_min, "probe_drop_max": probe_drop_max, **cfg},
+    parameters={"scale": scale, "seeds": seeds, "kl_seeds": kl_seeds, "kl_beta": kl_beta,
+                "unknown_yes_rise_min": unknown_yes_rise_min, "v_drop_min": v_drop_min, "bi_rise_min": bi_rise_min,
+                "probe_min": probe_min, "probe_drop_max": probe_drop_max, **cfg},
 )
 verdict.publish()
 
@@ -274,13 +301,27 @@ print(verdict.summary())
 #   price the truth), shown in its simplest form, not evidence about how large models behave.
 # * **The belief half depends on how separate the belief is.** Here the fact-check and QA
 #   templates differ in one character and share every weight, and the probe reads the same last
-#   layer the answer comes from; RL on one template moves both read-outs (see the right panel).
-#   In a large model the belief the paper reads (answers to a differently worded question) can sit
+#   layer the answer comes from, so RL on one template can move both read-outs (the right panel
+#   and the sentence below show how far they moved in this run). In a large model the belief the paper reads (answers to a differently worded question) can sit
 #   far from the trained behaviour; in a 2-layer model it cannot. The probe re-fitted after RL
 #   (printed under the figure) tells whether the truth is still *linearly present* at all, which
 #   is the weakest form of the note's "still represents truth".
 # * **Exact measures.** The paper samples responses and rates them; we compute the claim mix,
 #   V and BI from the policy's probabilities, so seed-to-seed differences are training noise only.
+
+# %%
+def change_word(values: list[float]) -> str:
+    """"rose", "fell" or "did not move clearly", from the 95% interval of the change over seeds."""
+    _, low, high = mean_interval(values)
+    return "rose" if low > 0 else "fell" if high < 0 else "did not move clearly (the interval contains 0)"
+
+
+fact_change = [v - before["fact_check_accuracy"] for v in fact_after]
+say(f"Belief read-outs after GRPO, change from the base (mean of seeds [95% interval]): the fact-check "
+    f"template's accuracy {change_word(fact_change)}, {format_interval(fact_change, unit='')} "
+    f"(from {before['fact_check_accuracy']:.3f}); the frozen probe's held-out accuracy {change_word(probe_change)}, "
+    f"{format_interval(probe_change)} (from {before['probe_accuracy_L-1']:.3f}); a probe re-fitted on the RL "
+    f"model's own features reads {format_interval(refit_after)}.")
 
 # %% [markdown] tags=["exercises"]
 # ## Exercises

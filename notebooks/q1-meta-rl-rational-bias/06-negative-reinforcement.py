@@ -58,7 +58,7 @@ if "google.colab" in sys.modules:
 
 # %% tags=["parameters"]
 scale = "ci"  # "smoke" (seconds), "ci" (CPU default, about 2 minutes), "full" (GPU: longer runs)
-seeds = [0, 1, 2]  # one RL run per objective and seed (the base is shared)
+seeds = None  # None: the scale's seeds (smoke [0, 1], ci [0..4], full [0..9]); or a list
 device = "auto"  # "auto", "cpu", "cuda" or "mps"
 pass64_gap_min = 0.03  # criterion: mean held-out Pass@64, NSR minus PSR
 pass64_worst_seed = -0.02  # criterion: no seed's held-out Pass@64 gap below this
@@ -73,7 +73,7 @@ from helpers.models import TinyLMConfig
 from helpers.reinforce import OBJECTIVES, PGSettings, compare_objectives
 from helpers.tasks import key_lookup as kl
 from helpers.train import SFTSettings
-from helpers.verdict import Criterion, Verdict
+from helpers.verdict import Criterion, Verdict, format_interval, say
 
 device = runtime.setup(device)
 PRESETS = {
@@ -82,7 +82,7 @@ PRESETS = {
     "full": dict(sft_steps=800, rl_steps=200, eval_every=20),
 }
 cfg = params.choose_scale(scale, PRESETS)
-seeds = params.check_seeds(seeds)
+seeds = params.check_seeds(seeds, scale=scale)  # one RL run per objective and seed (the base is shared)
 params.check_positive(pass64_gap_min=pass64_gap_min)
 plots.use_book_style()
 KS = (1, 2, 4, 8, 16, 32, 64)
@@ -105,12 +105,27 @@ print(f"scale={scale} device={device} seeds={seeds} {cfg}")
 #   right answer is computed by enumeration, and Pass@k = `1 - (1 - p)^k`, the value the
 #   unbiased sampling estimator converges to; answer entropy over the 100 answers.
 #
-# **Design notes.** The spec's task, arms and criteria, unchanged (these notes were written
-# after a prototype run of the same code, whose Pass@64 gap sat just under the 0.03 bar; the
-# bar was left where the spec put it). One change: Pass@k is exact rather than estimated from ≥128 samples per key
-# (the answer space is small enough to enumerate), which removes sampling noise from the
-# verdict. The arithmetic-with-distractors variant the spec suggests is left as an
-# exercise: it does not fit the 3-minute budget next to five arms × three seeds.
+# **Design notes.** The spec's task, arms and criteria (these notes were written after a
+# prototype run of the same code, whose Pass@64 gap sat just under the 0.03 bar; the bar was
+# left where the spec put it). One change: Pass@k is exact rather than estimated from ≥128
+# samples per key (the answer space is small enough to enumerate), which removes sampling
+# noise from the verdict. The arithmetic-with-distractors variant the spec suggests is left
+# as an exercise: it does not fit the 3-minute budget next to five arms × five seeds.
+#
+# **Seeds and intervals.** The verdict uses five seeds at `scale="ci"` (two at `smoke`, ten at
+# `full`), one RL run per objective and seed. Each deciding criterion reports its per-seed
+# values, their mean and a 95% Student-t interval over seeds: the mean held-out Pass@64 gap
+# passes only when its whole interval is at or above `pass64_gap_min`; the spec's "in every
+# seed" criteria keep their per-seed test. No arm is report only: all five objectives enter
+# the first criterion (below), so all five run on every seed, and the notebook costs about 5/3
+# of its former three-seed run. A fidelity correction: the spec's first criterion is "PSR has
+# the *best* Pass@1 on the RL keys of all objectives, above NSR, in every seed", and an earlier
+# version of this notebook tested only PSR > NSR. That tests the weaker half: an objective that
+# is only above NSR can still sharpen less than ±1 REINFORCE or GRPO, which also reinforce right
+# samples (GRPO with a larger weight whenever few samples of a group are right), so "positive
+# samples alone sharpen Pass@1 most" was never put at risk. The deciding criterion is now PSR's
+# Pass@1 minus the best of the other four objectives, in every seed; PSR − NSR stays as a
+# report-only row.
 
 # %%
 base = key_lookup_base(TinyLMConfig(), SFTSettings(num_steps=cfg["sft_steps"], learning_rate=1e-3), device=device)
@@ -149,13 +164,24 @@ for ax, split in zip(axes, ["rl", "held-out"]):
     plots.log_x_ticks(ax, KS)
     ax.set(xlabel="k (samples per key, log scale)", ylabel="Pass@k", title=f"{'RL' if split == 'rl' else 'held-out'} keys")
 axes[0].legend(fontsize="small")
-plots.finish(fig, "PSR sharpens Pass@1 most; on held-out keys NSR loses least at large k");
+plots.finish(fig, "Pass@k at the end of RL per objective, mean of seeds, against the base");
+
+end_means = final.groupby("arm")[[f"{split} pass@{k}" for split in ("rl", "held-out") for k in (1, 64)]].mean()
+top_pass1 = end_means["rl pass@1"].idxmax()
+top_held64 = end_means["held-out pass@64"].idxmax()
+say(f"At the end of RL (mean of seeds), the highest Pass@1 on the RL keys is {top_pass1}'s "
+    f"({end_means.loc[top_pass1, 'rl pass@1']:.3f}; base {base_metrics['rl pass@1']:.3f}), and the "
+    f"highest held-out Pass@64 is {top_held64}'s ({end_means.loc[top_held64, 'held-out pass@64']:.3f}; "
+    f"base {base_metrics['held-out pass@64']:.3f}). The verdict below tests the spec's comparisons with "
+    "95% intervals over seeds.")
 
 # %% [markdown]
 # ## Entropy and Pass@1 during training
 #
-# PSR piles probability on answers it has already sampled right; NSR only takes mass away
-# from wrong samples and spreads it over the rest of the prior, so entropy falls slowly.
+# The mechanism the paper describes: PSR piles probability on answers it has already sampled
+# right; NSR only takes mass away from wrong samples and spreads it over the rest of the prior,
+# so its entropy should fall more slowly. Left: Pass@1 on the RL keys; right: answer entropy on
+# the held-out keys (bands: min-max over seeds).
 
 # %%
 curve = log.dropna(subset=["held-out entropy"])
@@ -166,15 +192,16 @@ plots.seed_band(axes[1], curve, "step", "held-out entropy", arms=list(OBJECTIVES
 axes[1].set(xlabel="RL step", ylabel="answer entropy, held-out keys (nats)")
 for ax in axes:
     ax.legend(fontsize="x-small")
-plots.finish(fig, "Positive samples sharpen fast; negative samples keep entropy");
+plots.finish(fig, "Pass@1 on RL keys and held-out answer entropy during RL, per objective");
 
 # %% [markdown]
 # ## Verdict
 #
-# The spec's criteria: PSR's Pass@1 on the RL keys above NSR's in every seed; NSR's held-out
-# entropy above PSR's in every seed; the mean held-out Pass@64 gap (NSR − PSR) at least
-# `pass64_gap_min`, with no seed below `pass64_worst_seed`. "NSR ≥ base at every k" and
-# the comparison with GRPO are reported, not decided.
+# The spec's criteria: PSR's Pass@1 on the RL keys the highest of the five objectives (so
+# also above NSR's) in every seed; NSR's held-out entropy above PSR's in every seed; the mean
+# held-out Pass@64 gap (NSR − PSR) at least `pass64_gap_min` (its 95% interval over seeds
+# wholly above it), with no seed below `pass64_worst_seed`. PSR − NSR on its own, "NSR ≥ base
+# at every k" and the comparisons with GRPO are reported, not decided.
 
 # %%
 at = final.set_index(["arm", "seed"])
@@ -184,29 +211,42 @@ def per_seed(metric: str, first: str, second: str) -> list[float]:
     return [at.loc[(first, s), metric] - at.loc[(second, s), metric] for s in seeds]
 
 
+OTHERS = [arm for arm in OBJECTIVES if arm != "PSR"]
+pass1_lead = [at.loc[("PSR", s), "rl pass@1"] - max(at.loc[(arm, s), "rl pass@1"] for arm in OTHERS)
+              for s in seeds]  # PSR minus the best other objective, per seed
 pass1_gap = per_seed("rl pass@1", "PSR", "NSR")
 entropy_gap = per_seed("held-out entropy", "NSR", "PSR")
 pass64_gap = per_seed("held-out pass@64", "NSR", "PSR")
-nsr_vs_base = min(at.loc[("NSR", s), f"{split} pass@{k}"] - base_metrics[f"{split} pass@{k}"]
-                  for s in seeds for split in ("rl", "held-out") for k in KS)
+nsr_vs_base = [min(at.loc[("NSR", s), f"{split} pass@{k}"] - base_metrics[f"{split} pass@{k}"]
+                   for split in ("rl", "held-out") for k in KS) for s in seeds]  # worst (split, k), per seed
+nsr_vs_grpo = per_seed("held-out pass@64", "NSR", "GRPO")
+wr_vs_grpo = per_seed("rl pass@1", "W-REINFORCE", "GRPO")
 criteria = [
-    Criterion("Pass@1 on RL keys, PSR - NSR, in every seed", min(pass1_gap), 0.0, ">", per_seed=pass1_gap),
-    Criterion("held-out entropy, NSR - PSR, in every seed", min(entropy_gap), 0.0, ">", per_seed=entropy_gap, unit=" nats"),
-    Criterion("held-out Pass@64, NSR - PSR (mean of seeds)", np.mean(pass64_gap), pass64_gap_min, ">=", by_seed=pass64_gap),
-    Criterion("held-out Pass@64, NSR - PSR, worst seed", min(pass64_gap), pass64_worst_seed, ">=", per_seed=pass64_gap),
-    Criterion("NSR - base, worst (seed, split, k)", nsr_vs_base, 0.0, ">=", decides=False),
-    Criterion("held-out Pass@64, NSR - GRPO (mean)", np.mean(per_seed("held-out pass@64", "NSR", "GRPO")), 0.0, ">=", decides=False),
-    Criterion("Pass@1 on RL keys, W-REINFORCE - GRPO (mean)", np.mean(per_seed("rl pass@1", "W-REINFORCE", "GRPO")), 0.0, ">=", decides=False),
+    Criterion("Pass@1 on RL keys, PSR - best other objective, every seed", None, 0.0, ">", per_seed=pass1_lead),
+    Criterion("held-out entropy, NSR - PSR, every seed", None, 0.0, ">", per_seed=entropy_gap, unit=" nats"),
+    Criterion("held-out Pass@64, NSR - PSR (mean of seeds)", pass64_gap, pass64_gap_min, ">="),
+    Criterion("held-out Pass@64, NSR - PSR, every seed", None, pass64_worst_seed, ">=", per_seed=pass64_gap),
+    Criterion("Pass@1 on RL keys, PSR - NSR, every seed", None, 0.0, ">", per_seed=pass1_gap, decides=False),
+    Criterion("NSR - base, worst (split, k), every seed", None, 0.0, ">=", per_seed=nsr_vs_base, decides=False),
+    Criterion("held-out Pass@64, NSR - GRPO (mean)", nsr_vs_grpo, 0.0, ">=", decides=False),
+    Criterion("Pass@1 on RL keys, W-REINFORCE - GRPO (mean)", wr_vs_grpo, 0.0, ">=", decides=False),
 ]
+runner_up = [max(OTHERS, key=lambda arm: at.loc[(arm, s), "rl pass@1"]) for s in seeds]
 verdict = Verdict(
     note_id="n06",
     claim="Negative-only reinforcement keeps diversity and large-k Pass@k; positive-only sharpens Pass@1 and loses the tail.",
     criteria=criteria,
-    key_number=("held-out Pass@64 gap NSR - PSR", float(np.mean(pass64_gap))),
+    key_number=("held-out Pass@64 gap NSR - PSR", pass64_gap),
     paper_vs_run=[
-        {"quantity": "Pass@1: PSR vs NSR", "paper (MATH, Qwen)": "PSR higher", "this run (mean of seeds)": f"{np.mean(pass1_gap):+.3f} (PSR - NSR, RL keys)"},
-        {"quantity": "large-k Pass@k: NSR vs PSR", "paper (MATH, Qwen)": "NSR higher up to k = 256", "this run (mean of seeds)": f"{np.mean(pass64_gap):+.3f} (Pass@64, held out)"},
-        {"quantity": "NSR vs base at every k", "paper (MATH, Qwen)": "NSR >= base", "this run (mean of seeds)": f"worst gap {nsr_vs_base:+.3f}"},
+        {"quantity": "Pass@1: PSR vs the other objectives", "paper (MATH, Qwen)": "PSR above NSR (W-REINFORCE best overall)",
+         "this run (mean of seeds [95% interval])": f"PSR - best other {format_interval(pass1_lead)} (RL keys; best other per seed: "
+                                                   f"{', '.join(runner_up)})"},
+        {"quantity": "Pass@1: PSR vs NSR", "paper (MATH, Qwen)": "PSR higher",
+         "this run (mean of seeds [95% interval])": f"{format_interval(pass1_gap)} (PSR - NSR, RL keys)"},
+        {"quantity": "large-k Pass@k: NSR vs PSR", "paper (MATH, Qwen)": "NSR higher up to k = 256",
+         "this run (mean of seeds [95% interval])": f"{format_interval(pass64_gap)} (Pass@64, held out)"},
+        {"quantity": "NSR vs base at every k", "paper (MATH, Qwen)": "NSR >= base",
+         "this run (mean of seeds [95% interval])": f"worst gap per seed {format_interval(nsr_vs_base)}"},
     ],
     parameters={"scale": scale, "seeds": seeds, "pass64_gap_min": pass64_gap_min, "pass64_worst_seed": pass64_worst_seed, **cfg},
 )
@@ -224,11 +264,20 @@ print(verdict.summary())
 #   strength is that it hands the freed probability back to that prior. Our prior is the
 #   SFT teacher's five answers per key, a much thinner one, and on the held-out keys every
 #   objective can only act through shared weights.
-# * **Every arm loses held-out Pass@64 relative to the base here** (see the right panel):
-#   sharpening on 80 keys spills over to the other 80. That is where the note's "improves
-#   Pass@k across the spectrum" fails at this scale, and why it is reported, not decided.
+# * **Held-out keys feel RL only through the shared weights.** Sharpening on 80 keys can
+#   spill over to the other 80 and lower their Pass@64 below the base's; the note's "improves
+#   Pass@k across the spectrum" is therefore reported, not decided (this run's numbers follow).
 # * **Two-token answers, exact Pass@k.** The paper samples up to 256 solutions; we compute
 #   Pass@k exactly, so differences between arms are not sampling noise.
+
+# %%
+held_loss = {arm: [at.loc[(arm, s), "held-out pass@64"] - base_metrics["held-out pass@64"] for s in seeds]
+             for arm in OBJECTIVES}
+below = [arm for arm, v in held_loss.items() if np.mean(v) < 0]
+say("Held-out Pass@64 minus the base's, per objective (mean of seeds [95% interval]): "
+    + "; ".join(f"{arm} {format_interval(v)}" for arm, v in held_loss.items()) + ". "
+    + (f"{'Every objective' if len(below) == len(OBJECTIVES) else ', '.join(below)} ends below the base on "
+       "average here." if below else "No objective ends below the base on average here."))
 
 # %% [markdown] tags=["exercises"]
 # ## Exercises

@@ -56,35 +56,41 @@ if "google.colab" in sys.modules:
 
 # %% tags=["parameters"]
 scale = "ci"  # "smoke" (seconds), "ci" (CPU default, about 2 minutes), "full" (more pairs, steps and lambdas; GPU or patient CPU)
-seeds = [0, 1, 2]  # one data draw, reward-model initialisation and batch order per seed
+seeds = None  # None: the scale's seeds (smoke [0, 1], ci [0..4], full [0..9]); or a list
 device = "auto"  # "auto", "cpu", "cuda" or "mps" (the reward models are tiny: they train on the CPU either way)
 causal_lambda = 10.0  # the MMD weight the verdict is decided at (the spec's)
+best_of = 64  # the n of the best-of-n criteria (the spec's), the same at every scale
 anti_accuracy_gain_min = 0.10  # criterion: accuracy on anti-correlated test pairs, causal minus vanilla
 bon_length_gap_min = 8.0  # criterion: best-of-64 length, vanilla minus causal (tokens)
 
 # %%
 import matplotlib.pyplot as plt
-import numpy as np
 import pandas as pd
 
 from helpers import params, plots, runtime
 from helpers.reward_models import DriftSettings, RMSettings, best_of_n, grpo_length_drift, pairwise_accuracy, train_reward_model
 from helpers.tasks.preference_pairs import PreferenceTask, make_pairs
-from helpers.verdict import Criterion, Verdict
+from helpers.verdict import Criterion, Verdict, format_interval, say
 
 device = runtime.setup(device)
 PRESETS = {
-    "smoke": dict(train_pairs=1000, test_pairs=500, rm_steps=30, lambdas=[0.0, 10.0], ns=[1, 4, 64], bon_trials=100, drift_steps=3, drift_seeds=1),
+    "smoke": dict(train_pairs=1000, test_pairs=500, rm_steps=30, lambdas=[0.0, 10.0], ns=[1, 4, 64], bon_trials=100,
+                  drift_steps=3),
     "ci": dict(train_pairs=4000, test_pairs=2000, rm_steps=600, lambdas=[0.0, 1.0, 10.0, 100.0], ns=[1, 4, 16, 64],
-               bon_trials=500, drift_steps=40, drift_seeds=1),
+               bon_trials=500, drift_steps=40),
     "full": dict(train_pairs=20000, test_pairs=5000, rm_steps=3000, lambdas=[0.0, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0],
-                 ns=[1, 2, 4, 8, 16, 32, 64, 128], bon_trials=2000, drift_steps=200, drift_seeds=3),
+                 ns=[1, 2, 4, 8, 16, 32, 64, 128], bon_trials=2000, drift_steps=200),
 }
 cfg = params.choose_scale(scale, PRESETS)
-seeds = params.check_seeds(seeds)
-params.check_positive(causal_lambda=causal_lambda, anti_accuracy_gain_min=anti_accuracy_gain_min, bon_length_gap_min=bon_length_gap_min)
-if causal_lambda not in cfg["lambdas"]:
-    raise ValueError(f"causal_lambda={causal_lambda} is not among the lambdas of scale={scale!r}: {cfg['lambdas']}")
+seeds = params.check_seeds(seeds, scale=scale)
+extra_seeds = params.report_seeds(seeds, scale)  # report-only arms: the other λ, the conditional variant, GRPO
+params.check_positive(causal_lambda=causal_lambda, best_of=best_of, anti_accuracy_gain_min=anti_accuracy_gain_min,
+                      bon_length_gap_min=bon_length_gap_min)
+if causal_lambda not in cfg["lambdas"] or 0.0 not in cfg["lambdas"]:
+    raise ValueError(f"causal_lambda={causal_lambda} and 0 must be among the lambdas of scale={scale!r}: "
+                     f"{cfg['lambdas']}")
+if best_of not in cfg["ns"]:
+    raise ValueError(f"best_of={best_of} is not among the ns of scale={scale!r}: {cfg['ns']}")
 plots.use_book_style()
 print(f"scale={scale} device={device} seeds={seeds} {cfg}")
 
@@ -127,6 +133,19 @@ print(f"scale={scale} device={device} seeds={seeds} {cfg}")
 # The spec's larger-scale GRPO test runs here at every scale, report-only (first seed only at
 # the CI scale), because it takes about 6 s per run: a fresh tiny policy trained by group-relative policy gradient against each
 # reward model, and its length drift.
+#
+# **Seeds and intervals** (written with the change to 5 seeds, before its run). The verdict
+# uses 5 seeds at the CI scale (2 at smoke, 10 at `full`); each criterion is decided on the
+# mean of the seeds and its 95% Student-t interval (pass only when the whole interval is on
+# the pass side of the spec's threshold; "inconclusive at this budget" when it straddles).
+# Only the vanilla (`λ = 0`) and causal (`λ = causal_lambda`) reward models decide the
+# verdict, so they train on every seed; the other λ of the sweep, the conditional variant and
+# the GRPO policies are report-only and run on the first seed at the CI scale (every seed at
+# `full`). That pays for the two extra seeds: 13 reward models at the CI scale instead of 15.
+# **One correction:** the best-of-n criteria used the largest `n` of the preset, 64 at the CI
+# scale but 128 at `scale="full"`, so the full run tested a stronger selection than the
+# spec's best-of-64 against the same thresholds. The `n` is now the parameter `best_of = 64`
+# at every scale; the larger `n` of `full` only extend the figure.
 
 # %%
 task = PreferenceTask()
@@ -137,9 +156,12 @@ print("longer response preferred in: " + ", ".join(f"{k} {v.longer_wins_share:.2
 
 arms = {f"λ={lam:g}": RMSettings(num_steps=cfg["rm_steps"], mmd_weight=lam, conditional=False) for lam in cfg["lambdas"]}
 arms[f"λ={causal_lambda:g} conditional"] = RMSettings(num_steps=cfg["rm_steps"], mmd_weight=causal_lambda, conditional=True)
+causal, vanilla = f"λ={causal_lambda:g}", "λ=0"
+deciding = [vanilla, causal]  # every seed; the other arms are report-only and run on extra_seeds
 models, accuracy, selection = {}, [], []
 for seed in seeds:
-    for arm, settings in runtime.progress(arms.items(), desc=f"seed {seed}: reward models", total=len(arms)):
+    run_arms = {arm: settings for arm, settings in arms.items() if arm in deciding or seed in extra_seeds}
+    for arm, settings in runtime.progress(run_arms.items(), desc=f"seed {seed}: reward models", total=len(run_arms)):
         model, _ = train_reward_model(data[seed]["train"], task, settings, seed)
         models[arm, seed] = model
         accuracy.append({"arm": arm, "seed": seed, "lambda": settings.mmd_weight, "conditional": settings.conditional,
@@ -154,7 +176,8 @@ accuracy.groupby("arm", sort=False)[["train", "neutral", "anti"]].mean().round(3
 #
 # Dots are single seeds, lines their mean. A reward model that has learned "longer is
 # better" is right on most training pairs and wrong on the anti-correlated ones; one that
-# reads quality alone scores the same on both test sets.
+# reads quality alone scores the same on both test sets. The vanilla and causal λ run on
+# every seed; at the CI scale the other λ run on the first seed only.
 
 # %%
 sweep = accuracy[~accuracy["conditional"]].melt(id_vars=["arm", "seed", "lambda"], value_vars=["neutral", "anti"],
@@ -169,16 +192,22 @@ plots.log_x_ticks(ax, ticks)
 ax.set_xticks(ticks, ["0"] + [f"{v:g}" for v in ticks[1:]])
 ax.axhline(0.5, color="grey", lw=0.8, ls=":")
 ax.set(xlabel="MMD weight λ (log scale; 0 = vanilla reward model)", ylabel="pairwise accuracy vs. true quality", ylim=(0.4, 1.0))
-plots.finish(fig, "The invariance penalty closes the gap between neutral and anti-correlated pairs");
+plots.finish(fig, "Reward-model accuracy on neutral and anti-correlated test pairs against λ");
+
+# %%
+by_arm = accuracy.groupby("arm", sort=False)
+say("Pairwise accuracy, neutral / anti-correlated test pairs (mean [95% interval] over seeds): "
+    + "; ".join(f"{arm}: {format_interval(g['neutral'], 2)} / {format_interval(g['anti'], 2)}"
+                for arm, g in by_arm) + ".")
 
 # %% [markdown]
 # ## Best-of-n: what the reward model's bias does to selection
 #
 # Left: the mean length of the selected response; the dotted line is the mean length of a
-# random response (18 tokens). Right: its true quality. The **oracle leans short**: a short
-# response's share of good tokens is a noisier number, so the most extreme (best) ones are
-# short. That is a property of the pool, not a bias; a length-biased reward model leans the
-# other way.
+# random response (18 tokens). Right: its true quality. The **oracle is expected to lean
+# short**: a short response's share of good tokens is a noisier number, so the most extreme
+# (best) ones tend to be short (exercise 2). That is a property of the pool, not a bias; a
+# length-biased reward model would lean the other way.
 
 # %%
 shown = ["λ=0", f"λ={causal_lambda:g}", "oracle (true quality)"]
@@ -191,6 +220,12 @@ for ax, metric, label in [(axes[0], "length", "length of the selected response (
 axes[0].axhline((task.min_length + task.max_length) / 2, color="grey", lw=0.8, ls=":")
 plots.finish(fig, f"Best-of-n against the vanilla (λ=0) and causal (λ={causal_lambda:g}) reward models");
 
+# %%
+picks = selection[selection["n"] == best_of].groupby("arm", sort=False)
+say(f"Best-of-{best_of} picks (mean [95% interval] over seeds), length in tokens / true quality: "
+    + "; ".join(f"{arm}: {format_interval(g['length'], 3)} / {format_interval(g['quality'], 2)}" for arm, g in picks)
+    + f". A random response is {(task.min_length + task.max_length) / 2:g} tokens long on average.")
+
 # %% [markdown]
 # ## Downstream RL: a policy trained against each reward model
 #
@@ -198,11 +233,13 @@ plots.finish(fig, f"Best-of-n against the vanilla (λ=0) and causal (λ={causal_
 # trained by group-relative policy gradient against each reward model, and against true
 # quality for comparison. The policy can only raise quality by writing good tokens; it can
 # raise a length-biased reward by writing longer. This part is report-only, so at the CI scale
-# it runs on the first seed only (all seeds at `scale="full"`).
+# it runs on the first seed only (all seeds at `scale="full"`). In the design prototype even
+# the policy trained on true quality drifted to long responses (a fresh policy has nothing to
+# gain from stopping early), so this figure can separate the arms mainly by how fast they drift.
 
 # %%
 drift = []
-for seed in seeds[:cfg["drift_seeds"]]:
+for seed in extra_seeds:
     for arm in runtime.progress(shown, desc=f"seed {seed}: GRPO policies"):
         score = None if arm.startswith("oracle") else models[arm, seed]
         drift.append(grpo_length_drift(score, task, DriftSettings(num_steps=cfg["drift_steps"]), seed).assign(arm=arm, seed=seed))
@@ -213,61 +250,70 @@ for ax, metric, label in [(axes[0], "length", "mean response length (tokens)"), 
     ax.set(xlabel="policy-gradient step", ylabel=label)
 plots.finish(fig, "Policies trained against each reward model: length and true quality");
 
+# %%
+last_step = cfg["drift_steps"]
+ends = drift[drift["step"].isin([0, last_step])].groupby(["arm", "step"])[["length", "quality"]].mean()
+say(f"Mean response length at step 0 → after {cfg['drift_steps']} steps (seeds {extra_seeds}): "
+    + "; ".join(f"{arm}: {ends.loc[(arm, 0), 'length']:.1f} → {ends.loc[(arm, last_step), 'length']:.1f} tokens "
+                f"(true quality {ends.loc[(arm, 0), 'quality']:.2f} → {ends.loc[(arm, last_step), 'quality']:.2f})"
+                for arm in shown) + ".")
+
 # %% [markdown]
 # ## Verdict
 #
-# The spec's criteria at `λ = causal_lambda`, each on the mean of the seeds (per-seed values
-# shown): accuracy on anti-correlated pairs at least `anti_accuracy_gain_min` above the
-# vanilla model's; best-of-64 length at least `bon_length_gap_min` tokens shorter; best-of-64
-# true quality at least the vanilla model's.
+# The spec's criteria at `λ = causal_lambda`, each decided on the mean of the seeds and its
+# 95% interval (per-seed values shown): accuracy on anti-correlated pairs at least
+# `anti_accuracy_gain_min` above the vanilla model's; best-of-`best_of` (64) length at least
+# `bon_length_gap_min` tokens shorter; best-of-64 true quality at least the vanilla model's.
 
 # %%
-causal, vanilla, top_n = f"λ={causal_lambda:g}", "λ=0", max(cfg["ns"])
 acc = accuracy.set_index(["arm", "seed"])
-bon = selection[selection["n"] == top_n].set_index(["arm", "seed"])
-final = drift[drift["step"] == cfg["drift_steps"]].set_index(["arm", "seed"])
+bon = selection[selection["n"] == best_of].set_index(["arm", "seed"])
+last = drift[drift["step"] == cfg["drift_steps"]].set_index(["arm", "seed"])
 
 
-def per_seed(table: pd.DataFrame, column: str, first: str, second: str) -> list[float]:
-    """Per seed: table[column] of arm ``first`` minus that of arm ``second``."""
-    return [float(table.loc[(first, s), column] - table.loc[(second, s), column]) for s in seeds]
+def per_seed(table: pd.DataFrame, column: str, first: str, second: str, on: list[int] | None = None) -> list[float]:
+    """Per seed (``on``, default all): table[column] of arm ``first`` minus that of arm ``second``."""
+    return [float(table.loc[(first, s), column] - table.loc[(second, s), column]) for s in (on or seeds)]
 
 
 anti_gain = per_seed(acc, "anti", causal, vanilla)
 length_gap = per_seed(bon, "length", vanilla, causal)
 quality_gap = per_seed(bon, "quality", causal, vanilla)
-conditional_gain = per_seed(acc, "anti", f"{causal} conditional", vanilla)
+conditional_gain = per_seed(acc, "anti", f"{causal} conditional", vanilla, extra_seeds)
 neutral_minus_anti = [float(acc.loc[(causal, s), "neutral"] - acc.loc[(causal, s), "anti"]) for s in seeds]
-drift_gap = [float(final.loc[(vanilla, s), "length"] - final.loc[(causal, s), "length"]) for s in seeds[:cfg["drift_seeds"]]]
+drift_gap = per_seed(last, "length", vanilla, causal, extra_seeds)
 criteria = [
-    Criterion(f"anti-correlated accuracy, {causal} - vanilla (mean of seeds)", np.mean(anti_gain), anti_accuracy_gain_min, ">=",
-              by_seed=anti_gain),
-    Criterion(f"best-of-{top_n} length, vanilla - {causal} (mean of seeds)", np.mean(length_gap), bon_length_gap_min, ">=",
-              unit=" tokens", by_seed=length_gap),
-    Criterion(f"best-of-{top_n} true quality, {causal} - vanilla (mean of seeds)", np.mean(quality_gap), 0.0, ">=", by_seed=quality_gap),
-    Criterion(f"anti-correlated accuracy, {causal} conditional - vanilla (report only)", np.mean(conditional_gain),
-              anti_accuracy_gain_min, ">=", decides=False, by_seed=conditional_gain),
-    Criterion(f"{causal}: neutral - anti-correlated accuracy, 'eliminated' would be ~0 (report only)", np.mean(neutral_minus_anti),
-              0.02, "<=", decides=False, by_seed=neutral_minus_anti),
-    Criterion(f"GRPO policy length after {cfg['drift_steps']} steps, vanilla - {causal} RM (report only)", np.mean(drift_gap), 0.0,
-              ">", decides=False, unit=" tokens", by_seed=drift_gap if len(drift_gap) > 1 else None),
+    Criterion(f"anti-correlated accuracy, {causal} - vanilla (mean of seeds)", anti_gain, anti_accuracy_gain_min, ">="),
+    Criterion(f"best-of-{best_of} length, vanilla - {causal} (mean of seeds)", length_gap, bon_length_gap_min, ">=",
+              unit=" tokens"),
+    Criterion(f"best-of-{best_of} true quality, {causal} - vanilla (mean of seeds)", quality_gap, 0.0, ">="),
+    Criterion(f"anti-correlated accuracy, {causal} conditional - vanilla (report only; seeds {extra_seeds})",
+              conditional_gain, anti_accuracy_gain_min, ">=", decides=False),
+    Criterion(f"{causal}: neutral - anti-correlated accuracy, 'eliminated' would be ~0 (report only)",
+              neutral_minus_anti, 0.02, "<=", decides=False),
+    Criterion(f"GRPO policy length after {cfg['drift_steps']} steps, vanilla - {causal} RM (report only; "
+              f"seeds {extra_seeds})", drift_gap, 0.0, ">", decides=False, unit=" tokens"),
 ]
-mean_of = lambda table, arm, col: float(np.mean([table.loc[(arm, s), col] for s in seeds]))  # noqa: E731
+pair = lambda table, col: " → ".join(  # noqa: E731
+    format_interval([table.loc[(arm, s), col] for s in seeds], 3) for arm in (vanilla, causal))
 verdict = Verdict(
     note_id="n10",
-    claim="An MMD penalty across length bins makes a reward model ignore length: better accuracy where length misleads, shorter and no worse best-of-n picks.",
+    claim="An MMD penalty across length bins makes a reward model ignore length: better accuracy where length misleads, "
+          "shorter and no worse best-of-n picks.",
     criteria=criteria,
-    key_number=(f"anti-correlated accuracy, {causal} - vanilla", float(np.mean(anti_gain))),
+    key_number=(f"anti-correlated accuracy, {causal} - vanilla", anti_gain),
     paper_vs_run=[
         {"quantity": "length bias", "paper (Llama-3-8B)": "better length vs. win-rate trade-off than vanilla",
-         "this run (mean of seeds)": f"anti-correlated accuracy {mean_of(acc, vanilla, 'anti'):.2f} → {mean_of(acc, causal, 'anti'):.2f}"},
+         "this run (mean [95% interval], vanilla → causal)": f"anti-correlated accuracy {pair(acc, 'anti')}"},
         {"quantity": "selection", "paper (Llama-3-8B)": "shorter responses at equal quality",
-         "this run (mean of seeds)": f"best-of-{top_n} length {mean_of(bon, vanilla, 'length'):.1f} → {mean_of(bon, causal, 'length'):.1f} tokens "
-                                     f"(oracle {mean_of(bon, 'oracle (true quality)', 'length'):.1f})"},
+         "this run (mean [95% interval], vanilla → causal)": f"best-of-{best_of} length {pair(bon, 'length')} tokens "
+         f"(oracle {format_interval([bon.loc[('oracle (true quality)', s), 'length'] for s in seeds], 3)})"},
         {"quantity": "sycophancy (not tested here)", "paper (Llama-3-8B)": "92.67% → 19.78% (secondary summary, unchecked)",
-         "this run (mean of seeds)": "—"},
+         "this run (mean [95% interval], vanilla → causal)": "—"},
     ],
-    parameters={"scale": scale, "seeds": seeds, "causal_lambda": causal_lambda, "anti_accuracy_gain_min": anti_accuracy_gain_min,
+    parameters={"scale": scale, "seeds": seeds, "extra_seeds": extra_seeds, "causal_lambda": causal_lambda,
+                "best_of": best_of, "anti_accuracy_gain_min": anti_accuracy_gain_min,
                 "bon_length_gap_min": bon_length_gap_min, **cfg},
 )
 verdict.publish()
@@ -287,22 +333,23 @@ print(verdict.summary())
 #   embeddings, so "quality" and "length" are cleanly separable directions for it. In a real
 #   reward model they are entangled with everything else the model reads.
 # * **"Eliminating".** The report-only row above compares neutral and anti-correlated
-#   accuracy at `λ = 10`: the bias is reduced, and whether it is gone is that row's number.
-#   Too much penalty (`λ = 100`) destroys the quality signal too: invariance is bought with
-#   accuracy, as the paper's Pareto fronts show.
-# * **Downstream RL at this size** (the policy figure): the policy's length is driven mostly
-#   by the task, not by the reward model: with nothing to gain from stopping early, even the
-#   policy trained on true quality drifts to long responses, so the figure separates the arms
-#   only by how fast they drift.
+#   accuracy at `λ = 10`: elimination would make that difference about 0, and the row's
+#   interval says how far from 0 this run is. The paper's Pareto fronts show invariance being
+#   bought with accuracy; the accuracy sentence under the λ figure shows what the largest λ
+#   costs here.
+# * **Downstream RL at this size** (the policy figure): a fresh policy has nothing to gain
+#   from stopping early, so its length can drift upwards whatever it is trained against
+#   (the sentence under the figure gives the arms' lengths, including the policy trained on
+#   true quality); the figure can then separate the arms only by how fast they drift.
 
 # %% [markdown] tags=["exercises"]
 # ## Exercises
 #
 # 1. Set `longer_wins` of the training pairs to 0.5 (edit the `make_pairs` call). Predict the
 #    vanilla model's anti-correlated accuracy, then run. What does the penalty still cost?
-# 2. The oracle's best-of-64 pick is *shorter* than average. Compute, for a response of length
-#    `L` with good-token rate `p ~ U(0, 1)`, the chance that its quality is exactly 1; why does
-#    this favour short responses?
+# 2. Why would the oracle's best-of-64 pick be *shorter* than average? Compute, for a response
+#    of length `L` with good-token rate `p ~ U(0, 1)`, the chance that its quality is exactly 1;
+#    why does this favour short responses?
 # 3. Replace the four length bins by two (`RMSettings(num_bins=2)`). Which length dependence
 #    can the penalty no longer see?
 

@@ -168,7 +168,7 @@ for seed in seeds:
 logs, final = pd.concat(logs, ignore_index=True), pd.DataFrame(final)
 
 # %% [markdown]
-# ## Proxy reward, true quality and rubric pass rate during RL
+# ## Proxy reward, true quality, rubric pass rate and rubric-free F1 during RL
 #
 # The training batches' means per step (64 rollouts each): thin lines are seeds, the band
 # their range. An arm whose proxy rises while its true quality and pass rate fall is being
@@ -244,6 +244,7 @@ criteria += [
     Criterion("F1 against the ideal (no rubric), gate - best summed-λ arm (report only)", f1_gate_minus_best,
               -quality_tolerance, ">=", decides=False),
 ]
+RUN = "this run (mean [95% interval] of seeds)"
 verdict = Verdict(
     note_id="n11",
     claim="A rubric used as a group-level gate stops a gameable dense reward from being hacked, and is at least as good as the rubric used as a dense reward term.",
@@ -251,14 +252,14 @@ verdict = Verdict(
     key_number=("true quality, gate - dense only", gate_minus_dense),
     paper_vs_run=[
         {"quantity": "gate vs. rubric as dense term", "paper (DRO)": "not ablated (the note's framing)",
-         "this run (mean [95% interval] of seeds)": f"true quality: gate {format_interval(col('rubric gate', 'quality'), 2)} vs. "
-                                                    + ", ".join(f"{a} {format_interval(col(a, 'quality'), 2)}" for a in summed)},
+         RUN: f"true quality: gate {format_interval(col('rubric gate', 'quality'), 2)} vs. "
+              + ", ".join(f"{a} {format_interval(col(a, 'quality'), 2)}" for a in summed)},
         {"quantity": "hacking without the rubric", "paper (DRO)": "—",
-         "this run (mean [95% interval] of seeds)": f"dense only: pass rate {format_interval(col('dense only', 'pass_rate'), 2)}, "
-                                                    f"length {format_interval(col('dense only', 'length'), 3)} tokens"},
+         RUN: f"dense only: pass rate {format_interval(col('dense only', 'pass_rate'), 2)}, "
+              f"length {format_interval(col('dense only', 'length'), 3)} tokens"},
         {"quantity": "quality without the rubric (F1 against the ideal)", "paper (DRO)": "—",
-         "this run (mean [95% interval] of seeds)": ", ".join(f"{a} {format_interval(col(a, 'ideal_f1'), 2)}" for a in arms)},
-        {"quantity": "headline", "paper (DRO)": "51.8% / 58.8% win rate vs. GPT-4o (ParaRev)", "this run (mean [95% interval] of seeds)": "—"},
+         RUN: ", ".join(f"{a} {format_interval(col(a, 'ideal_f1'), 2)}" for a in arms)},
+        {"quantity": "headline", "paper (DRO)": "51.8% / 58.8% win rate vs. GPT-4o (ParaRev)", RUN: "—"},
     ],
     parameters={"scale": scale, "seeds": seeds, "rubric_weights": rubric_weights, "gate_pass_min": gate_pass_min,
                 "dense_pass_max": dense_pass_max, "quality_margin_over_dense": quality_margin_over_dense,
@@ -274,8 +275,8 @@ print(verdict.summary())
 # %% [markdown]
 # **The summed arms against the gate, and the quality without the rubric**, from this run (mean
 # [95% interval] over seeds). A summed arm counts as hacked when its whole pass-rate interval is
-# at most `dense_pass_max`, and as matching the gate when the interval of "gate minus this arm"
-# on true quality lies below `quality_tolerance`.
+# at most `dense_pass_max` and as not hacked when it is wholly above; it counts as matching the
+# gate when the interval of "gate minus this arm" on true quality lies below `quality_tolerance`.
 
 
 # %%
@@ -292,10 +293,11 @@ def relation(diff, tolerance):
 sentences = []
 for arm in summed:
     passes = col(arm, "pass_rate")
-    hacked = mean_interval(passes)[2] <= dense_pass_max
+    _, low, high = mean_interval(passes)
+    hacked = ("hacked like dense-only" if high <= dense_pass_max else "not hacked" if low > dense_pass_max
+              else "hacked or not: unresolved at this budget")
     diff = minus(col("rubric gate", "quality"), col(arm, "quality"))
-    sentences.append(f"* **{arm}**: pass rate {format_interval(passes, 2)}"
-                     f" ({'hacked like dense-only' if hacked else 'not classed as hacked'}); true quality "
+    sentences.append(f"* **{arm}**: pass rate {format_interval(passes, 2)} ({hacked}); true quality "
                      f"{format_interval(col(arm, 'quality'), 2)}, gate minus this arm "
                      f"{format_interval(diff, 2)}: {relation(diff, quality_tolerance)}.")
 f1_side = mean_interval(f1_gate_minus_dense)

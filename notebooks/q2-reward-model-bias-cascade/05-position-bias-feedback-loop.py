@@ -56,8 +56,8 @@ if "google.colab" in sys.modules:
     subprocess.run([sys.executable, "-m", "pip", "install", "-q", f"git+{REPO}.git"], check=True)
 
 # %% tags=["parameters"]
-scale = "ci"  # "smoke" (seconds), "ci" (CPU default, about 2 minutes), "full" (more seeds, users and rounds)
-seeds = [0, 1, 2]  # one simulated world (users, items, slates, legacy ranker) and click draw per seed
+scale = "ci"  # "smoke" (seconds), "ci" (CPU default, about 1.5 minutes), "full" (more seeds, users and items)
+seeds = None  # None: the scale's seeds (smoke [0, 1], ci [0..4], full [0..9]); or a list
 device = "auto"  # the models here are tiny; everything runs on the CPU whatever this says
 ndcg_gain_min = 0.03  # criterion: final NDCG, tower minus naive
 naive_legacy_share_min = 0.4  # criterion: without the tower, at least this share keeps the legacy top item
@@ -72,21 +72,23 @@ from IPython.display import display
 from helpers import params, plots, runtime
 from helpers.rankers import RankerSettings, implied_examination, run_loop
 from helpers.tasks.feedback_loop import LoopConfig, legacy_top_is_best_share, make_world
-from helpers.verdict import Criterion, Verdict
+from helpers.verdict import Criterion, Verdict, format_interval, mean_interval, say
 
 runtime.setup(device)  # validates the name; the simulator and models stay on the CPU
 PRESETS = {
     "smoke": dict(loop=LoopConfig(rounds=2, impressions_per_round=500), steps=40, multitask=True),
     "ci": dict(loop=LoopConfig(), steps=300, multitask=True),
-    "full": dict(loop=LoopConfig(num_users=200, num_items=400, rounds=10, impressions_per_round=8000), steps=500, multitask=True),
+    # full: 4x the users, items and impressions (the same impressions per user and slates per item), the spec's 6 rounds
+    "full": dict(loop=LoopConfig(num_users=200, num_items=400, impressions_per_round=8000), steps=500, multitask=True),
 }
 cfg = params.choose_scale(scale, PRESETS)
-seeds = params.check_seeds(seeds)
+seeds = params.check_seeds(seeds, scale=scale)  # one simulated world and click draw per seed
+multitask_seeds = params.report_seeds(seeds, scale)  # the report-only 2 x 2: first seed at smoke/ci, all at full
 params.check_positive(ndcg_gain_min=ndcg_gain_min, naive_legacy_share_min=naive_legacy_share_min,
                       tower_legacy_share_max=tower_legacy_share_max)
 plots.use_book_style()
 loop = cfg["loop"]
-print(f"scale={scale} seeds={seeds} {loop} steps={cfg['steps']}")
+print(f"scale={scale} seeds={seeds} multi-task seeds={multitask_seeds} {loop} steps={cfg['steps']}")
 
 # %% [markdown]
 # ## The simulated loop
@@ -118,6 +120,19 @@ print(f"scale={scale} seeds={seeds} {loop} steps={cfg['steps']}")
 # the objective. Slates are fixed per user because the pilot found that with random slates
 # the naive loop mostly corrects itself: self-reinforcement needs an item's position to
 # vary little, which is also the situation in production where a ranker decides positions.
+#
+# **Seeds and intervals.** The verdict uses 5 seeds (simulated worlds) at scale `ci`, 10 at
+# `full`, and each criterion is decided on the mean of the seeds with its 95% Student-t
+# interval: it passes when the whole interval is on the pass side of the spec's threshold,
+# fails when it is wholly on the fail side, and is unresolved when it straddles it. The
+# multi-task 2 x 2 (shared bottom vs MMoE, with and without the tower) is report only and
+# runs on the first seed at `ci` (every seed at `full`): in the 3-seed version it took about
+# two thirds of the notebook's time, which now pays for the two extra seeds of the deciding
+# arms. The `full` scale used to run 10 rounds; it now runs the spec's 6, because the
+# criteria read the *final* model and the number of rounds is part of the condition tested
+# (more rounds give the loop more time to lock in or to correct itself). `full` still draws
+# 4x the users, items and impressions, with the spec's 40 impressions per user per round and
+# 2.5 slates per item.
 
 # %%
 ARMS = {"naive": RankerSettings(steps=cfg["steps"]), "tower": RankerSettings(steps=cfg["steps"], position_tower=True)}
@@ -143,7 +158,7 @@ plots.seed_band(axes[1], history, "round", "legacy_top_share", arms=list(ARMS))
 axes[1].axhline(correct_share, color=plots.arm_color("ideal"), ls="--", lw=1, label=f"a correct ranker ({correct_share:.2f})")
 axes[1].set(xlabel="round", ylabel="users keeping the legacy top item", ylim=(0, 1.05))
 axes[1].legend(loc="upper right")
-plots.finish(fig, "Without a position tower, the loop keeps the legacy ranker's choices");
+plots.finish(fig, "NDCG and legacy-top share per round of the loop, without and with a position tower");
 
 # %% [markdown]
 # ## What the tower learned, against the true examination curve
@@ -155,22 +170,28 @@ plots.finish(fig, "Without a position tower, the loop keeps the legacy ranker's 
 
 # %%
 positions = np.arange(1, loop.slate_size + 1)
+true_exam = positions.astype(float) ** -loop.exam_power
+learned = {seed: implied_examination(models[("tower", seed)], make_world(loop, seed)).numpy() for seed in seeds}
 fig, ax = plt.subplots(figsize=(6.5, 4))
-ax.plot(positions, positions ** -loop.exam_power, "k--", lw=1.5, label="true examination, $p^{-1.5}$")
+ax.plot(positions, true_exam, "k--", lw=1.5, label="true examination, $p^{-1.5}$")
 for k, seed in enumerate(seeds):
-    ax.plot(positions, implied_examination(models[("tower", seed)], make_world(loop, seed)).numpy(), "o-",
-            color=plots.arm_color("tower"), alpha=0.6, label=f"learned by the tower ({len(seeds)} seeds)" if k == 0 else None)
+    ax.plot(positions, learned[seed], "o-", color=plots.arm_color("tower"), alpha=0.6,
+            label=f"learned by the tower ({len(seeds)} seeds)" if k == 0 else None)
 ax.set(xlabel="position on the slate", ylabel="click rate relative to position 1", xticks=positions)
 ax.legend(fontsize="small")
-plots.finish(fig, "The tower recovers the position effect");
+plots.finish(fig, "Relative click rate per position: learned by the tower vs the true examination curve");
+worst_gap = [float(np.abs(learned[s] - true_exam).max()) for s in seeds]
+say(f"Largest gap between the tower's curve and the true examination curve, over positions 2-{loop.slate_size}: "
+    f"{format_interval(worst_gap, 2)} (mean [95% interval] over {len(seeds)} seeds; position 1 is 1 by construction).")
 
 # %% [markdown]
 # ## Verdict
 #
-# The spec's criteria, on the final model and the mean of the seeds: the tower's NDCG at
-# least `ndcg_gain_min` above the naive loop's; without the tower, at least
-# `naive_legacy_share_min` of users keep the legacy top item; with it, at most
-# `tower_legacy_share_max` do (a correct ranker would keep about 0.2).
+# The spec's criteria, on the final model, each decided on the mean of the seeds and its 95%
+# interval: the tower's NDCG at least `ndcg_gain_min` above the naive loop's; without the
+# tower, at least `naive_legacy_share_min` of users keep the legacy top item; with it, at most
+# `tower_legacy_share_max` do (a correct ranker would keep only the users whose legacy top item
+# happens to be their best, about one in five by design: 5 slots in random legacy order).
 
 # %%
 final = history[history["round"] == loop.rounds].set_index(["arm", "seed"])
@@ -178,10 +199,16 @@ ndcg_gain = [final.loc[("tower", s), "ndcg"] - final.loc[("naive", s), "ndcg"] f
 naive_share = [final.loc[("naive", s), "legacy_top_share"] for s in seeds]
 tower_share = [final.loc[("tower", s), "legacy_top_share"] for s in seeds]
 criteria = [
-    Criterion("final NDCG, tower - naive (mean of seeds)", np.mean(ndcg_gain), ndcg_gain_min, ">=", by_seed=ndcg_gain),
-    Criterion("legacy-top share without the tower", np.mean(naive_share), naive_legacy_share_min, ">=", by_seed=naive_share),
-    Criterion("legacy-top share with the tower", np.mean(tower_share), tower_legacy_share_max, "<=", by_seed=tower_share),
+    Criterion("final NDCG, tower - naive", ndcg_gain, ndcg_gain_min, ">="),
+    Criterion("legacy-top share without the tower", naive_share, naive_legacy_share_min, ">="),
+    Criterion("legacy-top share with the tower", tower_share, tower_legacy_share_max, "<="),
 ]
+correct_by_seed = [legacy_top_is_best_share(make_world(loop, s)) for s in seeds]
+say(f"After {loop.rounds} rounds ({len(seeds)} seeds, mean [95% interval]): the legacy ranker's top item is still on top "
+    f"for {format_interval(naive_share, 2)} of users without the tower and {format_interval(tower_share, 2)} with it; "
+    f"a correct ranker would keep it for {format_interval(correct_by_seed, 2)}. Final NDCG: naive "
+    f"{format_interval([final.loc[('naive', s), 'ndcg'] for s in seeds], 3)}, tower "
+    f"{format_interval([final.loc[('tower', s), 'ndcg'] for s in seeds], 3)}, gain {format_interval(ndcg_gain, 2)}.")
 
 # %% [markdown]
 # ## Conflicting objectives: shared bottom vs MMoE, with and without the tower (report only)
@@ -190,25 +217,37 @@ criteria = [
 # product, while clickbait pulls the two apart. The 2 x 2 compares a shared-bottom
 # network with an MMoE (4 experts, one gate per objective), each with and without the
 # tower, on satisfied clicks per impression (exact, from the simulator). The spec expects
-# that MMoE may show no gain at this scale; these rows do not decide the verdict.
+# that MMoE may show no gain at this scale; these rows do not decide the verdict, and they run
+# on `multitask_seeds` (the first seed at scale `ci`, every seed at `full`).
 
 # %%
 multitask = pd.DataFrame()
 if cfg["multitask"]:
     rows = []
-    combos = [(kind, tower, seed) for kind in ("shared", "mmoe") for tower in (False, True) for seed in seeds]
+    combos = [(kind, tower, seed) for kind in ("shared", "mmoe") for tower in (False, True) for seed in multitask_seeds]
     for kind, tower, seed in runtime.progress(combos, desc="multi-task rankers"):
         h, _ = run_loop(loop, RankerSettings(kind=kind, position_tower=tower, steps=cfg["steps"]), seed)
         rows.append({"bottom": kind, "position tower": tower, "seed": seed, **h.iloc[-1][["ndcg_satisfied", "satisfied_clicks", "legacy_top_share"]]})
     multitask = pd.DataFrame(rows)
     table = multitask.groupby(["bottom", "position tower"])[["satisfied_clicks", "ndcg_satisfied", "legacy_top_share"]].mean().round(3)
     display(table)
-    means = multitask.groupby(["bottom", "position tower"])["satisfied_clicks"].mean()
-    criteria += [
-        Criterion("satisfied clicks/impression, MMoE - shared (no tower)", means[("mmoe", False)] - means[("shared", False)], 0.0, ">", decides=False),
-        Criterion("satisfied clicks/impression, MMoE - shared (with tower)", means[("mmoe", True)] - means[("shared", True)], 0.0, ">", decides=False),
-        Criterion("satisfied clicks/impression, tower - no tower (MMoE)", means[("mmoe", True)] - means[("mmoe", False)], 0.0, ">", decides=False),
+    sat = multitask.set_index(["bottom", "position tower", "seed"])["satisfied_clicks"]
+
+    def sat_diff(a, b):
+        """Per-seed satisfied clicks per impression, arm ``a`` minus arm ``b`` (each a (bottom, tower) pair)."""
+        return [float(sat[(*a, s)] - sat[(*b, s)]) for s in multitask_seeds]
+
+    mmoe_gain_tower = sat_diff(("mmoe", True), ("shared", True))
+    multitask_rows = [
+        ("satisfied clicks/impression, MMoE - shared (no tower)", sat_diff(("mmoe", False), ("shared", False))),
+        ("satisfied clicks/impression, MMoE - shared (with tower)", mmoe_gain_tower),
+        ("satisfied clicks/impression, tower - no tower (MMoE)", sat_diff(("mmoe", True), ("mmoe", False))),
+        ("satisfied clicks/impression, tower - no tower (shared)", sat_diff(("shared", True), ("shared", False))),
     ]
+    criteria += [Criterion(f"{name} (report only)", values, 0.0, ">", decides=False) for name, values in multitask_rows]
+    shown = (lambda v: f"{v[0]:+.2g}") if len(multitask_seeds) == 1 else (lambda v: format_interval(v, 2))
+    say(f"Report only, on {len(multitask_seeds)} seed{'s' if len(multitask_seeds) > 1 else ''} (mean [95% interval] "
+        "where there are several): " + "; ".join(f"{name}: {shown(values)}" for name, values in multitask_rows) + ".")
 
     fig, ax = plt.subplots(figsize=(7, 4))
     for i, kind in enumerate(["shared", "mmoe"]):
@@ -219,21 +258,26 @@ if cfg["multitask"]:
             ax.scatter([x] * len(part), part["satisfied_clicks"], color="k", s=12, zorder=3)
     ax.set_xticks(range(4), ["shared\nno tower", "shared\n+ tower", "MMoE\nno tower", "MMoE\n+ tower"])
     ax.set(ylabel="satisfied clicks per impression", ylim=(0, None))
-    plots.finish(fig, "Multi-task ranking after the loop: the tower matters, the bottom barely does")
+    plots.finish(fig, f"Satisfied clicks per impression after the loop, 2 x 2 ({len(multitask_seeds)} seed(s), dots)")
 
 # %%
+RUN = "this run (mean [95% interval] of seeds)"
 verdict = Verdict(
     note_id="n12",
     claim="Without a position tower, a ranker retrained on its own logs keeps its legacy ranker's choices; the tower breaks the loop.",
     criteria=criteria,
-    key_number=("final NDCG gain of the tower", float(np.mean(ndcg_gain))),
+    key_number=("final NDCG gain of the tower", ndcg_gain),
     paper_vs_run=[
-        {"quantity": "position tower vs none", "paper (YouTube, live)": "engagement gain (paper's table)", "this run (mean of seeds)": f"NDCG {np.mean(ndcg_gain):+.3f}"},
-        {"quantity": "legacy-top share, naive / tower", "paper (YouTube, live)": "not measured", "this run (mean of seeds)": f"{np.mean(naive_share):.2f} / {np.mean(tower_share):.2f} (correct ranker {correct_share:.2f})"},
+        {"quantity": "position tower vs none", "paper (YouTube, live)": "engagement gain (paper's table)",
+         RUN: f"NDCG gain {format_interval(ndcg_gain, 2)}"},
+        {"quantity": "legacy-top share, naive / tower", "paper (YouTube, live)": "not measured",
+         RUN: f"{format_interval(naive_share, 2)} / {format_interval(tower_share, 2)}"
+              f" (correct ranker {format_interval(correct_by_seed, 2)})"},
         {"quantity": "MMoE vs shared bottom", "paper (YouTube, live)": "gains on both objectives (paper's table)",
-         "this run (mean of seeds)": "n/a" if multitask.empty else f"satisfied clicks {means[('mmoe', True)] - means[('shared', True)]:+.3f} (with tower)"},
+         RUN: "n/a" if multitask.empty else f"satisfied clicks {shown(mmoe_gain_tower)} (with tower; report only)"},
     ],
-    parameters={"scale": scale, "seeds": seeds, "ndcg_gain_min": ndcg_gain_min, "naive_legacy_share_min": naive_legacy_share_min,
+    parameters={"scale": scale, "seeds": seeds, "multitask_seeds": multitask_seeds, "ndcg_gain_min": ndcg_gain_min,
+                "naive_legacy_share_min": naive_legacy_share_min,
                 "tower_legacy_share_max": tower_legacy_share_max, "steps": cfg["steps"], "loop": str(loop)},
 )
 verdict.publish()
@@ -255,9 +299,9 @@ print(verdict.summary())
 # * **Degenerate equilibria** are this notebook's test, not the paper's result: the
 #   paper shows that the tower improves live metrics, not that rankers without it lock in.
 # * **MMoE** needs tasks that conflict *and* a shared representation under pressure; with
-#   8-d embeddings and two heads, a shared bottom has enough room here, so the 2 x 2 shows
-#   little difference between bottoms. The paper's gains come from a much larger model
-#   serving many more objectives.
+#   8-d embeddings and two heads, a shared bottom may have enough room here (the 2 x 2 above
+#   measures the difference, on one seed at scale `ci`). The paper's gains come from a much
+#   larger model serving many more objectives.
 
 # %% [markdown] tags=["exercises"]
 # ## Exercises

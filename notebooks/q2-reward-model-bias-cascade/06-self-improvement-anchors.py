@@ -33,7 +33,7 @@
 # %% [markdown] tags=["objectives"]
 # **Learning objectives.** After this notebook you can:
 #
-# * run rounds of self-training on majority-vote labels, and see where they stall
+# * run rounds of self-training on majority-vote labels, and measure whether they stall
 # * compare anchors: a programmatic checker, and accumulated gold data with replay
 # * read "agreement with yourself" against true accuracy: the self-reward hacking picture
 #
@@ -52,10 +52,11 @@ if "google.colab" in sys.modules:
     subprocess.run([sys.executable, "-m", "pip", "install", "-q", f"git+{REPO}.git"], check=True)
 
 # %% tags=["parameters"]
-scale = "ci"  # "smoke" (seconds), "ci" (CPU default, about 2 minutes), "full" (more fine-tuning per round; GPU)
-seeds = [0, 1, 2]  # one self-training run per arm and seed (sampled votes, batch order); the round-0 model is shared
+scale = "ci"  # "smoke" (seconds), "ci" (CPU default, a few minutes), "full" (more rounds and fine-tuning; GPU)
+seeds = None  # None: the scale's seeds (smoke [0, 1], ci [0..4], full [0..9]); or a list
 device = "auto"  # "auto", "cpu", "cuda" or "mps"
-anchor_gain_min = 0.1  # criterion: final accuracy, T minus P
+decide_round = 6  # the criteria are read after this round at every scale (smoke runs 2 and reads its last)
+anchor_gain_min = 0.1  # criterion: Pass@1 at the deciding round, T minus P
 stall_margin = 0.03  # criterion: P ends at most this far above the round-0 majority-of-8 accuracy
 collapse_factor = 2.0  # criteria: P's confidently-wrong share grows, and its entropy shrinks, by this factor
 
@@ -69,7 +70,7 @@ from helpers.models import TinyLMConfig
 from helpers.selftrain import SelfTrainSettings
 from helpers.tasks import chain_arithmetic as chain
 from helpers.train import SFTSettings
-from helpers.verdict import Criterion, Verdict
+from helpers.verdict import Criterion, Verdict, format_interval, mean_interval, say
 
 device = runtime.setup(device)
 PRESETS = {
@@ -78,10 +79,12 @@ PRESETS = {
     "full": dict(gold=200, pretrain_steps=300, rounds=10, pool=4000, steps_per_round=200),
 }
 cfg = params.choose_scale(scale, PRESETS)
-seeds = params.check_seeds(seeds)
-params.check_positive(anchor_gain_min=anchor_gain_min, stall_margin=stall_margin, collapse_factor=collapse_factor)
+seeds = params.check_seeds(seeds, scale=scale)
+params.check_positive(decide_round=decide_round, anchor_gain_min=anchor_gain_min, stall_margin=stall_margin,
+                      collapse_factor=collapse_factor)
+decided = min(decide_round, cfg["rounds"])  # the round the criteria read: decide_round unless smoke stops earlier
 plots.use_book_style()
-print(f"scale={scale} device={device} seeds={seeds} {cfg}")
+print(f"scale={scale} device={device} seeds={seeds} criteria read after round {decided} {cfg}")
 
 # %% [markdown]
 # ## The experiment
@@ -90,128 +93,214 @@ print(f"scale={scale} device={device} seeds={seeds} {cfg}")
 #   and `*`: 300 distinct problems. Because the answer is one token, the model's whole answer
 #   distribution is one softmax, so accuracy, entropy, majority-of-8 accuracy and the
 #   confidently-wrong share are computed exactly.
-# * **Round 0**: the book's tiny GPT fine-tuned on 200 labelled examples (300 steps), which
-#   cover about half of the problems. It answers about 55% right: it has memorised what it saw
-#   and guesses elsewhere, often confidently.
-# * **Each round** (6 rounds): the model answers each of 1,000 unlabelled problems (drawn from
-#   the same 300) 8 times, a training set is built from the answers, and the model is
-#   fine-tuned on it for 50 steps. Arms: **P**, the majority answer is the label (no anchor);
-#   **T**, only answers that a programmatic checker accepts are kept (a tool anchor); **H**,
-#   the majority labels plus the 200 gold examples and a replay of the round-0 model's labels
-#   (a past-data anchor).
-# * **Metrics** on all 300 problems: Pass@1; majority-of-8 accuracy of the round-0 model (the
-#   **ceiling** that majority labels can teach, dashed); answer entropy; the share of problems
-#   on which at least 7 of 8 samples agree on a *wrong* answer (**confidently wrong**); and the
-#   round's **self-reward**, the average share of samples agreeing with their majority.
+# * **A held-out test.** The 300 problems are split once, at random within each operator, into
+#   201 training-side problems and 99 **test** problems. The gold labels and the unlabelled
+#   pool come from the training side only; no arm ever trains on a test problem.
+# * **Round 0**: the book's tiny GPT fine-tuned on 200 labelled examples (300 steps) drawn from
+#   the training side; they cover about two thirds of its problems.
+# * **Each round** (the criteria are read after round 6; `full` runs 10): the model answers each
+#   of 1,000 unlabelled problems (drawn from the training side) 8 times, a training set is built
+#   from the answers, and the model is fine-tuned on it for 50 steps. Arms: **P**, the majority
+#   answer is the label (no anchor); **T**, only answers that a programmatic checker accepts are
+#   kept (a tool anchor); **H**, the majority labels plus the 200 gold examples and a replay of
+#   the round-0 model's labels (a past-data anchor; report only).
+# * **Metrics** on the 99 held-out problems: Pass@1; majority-of-8 accuracy of the round-0 model
+#   (the **ceiling** that majority labels can teach, dashed); answer entropy; the share of problems
+#   on which at least 7 of 8 samples agree on a *wrong* answer (**confidently wrong**). On the
+#   pool, by construction: the round's **self-reward**, the average share of samples agreeing
+#   with their majority, and the true accuracy of the majority labels. The pool's own Pass@1
+#   (problems the arms train on) is plotted as a diagnostic, never as a test.
 #
-# **Design notes** (written before the default-seed run; prototypes on seed 0). Two changes
-# from the spec. (1) **One operation, not 3-4.** Answering in one token, the tiny GPT stayed at
-# chance (Pass@1 0.10) on 3-4-step chains after 1,500 steps on 4,000 examples, and on 2-step
-# chains after 1,000 steps on 2,000 examples. One-operation problems with a 200-example gold
-# set give round-0 Pass@1 0.56, inside the spec's 0.4-0.6. The unlabelled pool and the test
-# problems then come from the same 300 problems: this is self-training on the questions you
-# care about, the setting of Shafayat et al. (2) **50 fine-tuning steps per round** instead of
-# about 100, to stay under 3 minutes; the prototype with 100 steps showed the same ordering of
-# arms (P falling, T rising) with a stronger collapse of P (entropy 0.26 → 0.09), so the
-# collapse criteria are, if anything, harder to meet here.
+# **Design notes** (written before the default-seed run; prototypes on seed 0). Changes from
+# the spec and from an earlier version of this notebook.
+#
+# (1) **One operation, not 3-4.** Answering in one token, the tiny GPT stayed at chance
+# (Pass@1 0.10) on 3-4-step chains after 1,500 steps on 4,000 examples, and on 2-step chains
+# after 1,000 steps on 2,000 examples. One-operation problems with a 200-example gold set gave a
+# round-0 Pass@1 of 0.56 over all 300 problems, inside the spec's 0.4-0.6.
+#
+# (2) **50 fine-tuning steps per round** instead of about 100, to keep the CPU build short; a
+# prototype with 100 steps (on the earlier, not held-out, test) showed the same ordering of arms.
+#
+# (3) **A held-out test (a fidelity correction).** The earlier version drew the unlabelled pool
+# from all 300 problems and measured every metric on the same 300. Arm T then trained on
+# checker-accepted answers *to the questions it was scored on*, so "T beats P" measured how well a
+# model memorises verified answers to its test questions, not whether self-training with an anchor
+# improves the model; P's stall was likewise measured on the problems it trained on. Shafayat et
+# al. and Song et al. self-train on one set of questions and evaluate on another. Now the pool
+# and the gold set come from 201 training-side problems and every reported or deciding metric
+# from 99 disjoint problems, so a gain must transfer to unseen problems. This changes the
+# starting point, which a prototype on seed 0 (before this design) measured: the round-0 model
+# scored Pass@1 0.11 on the held-out problems (chance is 0.10) and 0.99 on the gold problems it
+# had seen (0.69 over the training side, inside the spec's 0.4-0.6 there); it was confidently
+# wrong on 0.59 of the held-out problems. A model trained on *all* training-side problems with
+# their true labels for 1,200 steps reached 0.33 on the held-out problems (`*` 0.58, `+` 0.31,
+# `-` 0.12): this much of the table is learnable by transfer, which bounds what any anchor can
+# add on the test. A start that is already confidently wrong on most test problems also caps
+# the confidently-wrong ratio (the share cannot exceed 1): the notebook computes that cap from
+# its own start and shows it with the verdict. The thresholds stay the spec's.
+#
+# (4) **Seeds and intervals.** The verdict uses 5 seeds at `ci` (10 at `full`; the spec asked
+# for 3), and each criterion is decided on the mean over seeds with its 95% Student-t interval:
+# it passes when the whole interval is on the pass side of the threshold, fails when it is on
+# the fail side, and is unresolved when it straddles (the spec does not ask for "every seed",
+# which an earlier version tested). A seed changes the self-training run (sampled votes, batch
+# order); the round-0 model is shared, so the interval is over self-training, not over the base.
+# Arm H decides nothing and runs on the first seed at `smoke` and `ci` (every seed at `full`),
+# which pays for the extra seeds of P and T. The criteria are read after round 6 at every
+# scale; `full` grows only budgets (more rounds shown after the deciding one, a larger pool, more
+# steps per round).
 
 # %%
-gold = [(p.prompt, str(p.answer)) for p in chain.make_problems(cfg["gold"], seed=1)]
-base = bases.chain_arithmetic_base(TinyLMConfig(), SFTSettings(num_steps=cfg["pretrain_steps"], learning_rate=1e-3), gold, device=device)
-pool, test = chain.make_problems(cfg["pool"], seed=2), chain.all_problems()
+train_side, test = chain.split_problems()
+gold = [(p.prompt, str(p.answer)) for p in chain.draw(train_side, cfg["gold"], seed=1)]
+pool = chain.draw(train_side, cfg["pool"], seed=2)
+held_out = {p.prompt for p in test}
+assert not held_out & ({p.prompt for p in pool} | {q for q, _ in gold}), "a test problem leaked into training"
+base = bases.chain_arithmetic_base(TinyLMConfig(), SFTSettings(num_steps=cfg["pretrain_steps"], learning_rate=1e-3),
+                                   gold, device=device)
 start = selftrain.metrics(base.model, base.tokenizer, test, votes=8, seed=0, device=device)
-print("round-0 model: " + ", ".join(f"{k} {v:.3f}" for k, v in start.items()))
-print(f"gold examples cover {len({p for p, _ in gold})} of {len(test)} problems")
+print("round-0 model on the held-out test: " + ", ".join(f"{k} {v:.3f}" for k, v in start.items()))
+print(f"{len(train_side)} training-side problems (gold covers {len({q for q, _ in gold})}, the pool "
+      f"{len({p.prompt for p in pool})}); {len(test)} held-out test problems")
 
 # %%
 names = {"P": "P: majority vote only", "T": "T: checker anchor", "H": "H: past-data anchor"}
+arm_seeds = {"P": seeds, "T": seeds, "H": params.report_seeds(seeds, scale)}  # H is report only
 settings = SelfTrainSettings(rounds=cfg["rounds"], steps_per_round=cfg["steps_per_round"])
-rounds = pd.concat([selftrain.self_train(base.model, base.tokenizer, arm, pool, gold, test, settings, seed, device).assign(arm=names[arm], seed=seed)
-                    for seed in seeds for arm in names], ignore_index=True)
+rounds = pd.concat([selftrain.self_train(base.model, base.tokenizer, arm, pool, gold, test, settings, seed, device)
+                    .assign(arm=names[arm], seed=seed) for arm in names for seed in arm_seeds[arm]],
+                   ignore_index=True)
 ceiling = start["maj@8"]
 
 # %% [markdown]
 # ## Accuracy per round, against the majority-vote ceiling
 #
-# Thin lines are seeds, the band their range; the dashed line is the round-0 model's
-# majority-of-8 accuracy, the best that majority labels could teach if they were learned
-# perfectly.
+# Left: Pass@1 on the held-out test problems. Thin lines are seeds, the band their range; the
+# dashed line is the round-0 model's majority-of-8 accuracy on the same problems, the best that
+# majority labels could teach if they were learned perfectly; the dotted vertical line marks the
+# round the criteria read. Right, as a diagnostic only: Pass@1 on the pool's own problems, the
+# ones the arms train on.
 
 # %%
-fig, ax = plt.subplots(figsize=(7, 4.2))
-plots.seed_band(ax, rounds, "round", "pass@1", arms=list(names.values()))
-ax.axhline(ceiling, color="#222222", ls="--", lw=1, label="round-0 majority-of-8 accuracy")
-ax.legend()
-ax.set(xlabel="self-training round", ylabel="Pass@1 on all 300 problems")
-plots.finish(fig, "Without an anchor, self-training does not pass its own majority vote");
+fig, axes = plt.subplots(1, 2, figsize=(13, 4.2))
+plots.seed_band(axes[0], rounds, "round", "pass@1", arms=list(names.values()))
+axes[0].axhline(ceiling, color="#222222", ls="--", lw=1, label="round-0 majority-of-8 accuracy")
+axes[0].legend()
+axes[0].set(xlabel="self-training round", ylabel=f"Pass@1 on the {len(test)} held-out problems")
+plots.seed_band(axes[1], rounds, "round", "pool_pass@1", arms=list(names.values()))
+axes[1].set(xlabel="self-training round", ylabel="Pass@1 on the pool's problems (trained on)")
+for ax in axes:
+    ax.axvline(decided, color="grey", ls=":", lw=1)
+plots.finish(fig, "Pass@1 per self-training round: held-out test (left), the pool's own problems (right)");
 
 # %% [markdown]
 # ## Diversity and confident errors, and the self-reward picture
 #
-# Left and middle: the answer entropy and the confidently-wrong share per round. Right: each
-# round's self-reward (agreement with the majority, which the P arm is implicitly trained to
-# raise) against the true accuracy of the majority labels it trains on, one dot per round
-# and seed. Hacking looks like moving right without moving up.
+# Left and middle: the answer entropy and the confidently-wrong share per round, on the held-out
+# test. Right: each round's self-reward (agreement with the majority, which the P arm is
+# implicitly trained to raise) against the true accuracy of the majority labels it trains on,
+# both on the pool, one dot per round and seed. Hacking looks like moving right without moving up.
 
 # %%
 fig, axes = plt.subplots(1, 3, figsize=(15, 4))
 plots.seed_band(axes[0], rounds, "round", "entropy", arms=list(names.values()))
-axes[0].set(xlabel="self-training round", ylabel="answer entropy (nats)")
+axes[0].set(xlabel="self-training round", ylabel="answer entropy on the test (nats)")
 plots.seed_band(axes[1], rounds, "round", "confidently_wrong", arms=list(names.values()))
-axes[1].set(xlabel="self-training round", ylabel="confidently wrong share")
+axes[1].set(xlabel="self-training round", ylabel="confidently wrong share on the test")
 for arm in names.values():
     part = rounds[(rounds["arm"] == arm) & rounds["self_reward"].notna()]
-    axes[2].plot(part.groupby("round")["self_reward"].mean(), part.groupby("round")["label_accuracy"].mean(), marker="o",
-                 color=plots.arm_color(arm), label=arm)
+    axes[2].plot(part.groupby("round")["self_reward"].mean(), part.groupby("round")["label_accuracy"].mean(),
+                 marker="o", color=plots.arm_color(arm), label=arm)
     axes[2].scatter(part["self_reward"], part["label_accuracy"], color=plots.arm_color(arm), s=10, alpha=0.4)
-axes[2].set(xlabel="self-reward: agreement with the majority", ylabel="true accuracy of the majority labels")
+axes[2].set(xlabel="self-reward on the pool: agreement with the majority",
+            ylabel="true accuracy of the majority labels")
 axes[2].legend()
 for ax in axes[:2]:
     ax.get_legend().remove()
-plots.finish(fig, "Pure self-training grows more certain and more confidently wrong");
+plots.finish(fig, "Answer entropy and confidently-wrong share per round (test); self-reward against label accuracy (pool)");
 
 # %% [markdown]
 # ## Verdict
 #
-# The spec's criteria, in every seed: T's final Pass@1 at least `anchor_gain_min` above P's;
-# P's final Pass@1 at most `stall_margin` above the round-0 majority-of-8 accuracy; P's
-# confidently-wrong share at least multiplied by `collapse_factor`; P's entropy at least
-# divided by it.
+# The spec's criteria, on the held-out test after the deciding round, each decided on the mean
+# over seeds with its 95% interval: T's Pass@1 at least `anchor_gain_min` above P's; P's Pass@1
+# at most `stall_margin` above the round-0 majority-of-8 accuracy; P's confidently-wrong share at
+# least multiplied by `collapse_factor`; P's entropy at least divided by it.
 
 # %%
-last = rounds[rounds["round"] == cfg["rounds"]].set_index(["arm", "seed"])
+last = rounds[rounds["round"] == decided].set_index(["arm", "seed"])
 first = rounds[rounds["round"] == 0].set_index(["arm", "seed"])
-at = lambda table, arm, metric: [float(table.loc[(names[arm], s), metric]) for s in seeds]  # noqa: E731
+
+
+def at(table: pd.DataFrame, arm: str, metric: str) -> list[float]:
+    """The metric of ``arm`` in each of its seeds."""
+    return [float(table.loc[(names[arm], s), metric]) for s in arm_seeds[arm]]
+
+
 t_minus_p = [t - p for t, p in zip(at(last, "T", "pass@1"), at(last, "P", "pass@1"))]
 p_over_ceiling = [p - ceiling for p in at(last, "P", "pass@1")]
 wrong_ratio = [e / s for e, s in zip(at(last, "P", "confidently_wrong"), at(first, "P", "confidently_wrong"))]
 entropy_ratio = [s / e for e, s in zip(at(last, "P", "entropy"), at(first, "P", "entropy"))]
-h_minus_p = [h - p for h, p in zip(at(last, "H", "pass@1"), at(last, "P", "pass@1"))]
+h_minus_p = [h - p for h, p in zip(at(last, "H", "pass@1"), at(last, "P", "pass@1")[:len(arm_seeds["H"])])]
+pool_t_minus_p = [t - p for t, p in zip(at(last, "T", "pool_pass@1"), at(last, "P", "pool_pass@1"))]
 criteria = [
-    Criterion("final Pass@1, T - P (every seed)", min(t_minus_p), anchor_gain_min, ">=", per_seed=t_minus_p),
-    Criterion("final Pass@1 of P - round-0 majority-of-8 accuracy (every seed)", max(p_over_ceiling), stall_margin, "<=",
-              per_seed=p_over_ceiling),
-    Criterion("P: confidently-wrong share, final / start (every seed)", min(wrong_ratio), collapse_factor, ">=", per_seed=wrong_ratio),
-    Criterion("P: answer entropy, start / final (every seed)", min(entropy_ratio), collapse_factor, ">=", per_seed=entropy_ratio),
-    Criterion("final Pass@1, H - P (report only)", np.mean(h_minus_p), 0.0, ">", decides=False, by_seed=h_minus_p),
+    Criterion(f"Pass@1 after round {decided}, T - P (test, mean)", t_minus_p, anchor_gain_min, ">="),
+    Criterion(f"Pass@1 of P after round {decided} - round-0 majority-of-8 accuracy (test, mean)", p_over_ceiling,
+              stall_margin, "<="),
+    Criterion("P: confidently-wrong share, deciding round / start (test, mean)", wrong_ratio, collapse_factor, ">="),
+    Criterion("P: answer entropy, start / deciding round (test, mean)", entropy_ratio, collapse_factor, ">="),
+    Criterion(f"Pass@1 after round {decided}, H - P (test; report only, seeds {arm_seeds['H']})", h_minus_p, 0.0, ">",
+              decides=False),
+    Criterion(f"Pass@1 after round {decided} on the pool's problems (trained on), T - P (report only)",
+              pool_t_minus_p, 0.0, ">", decides=False),
 ]
+
+
+def pass_at(arm: str) -> str:
+    """Pass@1 of ``arm`` at the deciding round: mean [95% interval] over its seeds."""
+    return format_interval(at(last, arm, "pass@1"), 2)
+
+
 verdict = Verdict(
     note_id="n13",
-    claim="Self-training on majority-vote labels stalls at the vote's ceiling and collapses onto confident errors; an external anchor (a checker) keeps improving.",
+    claim="Self-training on majority-vote labels stalls at the vote's ceiling and collapses onto confident errors; "
+          "an external anchor (a checker) keeps improving.",
     criteria=criteria,
-    key_number=("final Pass@1, T - P (mean of seeds)", float(np.mean(t_minus_p))),
+    key_number=(f"Pass@1 after round {decided} on held-out problems, T - P", t_minus_p),
     paper_vs_run=[
-        {"quantity": "pure self-improvement", "papers": "saturates within a few rounds (Song et al.); majority self-reward collapses (Shafayat et al.)",
-         "this run (mean of seeds)": f"P: Pass@1 {start['pass@1']:.2f} → {np.mean(at(last, 'P', 'pass@1')):.2f} (ceiling {ceiling:.2f})"},
+        {"quantity": "pure self-improvement",
+         "papers": "saturates within a few rounds (Song et al.); majority self-reward collapses (Shafayat et al.)",
+         "this run (held-out test)": f"P: Pass@1 {start['pass@1']:.2f} → {pass_at('P')} (ceiling {ceiling:.2f})"},
         {"quantity": "external anchor", "papers": "RL on gold answers keeps improving",
-         "this run (mean of seeds)": f"T (checker): {start['pass@1']:.2f} → {np.mean(at(last, 'T', 'pass@1')):.2f}"},
+         "this run (held-out test)": f"T (checker): {start['pass@1']:.2f} → {pass_at('T')}"},
         {"quantity": "past data", "papers": "accumulating real data bounds the error (Gerstgrasser et al.)",
-         "this run (mean of seeds)": f"H: {start['pass@1']:.2f} → {np.mean(at(last, 'H', 'pass@1')):.2f}"},
+         "this run (held-out test)": f"H: {start['pass@1']:.2f} → {pass_at('H')}"},
     ],
-    parameters={"scale": scale, "seeds": seeds, "anchor_gain_min": anchor_gain_min, "stall_margin": stall_margin,
-                "collapse_factor": collapse_factor, **cfg},
+    parameters={"scale": scale, "seeds": seeds, "report_seeds": arm_seeds["H"], "decide_round": decided,
+                "anchor_gain_min": anchor_gain_min, "stall_margin": stall_margin, "collapse_factor": collapse_factor,
+                "test_problems": len(test), "training_side_problems": len(train_side), **cfg},
 )
 verdict.publish()
+
+# %%
+# What the run shows, in words computed from its numbers.
+def moved(values: list[float], reference: float) -> str:
+    """Where the 95% interval of ``values`` lies against ``reference``."""
+    _, low, high = mean_interval(values)
+    return "above" if low > reference else "below" if high < reference else "not separable from"
+
+
+cap = 1 / start["confidently_wrong"] if start["confidently_wrong"] > 0 else float("inf")
+room = (f"so the share cannot grow by the criterion's factor {collapse_factor:g} from there (at most {cap:.2f}x)"
+        if cap < collapse_factor else f"so the share can still grow by the criterion's factor {collapse_factor:g}")
+say(f"On the {len(test)} held-out problems, after round {decided}, P's Pass@1 is {pass_at('P')} and T's "
+    f"{pass_at('T')}, against {start['pass@1']:.3f} for the round-0 model: P is "
+    f"{moved(at(last, 'P', 'pass@1'), start['pass@1'])} its start and T is "
+    f"{moved(at(last, 'T', 'pass@1'), start['pass@1'])} it (95% intervals over seeds). On the pool's own "
+    f"problems, which they train on, P reaches {format_interval(at(last, 'P', 'pool_pass@1'), 2)} and T "
+    f"{format_interval(at(last, 'T', 'pool_pass@1'), 2)}. The round-0 model is confidently wrong on "
+    f"{start['confidently_wrong']:.3f} of the held-out problems, {room}.")
 
 # %% tags=["nbval-check-output"]
 # The verdict in one line. The test suite re-executes this notebook with nbval and checks that this
@@ -224,17 +313,18 @@ print(verdict.summary())
 # * **A synthesis, tested in one toy.** The note combines findings from several papers with
 #   different models and tasks; here one tiny model on one task shows the shape each paper
 #   reports, not their numbers.
-# * **Memorisation, not reasoning.** The round-0 model knows the problems it saw and guesses
-#   on the others. Its majority vote is therefore right where it already was and wrong where it
-#   guessed; majority labels cannot teach it anything it did not know, which is the
-#   generation-verification gap in its plainest form (no verification ability beyond
-#   generation). In a large model, voting over reasoning paths *can* beat a single sample,
-#   which is why self-training first helps there before it stalls.
-# * **Collapse is only partly visible at this size.** The first round of fine-tuning on 1,000
-#   new labels *raises* the answer entropy in every arm (the model is pushed on problems it
-#   had guessed at), and only later rounds sharpen it again; so P's entropy and its
-#   confidently-wrong share are measured against a start that is not their extreme. P does
-#   not just stall, it declines: it trains on its wrong majorities until it believes them.
+# * **Memorisation, not reasoning.** In the design prototype the round-0 model knew the
+#   problems it had seen and guessed on the others, and transfer to unseen problems was weak
+#   even with every training-side label (design note 3). Its majority vote is right where it
+#   already is and wrong where it guesses, so majority labels cannot teach it anything it did
+#   not know: the generation-verification gap in its plainest form (no verification ability
+#   beyond generation). In a large model, voting over reasoning paths *can* beat a single sample,
+#   and what is learned on training questions transfers to new ones far better than here, which
+#   is why self-training first helps there before it stalls.
+# * **Collapse is measured from a confident start.** In the design prototype, on unseen problems
+#   the round-0 model was already sharp and often wrong, so P's entropy and confidently-wrong ratios are measured
+#   from a start that may leave little room (the cell after the verdict computes the largest
+#   ratio this run's start allows).
 # * **The checker is exact.** T's anchor is the true answer check; a real tool or judge is
 #   noisier and can itself be gamed.
 # * **Only one anchor among several.** Third-party judges (the spec's arm J) and user
@@ -243,7 +333,8 @@ print(verdict.summary())
 # %% [markdown] tags=["exercises"]
 # ## Exercises
 #
-# 1. Raise the gold set to 300 examples. Predict round-0 Pass@1 and how much room T then has.
+# 1. Raise the gold set to 300 examples. Predict round-0 Pass@1 on the training side and on the
+#    held-out test, and how much room T then has on each.
 # 2. Make T's checker noisy: accept a wrong answer with probability 0.2 (edit `round_pairs`).
 #    Does T still beat P?
 # 3. Replace the majority label by a label sampled from the 8 answers (no vote). Which
@@ -253,13 +344,15 @@ print(verdict.summary())
 # :::{admonition} Solutions (instructors: `make student` removes this cell)
 # :class: dropdown
 #
-# **1.** 300 examples drawn with repeats cover about 1 − e^{-1} ≈ 63% of the problems, so
-# expect Pass@1 around 0.65-0.7; T can only learn problems on which at least one of 8 samples
-# is right, which shrinks as the model grows confident.
+# **1.** 300 draws from the 201 training-side problems cover about 1 − e^{-1.5} ≈ 78% of them
+# (200 draws: about 63%), so round-0 Pass@1 on the training side rises and T has less left to
+# learn there; on the held-out test the round-0 model still sees none of the problems, so any
+# change there comes only from transfer, which the design prototype found weak.
 #
 # **2.** With 20% false accepts, T trains on some wrong answers, but they are spread over
-# many digits while the right answer recurs; expect T to stay above P with a smaller margin.
+# many digits while the right answer recurs; expect T to keep its advantage on the pool with a
+# smaller margin, and whatever it had on the test to shrink.
 #
 # **3.** Sampling the label keeps the model's own distribution (no sharpening), so entropy
-# falls much less; but it still trains on its own errors, so accuracy does not rise either.
+# should fall much less; but it still trains on its own errors, so accuracy should not rise either.
 # :::

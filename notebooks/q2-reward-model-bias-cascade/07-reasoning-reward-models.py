@@ -50,11 +50,12 @@ if "google.colab" in sys.modules:
     subprocess.run([sys.executable, "-m", "pip", "install", "-q", f"git+{REPO}.git"], check=True)
 
 # %% tags=["parameters"]
-scale = "ci"  # "smoke" (seconds), "ci" (CPU default, under 3 minutes), "full" (wider models, longer training; GPU)
-seeds = [0, 1, 2]  # one initialisation and data order per reward model and seed
+scale = "ci"  # "smoke" (seconds), "ci" (CPU default, a few minutes), "full" (wider models, longer training; GPU)
+seeds = None  # None: the scale's seeds (smoke [0, 1], ci [0..4], full [0..9]); or a list
 device = "auto"  # "auto", "cpu", "cuda" or "mps"
+decide_votes = 15  # the voting gain is read at this many votes (minus 1 vote), at k = 4, at every scale
 ceiling_gain_min = 0.2  # criterion: greedy accuracy (k = 4), reasoning minus outcome model
-voting_gain_min = 0.03  # criterion: reasoning model, accuracy with 15 votes minus 1 vote (k = 4)
+voting_gain_min = 0.03  # criterion: reasoning model, accuracy with decide_votes votes minus 1 vote (k = 4)
 
 # %%
 import matplotlib.pyplot as plt
@@ -65,19 +66,22 @@ from helpers import bases, judges, params, plots, runtime
 from helpers.models import TinyLMConfig
 from helpers.tasks import verify_chain as vc
 from helpers.train import SFTSettings
-from helpers.verdict import Criterion, Verdict
+from helpers.verdict import Criterion, Verdict, format_interval, mean_interval, say
 
 device = runtime.setup(device)
 PRESETS = {
-    "smoke": dict(width=32, sft_steps=20, test_items=60, votes=[1, 3], bon_items=30),
+    "smoke": dict(width=32, sft_steps=20, test_items=60, votes=[1, 15], bon_items=30),
     "ci": dict(width=64, sft_steps=400, test_items=300, votes=[1, 3, 7, 15], bon_items=200),
     "full": dict(width=128, sft_steps=3000, test_items=2000, votes=[1, 3, 7, 15, 31], bon_items=1000),
 }
 cfg = params.choose_scale(scale, PRESETS)
-seeds = params.check_seeds(seeds)
-params.check_positive(ceiling_gain_min=ceiling_gain_min, voting_gain_min=voting_gain_min)
+seeds = params.check_seeds(seeds, scale=scale)
+params.check_positive(decide_votes=decide_votes, ceiling_gain_min=ceiling_gain_min, voting_gain_min=voting_gain_min)
+if decide_votes not in cfg["votes"]:
+    raise ValueError(f"decide_votes={decide_votes} must be one of this scale's vote counts {cfg['votes']}")
+report = params.report_seeds(seeds, scale)  # seeds for the report-only evaluations (k = 6, best-of-4)
 plots.use_book_style()
-print(f"scale={scale} device={device} seeds={seeds} {cfg}")
+print(f"scale={scale} device={device} seeds={seeds} report-only seeds={report} {cfg}")
 
 # %% [markdown]
 # ## The experiment
@@ -96,15 +100,31 @@ print(f"scale={scale} device={device} seeds={seeds} {cfg}")
 #   each right with probability 0.3; each reward model picks the one it believes most.
 #
 # **Design notes** (written before the default-seed run, after one prototype on seed 0 with
-# 600 steps). The spec's items, models and criteria, with two choices made explicit. (1) The
-# voting gain is decided at `k = 4`, in distribution: the prototype's reasoning model was
-# imperfect there (one sample right 71% of the time), which is the condition the spec asks
-# for, while at `k = 6` it was at chance (0.52), so there is nothing for votes to amplify; the
-# `k = 6` gain is reported. (2) 400 training steps at d = 64 (the spec suggests fewer steps and a
-# small width on CPU): six models must train in under 3 minutes.
+# 600 steps). The spec's items, models and criteria, with these choices made explicit.
+#
+# (1) **The voting gain is decided at `k = 4`, in distribution**, with 15 votes against 1 at
+# every scale (`full` adds a 31-vote point to the curve; it decides nothing). The prototype's
+# reasoning model was imperfect there (one sample right 71% of the time), which is the condition
+# the spec asks for, while at `k = 6` it was at chance (0.52), so there was nothing for votes to
+# amplify; the `k = 6` gain is reported.
+#
+# (2) **400 training steps at d = 64** (the spec suggests fewer steps and a small width on CPU):
+# ten models (2 styles × 5 seeds) train inside the notebook.
+#
+# (3) **Seeds and intervals.** The verdict uses 5 seeds at `ci` (10 at `full`): a seed is one
+# initialisation and training-data order per reward model, plus the sampled votes. Each deciding
+# criterion is decided on the mean over seeds with its 95% Student-t interval: it passes when the
+# whole interval is on the pass side of the threshold, fails when it is on the fail side, and is
+# unresolved when it straddles (the spec does not ask for "every seed", which an earlier version
+# tested). The out-of-distribution `k = 6` evaluation and the best-of-4 selection decide nothing
+# and run on the first seed at `smoke` and `ci` (every seed at `full`), which pays for part of the
+# extra seeds. The outcome model's voting control, also report only, runs on every seed: it
+# samples one token per vote, a negligible cost, and it is the comparison the voting criterion is
+# read against.
 
 # %%
-models = {(style, seed): bases.reward_model_base(TinyLMConfig(n_embd=cfg["width"]), SFTSettings(num_steps=cfg["sft_steps"], learning_rate=3e-3, seed=seed),
+models = {(style, seed): bases.reward_model_base(TinyLMConfig(n_embd=cfg["width"]),
+                                                 SFTSettings(num_steps=cfg["sft_steps"], learning_rate=3e-3, seed=seed),
                                                  style, device=device, progress=False)
           for seed in seeds for style in vc.STYLES}
 tests = {4: vc.make_claims(cfg["test_items"], seed=777, k=4), 6: vc.make_claims(cfg["test_items"], seed=778, k=6)}
@@ -112,6 +132,8 @@ names = {"outcome": "outcome RM", "reasoning": "reasoning RM"}
 rows = []
 for (style, seed), base in runtime.progress(models.items(), desc="judging"):
     for k, items in tests.items():
+        if k != 4 and seed not in report:  # out of distribution: report only
+            continue
         truth = np.array([c.correct for c in items])
         greedy = judges.vote_accuracy(judges.judgements(base.model, base.tokenizer, items, style, 1, None, device), truth)
         votes = judges.judgements(base.model, base.tokenizer, items, style, max(cfg["votes"]), seed, device)
@@ -119,15 +141,18 @@ for (style, seed), base in runtime.progress(models.items(), desc="judging"):
         for m in cfg["votes"]:
             rows.append({"arm": names[style], "seed": seed, "k": k, "m": m, "greedy": greedy, "flops": m * flops,
                          "accuracy": judges.vote_accuracy(votes[:, :m], truth)})
-    rows[-1]["best_of_4"] = judges.best_of_n(base.model, base.tokenizer, tests[4][:cfg["bon_items"]], style, 4, 0.3, seed, device)
+    if seed in report:  # best-of-4: report only
+        rows[-1]["best_of_4"] = judges.best_of_n(base.model, base.tokenizer, tests[4][:cfg["bon_items"]], style, 4, 0.3,
+                                                 seed, device)
 results = pd.DataFrame(rows)
-results[results["m"] == 1].pivot_table(index=["arm", "k"], values="greedy", aggfunc=["mean", "min", "max"]).round(3)
+results[results["m"] == 1].pivot_table(index=["arm", "k"], values="greedy", aggfunc=["mean", "min", "max", "count"]).round(3)
 
 # %% [markdown]
 # ## Accuracy against inference compute
 #
-# One line per reward model; thin lines are seeds, the band their range. Points are `m` = 1,
-# 3, 7, 15 votes. Left: chains of the training length; right: longer chains.
+# One line per reward model; thin lines are seeds, the band their range (the legend gives the
+# number of seeds). Points are the scale's vote counts `m`. Left: chains of the training length;
+# right: longer chains (report only, first seed at `ci`).
 
 # %%
 fig, axes = plt.subplots(1, 2, figsize=(12, 4.2), sharey=True)
@@ -138,51 +163,73 @@ for ax, k in zip(axes, tests):
     ax.axhline(0.5, color="grey", lw=0.8, ls=":")
     ax.set(xlabel="inference FLOPs per item (log scale)", ylabel="judgement accuracy",
            title=f"k = {k} operations ({'in distribution' if k == 4 else 'out of distribution'})")
-plots.finish(fig, "Reasoning raises the ceiling; votes help only where single judgements are imperfect");
+plots.finish(fig, f"Judgement accuracy against inference compute, {' / '.join(map(str, cfg['votes']))} voted samples");
 
 # %% [markdown]
 # ## Verdict
 #
-# The spec's criteria, in every seed: the reasoning model's greedy accuracy on `k = 4` at
-# least `ceiling_gain_min` above the outcome model's; the reasoning model's voting gain (15
-# votes minus 1) on `k = 4` at least `voting_gain_min`.
+# The spec's criteria, each decided on the mean over seeds with its 95% interval: the reasoning
+# model's greedy accuracy on `k = 4` at least `ceiling_gain_min` above the outcome model's; the
+# reasoning model's voting gain (`decide_votes` votes minus 1) on `k = 4` at least `voting_gain_min`.
 
 # %%
 by = results.set_index(["arm", "seed", "k", "m"])
-top = max(cfg["votes"])
-get = lambda arm, k, m, col: [float(by.loc[(arm, s, k, m), col]) for s in seeds]  # noqa: E731
+get = lambda arm, k, m, col, on=seeds: [float(by.loc[(arm, s, k, m), col]) for s in on]  # noqa: E731
+top = decide_votes
 ceiling_gain = [r - o for r, o in zip(get("reasoning RM", 4, 1, "greedy"), get("outcome RM", 4, 1, "greedy"))]
 voting_gain = [a - b for a, b in zip(get("reasoning RM", 4, top, "accuracy"), get("reasoning RM", 4, 1, "accuracy"))]
-ood_gain = [a - b for a, b in zip(get("reasoning RM", 6, top, "accuracy"), get("reasoning RM", 6, 1, "accuracy"))]
+ood_gain = [a - b for a, b in zip(get("reasoning RM", 6, top, "accuracy", report),
+                                  get("reasoning RM", 6, 1, "accuracy", report))]
 outcome_gain = [a - b for a, b in zip(get("outcome RM", 4, top, "accuracy"), get("outcome RM", 4, 1, "accuracy"))]
 bon = results.dropna(subset=["best_of_4"]).set_index(["arm", "seed"])["best_of_4"]
-bon_gain = [float(bon.loc[("reasoning RM", s)] - bon.loc[("outcome RM", s)]) for s in seeds]
+bon_gain = [float(bon.loc[("reasoning RM", s)] - bon.loc[("outcome RM", s)]) for s in report]
 criteria = [
-    Criterion("greedy accuracy k=4, reasoning - outcome RM (every seed)", min(ceiling_gain), ceiling_gain_min, ">=", per_seed=ceiling_gain),
-    Criterion(f"reasoning RM k=4, accuracy with {top} votes - 1 vote (every seed)", min(voting_gain), voting_gain_min, ">=",
-              per_seed=voting_gain),
-    Criterion(f"reasoning RM k=6 (out of distribution), {top} votes - 1 vote (report only)", np.mean(ood_gain), voting_gain_min, ">=",
-              decides=False, by_seed=ood_gain),
-    Criterion(f"outcome RM k=4, {top} sampled verdicts - 1 (report only: the control)", np.mean(outcome_gain), voting_gain_min, ">=",
-              decides=False, by_seed=outcome_gain),
-    Criterion("best-of-4 selection accuracy, reasoning - outcome RM (report only)", np.mean(bon_gain), 0.0, ">", decides=False,
-              by_seed=bon_gain),
+    Criterion("greedy accuracy k=4, reasoning - outcome RM (mean)", ceiling_gain, ceiling_gain_min, ">="),
+    Criterion(f"reasoning RM k=4, accuracy with {top} votes - 1 vote (mean)", voting_gain, voting_gain_min, ">="),
+    Criterion(f"reasoning RM k=6 (out of distribution), {top} votes - 1 vote (report only, seeds {report})",
+              ood_gain, voting_gain_min, ">=", decides=False),
+    Criterion(f"outcome RM k=4, {top} sampled verdicts - 1 (report only: the control)", outcome_gain, voting_gain_min,
+              ">=", decides=False),
+    Criterion(f"best-of-4 selection accuracy, reasoning - outcome RM (report only, seeds {report})", bon_gain, 0.0, ">",
+              decides=False),
 ]
 verdict = Verdict(
     note_id="n14",
-    claim="A reward model that writes its reasoning before the verdict is more accurate than an outcome model of the same size, and voting over its samples buys more accuracy with more compute.",
+    claim="A reward model that writes its reasoning before the verdict is more accurate than an outcome model of the "
+          "same size, and voting over its samples buys more accuracy with more compute.",
     criteria=criteria,
-    key_number=("greedy accuracy k=4, reasoning - outcome RM (mean of seeds)", float(np.mean(ceiling_gain))),
+    key_number=("greedy accuracy k=4, reasoning - outcome RM", ceiling_gain),
     paper_vs_run=[
         {"quantity": "reasoning vs. outcome RM", "papers": "RM-R1 32B: 81.2 average vs. GPT-4o 77.7 (reported)",
-         "this run (mean of seeds)": f"greedy accuracy {np.mean(get('reasoning RM', 4, 1, 'greedy')):.2f} vs. "
-                                     f"{np.mean(get('outcome RM', 4, 1, 'greedy')):.2f} (same model size)"},
+         "this run (mean [95% interval] of seeds)": f"greedy accuracy {format_interval(get('reasoning RM', 4, 1, 'greedy'), 2)}"
+                                                    f" vs. {format_interval(get('outcome RM', 4, 1, 'greedy'), 2)} (same model size)"},
         {"quantity": "test-time scaling", "papers": "DeepSeek-GRM: accuracy rises with 32 voted samples",
-         "this run (mean of seeds)": f"k=4: +{np.mean(voting_gain):.3f} from 1 to {top} votes; k=6: {np.mean(ood_gain):+.3f}"},
+         "this run (mean [95% interval] of seeds)": f"k=4: {format_interval(voting_gain)} from 1 to {top} votes; "
+                                                    f"k=6: {format_interval(ood_gain)}"},
     ],
-    parameters={"scale": scale, "seeds": seeds, "ceiling_gain_min": ceiling_gain_min, "voting_gain_min": voting_gain_min, **cfg},
+    parameters={"scale": scale, "seeds": seeds, "report_seeds": report, "decide_votes": decide_votes,
+                "ceiling_gain_min": ceiling_gain_min, "voting_gain_min": voting_gain_min, **cfg},
 )
 verdict.publish()
+
+# %%
+# What the run shows, in words computed from its numbers.
+def side(values: list[float], reference: float) -> str:
+    """Where the 95% interval of ``values`` lies against ``reference``."""
+    _, low, high = mean_interval(values)
+    return "above" if low > reference else "below" if high < reference else "not separable from"
+
+
+single = get("reasoning RM", 4, 1, "accuracy")
+single_ood = get("reasoning RM", 6, 1, "accuracy", report)
+imperfect = ("separably below 1, so votes have errors to fix" if mean_interval(single)[2] < 1
+             else "not separably below 1, so votes have little to fix")
+say(f"At k = 4 a single sampled judgement of the reasoning model is right {format_interval(single)} of the time "
+    f"(mean [95% interval] over seeds), {imperfect}. Voting {top} samples changes its accuracy by "
+    f"{format_interval(voting_gain)}; the outcome model's {top} sampled verdicts change its accuracy by "
+    f"{format_interval(outcome_gain)}. Out of distribution (k = 6, seeds {report}) one sampled judgement of the "
+    f"reasoning model is right {format_interval(single_ood)} of the time, {side(single_ood, 0.5)} chance (0.5), "
+    f"and {top} votes change that by {format_interval(ood_gain)}.")
 
 # %% tags=["nbval-check-output"]
 # The verdict in one line. The test suite re-executes this notebook with nbval and checks that this
@@ -195,13 +242,14 @@ print(verdict.summary())
 # * **"Discovered independently" and "raise the ceiling"** are the note's framing of three
 #   papers with different designs (pairwise tournaments, rubrics, principles and critiques).
 #   Here one mechanism is tested: a scratchpad that computes what the verdict depends on.
-#   The task is built so that the outcome model must do the whole chain in one step, which a
-#   2-layer model cannot; the size of the gap is a property of this task, not a law.
+#   The task is built so that the outcome model must do the whole chain in one step, which is
+#   hard for a 2-layer model; the size of the gap is a property of this task, not a law.
 # * **No RL stage.** RRM and RM-R1 train their reasoning by RL; here the scratchpad is
 #   supervised (the distillation stage only).
 # * **Votes amplify, they do not create.** Voting helps only where a single sampled judgement
-#   is right more often than not and not always; out of distribution the scratchpad itself
-#   breaks (the model has never written six running values) and votes cannot fix that.
+#   is right more often than not and not always. Out of distribution the model must write six
+#   running values, which it never saw in training; where its scratchpad breaks, votes cannot
+#   fix that (the sentence after the verdict says where this run's single judgements stand).
 # * **Compute.** The reasoning model spends more tokens per judgement; the figure's x axis
 #   charges it for them.
 

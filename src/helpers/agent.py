@@ -9,7 +9,8 @@ batch (PPO's ratio is 1), Adam.
 Logged every step: batch success, the covariance between each trained token's log-probability
 and its advantage (Cui et al.: the entropy change is about ``-η·Cov(log π, A)``), and the exact
 entropy of the first query on every prompt. Every ``eval_every`` steps: 64 rollouts per prompt
-for success, action-token entropy and the number of unique query sequences per prompt.
+for success, action-token entropy and the number of unique query sequences per prompt, each also
+on the incorrect episodes alone.
 
 Used by: n03 (entropy collapse in a search agent).
 """
@@ -89,16 +90,27 @@ def evaluate(model, tokenizer, rollouts: int, seed: int, device: str = "cpu") ->
     """``rollouts`` plays of each prompt: success rate, action-token entropy, unique query sequences per prompt.
 
     The key cycles through the prompt's likely shards, so every prompt is played with each key
-    equally often; sampling uses its own generator seeded with ``seed``.
+    equally often; sampling uses its own generator seeded with ``seed``. The same rollouts also
+    give the measures on the *incorrect* episodes alone (those that never hit the key, the
+    trajectories Matsutani et al. find RL compresses): ``unique incorrect sequences`` (per prompt,
+    among that prompt's failed episodes; 0 for a prompt with none) and ``action entropy
+    (incorrect)`` (NaN if no episode failed).
     """
     episodes = [ss.Episode(p, p[1 + i % 3]) for p in ss.PROMPTS for i in range(rollouts)]
     generator = torch.Generator().manual_seed(seed)
     _, trained, texts, entropies = rollout(model, tokenizer, episodes, generator, device)
-    unique = [len({ss.query_sequence(t) for t in texts[i * rollouts:(i + 1) * rollouts]}) for i in range(len(ss.PROMPTS))]
+    wins = [ss.success(t) for t in texts]
+    chunks = [range(i * rollouts, (i + 1) * rollouts) for i in range(len(ss.PROMPTS))]
+    unique = [len({ss.query_sequence(texts[j]) for j in c}) for c in chunks]
+    unique_failed = [len({ss.query_sequence(texts[j]) for j in c if not wins[j]}) for c in chunks]
+    failed = ~torch.tensor(wins)
+    failed_tokens = entropies[trained & failed[:, None]]
     return {
-        "success": float(np.mean([ss.success(t) for t in texts])),
+        "success": float(np.mean(wins)),
         "action entropy": float(entropies[trained].mean()),
         "unique sequences": float(np.mean(unique)),
+        "action entropy (incorrect)": float(failed_tokens.mean()) if len(failed_tokens) else float("nan"),
+        "unique incorrect sequences": float(np.mean(unique_failed)),
     }
 
 

@@ -8,6 +8,8 @@ group as if it had been a response to the original prompt (critique stripped); a
 are normalised over the mixed group. This is the paper's "7 rollouts + 1 refinement"
 configuration. Simplification: the paper's shaping function (which up-weights unlikely
 correct refinement tokens) is left out; the refinement's tokens get the plain policy gradient.
+Rows with advantage 0 (uniform groups) are left out of the forward and backward pass, which
+changes nothing but the cost (:func:`policy_gradient_loss`).
 
 Every sequence has a fixed length (prompt 9, trace 16, critique 7 characters), so nothing
 is padded. One on-policy gradient step per batch (PPO ratio 1), Adam.
@@ -110,15 +112,48 @@ def refinement_success(model, tokenizer, problems: Sequence[ca.Problem], kind: s
     Attempts and refinements are sampled at temperature 1 (the same attempts for every
     ``kind`` given the same ``seed``). Returns ``failed`` (count) and ``success`` (share).
     """
+    return refinement_success_per_kind(model, tokenizer, problems, (kind,), samples, seed, device)[kind]
+
+
+@torch.no_grad()
+def refinement_success_per_kind(model, tokenizer, problems: Sequence[ca.Problem],  # noqa: ANN001
+                                kinds: Sequence[str] = ca.CRITIQUES, samples: int = 4, seed: int = 0,
+                                device: str = "cpu") -> dict[str, dict[str, float]]:
+    """:func:`refinement_success` for several critique kinds, sampling the first attempts once.
+
+    The same numbers as one :func:`refinement_success` call per kind (the attempts and each
+    kind's refinements are drawn from the same seeded generators), for one attempt pass instead
+    of one per kind.
+    """
     generator = torch.Generator().manual_seed(seed)
     _, texts = attempt(model, tokenizer, problems, samples, generator, device)
     repeated = _repeat(problems, samples)
     failed = [(p, t) for p, t in zip(repeated, texts) if not ca.reward(p, t)]
-    if not failed:
-        return {"failed": 0.0, "success": float("nan")}
-    _, fixes = refine(model, tokenizer, [p for p, _ in failed], [t for _, t in failed], kind,
-                      torch.Generator().manual_seed(seed + 1), device)
-    return {"failed": float(len(failed)), "success": float(np.mean([ca.reward(p, f) for (p, _), f in zip(failed, fixes)]))}
+    out = {}
+    for kind in kinds:
+        if not failed:
+            out[kind] = {"failed": 0.0, "success": float("nan")}
+            continue
+        _, fixes = refine(model, tokenizer, [p for p, _ in failed], [t for _, t in failed], kind,
+                          torch.Generator().manual_seed(seed + 1), device)
+        out[kind] = {"failed": float(len(failed)),
+                     "success": float(np.mean([ca.reward(p, f) for (p, _), f in zip(failed, fixes)]))}
+    return out
+
+
+def policy_gradient_loss(policy, seqs: torch.Tensor, coefficients: torch.Tensor,  # noqa: ANN001
+                         width: int) -> torch.Tensor | None:
+    """``-mean(c · log π(seq))`` over every row, computed on the rows whose coefficient is not 0.
+
+    In a uniform group (all right or all wrong) every advantage is exactly 0, so those rows add
+    nothing to the loss or to its gradient: they skip the forward and backward pass (on a
+    plateaued model most groups are uniform). Same value and gradient as the full batch, up to
+    float summation order; ``None`` when no row has a non-zero coefficient (the gradient is 0).
+    """
+    live = coefficients != 0
+    if not bool(live.any()):
+        return None
+    return -(coefficients[live] * sequence_logprob(policy, seqs[live], width)).sum() / len(coefficients)
 
 
 def _group_advantages(groups: list[list[float]]) -> list[float]:
@@ -181,10 +216,14 @@ def train(model, tokenizer, problems: Sequence[ca.Problem], settings: CritiqueSe
         extra = [advantages[offsets[i] + n_first] for i in range(len(batch)) if len(groups[i]) > n_first]
         coefficients = torch.tensor(first + extra, device=device)
         policy.train()
-        loss = -(coefficients * sequence_logprob(policy, torch.cat(seqs), ca.PROMPT_LEN)).mean()
+        loss = policy_gradient_loss(policy, torch.cat(seqs), coefficients, ca.PROMPT_LEN)
         optimizer.zero_grad(set_to_none=True)
-        loss.backward()
-        optimizer.step()
+        if loss is None:  # every group uniform: the full batch's gradient is exactly zero
+            for parameter in policy.parameters():
+                parameter.grad = torch.zeros_like(parameter)
+        else:
+            loss.backward()
+        optimizer.step()  # Adam's momentum moves the weights even on a zero gradient, as before
         record(step, train_reward=float(rewards.mean()), refinements=float(refined), refinement_success=refined_ok)
     policy.eval()
     return pd.DataFrame(log), policy

@@ -64,28 +64,40 @@ def evaluate(model, tokenizer, problems: Sequence[pe.Problem], device: str = "cp
     The correct trace of every plan is teacher-forced, so P(execution right | plan) is the
     product of its four next-token probabilities and the execution entropy is the mean entropy
     of those four next-token distributions, both weighted by the policy's plan probabilities.
+    A problem that occurs several times in ``problems`` is computed once and weighted by its
+    count (the same averages as computing every copy, for less work).
     """
+    counts: dict[pe.Problem, int] = {}
+    for p in problems:
+        counts[p] = counts.get(p, 0) + 1
+    unique = list(counts)
     plan_ids = tokenizer.convert_tokens_to_ids(list(pe.PLANS))
-    texts = [p.prompt + pe.trace(plan, p.a, p.b, p.c) for p in problems for plan in pe.PLANS]
+    texts = [p.prompt + pe.trace(plan, p.a, p.b, p.c) for p in unique for plan in pe.PLANS]
     ids = tokenizer(texts, return_tensors="pt", add_special_tokens=False)["input_ids"].to(device)
-    width = len(problems[0].prompt)
+    width = len(unique[0].prompt)
     probs = model(input_ids=ids).logits[:, width - 1:-1].float().softmax(-1)  # rows x 6 x vocab
-    n = len(problems)
+    n = len(unique)
+    weight = torch.tensor([counts[p] for p in unique], dtype=torch.float32, device=ids.device)
+    weight = weight / weight.sum()
+
+    def mean(values: torch.Tensor) -> torch.Tensor:  # the average over ``problems``, repeats included
+        return (weight.reshape(-1, *[1] * (values.dim() - 1)) * values).sum(0)
+
     plan_p = probs[::4, 0][:, plan_ids]  # n x 4: P(plan) on each prompt (rows of one prompt share the prefix)
     steps = probs[:, 1:].gather(2, ids[:, width + 1:, None]).squeeze(-1)  # 4n x 5
     exec_ok = steps.prod(1).reshape(n, 4)
     exec_entropy = _entropy(probs[:, 1:]).mean(1).reshape(n, 4)
-    valid = torch.tensor([pe.PLANS.index(p.plan) for p in problems], device=ids.device)
+    valid = torch.tensor([pe.PLANS.index(p.plan) for p in unique], device=ids.device)
     on_plan = plan_p.sum(1)
     p_valid = plan_p[torch.arange(n), valid]
     cond = plan_p / on_plan[:, None].clamp_min(1e-12)
-    mean_plan = cond.mean(0)
+    mean_plan = mean(cond)
     return {
-        "accuracy": float((p_valid * exec_ok[torch.arange(n), valid]).mean()),
-        "plan error": float(1 - p_valid.mean()),
-        "execution error": float(1 - ((plan_p * exec_ok).sum(1) / on_plan.clamp_min(1e-12)).mean()),
-        "execution entropy": float(((cond * exec_entropy).sum(1)).mean()),
-        "plan entropy (per prompt)": float(_entropy(cond).mean()),
+        "accuracy": float(mean(p_valid * exec_ok[torch.arange(n), valid])),
+        "plan error": float(1 - mean(p_valid)),
+        "execution error": float(1 - mean((plan_p * exec_ok).sum(1) / on_plan.clamp_min(1e-12))),
+        "execution entropy": float(mean((cond * exec_entropy).sum(1))),
+        "plan entropy (per prompt)": float(mean(_entropy(cond))),
         "plan entropy (batch)": float(_entropy(mean_plan)),
         **{f"share {plan}": float(mean_plan[i]) for i, plan in enumerate(pe.PLANS)},
     }

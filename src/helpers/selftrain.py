@@ -74,14 +74,24 @@ def self_train(model, tokenizer, arm: str, pool: list[chain.ChainProblem], gold:
                show_progress: bool = True) -> pd.DataFrame:
     """``settings.rounds`` rounds of self-training of a copy of ``model``; one row of metrics per round (round 0 = the start).
 
-    Besides :func:`metrics` on ``test``, each row has the round's **self-reward** (mean share of
-    the ``votes`` samples that agree with the majority, on the pool), the true accuracy of the
-    majority labels, and the number of training pairs.
+    Besides :func:`metrics` on ``test`` (which should hold no problem of ``pool`` or ``gold``:
+    the notebook checks), each row has ``pool_pass@1``, the exact Pass@1 on the pool's distinct
+    problems (the ones trained on: a diagnostic, not a test), and, for rounds before the last,
+    the round's **self-reward** (mean share of the ``votes`` samples that agree with the
+    majority, on the pool), the true accuracy of the majority labels, and the number of training pairs.
     """
     policy = copy.deepcopy(model).to(device).eval()
     rng = np.random.default_rng(seed)
     truth = chain.answers(pool)
-    rows = [{"round": 0, **metrics(policy, tokenizer, test, settings.votes, seed, device)}]
+    seen = list(dict.fromkeys(pool))
+    seen_truth = chain.answers(seen)
+
+    def evaluate(r: int) -> dict[str, float]:
+        on_pool = chain.answer_probs(policy, tokenizer, seen, device)
+        return {"round": r, **metrics(policy, tokenizer, test, settings.votes, seed, device),
+                "pool_pass@1": float(on_pool[np.arange(len(seen)), seen_truth].mean())}
+
+    rows = [evaluate(0)]
     replay: list[tuple[str, str]] = []
     for r in progress(range(1, settings.rounds + 1), desc=f"self-training {arm}", disable=not show_progress):
         counts = sample_counts(chain.answer_probs(policy, tokenizer, pool, device), settings.votes, rng)
@@ -94,5 +104,5 @@ def self_train(model, tokenizer, arm: str, pool: list[chain.ChainProblem], gold:
             sft(policy, tokenizer, pairs, SFTSettings(num_steps=settings.steps_per_round, batch_size=settings.batch_size,
                                                       learning_rate=settings.learning_rate, warmup_steps=10, seed=seed * 100 + r),
                 device=device, progress=False)
-        rows.append({"round": r, **metrics(policy, tokenizer, test, settings.votes, seed, device)})
+        rows.append(evaluate(r))
     return pd.DataFrame(rows)

@@ -2,7 +2,8 @@
 
 A prompt ``3+4*2-5=`` applies operations (``+``, ``-``, ``*``) to digits, left to right,
 mod 10; the answer is a single digit token. n13 uses chains of one operation (``7*8=``,
-300 distinct problems): a tiny GPT answering in one token stays at chance on longer chains
+300 distinct problems, split by :func:`split_problems` into a training side and a held-out
+test that no arm trains on): a tiny GPT answering in one token stays at chance on longer chains
 (see the notebook's design notes). Because the answer is one token, the model's
 whole answer distribution is one softmax over the ten digits (:func:`answer_probs`), so
 accuracy, answer entropy, majority-vote accuracy and the share of "confidently wrong"
@@ -56,6 +57,28 @@ def make_problems(n: int, seed: int, steps: tuple[int, ...] = (1,)) -> list[Chai
 def all_problems() -> list[ChainProblem]:
     """Every one-operation problem: 10 x 3 x 10 = 300."""
     return [ChainProblem((a, b), op) for a in range(10) for op in OPS for b in range(10)]
+
+
+def split_problems(test_share: float = 1 / 3, seed: int = 3) -> tuple[list[ChainProblem], list[ChainProblem]]:
+    """``(train, test)``: the 300 one-operation problems split at random, within each operator,
+    into a training side (for the gold labels and the unlabelled pool) and a disjoint held-out test."""
+    if not 0 < test_share < 1:
+        raise ValueError(f"test_share must be in (0, 1), got {test_share}")
+    rng = np.random.default_rng(seed)
+    train, test = [], []
+    for op in OPS:
+        part = [p for p in all_problems() if p.ops == op]
+        order = rng.permutation(len(part))
+        cut = round(len(part) * test_share)
+        test += [part[i] for i in order[:cut]]
+        train += [part[i] for i in order[cut:]]
+    return train, test
+
+
+def draw(problems: list[ChainProblem], n: int, seed: int) -> list[ChainProblem]:
+    """``n`` problems drawn uniformly, with repeats, from ``problems``."""
+    rng = np.random.default_rng(seed)
+    return [problems[int(i)] for i in rng.integers(0, len(problems), n)]
 
 
 @torch.no_grad()
