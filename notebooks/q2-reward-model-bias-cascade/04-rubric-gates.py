@@ -132,10 +132,11 @@ print(f"scale={scale} device={device} seeds={seeds} {cfg}")
 # after RL.
 #
 # **Seeds and intervals.** The verdict uses 5 seeds at scale `ci` (10 at `full`), and each
-# criterion is decided on the mean of the seeds with its 95% Student-t interval: it passes when
-# the whole interval is on the pass side of the spec's threshold, fails when it is wholly on the
-# fail side, and is unresolved when it straddles it. The spec states its criteria on the seeds'
-# values without "in every seed", so the former every-seed test became a test on the mean.
+# criterion shows the mean of the seeds with its 95% Student-t interval. The four deciding
+# criteria keep this notebook's "in every seed" test (stricter than the spec's "3 seeds"; the
+# issue on verdicts asks that every-seed criteria keep their per-seed test): each passes only when
+# every seed passes, fails when no seed does or the interval lies on the fail side, and is
+# unresolved otherwise.
 # n11 has no report-only arm to move to one seed: the criterion "gate against the best summed
 # λ" needs both summed arms in every seed, so all four arms run on every seed and the notebook
 # takes about 5/3 of its former 3-seed time at `ci`. The rubric-free F1 (report only) costs no
@@ -202,8 +203,8 @@ final.groupby("arm", sort=False).mean(numeric_only=True).drop(columns="seed").ro
 # %% [markdown]
 # ## Verdict
 #
-# The spec's criteria on held-out problems after RL, each decided on the mean of the seeds and
-# its 95% interval: the gate's pass rate at least `gate_pass_min`; the dense-only arm's at most
+# The spec's criteria on held-out problems after RL, each in every seed (the mean and its 95%
+# interval are shown beside): the gate's pass rate at least `gate_pass_min`; the dense-only arm's at most
 # `dense_pass_max`; the gate's true quality within `quality_tolerance` of the best summed-λ arm
 # (or above it; the best arm is picked per seed) and at least `quality_margin_over_dense` above
 # dense-only. Report only: the summed arms' pass rates, and the gate's margins on the rubric-free
@@ -230,10 +231,14 @@ gate_minus_dense = minus(col("rubric gate", "quality"), col("dense only", "quali
 f1_gate_minus_dense = minus(col("rubric gate", "ideal_f1"), col("dense only", "ideal_f1"))
 f1_gate_minus_best = minus(col("rubric gate", "ideal_f1"), best_summed_f1)
 criteria = [
-    Criterion("gate: rubric pass rate after RL", col("rubric gate", "pass_rate"), gate_pass_min, ">="),
-    Criterion("dense only: rubric pass rate after RL", col("dense only", "pass_rate"), dense_pass_max, "<="),
-    Criterion("true quality, gate - best summed-λ arm", gate_minus_best, -quality_tolerance, ">="),
-    Criterion("true quality, gate - dense only", gate_minus_dense, quality_margin_over_dense, ">="),
+    Criterion("gate: rubric pass rate after RL, every seed", None, gate_pass_min, ">=",
+              per_seed=col("rubric gate", "pass_rate")),
+    Criterion("dense only: rubric pass rate after RL, every seed", None, dense_pass_max, "<=",
+              per_seed=col("dense only", "pass_rate")),
+    Criterion("true quality, gate - best summed-λ arm, every seed", None, -quality_tolerance, ">=",
+              per_seed=gate_minus_best),
+    Criterion("true quality, gate - dense only, every seed", None, quality_margin_over_dense, ">=",
+              per_seed=gate_minus_dense),
 ]
 for arm in summed:
     criteria.append(Criterion(f"{arm}: rubric pass rate after RL (report only)", col(arm, "pass_rate"),

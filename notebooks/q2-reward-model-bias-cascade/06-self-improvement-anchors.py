@@ -141,10 +141,11 @@ print(f"scale={scale} device={device} seeds={seeds} criteria read after round {d
 # its own start and shows it with the verdict. The thresholds stay the spec's.
 #
 # (4) **Seeds and intervals.** The verdict uses 5 seeds at `ci` (10 at `full`; the spec asked
-# for 3), and each criterion is decided on the mean over seeds with its 95% Student-t interval:
-# it passes when the whole interval is on the pass side of the threshold, fails when it is on
-# the fail side, and is unresolved when it straddles (the spec does not ask for "every seed",
-# which an earlier version tested). A seed changes the self-training run (sampled votes, batch
+# for 3), and each criterion shows the mean over seeds with its 95% Student-t interval. The
+# deciding criteria keep this notebook's "in every seed" test (stricter than the spec's "3
+# seeds"; the issue on verdicts asks that every-seed criteria keep their per-seed test): each
+# passes only when every seed passes, fails when no seed does or the interval lies on the fail
+# side, and is unresolved otherwise. A seed changes the self-training run (sampled votes, batch
 # order); the round-0 model is shared, so the interval is over self-training, not over the base.
 # Arm H decides nothing and runs on the first seed at `smoke` and `ci` (every seed at `full`),
 # which pays for the extra seeds of P and T. The criteria are read after round 6 at every
@@ -223,8 +224,8 @@ plots.finish(fig, "Answer entropy and confidently-wrong share per round (test); 
 # %% [markdown]
 # ## Verdict
 #
-# The spec's criteria, on the held-out test after the deciding round, each decided on the mean
-# over seeds with its 95% interval: T's Pass@1 at least `anchor_gain_min` above P's; P's Pass@1
+# The spec's criteria, on the held-out test after the deciding round, each in every seed (the
+# mean over seeds and its 95% interval are shown beside): T's Pass@1 at least `anchor_gain_min` above P's; P's Pass@1
 # at most `stall_margin` above the round-0 majority-of-8 accuracy; P's confidently-wrong share at
 # least multiplied by `collapse_factor`; P's entropy at least divided by it.
 
@@ -245,11 +246,14 @@ entropy_ratio = [s / e for e, s in zip(at(last, "P", "entropy"), at(first, "P", 
 h_minus_p = [h - p for h, p in zip(at(last, "H", "pass@1"), at(last, "P", "pass@1")[:len(arm_seeds["H"])])]
 pool_t_minus_p = [t - p for t, p in zip(at(last, "T", "pool_pass@1"), at(last, "P", "pool_pass@1"))]
 criteria = [
-    Criterion(f"Pass@1 after round {decided}, T - P (test, mean)", t_minus_p, anchor_gain_min, ">="),
-    Criterion(f"Pass@1 of P after round {decided} - round-0 majority-of-8 accuracy (test, mean)", p_over_ceiling,
-              stall_margin, "<="),
-    Criterion("P: confidently-wrong share, deciding round / start (test, mean)", wrong_ratio, collapse_factor, ">="),
-    Criterion("P: answer entropy, start / deciding round (test, mean)", entropy_ratio, collapse_factor, ">="),
+    Criterion(f"Pass@1 after round {decided}, T - P (test), every seed", None, anchor_gain_min, ">=",
+              per_seed=t_minus_p),
+    Criterion(f"Pass@1 of P after round {decided} - round-0 majority-of-8 accuracy (test), every seed", None,
+              stall_margin, "<=", per_seed=p_over_ceiling),
+    Criterion("P: confidently-wrong share, deciding round / start (test), every seed", None, collapse_factor,
+              ">=", per_seed=wrong_ratio),
+    Criterion("P: answer entropy, start / deciding round (test), every seed", None, collapse_factor, ">=",
+              per_seed=entropy_ratio),
     Criterion(f"Pass@1 after round {decided}, H - P (test; report only, seeds {arm_seeds['H']})", h_minus_p, 0.0, ">",
               decides=False),
     Criterion(f"Pass@1 after round {decided} on the pool's problems (trained on), T - P (report only)",

@@ -113,10 +113,10 @@ print(f"scale={scale} device={device} seeds={seeds} report-only seeds={report} {
 #
 # (3) **Seeds and intervals.** The verdict uses 5 seeds at `ci` (10 at `full`): a seed is one
 # initialisation and training-data order per reward model, plus the sampled votes. Each deciding
-# criterion is decided on the mean over seeds with its 95% Student-t interval: it passes when the
-# whole interval is on the pass side of the threshold, fails when it is on the fail side, and is
-# unresolved when it straddles (the spec does not ask for "every seed", which an earlier version
-# tested). The out-of-distribution `k = 6` evaluation and the best-of-4 selection decide nothing
+# criterion shows the mean over seeds with its 95% Student-t interval and keeps this notebook's
+# "in every seed" test (stricter than the spec's "3 seeds"; the issue on verdicts asks that
+# every-seed criteria keep their per-seed test): it passes only when every seed passes, fails when
+# no seed does or the interval lies on the fail side, and is unresolved otherwise. The out-of-distribution `k = 6` evaluation and the best-of-4 selection decide nothing
 # and run on the first seed at `smoke` and `ci` (every seed at `full`), which pays for part of the
 # extra seeds. The outcome model's voting control, also report only, runs on every seed: it
 # samples one token per vote, a negligible cost, and it is the comparison the voting criterion is
@@ -168,7 +168,7 @@ plots.finish(fig, f"Judgement accuracy against inference compute, {' / '.join(ma
 # %% [markdown]
 # ## Verdict
 #
-# The spec's criteria, each decided on the mean over seeds with its 95% interval: the reasoning
+# The spec's criteria, each in every seed (the mean and its 95% interval shown beside): the reasoning
 # model's greedy accuracy on `k = 4` at least `ceiling_gain_min` above the outcome model's; the
 # reasoning model's voting gain (`decide_votes` votes minus 1) on `k = 4` at least `voting_gain_min`.
 
@@ -184,8 +184,10 @@ outcome_gain = [a - b for a, b in zip(get("outcome RM", 4, top, "accuracy"), get
 bon = results.dropna(subset=["best_of_4"]).set_index(["arm", "seed"])["best_of_4"]
 bon_gain = [float(bon.loc[("reasoning RM", s)] - bon.loc[("outcome RM", s)]) for s in report]
 criteria = [
-    Criterion("greedy accuracy k=4, reasoning - outcome RM (mean)", ceiling_gain, ceiling_gain_min, ">="),
-    Criterion(f"reasoning RM k=4, accuracy with {top} votes - 1 vote (mean)", voting_gain, voting_gain_min, ">="),
+    Criterion("greedy accuracy k=4, reasoning - outcome RM, every seed", None, ceiling_gain_min, ">=",
+              per_seed=ceiling_gain),
+    Criterion(f"reasoning RM k=4, accuracy with {top} votes - 1 vote, every seed", None, voting_gain_min, ">=",
+              per_seed=voting_gain),
     Criterion(f"reasoning RM k=6 (out of distribution), {top} votes - 1 vote (report only, seeds {report})",
               ood_gain, voting_gain_min, ">=", decides=False),
     Criterion(f"outcome RM k=4, {top} sampled verdicts - 1 (report only: the control)", outcome_gain, voting_gain_min,
