@@ -16,6 +16,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from helpers import evidence
 from helpers.corpus import Note, Question
 from helpers.verdict import key_text
 
@@ -53,23 +54,38 @@ def verdict_cell(record: dict[str, Any]) -> str:
     return f"{record['verdict']} ({n['pass']} pass, {n['fail']} fail, {n['unresolved']} unresolved)"
 
 
+def verdict_url(page: str, notebook: str) -> str:
+    """The URL of a notebook's *Verdict* section in the built HTML, relative to ``page``."""
+    return _relative_link(page, notebook).rsplit(".", 1)[0] + ".html#verdict"
+
+
 def render_generated_block(question: Question, notes: dict[str, Note], records: dict[str, dict[str, Any]] | None,
-                           existing: set[str]) -> str:
-    """The generated part of a chapter page: the quoted corpus answer and the evidence table."""
+                           existing: set[str], argument: dict[str, dict[str, str]] | None = None,
+                           forest: str | None = None) -> str:
+    """The generated part of a chapter page: the corpus answer annotated with each cited note's verdict
+    badge, the evidence table and, when the build has records, "What the experiments say" (the forest
+    plot ``forest``, a figure path relative to the page, and the synthesis)."""
     page = f"book/{question.id}.md"
+    records = records or {}
     answer = []
     for paragraph in question.paragraphs:
         for nid in question.notes:
             note = notes[nid]
             if note.notebook in existing:
                 link = f"[*{note.title}*]({_relative_link(page, note.notebook)})"
+                if nid in records:
+                    link += " " + evidence.badge(records[nid], verdict_url(page, note.notebook))
             else:
                 link = f"*{note.title}* ({PENDING})"
             paragraph = paragraph.replace(note.title, f" {link}", 1) if note.title in paragraph else paragraph
         answer.append("> " + re.sub(r"  +", " ", paragraph))
     lines = [BEGIN, "", "## The corpus answer", "",
-             f"*Quoted from the corpus. How the question is read:* {question.interpretation}", "",
-             "\n>\n".join(answer), "", "## Evidence from this book's experiments", "",
+             f"*Quoted from the corpus. How the question is read:* {question.interpretation}", ""]
+    if records:
+        lines += ["*Beside each claim the answer cites: the verdict of the notebook that tests it in this build, "
+                  "with its key number (mean over seeds [95% interval]); the badge links to the notebook's "
+                  "verdict section.*", ""]
+    lines += ["\n>\n".join(answer), "", "## Evidence from this book's experiments", "",
              "Each row is one note the answer cites; the verdict and key number come from the notebook's own "
              "run in this build of the book. The key number is the mean over seeds with its 95% interval; a "
              "criterion whose interval straddles its threshold is *unresolved*, and makes the verdict "
@@ -80,8 +96,43 @@ def render_generated_block(question: Question, notes: dict[str, Note], records: 
         hosted = notes[row["note"]].chapter
         where = "" if hosted == question.id or not row["notebook"] else " (in another chapter)"
         lines.append(f"| {row['note']} | {row['title']} | {row['verdict']} | {row['key']} | {nb}{where} |")
+    if records:
+        lines += ["", "## What the experiments say", ""]
+        if forest:
+            lines += [f"```{{figure}} {forest}", ":name: forest-" + question.id, "",
+                      "Every deciding criterion of the cited notes: the distance of its mean from the spec's threshold, "
+                      "in units of the half-width of its 95% interval over seeds, pass side to the right, with the "
+                      "interval as a bar. A bar wholly right of the line passes, wholly left fails, across it is "
+                      "unresolved; an \"in every seed\" criterion passes only when every seed does, so its colour "
+                      "(the status) can differ from its bar. Generated from this build's verdict records.", "```", ""]
+        titles = {n: notes[n].title for n in question.notes}
+        links = {n: _relative_link(page, notes[n].notebook) for n in question.notes}
+        lines.append(evidence.synthesis(question.id, question.notes, records, titles, argument or {}, links))
     lines += ["", END]
     return "\n".join(lines)
+
+
+def render_front_block(questions: list[Question], records: dict[str, dict[str, Any]], scoreboard: str | None) -> str:
+    """The front page's generated block: the scoreboard figure and one generated paragraph per question."""
+    lines = [BEGIN, "", "## What this build found", ""]
+    if not records:
+        return "\n".join(lines + ["*Filled in by the build from the notebooks' verdict records.*", "", END])
+    if scoreboard:
+        lines += [f"```{{figure}} {scoreboard}", ":name: scoreboard", "",
+                  "The verdicts of this build: each question's cited claims, by verdict word.", "```", ""]
+    for q in questions:
+        counts = evidence.verdict_counts(records, q.notes)
+        held = [n for n in q.notes if records.get(n, {}).get("verdict") == evidence.REPRODUCED]
+        open_ = [n for n in q.notes if records.get(n, {}).get("verdict") == evidence.INCONCLUSIVE]
+        text = (f"**{q.title}** The answer cites {len(q.notes)} claims; in this build "
+                + ", ".join(f"{n} {w}" for w, n in counts.items() if n) + ". ")
+        if held:
+            text += "Reproduced in miniature: " + ", ".join(held) + ". "
+        if open_:
+            text += "Not settled at this budget: " + ", ".join(open_) + ". "
+        text += f"See the chapter {{doc}}`{q.id}` for which links of the answer's argument these are."
+        lines += [text, ""]
+    return "\n".join(lines + [END])
 
 
 def replace_generated_block(page_text: str, block: str) -> str:

@@ -45,7 +45,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from helpers import book, corpus, instructor, runtime, scaffold
+from helpers import book, corpus, evidence, instructor, runtime, scaffold
 from helpers.params import SCALE_SEEDS, SCALES
 from helpers.verdict import admonition_text, read_record, write_json_atomic
 
@@ -248,12 +248,36 @@ def existing_notebooks(root: Path = ROOT) -> set[str]:
 
 
 def render_chapters(target_root: Path, records: dict[str, dict[str, Any]] | None) -> None:
-    """Rewrite the generated block of every chapter page under ``target_root/book``."""
+    """Rewrite the generated block of every chapter page (and the front page) under ``target_root/book``.
+
+    With ``records`` (a build), the chapter pages get verdict badges, a forest plot
+    (``book/figures/<question>-forest.png``) and the synthesis, and the front page a scoreboard.
+    """
     data = ROOT / "data" / "corpus"
     notes, existing = corpus.load_notes(data), existing_notebooks()
-    for question in corpus.load_questions(data):
+    questions = corpus.load_questions(data)
+    argument = evidence.load_argument(ROOT)
+    for question in questions:
         page = target_root / "book" / f"{question.id}.md"
-        page.write_text(book.replace_generated_block(page.read_text(), book.render_generated_block(question, notes, records, existing)))
+        forest = None
+        if records:
+            drawn = evidence.forest_plot(records, question.notes, target_root / "book" / "figures" / f"{question.id}-forest.png",
+                                         f"{question.id}: deciding criteria of the cited claims")
+            forest = f"figures/{question.id}-forest.png" if drawn else None
+        block = book.render_generated_block(question, notes, records, existing, argument, forest)
+        if records:
+            urls = {n: book.verdict_url(f"book/{question.id}.md", notes[n].notebook) for n in question.notes}
+            wrong = evidence.contradictions(block, records, urls)
+            if wrong:
+                raise SystemExit(f"[book] {question.id}: the generated page contradicts the records: {wrong}")
+        page.write_text(book.replace_generated_block(page.read_text(), block))
+    front = target_root / "book" / "intro.md"
+    scoreboard = None
+    if records:
+        evidence.scoreboard_plot([(q.id, evidence.verdict_counts(records, q.notes)) for q in questions],
+                                 target_root / "book" / "figures" / "scoreboard.png")
+        scoreboard = "figures/scoreboard.png"
+    front.write_text(book.replace_generated_block(front.read_text(), book.render_front_block(questions, records or {}, scoreboard)))
 
 
 def add_verdict_banner(path: Path, record: dict[str, Any]) -> None:
