@@ -118,3 +118,16 @@ def test_committed_chapter_pages_are_generated_from_the_corpus():
         assert block in page, f"book/{q.id}.md is stale: run `make chapters`"
         pending = [nid for nid in q.notes if NOTES[nid].notebook not in existing]
         assert page.count(book.PENDING) >= len(pending)
+
+
+def test_every_claim_notebook_has_a_recorded_expectation():
+    """data/verdicts holds each claim's ci record (`make record`), so `make book` can check its verdict."""
+    from helpers.params import SCALE_SEEDS
+    from helpers.verdict import read_record
+
+    for note in NOTES.values():
+        if (ROOT / note.notebook).exists():
+            record = read_record(ROOT / "data" / "verdicts" / f"{note.id}.json")
+            assert record is not None, f"{note.id}: no recorded expectation in data/verdicts (run `make book`, `make record`)"
+            assert record["parameters"]["scale"] == "ci" and record["parameters"]["seeds"] == SCALE_SEEDS["ci"]
+            assert "written_at" not in record, "recorded by `make record`, which drops the timestamp"

@@ -117,9 +117,10 @@ def forest_plot(records: dict[str, dict[str, Any]], note_ids: list[str], path: P
     for status in (PASS, UNRESOLVED, FAIL):
         ax.plot([], [], color=COLOUR[status], lw=2.5, label=status)
     ax.plot([], [], marker="D", mfc="white", mec="black", ls="none", label="no interval (exact or one seed)")
-    ax.legend(loc="lower right", fontsize=8, frameon=True)
     ax.set_title(title, fontsize=11)
-    fig.tight_layout()
+    margin = 0.45 / fig.get_figheight()  # the legend's strip below the axes, in figure fractions
+    fig.legend(*ax.get_legend_handles_labels(), loc="lower center", ncol=4, fontsize=8, frameon=False)
+    fig.tight_layout(rect=(0, margin, 1, 1))
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=110)
     plt.close(fig)
@@ -153,11 +154,12 @@ def scoreboard_plot(rows: list[tuple[str, dict[str, int]]], path: Path) -> Path:
                 left += n
     ax.set_yticks(range(len(rows)), [label for label, _ in reversed(rows)])
     ax.set_xlabel("claims cited by the question (notebooks)")
-    for word in VERDICT_WORDS:
-        ax.barh([], [], color=COLOUR[word], label=word)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.35), ncol=4, fontsize=8, frameon=False)
+    from matplotlib.patches import Patch
+
+    handles = [Patch(color=COLOUR[word], label=word) for word in VERDICT_WORDS]
     ax.set_title("Verdicts of this build, per question", fontsize=11)
-    fig.tight_layout()
+    fig.legend(handles=handles, loc="lower center", ncol=4, fontsize=8, frameon=False)
+    fig.tight_layout(rect=(0, 0.45 / fig.get_figheight(), 1, 1))
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=110)
     plt.close(fig)
