@@ -346,8 +346,9 @@ def compare_records(new: dict[str, Any], expected: dict[str, Any], tolerance: fl
     """What differs between a new verdict record and the recorded one (empty: the run met its expectation).
 
     A difference is: another verdict word; a criterion added or removed; a criterion whose new
-    value (its mean over seeds) lies outside the recorded 95% interval; or, for a value with no
-    interval (exact, or one seed), one that moved by more than ``tolerance`` (relative).
+    value (its mean over seeds) lies outside the recorded 95% interval (widened by ``tolerance``,
+    relative, so that a zero-width interval allows float noise); or, for a value with no interval
+    (exact, or one seed), one that moved by more than ``tolerance`` (relative).
     """
     problems = []
     if new["verdict"] != expected["verdict"]:
@@ -360,7 +361,8 @@ def compare_records(new: dict[str, Any], expected: dict[str, Any], tolerance: fl
         c, e = now[name], old[name]
         value = c["mean"] if c.get("mean") is not None else c["measured"]
         if e.get("low") is not None and e.get("high") is not None:
-            if not e["low"] <= value <= e["high"]:
+            slack = tolerance * max(1.0, abs(value))  # a zero-width interval (all seeds equal) allows float noise
+            if not e["low"] - slack <= value <= e["high"] + slack:
                 problems.append(f"'{name}': {value:.4g} outside the recorded interval [{e['low']:.4g}, {e['high']:.4g}]")
         else:
             reference = e["mean"] if e.get("mean") is not None else e["measured"]
