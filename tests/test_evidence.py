@@ -64,3 +64,10 @@ def test_argument_links_name_no_result():
         assert set(argument[question.id]) == set(question.notes)
         for text in argument[question.id].values():
             assert not any(w in text.lower() for w in ("reproduc", "inconclusive", "not settled", "holds")), text
+
+
+def test_tables_escape_a_pipe_in_a_label():
+    r = Verdict("n02", "c", [Criterion("P(Y | Unknown) rise", [0.8, 0.81, 0.82], 0.4)], ("P(Y | Unknown)", [0.8, 0.81, 0.82])).to_record()
+    table = book.verdict_table({"n02": r})
+    row = table.splitlines()[-1]
+    assert row.count(" | ") == table.splitlines()[0].count(" | ") and "\\|" in row

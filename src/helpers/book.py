@@ -44,8 +44,13 @@ def evidence_rows(question: Question, notes: dict[str, Note], records: dict[str,
             rows.append({"note": nid, "title": note.title, "verdict": NOT_EXECUTED, "key": "—", "notebook": note.notebook})
         else:
             rows.append({"note": nid, "title": note.title, "verdict": verdict_cell(record),
-                         "key": key_text(record["key_number"]), "notebook": note.notebook})
+                         "key": table_cell(key_text(record["key_number"])), "notebook": note.notebook})
     return rows
+
+
+def table_cell(text: str) -> str:
+    """``text`` made safe for a Markdown table cell (a ``|`` in a label, as in ``P(Y | Unknown)``, is escaped)."""
+    return text.replace("|", "\\|")
 
 
 def verdict_cell(record: dict[str, Any]) -> str:
@@ -195,7 +200,8 @@ def verdict_table(records: dict[str, dict[str, Any]], expectations: dict[str, An
             again = f"**{again}** (changed)"
         check = expected.get(note_id, {}).get("status", "not compared")
         seeds_used = ", ".join(map(str, record["parameters"].get("seeds", [])))
-        lines.append(f"| {note_id} | {verdict_cell(record)} | {key_text(record['key_number'])} | {seeds_used} | {check} | {again} |")
+        lines.append(f"| {note_id} | {verdict_cell(record)} | {table_cell(key_text(record['key_number']))} | {seeds_used} | "
+                     f"{check} | {again} |")
     return "\n".join(lines)
 
 
