@@ -121,3 +121,15 @@ def test_parameter_checks_name_the_parameter_and_allowed_values():
     assert params.report_seeds([3, 4, 5], "ci") == [3] and params.report_seeds([3, 4, 5], "full") == [3, 4, 5]
     with pytest.raises(ValueError, match="num_steps"):
         params.check_positive(num_steps=-3)
+
+
+def test_pooling_two_seed_sets_recomputes_the_verdict_on_all_seeds():
+    from helpers.run import pooled_verdict
+
+    first = make(mean_gap=(0.12, 0.3, 0.14)).to_record()  # unresolved with three seeds
+    first["parameters"]["seeds"] = [0, 1, 2]
+    second = make(mean_gap=(0.2, 0.21, 0.19)).to_record()
+    second["parameters"]["seeds"] = [3, 4, 5]
+    pooled = pooled_verdict(first, second)
+    assert first["verdict"] == INCONCLUSIVE and pooled["seeds"] == [0, 1, 2, 3, 4, 5]
+    assert pooled["verdict"] == REPRODUCED and pooled["counts"] == {"pass": 2, "fail": 0, "unresolved": 0}

@@ -192,7 +192,7 @@ def verdict_table(records: dict[str, dict[str, Any]], expectations: dict[str, An
     other = {row["note"]: row for row in (robustness or {}).get("notes", [])}
     expected = (expectations or {}).get("notes", {})
     lines = [f"| note | verdict (pass / fail / unresolved) | key number: mean [95% interval] | seeds | "
-             f"recorded expectation | {column} |", "|---|---|---|---|---|---|"]
+             f"recorded expectation | {column} | both seed sets pooled |", "|---|---|---|---|---|---|---|"]
     for note_id, record in sorted(records.items()):
         row = other.get(note_id)
         again = verdict_cell({"verdict": row["verdict (re-run)"], "counts": row["counts (re-run)"]}) if row else "not run"
@@ -200,8 +200,10 @@ def verdict_table(records: dict[str, dict[str, Any]], expectations: dict[str, An
             again = f"**{again}** (changed)"
         check = expected.get(note_id, {}).get("status", "not compared")
         seeds_used = ", ".join(map(str, record["parameters"].get("seeds", [])))
+        pooled = verdict_cell({"verdict": row["verdict (pooled)"], "counts": row["counts (pooled)"]}) \
+            if row and "verdict (pooled)" in row else "not run"
         lines.append(f"| {note_id} | {verdict_cell(record)} | {table_cell(key_text(record['key_number']))} | {seeds_used} | "
-                     f"{check} | {again} |")
+                     f"{check} | {again} | {pooled} |")
     return "\n".join(lines)
 
 
@@ -217,8 +219,9 @@ def render_status_page(timings: dict[str, Any], records: dict[str, dict[str, Any
                   "seeds with a 95% Student-t interval, compared with the spec's threshold (see *How to use this "
                   "book*). *Recorded expectation* compares this build's record with the one committed in "
                   "`data/verdicts/` (a changed verdict word, or a value outside its recorded interval, fails the "
-                  "build). The last column re-runs every notebook with a disjoint seed set of the same size; "
-                  f"verdict words that changed: {changed}.", "",
+                  "build). The next column re-runs every notebook with a disjoint seed set of the same size "
+                  f"(verdict words that changed: {changed}); the last pools both seed sets (twice the seeds, "
+                  "narrower intervals) and decides again with the same rules.", "",
                   verdict_table(records, expectations, robustness), ""]
     lines += ["## Execution time", "",
               f"Every notebook of this build was executed by papermill at scale `{timings['scale']}` on the build machine "

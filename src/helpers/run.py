@@ -421,20 +421,35 @@ def record_expectations() -> list[Path]:
     return written
 
 
-def robustness(seeds: list[int], scale: str = "ci", only: list[str] | None = None) -> list[dict[str, Any]]:
-    """Re-execute the book with another seed set into ``_build/robustness`` and compare verdicts.
+def pooled_verdict(first: dict[str, Any], second: dict[str, Any]) -> dict[str, Any]:
+    """The verdict of two records of one notebook with disjoint seed sets, their seeds pooled.
 
-    The reference is the recorded expectation (``data/verdicts``) where there is one, else this
-    build's record. Base models are shared through the main model cache (they do not depend on
-    the RL seeds). Writes ``data/verdicts/robustness.json`` (committed: the status page shows it
-    as the column "verdict with seeds ...") and prints one row per note.
+    Each deciding criterion present in both gets the two sets' per-seed values together (an exact
+    value keeps the first record's); the statuses and the verdict word are recomputed with the usual
+    rules. Returns ``{"verdict", "counts", "seeds"}``.
     """
+    from helpers.verdict import Criterion, counts, verdict_word
+
+    other = {c["name"]: c for c in second["criteria"]}
+    criteria = []
+    for c in first["criteria"]:
+        if not c["decides"]:
+            continue
+        d = other.get(c["name"], {})
+        if c.get("per_seed") is not None and d.get("per_seed") is not None:
+            criteria.append(Criterion(c["name"], None, c["threshold"], c["op"], per_seed=c["per_seed"] + d["per_seed"]))
+        elif c.get("by_seed") is not None and d.get("by_seed") is not None:
+            criteria.append(Criterion(c["name"], c["by_seed"] + d["by_seed"], c["threshold"], c["op"]))
+        else:
+            criteria.append(Criterion(c["name"], c["measured"], c["threshold"], c["op"]))
+    seeds = list(first["parameters"].get("seeds", [])) + list(second["parameters"].get("seeds", []))
+    return {"verdict": verdict_word(criteria), "counts": counts(criteria), "seeds": seeds}
+
+
+def compare_robustness(seeds: list[int], scale: str = "ci") -> dict[str, Any]:
+    """Compare the records in ``_build/robustness/verdicts`` with the recorded expectations (or this
+    build's records); write ``data/verdicts/robustness.json`` and return it."""
     target = BUILD / "robustness"
-    env = {**os.environ, "BOOK_BUILD_DIR": str(target), "BOOK_CACHE_DIR": os.environ.get("BOOK_CACHE_DIR", str(BUILD / "cache"))}
-    cmd = [sys.executable, "-m", "helpers.run", "execute", "--scale", scale, "--seeds", *map(str, seeds)]
-    if only:
-        cmd += ["--only", *only]
-    subprocess.run(cmd, env=env, cwd=ROOT, check=True)
     built = load_records()
     rows = []
     for path in sorted((target / "verdicts").glob("*.json")):
@@ -445,19 +460,38 @@ def robustness(seeds: list[int], scale: str = "ci", only: list[str] | None = Non
         if first is None:
             continue
         statuses = {c["name"]: c["status"] for c in first["criteria"] if c["decides"]}
+        pooled = pooled_verdict(first, other)
         rows.append({"note": other["note_id"], "seeds (book)": first["parameters"].get("seeds"), "verdict (book)": first["verdict"],
-                     "seeds (re-run)": seeds, "verdict (re-run)": other["verdict"], "counts (re-run)": other["counts"],
-                     "changed": first["verdict"] != other["verdict"],
+                     "seeds (re-run)": other["parameters"].get("seeds", seeds), "verdict (re-run)": other["verdict"],
+                     "counts (re-run)": other["counts"], "changed": first["verdict"] != other["verdict"],
                      "criteria that changed status": [c["name"] for c in other["criteria"] if c["decides"]
-                                                      and statuses.get(c["name"]) not in (None, c["status"])]})
+                                                      and statuses.get(c["name"]) not in (None, c["status"])],
+                     "verdict (pooled)": pooled["verdict"], "counts (pooled)": pooled["counts"]})
     result = {"scale": scale, "seeds": seeds, "written_at": time.strftime("%Y-%m-%d"), "notes": rows,
               "changed": sum(r["changed"] for r in rows)}
     write_json_atomic(EXPECTED / "robustness.json", result)
     for row in rows:
-        print(f"[robustness] {row['note']}: {row['verdict (book)']} -> {row['verdict (re-run)']}"
+        print(f"[robustness] {row['note']}: {row['verdict (book)']} -> {row['verdict (re-run)']}; pooled: {row['verdict (pooled)']}"
               + (f" (status changed: {', '.join(row['criteria that changed status'])})" if row["criteria that changed status"] else ""))
     print(f"[robustness] {result['changed']} of {len(rows)} verdict words changed with seeds {seeds}")
-    return rows
+    return result
+
+
+def robustness(seeds: list[int], scale: str = "ci", only: list[str] | None = None) -> dict[str, Any]:
+    """Re-execute the book with another seed set into ``_build/robustness`` and compare verdicts.
+
+    The reference is the recorded expectation (``data/verdicts``) where there is one, else this
+    build's record. Base models are shared through the main model cache (they do not depend on
+    the RL seeds). Writes ``data/verdicts/robustness.json`` (committed: the status page shows it
+    as the columns "verdict with seeds ..." and "pooled") and prints one row per note.
+    """
+    target = BUILD / "robustness"
+    env = {**os.environ, "BOOK_BUILD_DIR": str(target), "BOOK_CACHE_DIR": os.environ.get("BOOK_CACHE_DIR", str(BUILD / "cache"))}
+    cmd = [sys.executable, "-m", "helpers.run", "execute", "--scale", scale, "--seeds", *map(str, seeds)]
+    if only:
+        cmd += ["--only", *only]
+    subprocess.run(cmd, env=env, cwd=ROOT, check=True)
+    return compare_robustness(seeds, scale)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -474,6 +508,8 @@ def main(argv: list[str] | None = None) -> int:
         p.add_argument("--seeds", nargs="*", type=int, default=ROBUSTNESS_SEEDS if name == "robustness" else None,
                        help="override every notebook's seeds parameter")
         p.add_argument("--jobs", type=int, default=DEFAULT_JOBS, help="notebooks executed at once (one torch thread each)")
+        if name == "robustness":
+            p.add_argument("--compare-only", action="store_true", help="re-compare the last robustness run, no execution")
     sub.add_parser("build")
     sub.add_parser("check", help="compare the last build's verdict records with data/verdicts")
     sub.add_parser("record", help="copy the last build's ci verdict records into data/verdicts")
@@ -485,7 +521,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--claims", type=Path, default=ROOT.parent / "shared" / "claims", help="folder of claim specs")
     args = parser.parse_args(argv)
     if args.command == "robustness":
-        robustness(args.seeds, args.scale, args.only)
+        if args.compare_only:
+            compare_robustness(args.seeds, args.scale)
+        else:
+            robustness(args.seeds, args.scale, args.only)
         return 0
     if args.command in ("execute", "all", "bench"):
         execute(args.scale, args.only, args.seeds, args.jobs)
