@@ -63,7 +63,6 @@ ece_gap_min = 0.10  # criterion: mean ECE gap (RLVR minus RLCR) must reach this
 accuracy_tolerance = 0.03  # criterion: RLCR accuracy may trail RLVR accuracy by at most this
 
 # %%
-import copy
 
 import matplotlib.pyplot as plt
 import numpy as np

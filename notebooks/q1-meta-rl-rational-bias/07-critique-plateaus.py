@@ -301,7 +301,7 @@ print(verdict.summary())
 #   repaired pattern (a carry into the hundreds) where it does not belong; the paper's
 #   gains are averaged over all problems, so this is the number to watch before calling the
 #   method free.
-# * **The plateau is fragile at this scale.** In an earlier, three-seed version of this
+# * **How robust the plateau is.** In an earlier, three-seed version of this
 #   notebook, a re-run with RL seeds 3, 4, 5 (`make robustness`, same base) ended with GRPO at
 #   0.10-0.17 bug-subclass Pass@1: a few lucky samples per group are enough for GRPO to start
 #   climbing, so the plateau criterion failed and that run's verdict was "not reproduced at

@@ -72,7 +72,7 @@ from IPython.display import display
 from helpers import params, plots, runtime
 from helpers.rankers import RankerSettings, implied_examination, run_loop
 from helpers.tasks.feedback_loop import LoopConfig, legacy_top_is_best_share, make_world
-from helpers.verdict import Criterion, Verdict, format_interval, mean_interval, say
+from helpers.verdict import Criterion, Verdict, format_interval, say
 
 runtime.setup(device)  # validates the name; the simulator and models stay on the CPU
 PRESETS = {

@@ -62,7 +62,6 @@ collapse_factor = 2.0  # criteria: P's confidently-wrong share grows, and its en
 
 # %%
 import matplotlib.pyplot as plt
-import numpy as np
 import pandas as pd
 
 from helpers import bases, params, plots, runtime, selftrain
