@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 SCALE  ?= ci
 
-.PHONY: setup scaffold student book bench robustness execute html test chapter chapters clean check record golden
+.PHONY: setup scaffold student book bench seedcost robustness execute html test chapter chapters clean check record golden
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,9 @@ student: setup
 
 bench: setup
 	$(BIN)/python -m helpers.run bench --scale $(SCALE) $(if $(JOBS),--jobs $(JOBS),)
+
+seedcost: setup
+	$(BIN)/python -m helpers.run seedcost --scale $(SCALE) $(if $(NB),--only $(NB),) $(if $(COUNTS),--counts $(COUNTS),)
 
 robustness: setup
 	$(BIN)/python -m helpers.run robustness --scale $(SCALE) $(if $(SEEDS),--seeds $(SEEDS),)

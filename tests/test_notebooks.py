@@ -4,6 +4,7 @@ import json
 import os
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import nbformat
@@ -42,14 +43,26 @@ def test_every_notebook_runs_and_records_a_verdict(smoke_build: Path):
                    for c in executed.cells if c.cell_type == "code" for o in c.outputs), f"{nb} shows no figure"
 
 
+@pytest.fixture(scope="module")
+def nbval_runs(smoke_build: Path, tmp_path_factory) -> dict[str, tuple[subprocess.CompletedProcess, Path]]:
+    """nbval re-executes every executed claim notebook, two at a time (one per core), each in its own process."""
+    def one(nb: str) -> tuple[subprocess.CompletedProcess, Path]:
+        verdicts = tmp_path_factory.mktemp("nbval")
+        env = {**os.environ, "BOOK_VERDICT_DIR": str(verdicts), "BOOK_CACHE_DIR": str(smoke_build / "cache")}
+        proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "--nbval-lax", "--nbval-current-env", "-p",
+                               "no:cacheprovider", str(smoke_build / "executed" / nb)],
+                              cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+        return proc, verdicts
+    with ThreadPoolExecutor(max_workers=run.DEFAULT_JOBS) as pool:
+        return dict(zip(CLAIM_NOTEBOOKS, pool.map(one, CLAIM_NOTEBOOKS)))
+
+
 @pytest.mark.parametrize("nb", CLAIM_NOTEBOOKS)
-def test_nbval_reexecution_gives_identical_verdict_numbers(smoke_build: Path, nb: str, tmp_path: Path):
-    env = {**os.environ, "BOOK_VERDICT_DIR": str(tmp_path), "BOOK_CACHE_DIR": str(smoke_build / "cache")}
-    proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "--nbval-lax", "--nbval-current-env", "-p", "no:cacheprovider",
-                           str(smoke_build / "executed" / nb)], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+def test_nbval_reexecution_gives_identical_verdict_numbers(smoke_build: Path, nbval_runs: dict, nb: str):
+    proc, verdicts = nbval_runs[nb]
     assert proc.returncode == 0, proc.stdout[-4000:]
     first = read_record(smoke_build / "verdicts" / f"{run.note_of(nb)}.json")
-    second = read_record(tmp_path / f"{run.note_of(nb)}.json")
+    second = read_record(verdicts / f"{run.note_of(nb)}.json")
     assert [c["measured"] for c in first["criteria"]] == [c["measured"] for c in second["criteria"]]
 
 

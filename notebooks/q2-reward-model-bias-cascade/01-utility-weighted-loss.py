@@ -53,7 +53,8 @@ if "google.colab" in sys.modules:
     import subprocess
 
     REPO = "https://github.com/reward-bias-book/reward-bias-book"
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "-r", f"{REPO}/raw/main/requirements.txt"], check=False)
+    # Only the helpers package, with the ranges of its pyproject.toml: Colab keeps its own torch,
+    # numpy and matplotlib, and pip adds what Colab lacks (trl; transformers if too old).
     subprocess.run([sys.executable, "-m", "pip", "install", "-q", f"git+{REPO}.git"], check=True)
 
 # %% tags=["parameters"]

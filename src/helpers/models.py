@@ -27,7 +27,7 @@ import torch
 from transformers import GPT2Config, GPT2LMHeadModel, PreTrainedModel, PreTrainedTokenizerBase
 
 #: Bump when a change to training code should invalidate every cached base model.
-CACHE_VERSION = "1"
+CACHE_VERSION = "2"  # 2: the fused tanh-GELU kernel (see build_model)
 
 
 @dataclass(frozen=True)
@@ -62,6 +62,9 @@ def build_model(config: TinyLMConfig, tokenizer: PreTrainedTokenizerBase, seed: 
         n_embd=config.n_embd,
         n_layer=config.n_layer,
         n_head=config.n_head,
+        # GPT-2's tanh GELU as one fused kernel: the same function as the default "gelu_new",
+        # written as six element-wise operations, which took about a tenth of a training step.
+        activation_function="gelu_pytorch_tanh",
         resid_pdrop=config.dropout,
         embd_pdrop=config.dropout,
         attn_pdrop=config.dropout,

@@ -7,6 +7,7 @@
     python -m helpers.run all [--scale ci]                             # both, then the expectation check
     python -m helpers.run bench [--scale ci]                           # both, then the timing table
     python -m helpers.run table                                        # the timing table of the last run
+    python -m helpers.run seedcost [--only NB ...] [--counts 1 3 5 10] # cost of 1, 3, 5, 10 seeds (benchmark)
     python -m helpers.run check                                        # the last run's records vs data/verdicts
     python -m helpers.run record                                       # the last run's records -> data/verdicts
     python -m helpers.run robustness --seeds 5 6 7 8 9                 # re-execute with other seeds, compare verdicts
@@ -45,7 +46,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from helpers import book, corpus, evidence, instructor, runtime, scaffold
+from helpers import book, corpus, evidence, instructor, runtime, scaffold, seedcost
 from helpers.params import SCALE_SEEDS, SCALES
 from helpers.verdict import admonition_text, read_record, write_json_atomic
 
@@ -510,6 +511,10 @@ def main(argv: list[str] | None = None) -> int:
         p.add_argument("--jobs", type=int, default=DEFAULT_JOBS, help="notebooks executed at once (one torch thread each)")
         if name == "robustness":
             p.add_argument("--compare-only", action="store_true", help="re-compare the last robustness run, no execution")
+    p = sub.add_parser("seedcost", help="wall time of a few notebooks against their number of seeds")
+    p.add_argument("--scale", default="ci", choices=SCALES)
+    p.add_argument("--only", nargs="*", default=list(seedcost.DEFAULT_NOTEBOOKS))
+    p.add_argument("--counts", nargs="*", type=int, default=list(seedcost.DEFAULT_COUNTS))
     sub.add_parser("build")
     sub.add_parser("check", help="compare the last build's verdict records with data/verdicts")
     sub.add_parser("record", help="copy the last build's ci verdict records into data/verdicts")
@@ -525,6 +530,12 @@ def main(argv: list[str] | None = None) -> int:
             compare_robustness(args.seeds, args.scale)
         else:
             robustness(args.seeds, args.scale, args.only)
+        return 0
+    if args.command == "seedcost":
+        result = seedcost.measure(ROOT, BUILD, args.only, args.counts, args.scale)
+        write_json_atomic(BUILD / "status" / "seedcost.json", result)
+        print(seedcost.table(result))
+        print(f"[book] figure: {seedcost.figure(result, BUILD / 'status' / 'seed_cost.png')}")
         return 0
     if args.command in ("execute", "all", "bench"):
         execute(args.scale, args.only, args.seeds, args.jobs)

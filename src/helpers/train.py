@@ -41,10 +41,11 @@ def encode_pairs(
     Returns ``(input_ids, attention_mask, labels)``; labels are ``-100`` on the prompt and padding.
     """
     eos, pad = tokenizer.eos_token_id, tokenizer.pad_token_id
+    prompts = tokenizer([p for p, _ in pairs], add_special_tokens=False)["input_ids"]  # one call each: fast
+    completions = tokenizer([c for _, c in pairs], add_special_tokens=False)["input_ids"]
     seqs, masks = [], []
-    for prompt, completion in pairs:
-        p = tokenizer(prompt, add_special_tokens=False)["input_ids"]
-        c = tokenizer(completion, add_special_tokens=False)["input_ids"] + [eos]
+    for p, c in zip(prompts, completions):
+        c = c + [eos]
         seqs.append(p + c)
         masks.append([0] * len(p) + [1] * len(c))
     width = max(len(s) for s in seqs)

@@ -1,0 +1,154 @@
+"""Multi-turn GRPO for the shard-search agent, with the entropy measurements of Cui et al. (2025).
+
+Each rollout alternates agent tokens (queries, sampled) and environment tokens (hit/miss,
+appended by :mod:`helpers.tasks.shard_search`); only the agent's tokens before the hit are
+trained. TRL's ``GRPOTrainer`` generates a completion in one go, with no environment tokens
+in between, so the loop is written here: GRPO advantages per group, one on-policy step per
+batch (PPO's ratio is 1), Adam.
+
+Logged every step: batch success, the covariance between each trained token's log-probability
+and its advantage (Cui et al.: the entropy change is about ``-η·Cov(log π, A)``), and the exact
+entropy of the first query on every prompt. Every ``eval_every`` steps: 64 rollouts per prompt
+for success, action-token entropy and the number of unique query sequences per prompt, each also
+on the incorrect episodes alone.
+
+Used by: n03 (entropy collapse in a search agent).
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import torch
+
+from helpers.reinforce import sample_coefficients, token_logprobs
+from helpers.runtime import progress
+from helpers.tasks import shard_search as ss
+
+
+@dataclass(frozen=True)
+class AgentSettings:
+    """Sizes of one RL run (defaults: scale ci of n03)."""
+
+    num_steps: int = 200
+    prompts_per_step: int = 16
+    group_size: int = 8
+    learning_rate: float = 3e-4
+    eval_every: int = 10
+    eval_rollouts: int = 64
+
+    def __post_init__(self) -> None:
+        if min(self.num_steps, self.prompts_per_step, self.group_size, self.eval_every, self.eval_rollouts) < 1:
+            raise ValueError(f"every size must be >= 1, got {self}")
+
+
+def _entropy(logits: torch.Tensor) -> torch.Tensor:
+    logp = logits.float().log_softmax(-1)
+    return -(logp.exp() * logp).sum(-1)
+
+
+@torch.no_grad()
+def rollout(model, tokenizer, episodes: list[ss.Episode], generator: torch.Generator,  # noqa: ANN001
+            device: str = "cpu") -> tuple[torch.Tensor, torch.Tensor, list[str], torch.Tensor]:
+    """Play ``episodes``: returns ``(seqs, trained, responses, entropies)``.
+
+    ``seqs`` holds prompt + (query, reply) × budget token ids; ``trained`` is ``(rows, budget)``,
+    true where the query was made before any hit; ``entropies`` is the entropy of the agent's
+    distribution at each turn (same shape).
+    """
+    # one character per token, so responses parse by position; special tokens (e.g. <eos>) read as "?"
+    vocab = [t if len(t) == 1 else "?" for t in tokenizer.convert_ids_to_tokens(list(range(len(tokenizer))))]
+    reply_id = {c: tokenizer.convert_tokens_to_ids(c) for c in (ss.HIT, ss.MISS, ss.FILLER)}
+    seqs = tokenizer([e.prompt for e in episodes], return_tensors="pt", add_special_tokens=False)["input_ids"].to(device)
+    done = torch.zeros(len(episodes), dtype=torch.bool)
+    trained, entropies, texts = [], [], [""] * len(episodes)
+    for _ in range(ss.BUDGET):
+        logits = model(input_ids=seqs).logits[:, -1]
+        entropies.append(_entropy(logits).cpu())
+        query = torch.multinomial(logits.float().softmax(-1).cpu(), 1, generator=generator).squeeze(1)
+        query = torch.where(done, torch.tensor(reply_id[ss.FILLER]), query)
+        replies = [ss.env_reply(e.key, vocab[int(q)], bool(d)) for e, q, d in zip(episodes, query, done)]
+        trained.append(~done)
+        texts = [t + vocab[int(q)] + r for t, q, r in zip(texts, query, replies)]
+        reply = torch.tensor([reply_id[r] for r in replies])
+        seqs = torch.cat([seqs, query[:, None].to(device), reply[:, None].to(device)], dim=1)
+        done = done | (reply == reply_id[ss.HIT])
+    return seqs, torch.stack(trained, 1), texts, torch.stack(entropies, 1)
+
+
+@torch.no_grad()
+def first_query_entropy(model, tokenizer, device: str = "cpu") -> float:  # noqa: ANN001
+    """Exact entropy (nats) of the first query, averaged over the 20 prompts."""
+    ids = tokenizer(list(ss.PROMPTS), return_tensors="pt", add_special_tokens=False)["input_ids"].to(device)
+    return float(_entropy(model(input_ids=ids).logits[:, -1]).mean())
+
+
+def evaluate(model, tokenizer, rollouts: int, seed: int, device: str = "cpu") -> dict[str, float]:  # noqa: ANN001
+    """``rollouts`` plays of each prompt: success rate, action-token entropy, unique query sequences per prompt.
+
+    The key cycles through the prompt's likely shards, so every prompt is played with each key
+    equally often; sampling uses its own generator seeded with ``seed``. The same rollouts also
+    give the measures on the *incorrect* episodes alone (those that never hit the key, the
+    trajectories Matsutani et al. find RL compresses): ``unique incorrect sequences`` (per prompt,
+    among that prompt's failed episodes; 0 for a prompt with none) and ``action entropy
+    (incorrect)`` (NaN if no episode failed).
+    """
+    episodes = [ss.Episode(p, p[1 + i % 3]) for p in ss.PROMPTS for i in range(rollouts)]
+    generator = torch.Generator().manual_seed(seed)
+    _, trained, texts, entropies = rollout(model, tokenizer, episodes, generator, device)
+    wins = [ss.success(t) for t in texts]
+    chunks = [range(i * rollouts, (i + 1) * rollouts) for i in range(len(ss.PROMPTS))]
+    unique = [len({ss.query_sequence(texts[j]) for j in c}) for c in chunks]
+    unique_failed = [len({ss.query_sequence(texts[j]) for j in c if not wins[j]}) for c in chunks]
+    failed = ~torch.tensor(wins)
+    failed_tokens = entropies[trained & failed[:, None]]
+    return {
+        "success": float(np.mean(wins)),
+        "action entropy": float(entropies[trained].mean()),
+        "unique sequences": float(np.mean(unique)),
+        "action entropy (incorrect)": float(failed_tokens.mean()) if len(failed_tokens) else float("nan"),
+        "unique incorrect sequences": float(np.mean(unique_failed)),
+    }
+
+
+def train(model, tokenizer, settings: AgentSettings, seed: int, device: str = "cpu",  # noqa: ANN001
+          desc: str = "GRPO") -> tuple[pd.DataFrame, torch.nn.Module]:
+    """GRPO from a copy of ``model`` on random episodes; returns ``(log, trained)`` (log: one row per step, step 0 = the start)."""
+    policy = copy.deepcopy(model).to(device).train()
+    optimizer = torch.optim.Adam(policy.parameters(), lr=settings.learning_rate)
+    generator = torch.Generator().manual_seed(seed)
+    pool = ss.make_episodes(settings.num_steps * settings.prompts_per_step, seed=seed)
+    width = len(ss.PROMPTS[0])
+    log = []
+
+    def record(step: int, **values: float) -> None:
+        policy.eval()
+        row = {"step": step, "first-query entropy": first_query_entropy(policy, tokenizer, device), **values}
+        if step % settings.eval_every == 0 or step == settings.num_steps:
+            row.update(evaluate(policy, tokenizer, settings.eval_rollouts, seed=1000 + step, device=device))
+        log.append(row)
+        policy.train()
+
+    record(0)
+    for step in progress(range(1, settings.num_steps + 1), desc=desc):
+        batch = pool[(step - 1) * settings.prompts_per_step: step * settings.prompts_per_step]
+        episodes = [e for e in batch for _ in range(settings.group_size)]
+        policy.eval()
+        seqs, trained, texts, _ = rollout(policy, tokenizer, episodes, generator, device)
+        policy.train()
+        rewards = torch.tensor([float(ss.success(t)) for t in texts]).reshape(len(batch), settings.group_size)
+        advantages = sample_coefficients(rewards, "GRPO").reshape(-1).to(device)
+        logp = token_logprobs(policy, seqs, width)[:, 0::2]  # the agent's tokens: queries at even offsets
+        mask = trained.to(device).float()
+        loss = -((advantages[:, None] * logp * mask).sum(1)).mean()
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        optimizer.step()
+        token_logp, token_adv = logp.detach()[trained.to(device)], advantages[:, None].expand_as(logp)[trained.to(device)]
+        cov = float(((token_logp - token_logp.mean()) * (token_adv - token_adv.mean())).mean())
+        record(step, **{"train success": float(rewards.mean()), "cov(logp, A)": cov})
+    policy.eval()
+    return pd.DataFrame(log), policy

@@ -1,0 +1,566 @@
+"""The book's command line: execute notebooks with papermill, time them, and build the HTML.
+
+::
+
+    python -m helpers.run execute [--scale ci] [--only PATTERN ...] [--jobs 2]  # notebooks -> _build/executed
+    python -m helpers.run build                                        # stage + jupyter-book -> _build/html
+    python -m helpers.run all [--scale ci]                             # both, then the expectation check
+    python -m helpers.run bench [--scale ci]                           # both, then the timing table
+    python -m helpers.run table                                        # the timing table of the last run
+    python -m helpers.run seedcost [--only NB ...] [--counts 1 3 5 10] # cost of 1, 3, 5, 10 seeds (benchmark)
+    python -m helpers.run check                                        # the last run's records vs data/verdicts
+    python -m helpers.run record                                       # the last run's records -> data/verdicts
+    python -m helpers.run robustness --seeds 5 6 7 8 9                 # re-execute with other seeds, compare verdicts
+    python -m helpers.run chapters                                     # refresh committed chapter pages
+    python -m helpers.run student                                      # notebooks without solutions -> _build/student
+    python -m helpers.run scaffold QUESTION.txt [--claims DIR]         # a new chapter from a corpus question
+
+Each notebook runs in its own child process (so its kernel's peak memory and CPU time
+can be measured), offline, with the verdict directory and model cache under
+``_build/``. A failing notebook stops the run with the notebook and cell named. The
+verdict record of a notebook is deleted before it runs, so a run killed midway never
+leaves a stale record that a later build would read as valid.
+
+Two notebooks run at once, each kernel with one torch thread, whether the build runs one
+notebook or all of them (``BOOK_TORCH_THREADS=1``; see :func:`helpers.runtime.setup`): a
+2-core machine is kept busy and a notebook's numbers never depend on the schedule.
+
+**Recorded expectations.** ``data/verdicts/<note>.json`` is the committed verdict record of
+each claim notebook at scale ``ci`` with its default seeds, written by ``record`` from a
+build, never by hand. ``all`` compares every new record with it (:func:`compare_records`) and
+fails, after building the HTML, on a changed verdict word or a value outside its recorded
+interval; a deliberate change is committed by re-recording, so the diff shows it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import fnmatch
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from helpers import book, corpus, evidence, instructor, runtime, scaffold, seedcost
+from helpers.params import SCALE_SEEDS, SCALES
+from helpers.verdict import admonition_text, read_record, write_json_atomic
+
+ROOT = Path(os.environ.get("BOOK_ROOT", Path.cwd())).resolve()
+BUILD = Path(os.environ.get("BOOK_BUILD_DIR", ROOT / "_build")).resolve()
+EXPECTED = ROOT / "data" / "verdicts"
+#: Notebooks executed at once; each kernel gets one torch thread.
+DEFAULT_JOBS = 2
+#: Seeds of the robustness check: as many as ``ci`` runs, disjoint from them.
+ROBUSTNESS_SEEDS = [5, 6, 7, 8, 9]
+
+
+def toc_files(root: Path = ROOT) -> list[str]:
+    """Every ``file:`` entry of ``_toc.yml`` in reading order (without extension), root first."""
+    import yaml
+
+    toc = yaml.safe_load((root / "_toc.yml").read_text())
+    files = [toc["root"]]
+
+    def walk(entries: list[dict[str, Any]]) -> None:
+        for entry in entries:
+            if "file" in entry:
+                files.append(entry["file"])
+            walk(entry.get("sections", []))
+            for part_key in ("chapters", "parts"):
+                walk(entry.get(part_key, []))
+
+    walk(toc.get("parts", []) + toc.get("chapters", []))
+    return files
+
+
+def toc_notebooks(root: Path = ROOT) -> list[str]:
+    """The notebooks the book contains (``notebooks/...ipynb``), in reading order."""
+    return [f + ".ipynb" for f in toc_files(root) if f.startswith("notebooks/")]
+
+
+def kernel_env() -> dict[str, str]:
+    """The environment every notebook kernel runs in: offline, cache and verdicts under ``_build``."""
+    env = dict(os.environ)
+    env.update(runtime.OFFLINE_ENV)
+    env.setdefault("BOOK_CACHE_DIR", str(BUILD / "cache"))
+    env["BOOK_VERDICT_DIR"] = str(BUILD / "verdicts")
+    env.setdefault("BOOK_PROGRESS_INTERVAL", "30")
+    env.setdefault("BOOK_TORCH_THREADS", "1")  # one thread per kernel, always: see the module docstring
+    env["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"  # figures inline even if the caller set Agg
+    return env
+
+
+def _execute_one(src: str, out: str, scale: str, cwd: str, extra: str = "{}") -> int:
+    """Child-process entry: run one notebook with papermill; print a JSON line with the kernel's usage.
+
+    ``extra`` is a JSON object of further papermill parameters (e.g. ``{"seeds": [3, 4, 5]}``).
+    """
+    import papermill
+    from traitlets.config import Config
+
+    config = Config({"KernelManager": {"transport": "ipc"}})  # no "TCP without encryption" notice
+    status: dict[str, Any] = {"outcome": "ok"}
+    try:
+        papermill.execute_notebook(src, out, parameters={"scale": scale, **json.loads(extra)}, cwd=cwd, progress_bar=False,
+                                   kernel_name="python3", language="python", config=config)
+    except papermill.PapermillExecutionError as err:
+        status = {"outcome": "failed", "cell": err.exec_count, "error": f"{err.ename}: {err.evalue}"}
+    except Exception as err:  # a notebook that cannot be read or started is reported, not a bare traceback
+        status = {"outcome": "failed", "cell": None, "error": f"{type(err).__name__}: {err}"}
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    status.update(cpu_s=usage.ru_utime + usage.ru_stime, peak_mib=usage.ru_maxrss / 1024)
+    print("BOOK-STATUS " + json.dumps(status), flush=True)
+    return 0 if status["outcome"] == "ok" else 1
+
+
+def note_of(notebook: str) -> str | None:
+    """The note id a notebook serves (None for the lab)."""
+    for note in corpus.load_notes(ROOT / "data" / "corpus").values():
+        if note.notebook == notebook:
+            return note.id
+    return None
+
+
+def startup_seconds(executed: Path, wall_s: float) -> float:
+    """Start-up share of a notebook's wall time: everything but its cells, plus the import cell.
+
+    Kernel start, papermill's bookkeeping and the first cell that imports ``helpers`` (library
+    imports and ``runtime.setup``) count as start-up; the other cells are the experiment.
+    """
+    try:
+        cells = [c for c in nbformat_read(executed).cells if c.cell_type == "code"]
+    except Exception:  # noqa: BLE001 - an unreadable copy has no split; the wall time still counts
+        return float("nan")
+    durations = [float(c.metadata.get("papermill", {}).get("duration") or 0.0) for c in cells]
+    imports = next((d for c, d in zip(cells, durations) if "from helpers" in c.source), 0.0)
+    return max(0.0, wall_s - sum(durations)) + imports
+
+
+def nbformat_read(path: Path):  # noqa: ANN201
+    """Read a notebook (nbformat v4)."""
+    import nbformat
+
+    return nbformat.read(path, as_version=4)
+
+
+def _run_notebook(nb: str, scale: str, extra: dict[str, Any], env: dict[str, str]) -> dict[str, Any]:
+    """Execute one notebook in a child process; its timing record (``status`` holds the child's report)."""
+    out = BUILD / "executed" / nb
+    out.parent.mkdir(parents=True, exist_ok=True)
+    workdir = BUILD / "work" / Path(nb).stem
+    workdir.mkdir(parents=True, exist_ok=True)
+    print(f"[book] executing {nb} at scale={scale} ...", flush=True)
+    start = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-m", "helpers.run", "_one", str(ROOT / nb), str(out), scale, str(workdir),
+                           json.dumps(extra)], env=env, cwd=ROOT, capture_output=True, text=True)
+    wall = time.perf_counter() - start
+    lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("BOOK-STATUS ")]
+    status = json.loads(lines[-1][len("BOOK-STATUS "):]) if lines else {"outcome": "crashed", "error": proc.stderr[-2000:]}
+    record = {"notebook": nb, "scale": scale, "wall_s": wall, "startup_s": startup_seconds(out, wall),
+              "cpu_s": status.get("cpu_s", float("nan")), "peak_mib": status.get("peak_mib", float("nan")),
+              "outcome": status["outcome"], "status": status}
+    print(f"[book]   {nb}: {status['outcome']} in {wall:.1f} s (start-up {record['startup_s']:.1f} s, "
+          f"kernel CPU {record['cpu_s']:.1f} s, peak {record['peak_mib']:.0f} MiB)", flush=True)
+    return record
+
+
+def _check(record: dict[str, Any]) -> None:
+    """Stop the build, naming notebook and cell, when a notebook failed or wrote no valid verdict."""
+    nb, status = record["notebook"], record.pop("status")
+    if status["outcome"] != "ok":
+        where = f"cell [{status.get('cell')}]" if status.get("cell") is not None else "start-up"
+        raise SystemExit(f"[book] FAILED: {nb}, {where}: {status.get('error', '').strip()[-1500:]}\n"
+                         f"executed copy with the traceback: {BUILD / 'executed' / nb}")
+    note_id = note_of(nb)
+    if note_id and read_record(BUILD / "verdicts" / f"{note_id}.json") is None:
+        raise SystemExit(f"[book] FAILED: {nb} ran but wrote no valid verdict record for {note_id}")
+
+
+def execute(scale: str, only: list[str] | None = None, seeds: list[int] | None = None,
+            jobs: int = DEFAULT_JOBS) -> list[dict[str, Any]]:
+    """Execute the book's notebooks (or those matching ``only``) at ``scale``; return and save their timings.
+
+    ``seeds`` overrides every notebook's ``seeds`` parameter. ``jobs`` notebooks run at once
+    (longest first, by the last recorded wall time), each kernel with one torch thread.
+    """
+    if scale not in SCALES:
+        raise SystemExit(f"--scale {scale!r} is not one of {SCALES}")
+    if jobs < 1:
+        raise SystemExit(f"--jobs must be >= 1, got {jobs}")
+    if seeds is not None and not seeds:
+        raise SystemExit("--seeds needs at least one seed")
+    notebooks = toc_notebooks()
+    if only:
+        notebooks = [nb for nb in notebooks if any(fnmatch.fnmatch(nb, f"*{p}*") for p in only)]
+        if not notebooks:
+            raise SystemExit(f"no notebook in _toc.yml matches {only}")
+    timings_path = BUILD / "status" / "timings.json"
+    previous = {t["notebook"]: t for t in json.loads(timings_path.read_text())["notebooks"]} if timings_path.exists() else {}
+    env = kernel_env()
+    extra = {"seeds": list(seeds)} if seeds is not None else {}
+    for nb in notebooks:  # a killed run leaves no stale record behind
+        note_id = note_of(nb)
+        if note_id:
+            (BUILD / "verdicts" / f"{note_id}.json").unlink(missing_ok=True)
+    start = time.perf_counter()
+    timings = []
+    if jobs == 1:
+        for nb in notebooks:
+            timings.append(_run_notebook(nb, scale, extra, env))
+            _check(timings[-1])
+    else:
+        from concurrent.futures import ThreadPoolExecutor
+
+        expected_wall = {nb: previous.get(nb, {}).get("wall_s", 0.0) for nb in notebooks}
+        order = sorted(notebooks, key=lambda nb: -expected_wall[nb])  # stable: reading order when unknown
+        with ThreadPoolExecutor(jobs) as pool:
+            done = dict(zip(order, pool.map(lambda nb: _run_notebook(nb, scale, extra, env), order)))
+        timings = [done[nb] for nb in notebooks]
+        for record in timings:
+            _check(record)
+    elapsed = time.perf_counter() - start
+    previous.update({t["notebook"]: t for t in timings})
+    ordered = [previous[nb] for nb in toc_notebooks() if nb in previous]
+    old = json.loads(timings_path.read_text()) if timings_path.exists() else {}
+    write_json_atomic(timings_path, {**old, "scale": scale, "jobs": jobs, "seeds": seeds, "notebooks": ordered,
+                                     "execute_wall_s": elapsed})
+    print(f"[book] executed {len(timings)} notebook(s) in {elapsed:.1f} s", flush=True)
+    return timings
+
+
+def load_records() -> dict[str, dict[str, Any]]:
+    """Valid verdict records of the last execution, by note id (partial or corrupt files are ignored)."""
+    records = {}
+    for path in sorted((BUILD / "verdicts").glob("*.json")):
+        record = read_record(path)
+        if record is not None:
+            records[record["note_id"]] = record
+    return records
+
+
+def existing_notebooks(root: Path = ROOT) -> set[str]:
+    """Notebook paths (``notebooks/...ipynb``) that exist in the repository."""
+    return {p.relative_to(root).as_posix() for p in (root / "notebooks").rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts}
+
+
+def render_chapters(target_root: Path, records: dict[str, dict[str, Any]] | None) -> None:
+    """Rewrite the generated block of every chapter page (and the front page) under ``target_root/book``.
+
+    With ``records`` (a build), the chapter pages get verdict badges, a forest plot
+    (``book/figures/<question>-forest.png``) and the synthesis, and the front page a scoreboard.
+    """
+    data = ROOT / "data" / "corpus"
+    notes, existing = corpus.load_notes(data), existing_notebooks()
+    questions = corpus.load_questions(data)
+    argument = evidence.load_argument(ROOT)
+    for question in questions:
+        page = target_root / "book" / f"{question.id}.md"
+        forest = None
+        if records:
+            drawn = evidence.forest_plot(records, question.notes, target_root / "book" / "figures" / f"{question.id}-forest.png",
+                                         f"{question.id}: deciding criteria of the cited claims")
+            forest = f"figures/{question.id}-forest.png" if drawn else None
+        block = book.render_generated_block(question, notes, records, existing, argument, forest)
+        if records:
+            urls = {n: book.verdict_url(f"book/{question.id}.md", notes[n].notebook) for n in question.notes}
+            wrong = evidence.contradictions(block, records, urls)
+            if wrong:
+                raise SystemExit(f"[book] {question.id}: the generated page contradicts the records: {wrong}")
+        page.write_text(book.replace_generated_block(page.read_text(), block))
+    front = target_root / "book" / "intro.md"
+    scoreboard = None
+    if records:
+        evidence.scoreboard_plot([(q.id, evidence.verdict_counts(records, q.notes)) for q in questions],
+                                 target_root / "book" / "figures" / "scoreboard.png")
+        scoreboard = "figures/scoreboard.png"
+    front.write_text(book.replace_generated_block(front.read_text(), book.render_front_block(questions, records or {}, scoreboard)))
+
+
+def add_verdict_banner(path: Path, record: dict[str, Any]) -> None:
+    """Insert the verdict admonition after the notebook's first (title) cell, so a reader sees it first."""
+    import nbformat
+
+    nb = nbformat.read(path, as_version=4)
+    text = admonition_text(record, " The numbers are in the *Verdict* section at the end; they come from this build's run.")
+    nb.cells.insert(1, nbformat.v4.new_markdown_cell(text, metadata={"tags": ["verdict-banner"]}))
+    nbformat.write(nb, path)
+
+
+def build() -> Path:
+    """Stage the book with executed notebooks, fill evidence tables and status, run jupyter-book (-W)."""
+    stage = BUILD / "book_src"
+    shutil.rmtree(stage, ignore_errors=True)
+    stage.mkdir(parents=True)
+    for name in ("_config.yml", "_toc.yml"):
+        shutil.copy2(ROOT / name, stage / name)
+    shutil.copytree(ROOT / "book", stage / "book")
+    missing = []
+    for nb in toc_notebooks():
+        executed = BUILD / "executed" / nb
+        if not executed.exists():
+            missing.append(nb)
+            continue
+        (stage / nb).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(executed, stage / nb)
+    if missing:
+        raise SystemExit(f"[book] not executed yet (run `python -m helpers.run execute`): {missing}")
+    records = load_records()
+    for nb in toc_notebooks():
+        record = records.get(note_of(nb) or "")
+        if record is not None:
+            add_verdict_banner(stage / nb, record)
+    render_chapters(stage, records)
+    timings_path = BUILD / "status" / "timings.json"
+    timings = json.loads(timings_path.read_text())
+    expectations_path = BUILD / "status" / "expectations.json"
+    expectations = json.loads(expectations_path.read_text()) if expectations_path.exists() else None
+    robustness_path = EXPECTED / "robustness.json"
+    robust = json.loads(robustness_path.read_text()) if robustness_path.exists() else None
+    (stage / "book" / "status.md").write_text(book.render_status_page(timings, records, expectations, robust))
+    (stage / "book" / "instructors.md").write_text(instructor.render_instructor_page(ROOT, toc_notebooks(), timings["notebooks"]))
+    html = BUILD / "html"
+    shutil.rmtree(html, ignore_errors=True)
+    start = time.perf_counter()
+    cmd = [str(Path(sys.executable).parent / "jupyter-book"), "build", str(stage), "--path-output", str(BUILD.parent),
+           "-W", "--keep-going", "--quiet"]
+    proc = subprocess.run(cmd, cwd=ROOT, env=kernel_env())
+    if proc.returncode != 0:
+        raise SystemExit(f"[book] jupyter-book build failed or warned (exit {proc.returncode}); see the messages above")
+    seconds = time.perf_counter() - start
+    write_json_atomic(timings_path, {**json.loads(timings_path.read_text()), "html_s": seconds})
+    print(f"[book] HTML built in {seconds:.1f} s: {html / 'index.html'}", flush=True)
+    return html
+
+
+def _expected_run(record: dict[str, Any]) -> bool:
+    """Whether a record comes from the run the expectations are about: scale ``ci``, default seeds."""
+    parameters = record.get("parameters", {})
+    return parameters.get("scale") == "ci" and parameters.get("seeds") == SCALE_SEEDS["ci"]
+
+
+def compare_records(new: dict[str, Any], expected: dict[str, Any], tolerance: float = 1e-6) -> list[str]:
+    """What differs between a new verdict record and the recorded one (empty: the run met its expectation).
+
+    A difference is: another verdict word; a criterion added or removed; a criterion whose new
+    value (its mean over seeds) lies outside the recorded 95% interval (widened by ``tolerance``,
+    relative, so that a zero-width interval allows float noise); or, for a value with no interval
+    (exact, or one seed), one that moved by more than ``tolerance`` (relative).
+    """
+    problems = []
+    if new["verdict"] != expected["verdict"]:
+        problems.append(f"verdict '{new['verdict']}', recorded '{expected['verdict']}'")
+    old = {c["name"]: c for c in expected["criteria"]}
+    now = {c["name"]: c for c in new["criteria"]}
+    for name in sorted(set(old) ^ set(now)):
+        problems.append(f"criterion '{name}' {'is new' if name in now else 'is gone'}")
+    for name in [n for n in now if n in old]:
+        c, e = now[name], old[name]
+        value = c["mean"] if c.get("mean") is not None else c["measured"]
+        if e.get("low") is not None and e.get("high") is not None:
+            slack = tolerance * max(1.0, abs(value))  # a zero-width interval (all seeds equal) allows float noise
+            if not e["low"] - slack <= value <= e["high"] + slack:
+                problems.append(f"'{name}': {value:.4g} outside the recorded interval [{e['low']:.4g}, {e['high']:.4g}]")
+        else:
+            reference = e["mean"] if e.get("mean") is not None else e["measured"]
+            same = (value != value and reference != reference) or abs(value - reference) <= tolerance * max(1.0, abs(reference))
+            if not same:
+                problems.append(f"'{name}': {value:.6g}, recorded {reference:.6g} (no interval: must be equal)")
+    return problems
+
+
+def check_expectations(records: dict[str, dict[str, Any]] | None = None) -> dict[str, Any]:
+    """Compare the build's ``ci`` records with ``data/verdicts``; write and return ``_build/status/expectations.json``.
+
+    Each note gets ``status``: ``matches``, ``differs`` (with the differences), ``not recorded``
+    (no committed record yet) or ``not compared`` (the run's scale or seeds are not the recorded ones).
+    """
+    records = load_records() if records is None else records
+    notes = {}
+    for note_id, record in sorted(records.items()):
+        expected = read_record(EXPECTED / f"{note_id}.json")
+        if not _expected_run(record):
+            notes[note_id] = {"status": "not compared", "problems": []}
+        elif expected is None:
+            notes[note_id] = {"status": "not recorded", "problems": []}
+        else:
+            problems = compare_records(record, expected)
+            notes[note_id] = {"status": "differs" if problems else "matches", "problems": problems}
+    result = {"notes": notes}
+    write_json_atomic(BUILD / "status" / "expectations.json", result)
+    return result
+
+
+def report_expectations(result: dict[str, Any]) -> int:
+    """Print the expectation check; return 1 when a record differs or is missing, else 0."""
+    failed = 0
+    for note_id, row in result["notes"].items():
+        print(f"[expect] {note_id}: {row['status']}" + "".join(f"\n[expect]     {p}" for p in row["problems"]))
+        failed += row["status"] in ("differs", "not recorded")
+    if failed:
+        print(f"[expect] FAILED: {failed} note(s) differ from data/verdicts or have no recorded expectation. If the change "
+              "is deliberate, run `python -m helpers.run record` and commit data/verdicts with the reason.", flush=True)
+    return 1 if failed else 0
+
+
+def record_expectations() -> list[Path]:
+    """Copy the last build's ``ci`` verdict records into ``data/verdicts`` (the recorded expectations)."""
+    records = load_records()
+    wrong = sorted(n for n, r in records.items() if not _expected_run(r))
+    if wrong or not records:
+        raise SystemExit(f"[book] record: needs a build at scale ci with the default seeds {SCALE_SEEDS['ci']}; "
+                         f"these records are not: {wrong or 'none found'}")
+    written = []
+    for note_id, record in sorted(records.items()):
+        record = {k: v for k, v in record.items() if k != "written_at"}
+        written.append(write_json_atomic(EXPECTED / f"{note_id}.json", record))
+    print(f"[book] recorded {len(written)} verdict records in {EXPECTED}")
+    return written
+
+
+def pooled_verdict(first: dict[str, Any], second: dict[str, Any]) -> dict[str, Any]:
+    """The verdict of two records of one notebook with disjoint seed sets, their seeds pooled.
+
+    Each deciding criterion present in both gets the two sets' per-seed values together (an exact
+    value keeps the first record's); the statuses and the verdict word are recomputed with the usual
+    rules. Returns ``{"verdict", "counts", "seeds"}``.
+    """
+    from helpers.verdict import Criterion, counts, verdict_word
+
+    other = {c["name"]: c for c in second["criteria"]}
+    criteria = []
+    for c in first["criteria"]:
+        if not c["decides"]:
+            continue
+        d = other.get(c["name"], {})
+        if c.get("per_seed") is not None and d.get("per_seed") is not None:
+            criteria.append(Criterion(c["name"], None, c["threshold"], c["op"], per_seed=c["per_seed"] + d["per_seed"]))
+        elif c.get("by_seed") is not None and d.get("by_seed") is not None:
+            criteria.append(Criterion(c["name"], c["by_seed"] + d["by_seed"], c["threshold"], c["op"]))
+        else:
+            criteria.append(Criterion(c["name"], c["measured"], c["threshold"], c["op"]))
+    seeds = list(first["parameters"].get("seeds", [])) + list(second["parameters"].get("seeds", []))
+    return {"verdict": verdict_word(criteria), "counts": counts(criteria), "seeds": seeds}
+
+
+def compare_robustness(seeds: list[int], scale: str = "ci") -> dict[str, Any]:
+    """Compare the records in ``_build/robustness/verdicts`` with the recorded expectations (or this
+    build's records); write ``data/verdicts/robustness.json`` and return it."""
+    target = BUILD / "robustness"
+    built = load_records()
+    rows = []
+    for path in sorted((target / "verdicts").glob("*.json")):
+        other = read_record(path)
+        if other is None:
+            continue
+        first = read_record(EXPECTED / f"{other['note_id']}.json") or built.get(other["note_id"])
+        if first is None:
+            continue
+        statuses = {c["name"]: c["status"] for c in first["criteria"] if c["decides"]}
+        pooled = pooled_verdict(first, other)
+        rows.append({"note": other["note_id"], "seeds (book)": first["parameters"].get("seeds"), "verdict (book)": first["verdict"],
+                     "seeds (re-run)": other["parameters"].get("seeds", seeds), "verdict (re-run)": other["verdict"],
+                     "counts (re-run)": other["counts"], "changed": first["verdict"] != other["verdict"],
+                     "criteria that changed status": [c["name"] for c in other["criteria"] if c["decides"]
+                                                      and statuses.get(c["name"]) not in (None, c["status"])],
+                     "verdict (pooled)": pooled["verdict"], "counts (pooled)": pooled["counts"]})
+    result = {"scale": scale, "seeds": seeds, "written_at": time.strftime("%Y-%m-%d"), "notes": rows,
+              "changed": sum(r["changed"] for r in rows)}
+    write_json_atomic(EXPECTED / "robustness.json", result)
+    for row in rows:
+        print(f"[robustness] {row['note']}: {row['verdict (book)']} -> {row['verdict (re-run)']}; pooled: {row['verdict (pooled)']}"
+              + (f" (status changed: {', '.join(row['criteria that changed status'])})" if row["criteria that changed status"] else ""))
+    print(f"[robustness] {result['changed']} of {len(rows)} verdict words changed with seeds {seeds}")
+    return result
+
+
+def robustness(seeds: list[int], scale: str = "ci", only: list[str] | None = None) -> dict[str, Any]:
+    """Re-execute the book with another seed set into ``_build/robustness`` and compare verdicts.
+
+    The reference is the recorded expectation (``data/verdicts``) where there is one, else this
+    build's record. Base models are shared through the main model cache (they do not depend on
+    the RL seeds). Writes ``data/verdicts/robustness.json`` (committed: the status page shows it
+    as the columns "verdict with seeds ..." and "pooled") and prints one row per note.
+    """
+    target = BUILD / "robustness"
+    env = {**os.environ, "BOOK_BUILD_DIR": str(target), "BOOK_CACHE_DIR": os.environ.get("BOOK_CACHE_DIR", str(BUILD / "cache"))}
+    cmd = [sys.executable, "-m", "helpers.run", "execute", "--scale", scale, "--seeds", *map(str, seeds)]
+    if only:
+        cmd += ["--only", *only]
+    subprocess.run(cmd, env=env, cwd=ROOT, check=True)
+    return compare_robustness(seeds, scale)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of ``python -m helpers.run`` (and the ``book`` console script)."""
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["_one"]:
+        return _execute_one(*argv[1:6])
+    parser = argparse.ArgumentParser(prog="python -m helpers.run", description=__doc__.split("\n\n")[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name in ("execute", "all", "bench", "robustness"):
+        p = sub.add_parser(name)
+        p.add_argument("--scale", default="ci", choices=SCALES)
+        p.add_argument("--only", nargs="*", help="substrings of notebook paths to run (default: all)")
+        p.add_argument("--seeds", nargs="*", type=int, default=ROBUSTNESS_SEEDS if name == "robustness" else None,
+                       help="override every notebook's seeds parameter")
+        p.add_argument("--jobs", type=int, default=DEFAULT_JOBS, help="notebooks executed at once (one torch thread each)")
+        if name == "robustness":
+            p.add_argument("--compare-only", action="store_true", help="re-compare the last robustness run, no execution")
+    p = sub.add_parser("seedcost", help="wall time of a few notebooks against their number of seeds")
+    p.add_argument("--scale", default="ci", choices=SCALES)
+    p.add_argument("--only", nargs="*", default=list(seedcost.DEFAULT_NOTEBOOKS))
+    p.add_argument("--counts", nargs="*", type=int, default=list(seedcost.DEFAULT_COUNTS))
+    sub.add_parser("build")
+    sub.add_parser("check", help="compare the last build's verdict records with data/verdicts")
+    sub.add_parser("record", help="copy the last build's ci verdict records into data/verdicts")
+    sub.add_parser("table")
+    sub.add_parser("chapters")
+    sub.add_parser("student")
+    p = sub.add_parser("scaffold", help="scaffold the chapter of a new corpus question file")
+    p.add_argument("question", type=Path, help="the question's raw text file (copied into data/corpus/raw)")
+    p.add_argument("--claims", type=Path, default=ROOT.parent / "shared" / "claims", help="folder of claim specs")
+    args = parser.parse_args(argv)
+    if args.command == "robustness":
+        if args.compare_only:
+            compare_robustness(args.seeds, args.scale)
+        else:
+            robustness(args.seeds, args.scale, args.only)
+        return 0
+    if args.command == "seedcost":
+        result = seedcost.measure(ROOT, BUILD, args.only, args.counts, args.scale)
+        write_json_atomic(BUILD / "status" / "seedcost.json", result)
+        print(seedcost.table(result))
+        print(f"[book] figure: {seedcost.figure(result, BUILD / 'status' / 'seed_cost.png')}")
+        return 0
+    if args.command in ("execute", "all", "bench"):
+        execute(args.scale, args.only, args.seeds, args.jobs)
+    if args.command in ("all", "bench", "check"):
+        check_expectations()
+    if args.command in ("build", "all", "bench"):
+        build()
+    if args.command == "record":
+        record_expectations()
+    if args.command in ("bench", "table"):
+        print(book.timing_table(json.loads((BUILD / "status" / "timings.json").read_text())))
+    if args.command == "chapters":
+        render_chapters(ROOT, None)
+    if args.command == "scaffold":
+        created = scaffold.scaffold_question(args.question, ROOT, args.claims)
+        render_chapters(ROOT, None)
+        for kind, paths in created.items():
+            print(f"[book] {kind}: {', '.join(paths) or 'nothing new'}")
+    if args.command == "student":
+        written = instructor.export_student(ROOT, toc_notebooks(), BUILD / "student")
+        print(f"[book] {len(written)} student notebooks (no solutions, no outputs) in {BUILD / 'student'}")
+    if args.command in ("all", "check"):
+        return report_expectations(json.loads((BUILD / "status" / "expectations.json").read_text()))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,171 @@
+"""Three-digit addition with a per-column scratchpad, a systematic bug, and critiques.
+
+A problem ``^347+285=`` is answered by a fixed-length trace, one ``digit c carry`` group
+per column from the units up, then the four-digit sum::
+
+    2c1,3c1,6c0>0632        (7+5=12, 4+8+1=13, 3+2+1=6)
+
+The SFT teacher is right on every problem except the **bug subclass** (the tens column
+carries into the hundreds): there it drops that carry, ``2c1,3c1,5c0>0532``, and so does
+the base model, every time. A rollout is rewarded only when its whole trace is right, so
+on the bug subclass a scalar reward is always 0 and GRPO has nothing to reinforce.
+
+After a wrong attempt the environment can give one of three critiques (all 7 characters,
+so every sequence has the same length and nothing is padded):
+
+* ``indicative``  ``|wrong>``  "it is wrong" (what the scalar reward already said);
+* ``ground_truth`` ``|=0632>`` "the answer is 0632" (copying it is not enough: the trace must be right);
+* ``cot``          ``|col:h>`` "the trace first goes wrong in the hundreds column".
+
+The teacher's refinements (in the SFT data) repair what the critique localises: the named
+column (``cot``), or the lowest answer digit that differs (``ground_truth``); after
+``indicative`` it can only try again, i.e. repeat its first attempt, bug included. So the
+ability to *use* a critique is built in by construction; what the experiment isolates is
+the information each feedback channel carries.
+
+Used by: n07 (critiques that break a reward plateau).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+COLUMNS = "uth"  # units, tens, hundreds
+CRITIQUES: tuple[str, ...] = ("indicative", "ground_truth", "cot")
+TRACE_LEN = 16  # "dcd,dcd,dcd>dddd"
+PROMPT_LEN = 9  # "^ddd+ddd="
+CRITIQUE_LEN = 7
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One addition problem ``a + b`` with ``0 <= a, b <= 999``."""
+
+    a: int
+    b: int
+
+    @property
+    def prompt(self) -> str:
+        """``^347+285=``."""
+        return f"^{self.a:03d}+{self.b:03d}="
+
+    @property
+    def is_bug(self) -> bool:
+        """Whether the tens column carries into the hundreds (the teacher's blind spot)."""
+        return columns(self.a, self.b)[1][1] == 1
+
+
+def columns(a: int, b: int, drop_hundreds_carry: bool = False) -> list[tuple[int, int]]:
+    """``(digit, carry out)`` per column, units first; optionally drop the carry into the hundreds."""
+    out, carry = [], 0
+    for i in range(3):
+        if i == 2 and drop_hundreds_carry:
+            carry = 0
+        total = (a // 10**i) % 10 + (b // 10**i) % 10 + carry
+        out.append((total % 10, total // 10))
+        carry = total // 10
+    return out
+
+
+def render(cols: list[tuple[int, int]]) -> str:
+    """The trace for given column results; the answer is read off the trace (so it agrees with it)."""
+    answer = cols[2][1] * 1000 + cols[2][0] * 100 + cols[1][0] * 10 + cols[0][0]
+    return ",".join(f"{d}c{c}" for d, c in cols) + f">{answer:04d}"
+
+
+def correct_trace(problem: Problem) -> str:
+    """The only completion that earns reward."""
+    return render(columns(problem.a, problem.b))
+
+
+def teacher_attempt(problem: Problem) -> str:
+    """The SFT teacher's first attempt: right, except the dropped carry on the bug subclass."""
+    return render(columns(problem.a, problem.b, drop_hundreds_carry=problem.is_bug))
+
+
+def reward(problem: Problem, completion: str) -> float:
+    """1.0 for the exact correct trace (answer and every column), else 0.0."""
+    return float(completion == correct_trace(problem))
+
+
+def first_wrong_column(problem: Problem, completion: str) -> str:
+    """``u``/``t``/``h`` for the first wrong column group, ``a`` when only the answer is wrong, ``""`` when right."""
+    right = correct_trace(problem)
+    for i, name in enumerate(COLUMNS):
+        if completion[4 * i: 4 * i + 3] != right[4 * i: 4 * i + 3]:
+            return name
+    return "" if completion == right else "a"
+
+
+def critique(problem: Problem, completion: str, kind: str) -> str:
+    """The 7-character critique of a wrong ``completion`` (see the module docstring)."""
+    if kind == "indicative":
+        return "|wrong>"
+    if kind == "ground_truth":
+        return f"|={problem.a + problem.b:04d}>"
+    if kind == "cot":
+        return f"|col:{first_wrong_column(problem, completion) or 'a'}>"
+    raise ValueError(f"critique kind {kind!r} is not one of {CRITIQUES}")
+
+
+def refinement_context(problem: Problem, attempt: str, kind: str) -> str:
+    """What the model sees when it refines: ``prompt + attempt + critique``."""
+    return problem.prompt + attempt + critique(problem, attempt, kind)
+
+
+def teacher_refinement(problem: Problem, attempt: str, kind: str) -> str:
+    """The teacher's refinement: the correct trace when the critique localises the error, else a retry."""
+    if kind == "indicative":
+        return teacher_attempt(problem)
+    return correct_trace(problem)
+
+
+def slip(problem: Problem, rng: np.random.Generator) -> str:
+    """A wrong attempt with one column digit off (not the bug), its answer read off the wrong trace."""
+    cols = columns(problem.a, problem.b)
+    i = int(rng.integers(0, 3))
+    digit, carry = cols[i]
+    cols[i] = ((digit + int(rng.integers(1, 10))) % 10, carry)
+    return render(cols)
+
+
+def split_of(problem: Problem) -> str:
+    """``"eval"`` for the 1 in 7 problems reserved for evaluation (never in SFT or RL data), else ``"train"``."""
+    return "eval" if (problem.a * 1000 + problem.b) % 7 == 0 else "train"
+
+
+def make_problems(num: int, seed: int, split: str = "train", bug: bool | None = None) -> list[Problem]:
+    """``num`` distinct random problems of ``split``; ``bug`` restricts to (or excludes) the bug subclass."""
+    if split not in ("train", "eval"):
+        raise ValueError(f"split={split!r} is not 'train' or 'eval'")
+    rng = np.random.default_rng(seed)
+    chosen: list[Problem] = []
+    seen: set[Problem] = set()
+    while len(chosen) < num:
+        p = Problem(int(rng.integers(0, 1000)), int(rng.integers(0, 1000)))
+        if p in seen or split_of(p) != split or (bug is not None and p.is_bug != bug):
+            continue
+        seen.add(p)
+        chosen.append(p)
+    return chosen
+
+
+def sft_examples(num_examples: int, seed: int, refine_share: float = 0.5) -> list[tuple[str, str]]:
+    """``(prompt, completion)`` pairs: first attempts, and refinements after each kind of critique.
+
+    A refinement example starts from the teacher's own attempt on a bug problem or from a
+    random one-column slip on any problem, with a uniformly chosen critique kind.
+    """
+    rng = np.random.default_rng(seed)
+    problems = make_problems(num_examples, seed)
+    pairs = []
+    for p in problems:
+        if rng.random() >= refine_share:
+            pairs.append((p.prompt, teacher_attempt(p)))
+            continue
+        attempt = teacher_attempt(p) if p.is_bug and rng.random() < 0.5 else slip(p, rng)
+        kind = CRITIQUES[int(rng.integers(0, len(CRITIQUES)))]
+        pairs.append((refinement_context(p, attempt, kind), teacher_refinement(p, attempt, kind)))
+    return pairs

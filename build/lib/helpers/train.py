@@ -1,0 +1,102 @@
+"""Supervised training (pretraining / SFT) of a tiny causal LM on (prompt, completion) pairs.
+
+A plain PyTorch loop, small enough to read in one sitting: the loss is next-token
+cross-entropy on the completion and its end-of-sequence token only (the prompt is
+context, not target). Used by every notebook that trains a base model before RL.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import torch
+from transformers import PreTrainedModel, PreTrainedTokenizerBase
+
+from helpers.runtime import progress as progress_bar
+
+
+@dataclass(frozen=True)
+class SFTSettings:
+    """Hyper-parameters of :func:`sft`."""
+
+    num_steps: int = 600
+    batch_size: int = 64
+    learning_rate: float = 3e-3
+    warmup_steps: int = 30
+    weight_decay: float = 0.0
+    seed: int = 0
+
+    def __post_init__(self) -> None:
+        if self.num_steps <= 0 or self.batch_size <= 0:
+            raise ValueError(f"num_steps and batch_size must be positive, got {self}")
+        if self.learning_rate <= 0:
+            raise ValueError(f"learning_rate must be positive, got {self.learning_rate}")
+
+
+def encode_pairs(
+    tokenizer: PreTrainedTokenizerBase, pairs: list[tuple[str, str]]
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """Tokenise ``prompt + completion + <eos>`` pairs, right-padded.
+
+    Returns ``(input_ids, attention_mask, labels)``; labels are ``-100`` on the prompt and padding.
+    """
+    eos, pad = tokenizer.eos_token_id, tokenizer.pad_token_id
+    prompts = tokenizer([p for p, _ in pairs], add_special_tokens=False)["input_ids"]  # one call each: fast
+    completions = tokenizer([c for _, c in pairs], add_special_tokens=False)["input_ids"]
+    seqs, masks = [], []
+    for p, c in zip(prompts, completions):
+        c = c + [eos]
+        seqs.append(p + c)
+        masks.append([0] * len(p) + [1] * len(c))
+    width = max(len(s) for s in seqs)
+    input_ids = torch.full((len(seqs), width), pad, dtype=torch.long)
+    attention = torch.zeros((len(seqs), width), dtype=torch.long)
+    labels = torch.full((len(seqs), width), -100, dtype=torch.long)
+    for i, (s, m) in enumerate(zip(seqs, masks)):
+        input_ids[i, : len(s)] = torch.tensor(s)
+        attention[i, : len(s)] = 1
+        labels[i, : len(s)] = torch.where(torch.tensor(m) == 1, torch.tensor(s), torch.tensor(-100))
+    return input_ids, attention, labels
+
+
+def sft(
+    model: PreTrainedModel,
+    tokenizer: PreTrainedTokenizerBase,
+    pairs: list[tuple[str, str]],
+    settings: SFTSettings,
+    device: str = "cpu",
+    progress: bool = True,
+) -> list[float]:
+    """Train ``model`` in place on ``pairs`` with AdamW; return the loss of every step.
+
+    Batches walk through a seeded permutation of ``pairs`` (reshuffled each epoch),
+    the learning rate warms up linearly, then stays constant.
+    """
+    if not pairs:
+        raise ValueError("sft needs at least one (prompt, completion) pair")
+    input_ids, attention, labels = encode_pairs(tokenizer, pairs)
+    model.to(device).train()
+    optimizer = torch.optim.AdamW(model.parameters(), lr=settings.learning_rate, weight_decay=settings.weight_decay)
+    scheduler = torch.optim.lr_scheduler.LambdaLR(
+        optimizer, lambda step: min(1.0, (step + 1) / max(1, settings.warmup_steps))
+    )
+    generator = torch.Generator().manual_seed(settings.seed)
+    order = torch.randperm(len(pairs), generator=generator)
+    cursor, losses = 0, []
+    for _ in progress_bar(range(settings.num_steps), desc="SFT", disable=not progress):
+        if cursor + settings.batch_size > len(order):
+            order, cursor = torch.randperm(len(pairs), generator=generator), 0
+        idx = order[cursor : cursor + settings.batch_size]
+        cursor += settings.batch_size
+        out = model(
+            input_ids=input_ids[idx].to(device),
+            attention_mask=attention[idx].to(device),
+            labels=labels[idx].to(device),
+        )
+        optimizer.zero_grad(set_to_none=True)
+        out.loss.backward()
+        optimizer.step()
+        scheduler.step()
+        losses.append(out.loss.item())
+    model.eval()
+    return losses

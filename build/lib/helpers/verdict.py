@@ -1,0 +1,389 @@
+"""From criteria to a verdict: compare measured values with thresholds, with uncertainty over seeds.
+
+A claim notebook builds a list of :class:`Criterion` from its own run, wraps them in a
+:class:`Verdict`, shows :meth:`Verdict.admonition` near the top of the results and
+:meth:`Verdict.table` in full, and records it (:meth:`Verdict.publish` does all three) so the chapter pages,
+the execution-status page, the expectation check and the tests can read it. Nothing here knows any
+number in advance: the verdict word is a function of the measured values and the thresholds.
+
+**Uncertainty.** A criterion measured in several seeds reports the seeds' mean and a 95%
+Student-t interval over seeds (``mean ± t(0.975, n-1) · sd / √n``, sd with ``n-1``), the
+few-run convention of CleanRL-style reports; a t-interval is wider than a bootstrap over 5 seeds,
+which is the honest direction with so few runs. Each deciding criterion gets a *status*:
+
+* a criterion on the mean (``by_seed``): ``pass`` when the whole interval is on the pass side of
+  the threshold, ``fail`` when it is wholly on the fail side, ``unresolved`` when it straddles it;
+* an "in every seed" criterion (``per_seed``): ``pass`` when every seed passes, ``fail`` when no seed
+  passes or the interval is wholly on the fail side, ``unresolved`` otherwise (some seeds pass, some do not);
+* a value with no seeds (an exact computation with no randomness): its own comparison.
+
+Verdict words: ``reproduced`` (every deciding criterion passes), ``not reproduced at this scale``
+(every one fails), ``partly reproduced`` (some pass, some fail, none unresolved) and
+``inconclusive at this budget`` (at least one unresolved), always shown with the counts.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import operator
+import os
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+REPRODUCED, PARTLY, NOT_REPRODUCED = "reproduced", "partly reproduced", "not reproduced at this scale"
+INCONCLUSIVE = "inconclusive at this budget"
+VERDICT_WORDS = (REPRODUCED, PARTLY, INCONCLUSIVE, NOT_REPRODUCED)
+PASS, FAIL, UNRESOLVED = "pass", "fail", "unresolved"
+_OPS = {">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt}
+RECORD_SCHEMA = 2
+INTERVAL_METHOD = "95% Student-t interval of the mean over seeds (n-1 degrees of freedom)"
+
+#: Two-sided 95% quantiles t(0.975, df) for df = 1..30 (standard table values).
+_T975 = (12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.160, 2.145, 2.131,
+         2.120, 2.110, 2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042)
+
+
+def t_quantile_975(df: int) -> float:
+    """t(0.975, df): the table value for df ≤ 30, a close expansion above (2.00 at df = 60, 1.96 at ∞)."""
+    if df < 1:
+        raise ValueError(f"degrees of freedom must be >= 1, got {df}")
+    if df <= len(_T975):
+        return _T975[df - 1]
+    return 1.95996 + 2.3722 / df + 2.8224 / df**2  # Cornish-Fisher; matches the table to 1e-3 at df = 30
+
+
+def mean_interval(values: Sequence[float]) -> tuple[float, float, float]:
+    """``(mean, low, high)``: the mean of ``values`` and its 95% t-interval over seeds.
+
+    One value has no interval: ``(v, -inf, inf)``. A NaN among the values gives NaN bounds.
+    """
+    v = [float(x) for x in values]
+    if not v:
+        raise ValueError("mean_interval needs at least one value")
+    mean = sum(v) / len(v)
+    if len(v) == 1:
+        return mean, -math.inf, math.inf
+    sd = math.sqrt(sum((x - mean) ** 2 for x in v) / (len(v) - 1))
+    half = t_quantile_975(len(v) - 1) * sd / math.sqrt(len(v))
+    return mean, mean - half, mean + half
+
+
+def format_interval(values: Sequence[float], digits: int = 3, unit: str = "") -> str:
+    """``"0.123 [0.101, 0.145]"``: mean and 95% interval over seeds, for prose built from a run."""
+    mean, low, high = mean_interval(values)
+    if math.isinf(low):
+        return f"{_fmt(mean, digits)}{unit} (one seed, no interval)"
+    return f"{_fmt(mean, digits)}{unit} [{_fmt(low, digits)}, {_fmt(high, digits)}]"
+
+
+def say(text: str):  # noqa: ANN201 - IPython display object
+    """Show a sentence of results as Markdown. Prose that states a number or a finding of the run is
+    built in a code cell from the run's values and shown with this, never typed into a Markdown cell."""
+    from IPython.display import Markdown, display
+
+    display(Markdown(text))
+
+
+@dataclass
+class Criterion:
+    """One test of the claim: ``measured <op> threshold``, with its spread over seeds.
+
+    Give the seeds' values in one of two ways:
+
+    * ``by_seed``: the criterion is decided on the **mean** of the seeds (``measured`` may be
+      ``None`` or a list, then it is that mean); it passes when the 95% interval of the mean is
+      on the pass side of the threshold;
+    * ``per_seed``: the criterion must hold **in every seed** (``measured`` is conventionally the
+      worst seed); it passes when every seed passes.
+
+    With neither, ``measured`` is one exact value (no randomness) and decides on its own.
+    ``decides=False`` marks a *report only* row: shown with its numbers, not counted in the verdict.
+    """
+
+    name: str
+    measured: float | Sequence[float] | None
+    threshold: float
+    op: str = ">="
+    per_seed: list[float] | None = None
+    decides: bool = True
+    unit: str = ""
+    by_seed: list[float] | None = None
+
+    def __post_init__(self) -> None:
+        if self.op not in _OPS:
+            raise ValueError(f"op={self.op!r} is not one of {tuple(_OPS)}")
+        if self.per_seed is not None and self.by_seed is not None:
+            raise ValueError(f"{self.name}: give per_seed (every seed) or by_seed (mean), not both")
+        if isinstance(self.measured, Sequence) and not isinstance(self.measured, str):
+            if self.per_seed is not None or self.by_seed is not None:
+                raise ValueError(f"{self.name}: a list of measured values is by_seed; do not give both")
+            self.by_seed, self.measured = list(self.measured), None
+        if self.per_seed is not None:
+            self.per_seed = [float(v) for v in self.per_seed]
+        if self.by_seed is not None:
+            self.by_seed = [float(v) for v in self.by_seed]
+        if self.measured is None:
+            if self.values is None:
+                raise ValueError(f"{self.name}: measured=None needs by_seed or per_seed values")
+            self.measured = mean_interval(self.values)[0] if self.by_seed is not None else min(
+                self.per_seed, key=lambda v: v if self.op in (">=", ">") else -v)
+        self.measured = float(self.measured)
+        self.threshold = float(self.threshold)
+        if self.by_seed is not None and not math.isnan(self.measured):
+            mean = mean_interval(self.by_seed)[0]
+            if not math.isclose(self.measured, mean, rel_tol=1e-6, abs_tol=1e-9):
+                raise ValueError(f"{self.name}: measured={self.measured:.6g} is not the mean of by_seed ({mean:.6g})")
+
+    @property
+    def values(self) -> list[float] | None:
+        """The per-seed values (every-seed or mean criterion), or ``None`` for an exact value."""
+        return self.per_seed if self.per_seed is not None else self.by_seed
+
+    @property
+    def interval(self) -> tuple[float, float, float] | None:
+        """``(mean, low, high)`` over seeds, or ``None`` for an exact value."""
+        return None if self.values is None else mean_interval(self.values)
+
+    def _passes(self, value: float) -> bool:
+        return not math.isnan(value) and _OPS[self.op](value, self.threshold)
+
+    def _interval_side(self) -> str:
+        """Where the 95% interval lies: wholly on the pass side, wholly on the fail side, or across."""
+        _, low, high = self.interval
+        if math.isnan(low) or math.isnan(high):
+            return FAIL
+        if self.op in (">=", ">"):
+            low_pass, high_pass = self._passes(low), self._passes(high)
+        else:
+            low_pass, high_pass = self._passes(high), self._passes(low)
+        if low_pass:  # the worst end of the interval passes
+            return PASS
+        return UNRESOLVED if high_pass else FAIL
+
+    @property
+    def status(self) -> str:
+        """``pass``, ``fail`` or ``unresolved`` (see the module docstring)."""
+        if math.isnan(self.measured) and self.by_seed is not None:
+            return FAIL
+        if self.per_seed is not None:
+            passing = [self._passes(v) for v in self.per_seed]
+            if all(passing):
+                return PASS
+            if not any(passing) or (len(self.per_seed) > 1 and self._interval_side() == FAIL):
+                return FAIL
+            return UNRESOLVED
+        if self.by_seed is not None:
+            return self._interval_side()
+        return PASS if self._passes(self.measured) else FAIL
+
+    @property
+    def passed(self) -> bool:
+        """Whether the criterion's status is ``pass``."""
+        return self.status == PASS
+
+    def describe(self, digits: int = 3) -> str:
+        """The measured value as text: mean [95% interval], worst seed for every-seed criteria, the seeds."""
+        if self.values is None:
+            return f"{_fmt(self.measured, digits)}{self.unit} (exact, no seeds)"
+        text = format_interval(self.values, digits, self.unit)
+        if self.per_seed is not None:
+            text += f"; worst seed {_fmt(self.measured, digits)}"
+        return text + " (" + ", ".join(_fmt(v, digits) for v in self.values) + ")"
+
+
+def counts(criteria: list[Criterion]) -> dict[str, int]:
+    """How many deciding criteria pass, fail and are unresolved."""
+    deciding = [c.status for c in criteria if c.decides]
+    return {s: deciding.count(s) for s in (PASS, FAIL, UNRESOLVED)}
+
+
+def verdict_word(criteria: list[Criterion]) -> str:
+    """The verdict word from the deciding criteria's statuses (see the module docstring)."""
+    n = counts(criteria)
+    total = sum(n.values())
+    if not total:
+        raise ValueError("a verdict needs at least one deciding criterion")
+    if n[UNRESOLVED]:
+        return INCONCLUSIVE
+    if n[PASS] == total:
+        return REPRODUCED
+    return PARTLY if n[PASS] else NOT_REPRODUCED
+
+
+ADMONITION_CLASS = {REPRODUCED: "tip", PARTLY: "warning", INCONCLUSIVE: "note", NOT_REPRODUCED: "danger"}
+
+
+def key_text(key: dict[str, Any]) -> str:
+    """``label = mean [low, high]`` (or ``label = value``) of a record's key number."""
+    if key.get("low") is None:
+        return f"{key['label']} = {_fmt(key['value'])}"
+    return f"{key['label']} = {_fmt(key['value'])} [{_fmt(key['low'])}, {_fmt(key['high'])}]"
+
+
+def admonition_text(record: dict[str, Any], note: str = "") -> str:
+    """The MyST admonition of a verdict record: the word, the counts and reason, the key number (and ``note``)."""
+    kind = ADMONITION_CLASS[record["verdict"]]
+    return (f":::{{admonition}} Verdict: {record['verdict']}\n:class: {kind}\n\n{record['reason']}. "
+            f"Key number: {key_text(record['key_number'])} (mean of seeds, 95% interval).{note}\n:::")
+
+
+def _fmt(x: float, digits: int = 3) -> str:
+    if math.isnan(x):
+        return "nan"
+    if math.isinf(x):
+        return "∞" if x > 0 else "-∞"
+    return f"{x:.{digits}g}" if abs(x) < 1000 else f"{x:,.0f}"
+
+
+@dataclass
+class Verdict:
+    """The outcome of one claim notebook's run.
+
+    Attributes:
+        note_id: the corpus note (``"n01"``).
+        claim: one line saying what was tested.
+        criteria: the criteria, deciding and report-only.
+        key_number: ``(label, value)`` or ``(label, per-seed values)`` shown in the chapter's
+            evidence table (a list is shown as its mean and 95% interval).
+        paper_vs_run: rows ``{"quantity", "paper", "this run"}`` for the side-by-side table.
+        parameters: the run's parameters (scale, seeds, thresholds...).
+    """
+
+    note_id: str
+    claim: str
+    criteria: list[Criterion]
+    key_number: tuple[str, float | Sequence[float]]
+    paper_vs_run: list[dict[str, str]] = field(default_factory=list)
+    parameters: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def word(self) -> str:
+        """The verdict word."""
+        return verdict_word(self.criteria)
+
+    @property
+    def reason(self) -> str:
+        """One line: the counts, then which deciding criteria failed and which are unresolved."""
+        deciding = [c for c in self.criteria if c.decides]
+        n = counts(self.criteria)
+        text = f"{n[PASS]} of {len(deciding)} deciding criteria pass, {n[FAIL]} fail, {n[UNRESOLVED]} unresolved"
+        for status, label in ((FAIL, "failed"), (UNRESOLVED, "unresolved (the interval straddles the threshold)")):
+            names = [c.name for c in deciding if c.status == status]
+            if names:
+                text += f"; {label}: " + "; ".join(names)
+        return text
+
+    def table(self) -> pd.DataFrame:
+        """The criteria as a table: criterion, mean [95% interval] (per seed), threshold, status, decides."""
+        rows = []
+        for c in self.criteria:
+            rows.append(
+                {
+                    "criterion": c.name,
+                    "measured: mean [95% interval] (per seed)": c.describe(),
+                    "threshold": f"{c.op} {_fmt(c.threshold)}{c.unit}",
+                    "status": c.status,
+                    "decides verdict": "yes" if c.decides else "report only",
+                }
+            )
+        return pd.DataFrame(rows)
+
+    def paper_table(self) -> pd.DataFrame:
+        """The paper's headline numbers beside this run's."""
+        return pd.DataFrame(self.paper_vs_run)
+
+    def admonition(self):  # noqa: ANN201 - IPython display object
+        """A short MyST admonition with the verdict and its one-line reason (for the top of the results)."""
+        from IPython.display import Markdown
+
+        return Markdown(admonition_text(self.to_record()))
+
+    def summary(self) -> str:
+        """One line with the verdict and every criterion's measured value (what nbval compares across runs)."""
+        values = "; ".join(f"{c.name} = {c.measured:.6g}" for c in self.criteria)
+        return f"{self.note_id}: {self.word} | {values}"
+
+    def _key(self) -> dict[str, Any]:
+        label, value = self.key_number
+        if isinstance(value, Sequence) and not isinstance(value, str):
+            mean, low, high = mean_interval(value)
+            return {"label": label, "value": mean, "low": None if math.isinf(low) else low,
+                    "high": None if math.isinf(high) else high, "values": [float(v) for v in value]}
+        return {"label": label, "value": float(value), "low": None, "high": None}
+
+    def to_record(self) -> dict[str, Any]:
+        """The JSON-able record the book and tests read."""
+        criteria = []
+        for c in self.criteria:
+            interval = c.interval
+            low, high = (None, None) if interval is None or math.isinf(interval[1]) else (interval[1], interval[2])
+            criteria.append({**asdict(c), "mean": None if interval is None else interval[0], "low": low, "high": high,
+                             "status": c.status, "passed": c.passed})
+        return {
+            "schema": RECORD_SCHEMA,
+            "note_id": self.note_id,
+            "claim": self.claim,
+            "verdict": self.word,
+            "counts": counts(self.criteria),
+            "reason": self.reason,
+            "interval_method": INTERVAL_METHOD,
+            "key_number": self._key(),
+            "criteria": criteria,
+            "paper_vs_run": self.paper_vs_run,
+            "parameters": self.parameters,
+            "written_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            "complete": True,
+        }
+
+    def publish(self, directory: str | Path | None = None) -> Path:
+        """Record the verdict (see :meth:`record`) and display its admonition, criteria table and paper table."""
+        from IPython.display import display
+
+        path = self.record(directory)
+        display(self.admonition())
+        display(self.table())
+        display(self.paper_table())
+        return path
+
+    def record(self, directory: str | Path | None = None) -> Path:
+        """Write the record to ``directory/<note_id>.json`` atomically and return its path.
+
+        ``directory`` defaults to ``$BOOK_VERDICT_DIR`` (set by the runner) or ``./verdicts``.
+        """
+        directory = Path(directory or os.environ.get("BOOK_VERDICT_DIR", "verdicts"))
+        return write_json_atomic(directory / f"{self.note_id}.json", self.to_record())
+
+
+def write_json_atomic(path: Path, payload: dict[str, Any]) -> Path:
+    """Write JSON to a temporary sibling and rename it over ``path``: readers never see half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w") as f:
+            json.dump(payload, f, indent=1, sort_keys=True)
+            f.write("\n")
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return path
+
+
+def read_record(path: str | Path) -> dict[str, Any] | None:
+    """A verdict record, or ``None`` if it is missing, unreadable, partial or of another schema."""
+    try:
+        record = json.loads(Path(path).read_text())
+    except (OSError, ValueError):
+        return None
+    if record.get("complete") is not True or record.get("schema") != RECORD_SCHEMA:
+        return None
+    if record.get("verdict") not in VERDICT_WORDS:
+        return None
+    return record
