@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 SCALE  ?= ci
 
-.PHONY: setup scaffold student book bench seedcost robustness execute html test chapter chapters clean check record golden
+.PHONY: setup scaffold student book bench seedcost test-compat robustness execute html test chapter chapters clean check record golden
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +51,9 @@ chapters: setup
 
 test: setup
 	$(BIN)/python -m pytest -q
+
+test-compat: setup
+	BOOK_COMPAT=1 $(BIN)/python -m pytest -q -p no:cacheprovider tests/test_lowest_versions.py
 
 clean:
 	rm -rf _build

@@ -6,7 +6,9 @@ Serves the HTML on a local port, opens every page in headless Chromium (Debian's
 ``/usr/bin/chromium`` driven by Playwright), and checks that every ``<img>`` loaded with a
 non-zero size, every same-site link points at an existing page (and anchor), each claim
 notebook's page shows its verdict admonition before its first figure, and the search page
-finds a term. Saves a screenshot of each chapter and notebook page and writes
+finds a term. Saves a full-page screenshot of the front page and each chapter page, the
+first screen of each notebook page, a PDF of each chapter page as printed (the theme's
+print view, which each page's download menu offers), and writes
 ``report.json`` beside the screenshots. Exit status 1 on any failure; 2 (with a loud
 message) when no Chromium is installed.
 """
@@ -110,10 +112,16 @@ def check(html: Path, screenshots: Path, search_term: str = "GRPO") -> dict:
                 links += [(rel, href) for href in probe["links"]]
                 if rel.startswith("notebooks/") and "/lab/" not in rel and probe["verdictBeforeFigure"] is not True:
                     report["failures"].append(f"{rel}: no verdict admonition before the first figure")
-                if rel.startswith(("book/q", "notebooks/")):
+                if rel.startswith(("book/q", "notebooks/")) or rel in ("index.html", "book/intro.html"):
                     shot = screenshots / (rel.replace("/", "__").removesuffix(".html") + ".png")
-                    page.screenshot(path=str(shot), full_page=False)
+                    # the front and chapter pages whole (what a reader scrolls through); notebooks' first screen
+                    page.screenshot(path=str(shot), full_page=not rel.startswith("notebooks/"))
                     report["screenshots"].append(shot.name)
+                if rel.startswith("book/q"):  # the chapter as the theme's print view renders it (its "PDF" button)
+                    page.emulate_media(media="print")
+                    page.pdf(path=str(shot.with_suffix(".pdf")), format="A4", print_background=True)
+                    page.emulate_media(media="screen")
+                    report.setdefault("pdfs", []).append(shot.with_suffix(".pdf").name)
             page.goto(base + f"search.html?q={search_term}", wait_until="load")
             try:
                 page.wait_for_selector("#search-results li, ul.search li", timeout=15000)
