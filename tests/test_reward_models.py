@@ -2,6 +2,7 @@
 
 import math
 
+import pytest
 import torch
 from torch import nn
 
@@ -103,3 +104,26 @@ def test_reward_model_training_is_deterministic_and_the_penalty_lowers_mmd():
     assert all(torch.equal(p, q) for p, q in zip(plain_a.parameters(), plain_b.parameters()))
     _, log_c = train_reward_model(pairs, TASK, RMSettings(num_steps=40, batch_pairs=64, mmd_weight=30.0, conditional=False), seed=3)
     assert log_c["mmd"].iloc[-10:].mean() < log_a["mmd"].iloc[-10:].mean()
+
+
+def test_multi_bandwidth_mmd_averages_the_kernels():
+    z = torch.tensor([[0.0], [2.0]])
+    value = float(mmd_across_bins(z, torch.tensor([0, 1]), 2, bandwidth=1.0, scales=(1.0, 2.0)))
+    assert math.isclose(value, 2 - math.exp(-2) - math.exp(-0.5), rel_tol=1e-6)
+
+
+def test_the_representation_saturates_with_tanh_and_not_with_leaky_relu():
+    from helpers.reward_models import SumPoolRewardModel
+
+    long, short = torch.zeros(1, 32, dtype=torch.long), torch.zeros(1, 4, dtype=torch.long)
+    for activation, saturates in (("tanh", True), ("leaky_relu", False)):
+        torch.manual_seed(0)
+        model = SumPoolRewardModel(16, activation=activation)
+        with torch.no_grad():
+            model.embed.weight.mul_(10)  # large sums, as on long responses
+            z_long, z_short = model.representation(long), model.representation(short)
+        assert (z_long.abs().max() <= 1.0) == saturates
+        if not saturates:  # the representation keeps growing with length
+            assert float(z_long.norm()) > 2 * float(z_short.norm())
+    with pytest.raises(ValueError, match="activation"):
+        SumPoolRewardModel(16, activation="relu6")

@@ -24,13 +24,23 @@ from helpers.runtime import progress
 from helpers.tasks.preference_pairs import PreferencePairs, PreferenceTask, Responses, length_bins, sample_responses
 
 
+#: The last activation of the representation ``z``. ``"tanh"`` (the first design) cannot die under the
+#: MMD penalty, as a ReLU did, but it saturates on the long summed embeddings, which caps how far length
+#: can raise a reward; ``"leaky_relu"`` neither dies nor saturates (the current default, see n10's notes).
+ACTIVATIONS = {"tanh": nn.Tanh, "leaky_relu": lambda: nn.LeakyReLU(0.1)}
+
+
 class SumPoolRewardModel(nn.Module):
     """``tokens -> sum of embeddings -> MLP -> z (rep_dim) -> reward``; padding (-1) contributes nothing."""
 
-    def __init__(self, vocab_size: int, embed_dim: int = 32, hidden: int = 64, rep_dim: int = 16) -> None:
+    def __init__(self, vocab_size: int, embed_dim: int = 32, hidden: int = 64, rep_dim: int = 16,
+                 activation: str = "leaky_relu") -> None:
         super().__init__()
+        if activation not in ACTIVATIONS:
+            raise ValueError(f"activation={activation!r} is not one of {sorted(ACTIVATIONS)}")
         self.embed = nn.Embedding(vocab_size + 1, embed_dim, padding_idx=vocab_size)
-        self.encoder = nn.Sequential(nn.Linear(embed_dim, hidden), nn.ReLU(), nn.Linear(hidden, rep_dim), nn.Tanh())
+        self.encoder = nn.Sequential(nn.Linear(embed_dim, hidden), nn.ReLU(), nn.Linear(hidden, rep_dim),
+                                     ACTIVATIONS[activation]())
         self.head = nn.Linear(rep_dim, 1)
         self.pad = vocab_size
 
@@ -43,19 +53,22 @@ class SumPoolRewardModel(nn.Module):
         return self.head(self.representation(tokens)).squeeze(-1)
 
 
-def mmd_across_bins(z: torch.Tensor, bins: torch.Tensor, num_bins: int, bandwidth: float | None = None) -> torch.Tensor:
+def mmd_across_bins(z: torch.Tensor, bins: torch.Tensor, num_bins: int, bandwidth: float | None = None,
+                    scales: tuple[float, ...] = (1.0,)) -> torch.Tensor:
     """Mean squared MMD (RBF kernel) between the distributions of ``z`` in every pair of non-empty bins.
 
     One kernel matrix ``K`` and a bin-mask matrix ``W`` (each column the uniform weights of
     one bin) give all bin-pair statistics at once: ``G = W^T K W``, and
     ``MMD^2(i, j) = G_ii + G_jj - 2 G_ij`` (the biased V-statistic). ``bandwidth`` defaults
-    to the median pairwise distance of ``z`` (not differentiated through).
+    to the median pairwise distance of ``z`` (not differentiated through). ``scales`` averages
+    RBF kernels at several multiples of the bandwidth (a multi-bandwidth MMD, which sees both
+    fine and coarse differences between the bins' distributions).
     """
     sq = torch.cdist(z, z).pow(2)
     if bandwidth is None:
         off = sq.detach()[~torch.eye(len(z), dtype=torch.bool, device=z.device)]
         bandwidth = float(off.median().clamp_min(1e-6).sqrt()) if off.numel() else 1.0
-    kernel = torch.exp(-sq / (2 * bandwidth**2))
+    kernel = sum(torch.exp(-sq / (2 * (s * bandwidth) ** 2)) for s in scales) / len(scales)
     masks = torch.nn.functional.one_hot(bins, num_bins).float()
     counts = masks.sum(dim=0)
     present = counts > 0
@@ -78,11 +91,18 @@ class RMSettings:
     batch_pairs: int = 256
     learning_rate: float = 3e-3
     mmd_weight: float = 0.0  # lambda
-    num_bins: int = 4
+    num_bins: int = 8
     conditional: bool = True
     embed_dim: int = 32
     hidden: int = 64
     rep_dim: int = 16
+    activation: str = "leaky_relu"  # see ACTIVATIONS
+    bandwidth_scales: tuple[float, ...] = (0.25, 0.5, 1.0, 2.0, 4.0)  # multiples of the median distance
+
+
+#: The first design of n10 (kept to show its numbers beside the current one): a saturating ``tanh``
+#: representation, one median-bandwidth kernel and four length bins.
+FIRST_DESIGN = dict(activation="tanh", num_bins=4, bandwidth_scales=(1.0,))
 
 
 def train_reward_model(pairs: PreferencePairs, task: PreferenceTask, settings: RMSettings, seed: int,
@@ -96,7 +116,7 @@ def train_reward_model(pairs: PreferencePairs, task: PreferenceTask, settings: R
         raise ValueError(f"need num_steps >= 1, batch_pairs >= 2 and mmd_weight >= 0, got {settings}")
     torch.manual_seed(seed)
     g = torch.Generator().manual_seed(seed)
-    model = SumPoolRewardModel(task.vocab_size, settings.embed_dim, settings.hidden, settings.rep_dim)
+    model = SumPoolRewardModel(task.vocab_size, settings.embed_dim, settings.hidden, settings.rep_dim, settings.activation)
     optimizer = torch.optim.Adam(model.parameters(), lr=settings.learning_rate)
     log = []
     for step in progress(range(settings.num_steps), desc=f"reward model λ={settings.mmd_weight:g}", disable=not show_progress):
@@ -106,9 +126,11 @@ def train_reward_model(pairs: PreferencePairs, task: PreferenceTask, settings: R
         bt = -torch.nn.functional.logsigmoid(model.head(z_c) - model.head(z_r)).mean()
         bins_c, bins_r = length_bins(chosen.lengths, task, settings.num_bins), length_bins(rejected.lengths, task, settings.num_bins)
         if settings.conditional:
-            mmd = (mmd_across_bins(z_c, bins_c, settings.num_bins) + mmd_across_bins(z_r, bins_r, settings.num_bins)) / 2
+            mmd = (mmd_across_bins(z_c, bins_c, settings.num_bins, scales=settings.bandwidth_scales)
+                   + mmd_across_bins(z_r, bins_r, settings.num_bins, scales=settings.bandwidth_scales)) / 2
         else:
-            mmd = mmd_across_bins(torch.cat([z_c, z_r]), torch.cat([bins_c, bins_r]), settings.num_bins)
+            mmd = mmd_across_bins(torch.cat([z_c, z_r]), torch.cat([bins_c, bins_r]), settings.num_bins,
+                                  scales=settings.bandwidth_scales)
         loss = bt + settings.mmd_weight * mmd if settings.mmd_weight > 0 else bt
         optimizer.zero_grad()
         loss.backward()
