@@ -108,7 +108,7 @@ def test_halving_step():
     assert hicra.halving_step(log, "flat") == float("inf")
 
 
-def test_training_is_deterministic_and_alpha_changes_the_update():
+def test_training_is_deterministic():
     tok = build_char_tokenizer()
     model = build_model(SMALL, tok, seed=0)
     problems = pe.make_problems(20, seed=0)
@@ -117,3 +117,18 @@ def test_training_is_deterministic_and_alpha_changes_the_update():
     _, b = hicra.train(model, tok, problems, problems[:4], settings, seed=0)
     assert list(log["step"]) == [0, 1, 2] and {"accuracy", "plan error", "execution entropy"} <= set(log.columns)
     assert all(torch.equal(x, y) for x, y in zip(a.parameters(), b.parameters()))
+
+
+def test_hicra_gradient_on_the_planning_token_is_scaled_by_one_plus_alpha():
+    """The loss of hicra.train, -(token advantages * log-probs).sum(1).mean(), on a hand-made batch:
+    the gradient with respect to a positive-advantage planning token's log-prob is (1 + α) times GRPO's."""
+    adv = torch.tensor([1.0, -1.0])
+    planning = torch.tensor([True, False, False])
+    grads = {}
+    for alpha in (0.0, 0.2, 1.0):
+        logp = torch.zeros(2, 3, requires_grad=True)
+        (-(hicra.token_advantages(adv, planning, alpha) * logp).sum(1).mean()).backward()
+        grads[alpha] = logp.grad
+    for alpha in (0.2, 1.0):
+        assert torch.allclose(grads[alpha][:, 0], grads[0.0][:, 0] * torch.tensor([1 + alpha, 1 - alpha]))
+        assert torch.equal(grads[alpha][:, 1:], grads[0.0][:, 1:])  # execution tokens: GRPO's gradient

@@ -7,6 +7,7 @@ import torch
 
 from helpers import rubric
 from helpers.models import TinyLMConfig, build_model
+from helpers.reinforce import sample_coefficients
 from helpers.rubric import RubricSettings, combined_rewards, cut_responses
 from helpers.tasks import rubric_answers as ra
 from helpers.tokenizer import build_char_tokenizer
@@ -63,6 +64,12 @@ def test_reward_combiners():
     assert np.allclose(summed[0], [1.0 + 3.0, 2.0 + 1.0, 0.5])
     gated, keep = combined_rewards(proxy, checks, RubricSettings("gate"))
     assert np.allclose(gated[0], [1.0, -0.5, -0.5]) and keep.tolist() == [True, False]
+    # GRPO on the gated rewards: the passing rollout is pushed up, the others down, and a group in
+    # which nothing passes has equal (floor) rewards, so its advantages are already exactly zero:
+    # the gate's `keep` names those groups, it does not change the update
+    advantages = sample_coefficients(torch.tensor(gated, dtype=torch.float32), "GRPO")
+    assert advantages[0, 0] > 0 and (advantages[0, 1:] < 0).all()
+    assert torch.equal(advantages[1], torch.zeros(3))
 
 
 def test_responses_are_cut_at_the_first_special_token():
@@ -81,4 +88,6 @@ def test_grpo_runs_deterministically_and_logs_every_step():
     log_b, pol_b = rubric.train(model, tok, settings, seed=1, show_progress=False)
     assert log_a.equals(log_b) and list(log_a["step"]) == [0, 1, 2]
     assert all(torch.equal(p, q) for p, q in zip(pol_a.parameters(), pol_b.parameters()))
-    assert not all(torch.equal(p, q) for p, q in zip(model.parameters(), pol_a.parameters())) or log_a["groups_kept"].iloc[:2].eq(0).all()
+    moved = not all(torch.equal(p, q) for p, q in zip(model.parameters(), pol_a.parameters()))
+    # the two updates (steps 0 and 1) move the policy exactly when the gate kept a group
+    assert moved == bool(log_a["groups_kept"].iloc[:2].gt(0).any())
