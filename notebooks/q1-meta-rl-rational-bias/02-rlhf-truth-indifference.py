@@ -57,7 +57,7 @@ if "google.colab" in sys.modules:
     subprocess.run([sys.executable, "-m", "pip", "install", "-q", f"git+{REPO}.git"], check=True)
 
 # %% tags=["parameters"]
-scale = "ci"  # "smoke" (seconds), "ci" (CPU default, about 2.5 minutes), "full" (GPU: longer runs, bigger batches)
+scale = "ci"  # "smoke" (seconds), "ci" (CPU default; time: status page), "full" (GPU: longer runs, bigger batches)
 seeds = None  # None: the scale's seeds (smoke [0, 1], ci [0..4], full [0..9]); or a list
 device = "auto"  # "auto", "cpu", "cuda" or "mps"
 kl_beta = 0.1  # the KL-regularised arm's β (report only)

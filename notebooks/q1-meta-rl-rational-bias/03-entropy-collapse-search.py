@@ -56,7 +56,7 @@ if "google.colab" in sys.modules:
     subprocess.run([sys.executable, "-m", "pip", "install", "-q", f"git+{REPO}.git"], check=True)
 
 # %% tags=["parameters"]
-scale = "ci"  # "smoke" (seconds), "ci" (CPU default, about 2.5 minutes), "full" (GPU: 3x the steps, both arms all seeds)
+scale = "ci"  # "smoke" (seconds), "ci" (CPU default; time: status page), "full" (GPU: 3x the steps, both arms all seeds)
 seeds = None  # None: the scale's seeds (smoke [0, 1], ci [0..4], full [0..9]); or a list
 device = "auto"  # "auto", "cpu", "cuda" or "mps"
 learning_rate = 5e-4  # Adam, both arms

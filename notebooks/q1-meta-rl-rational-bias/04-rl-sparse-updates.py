@@ -60,7 +60,7 @@ if "google.colab" in sys.modules:
     subprocess.run([sys.executable, "-m", "pip", "install", "-q", f"git+{REPO}.git"], check=True)
 
 # %% tags=["parameters"]
-scale = "ci"  # "smoke" (seconds), "ci" (CPU default, about 2.5 minutes), "full" (GPU: 3x the steps, all arms all seeds)
+scale = "ci"  # "smoke" (seconds), "ci" (CPU default; time: status page), "full" (GPU: 3x the steps, all arms all seeds)
 seeds = None  # None: the scale's seeds (smoke [0, 1], ci [0..4], full [0..9]); or a list (at least 2)
 device = "auto"  # "auto", "cpu", "cuda" or "mps"
 learning_rates = [3e-6, 1e-5, 3e-5]  # Adam, every arm at every rate (matched learning rate)

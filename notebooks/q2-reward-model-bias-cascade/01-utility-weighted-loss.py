@@ -58,7 +58,7 @@ if "google.colab" in sys.modules:
     subprocess.run([sys.executable, "-m", "pip", "install", "-q", f"git+{REPO}.git"], check=True)
 
 # %% tags=["parameters"]
-scale = "ci"  # "smoke" (seconds), "ci" (CPU default, under a minute), "full" (more seeds and widths)
+scale = "ci"  # "smoke" (seconds), "ci" (CPU default; time: status page), "full" (more seeds and widths)
 seeds = None  # None: the scale's seeds (smoke [0, 1], ci [0..4], full [0..9]); or a list
 device = "auto"  # "auto", "cpu", "cuda" or "mps"
 decide_weight = 64  # the costly weight W the verdict is decided at (the spec's), at every scale

@@ -54,7 +54,7 @@ if "google.colab" in sys.modules:
     subprocess.run([sys.executable, "-m", "pip", "install", "-q", f"git+{REPO}.git"], check=True)
 
 # %% tags=["parameters"]
-scale = "ci"  # "smoke" (seconds), "ci" (CPU default, about 2.5 minutes), "full" (more interactions and seeds; GPU)
+scale = "ci"  # "smoke" (seconds), "ci" (CPU default; time: status page), "full" (more interactions and seeds; GPU)
 seeds = None  # None: the scale's seeds (smoke [0, 1], ci [0..4], full [0..9]); or a list
 device = "auto"  # "auto", "cpu", "cuda" or "mps"
 hint_share = 0.5  # share of interactions on which the user names the first wrong letter (the spec's)

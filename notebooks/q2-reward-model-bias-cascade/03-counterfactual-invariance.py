@@ -58,7 +58,7 @@ if "google.colab" in sys.modules:
     subprocess.run([sys.executable, "-m", "pip", "install", "-q", f"git+{REPO}.git"], check=True)
 
 # %% tags=["parameters"]
-scale = "ci"  # "smoke" (seconds), "ci" (CPU default, about 2 minutes), "full" (more pairs, steps and lambdas; GPU or patient CPU)
+scale = "ci"  # "smoke" (seconds), "ci" (CPU default; time: status page), "full" (more pairs, steps and lambdas; GPU or patient CPU)
 seeds = None  # None: the scale's seeds (smoke [0, 1], ci [0..4], full [0..9]); or a list
 device = "auto"  # "auto", "cpu", "cuda" or "mps" (the reward models are tiny: they train on the CPU either way)
 causal_lambda = 10.0  # the MMD weight the verdict is decided at (the spec's)

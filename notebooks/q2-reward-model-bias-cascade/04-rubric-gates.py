@@ -54,7 +54,7 @@ if "google.colab" in sys.modules:
     subprocess.run([sys.executable, "-m", "pip", "install", "-q", f"git+{REPO}.git"], check=True)
 
 # %% tags=["parameters"]
-scale = "ci"  # "smoke" (seconds), "ci" (CPU default, about 4 minutes), "full" (more steps and prompts; GPU)
+scale = "ci"  # "smoke" (seconds), "ci" (CPU default; time: status page), "full" (more steps and prompts; GPU)
 seeds = None  # None: the scale's seeds (smoke [0, 1], ci [0..4], full [0..9]); or a list
 device = "auto"  # "auto", "cpu", "cuda" or "mps"
 rubric_weights = [0.5, 2.0]  # λ of the "dense + λ·rubric" arms (the spec's)

@@ -57,7 +57,7 @@ if "google.colab" in sys.modules:
     subprocess.run([sys.executable, "-m", "pip", "install", "-q", f"git+{REPO}.git"], check=True)
 
 # %% tags=["parameters"]
-scale = "ci"  # "smoke" (seconds), "ci" (CPU default, about 1.5 minutes), "full" (more seeds, users and items)
+scale = "ci"  # "smoke" (seconds), "ci" (CPU default; time: status page), "full" (more seeds, users and items)
 seeds = None  # None: the scale's seeds (smoke [0, 1], ci [0..4], full [0..9]); or a list
 device = "auto"  # the models here are tiny; everything runs on the CPU whatever this says
 ndcg_gain_min = 0.03  # criterion: final NDCG, tower minus naive

@@ -53,7 +53,7 @@ if "google.colab" in sys.modules:
     subprocess.run([sys.executable, "-m", "pip", "install", "-q", f"git+{REPO}.git"], check=True)
 
 # %% tags=["parameters"]
-scale = "ci"  # "smoke" (seconds), "ci" (CPU default, a few minutes), "full" (more rounds and fine-tuning; GPU)
+scale = "ci"  # "smoke" (seconds), "ci" (CPU default; time: status page), "full" (more rounds and fine-tuning; GPU)
 seeds = None  # None: the scale's seeds (smoke [0, 1], ci [0..4], full [0..9]); or a list
 device = "auto"  # "auto", "cpu", "cuda" or "mps"
 decide_round = 6  # the criteria are read after this round at every scale (smoke runs 2 and reads its last)

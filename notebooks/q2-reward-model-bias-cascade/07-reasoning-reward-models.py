@@ -51,7 +51,7 @@ if "google.colab" in sys.modules:
     subprocess.run([sys.executable, "-m", "pip", "install", "-q", f"git+{REPO}.git"], check=True)
 
 # %% tags=["parameters"]
-scale = "ci"  # "smoke" (seconds), "ci" (CPU default, a few minutes), "full" (wider models, longer training; GPU)
+scale = "ci"  # "smoke" (seconds), "ci" (CPU default; time: status page), "full" (wider models, longer training; GPU)
 seeds = None  # None: the scale's seeds (smoke [0, 1], ci [0..4], full [0..9]); or a list
 device = "auto"  # "auto", "cpu", "cuda" or "mps"
 decide_votes = 15  # the voting gain is read at this many votes (minus 1 vote), at k = 4, at every scale

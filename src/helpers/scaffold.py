@@ -68,7 +68,7 @@ if "google.colab" in sys.modules:
     subprocess.run([sys.executable, "-m", "pip", "install", "-q", f"git+{{REPO}}.git"], check=True)
 
 # %% tags=["parameters"]
-scale = "ci"  # "smoke" (seconds), "ci" (CPU default, at most 3 minutes), "full" (GPU: longer runs)
+scale = "ci"  # "smoke" (seconds), "ci" (CPU default; time: status page), "full" (GPU: longer runs)
 seeds = None  # None: the scale's seeds (smoke [0, 1], ci [0..4], full [0..9]); or a list
 device = "auto"  # "auto", "cpu", "cuda" or "mps"
 
