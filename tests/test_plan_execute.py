@@ -120,14 +120,14 @@ def test_training_is_deterministic():
 
 
 def test_hicra_gradient_on_the_planning_token_is_scaled_by_one_plus_alpha():
-    """The loss of hicra.train, -(token advantages * log-probs).sum(1).mean(), on a hand-made batch:
-    the gradient with respect to a positive-advantage planning token's log-prob is (1 + α) times GRPO's."""
+    """hicra.policy_loss (the loss hicra.train steps on) on a hand-made batch: the gradient with respect
+    to a positive-advantage planning token's log-prob is (1 + α) times GRPO's, (1 - α) for a negative one."""
     adv = torch.tensor([1.0, -1.0])
     planning = torch.tensor([True, False, False])
     grads = {}
     for alpha in (0.0, 0.2, 1.0):
         logp = torch.zeros(2, 3, requires_grad=True)
-        (-(hicra.token_advantages(adv, planning, alpha) * logp).sum(1).mean()).backward()
+        hicra.policy_loss(hicra.token_advantages(adv, planning, alpha), logp).backward()
         grads[alpha] = logp.grad
     for alpha in (0.2, 1.0):
         assert torch.allclose(grads[alpha][:, 0], grads[0.0][:, 0] * torch.tensor([1 + alpha, 1 - alpha]))

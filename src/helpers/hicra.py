@@ -53,6 +53,11 @@ def token_advantages(advantages: torch.Tensor, planning: torch.Tensor, alpha: fl
     return advantages[:, None] + alpha * advantages.abs()[:, None] * planning.float()[None, :]
 
 
+def policy_loss(per_token: torch.Tensor, logprobs: torch.Tensor) -> torch.Tensor:
+    """The loss of one on-policy step: ``-(per-token advantage * log π(token))``, summed per response, mean over responses."""
+    return -(per_token * logprobs).sum(1).mean()
+
+
 def _entropy(p: torch.Tensor, dim: int = -1) -> torch.Tensor:
     return -(p * p.clamp_min(1e-12).log()).sum(dim)
 
@@ -137,7 +142,7 @@ def train(model, tokenizer, problems: Sequence[pe.Problem], eval_problems: Seque
         advantages = sample_coefficients(rewards, "GRPO").reshape(-1)
         per_token = token_advantages(advantages, planning, settings.alpha)
         seqs = torch.cat([ids, response], dim=1)
-        loss = -(per_token * token_logprobs(policy, seqs, ids.shape[1])).sum(1).mean()
+        loss = policy_loss(per_token, token_logprobs(policy, seqs, ids.shape[1]))
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         optimizer.step()
