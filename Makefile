@@ -18,36 +18,36 @@ $(STAMP): requirements.txt pyproject.toml
 setup: $(STAMP)
 
 book: setup
-	$(BIN)/python -m helpers.run all --scale $(SCALE)
+	$(BIN)/python -m bookkit.run all --scale $(SCALE)
 
 scaffold: setup
 	@test -n "$(Q)" || { echo "usage: make scaffold Q=<question file.txt> [CLAIMS=<claims folder>]"; exit 2; }
-	$(BIN)/python -m helpers.run scaffold $(Q) $(if $(CLAIMS),--claims $(CLAIMS),)
+	$(BIN)/python -m bookkit.run scaffold $(Q) $(if $(CLAIMS),--claims $(CLAIMS),)
 
 student: setup
-	$(BIN)/python -m helpers.run student
+	$(BIN)/python -m bookkit.run student
 
 bench: setup
-	$(BIN)/python -m helpers.run bench --scale $(SCALE) $(if $(JOBS),--jobs $(JOBS),)
+	$(BIN)/python -m bookkit.run bench --scale $(SCALE) $(if $(JOBS),--jobs $(JOBS),)
 
 seedcost: setup
-	$(BIN)/python -m helpers.run seedcost --scale $(SCALE) $(if $(NB),--only $(NB),) $(if $(COUNTS),--counts $(COUNTS),)
+	$(BIN)/python -m bookkit.run seedcost --scale $(SCALE) $(if $(NB),--only $(NB),) $(if $(COUNTS),--counts $(COUNTS),)
 
 robustness: setup
-	$(BIN)/python -m helpers.run robustness --scale $(SCALE) $(if $(SEEDS),--seeds $(SEEDS),)
+	$(BIN)/python -m bookkit.run robustness --scale $(SCALE) $(if $(SEEDS),--seeds $(SEEDS),)
 
 execute: setup
-	$(BIN)/python -m helpers.run execute --scale $(SCALE)
+	$(BIN)/python -m bookkit.run execute --scale $(SCALE)
 
 html: setup
-	$(BIN)/python -m helpers.run build
+	$(BIN)/python -m bookkit.run build
 
 chapter: setup
 	@test -n "$(CH)" || { echo "usage: make chapter CH=<part of a notebook path, e.g. q1-meta-rl>"; exit 2; }
-	$(BIN)/python -m helpers.run execute --scale $(SCALE) --only $(CH)
+	$(BIN)/python -m bookkit.run execute --scale $(SCALE) --only $(CH)
 
 chapters: setup
-	$(BIN)/python -m helpers.run chapters
+	$(BIN)/python -m bookkit.run chapters
 
 test: setup
 	$(BIN)/python -m pytest -q
@@ -59,10 +59,10 @@ clean:
 	rm -rf _build
 
 check: setup
-	$(BIN)/python -m helpers.run check
+	$(BIN)/python -m bookkit.run check
 
 record: setup
-	$(BIN)/python -m helpers.run record
+	$(BIN)/python -m bookkit.run record
 
 golden: setup
 	BOOK_RECORD_GOLDEN=1 $(BIN)/python -m pytest -q tests/test_notebooks.py -k "golden"

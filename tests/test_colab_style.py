@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import run
+from bookkit import run
 from helpers.verdict import read_record
 from tests.conftest import ROOT
 
@@ -66,7 +66,7 @@ def colab_python(tmp_path_factory) -> tuple[Path, dict[str, str]]:
 
 def test_the_package_comes_from_the_wheel(colab_python):
     bin_dir, env = colab_python
-    where = subprocess.run([str(bin_dir / "python"), "-c", "import helpers, helpers.run; print(helpers.__file__, helpers.run.__file__)"], cwd="/",
+    where = subprocess.run([str(bin_dir / "python"), "-c", "import helpers, bookkit.run; print(helpers.__file__, bookkit.run.__file__)"], cwd="/",
                            env=env, capture_output=True, text=True, check=True).stdout
     assert where.count("site-packages") == 2 and str(ROOT) not in where
 

@@ -3,7 +3,9 @@
 import json
 import math
 
-from helpers import book, corpus, evidence
+from bookkit import book
+from bookkit import corpus
+from bookkit import evidence
 from helpers.verdict import INCONCLUSIVE, REPRODUCED, Criterion, Verdict
 from tests.conftest import ROOT
 

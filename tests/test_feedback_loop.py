@@ -3,7 +3,7 @@
 import pytest
 import torch
 
-from helpers.rankers import RankerSettings, _scores_of, fit_ranker, implied_examination, run_loop
+from helpers.non_lm.rankers import RankerSettings, _scores_of, fit_ranker, implied_examination, run_loop
 from helpers.tasks.feedback_loop import (
     LoopConfig, empty_logs, make_world, ndcg, ranking_from_scores, satisfied_clicks_per_impression, simulate_round,
 )

@@ -11,8 +11,9 @@ import nbformat
 import papermill
 import yaml
 
-from helpers import instructor, run
-from helpers.corpus import load_notes
+from bookkit import instructor
+from bookkit import run
+from bookkit.corpus import load_notes
 from tests.conftest import ROOT
 
 NOTEBOOKS = run.toc_notebooks(ROOT)
@@ -79,7 +80,7 @@ def test_scaffold_a_made_up_question(tmp_path: Path):
     question.write_text("Do made-up questions get chapters?\nThis reads the question literally.\n"
                         f"First, calibration: {n01.title} Then habits: {new_title}\nSources 2 notes\n{n01.summary}\n{new_summary}\n")
     env = {**os.environ, "BOOK_ROOT": str(root)}
-    proc = subprocess.run([sys.executable, "-m", "helpers.run", "scaffold", str(question), "--claims", str(claims)],
+    proc = subprocess.run([sys.executable, "-m", "bookkit.run", "scaffold", str(question), "--claims", str(claims)],
                           cwd=root, env=env, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     page = (root / "book" / "q3-made-up-question.md").read_text()
@@ -96,6 +97,6 @@ def test_scaffold_a_made_up_question(tmp_path: Path):
     assert json.loads((root / "data" / "corpus" / "questions" / "q3-made-up-question.json").read_text())["notes"] == ["n01", "n99"]
     assert not (root / "notebooks" / "q1-meta-rl-rational-bias" / "01-binary-reward-calibration.py").read_text().count("TODO")
     # a second run creates nothing new
-    again = subprocess.run([sys.executable, "-m", "helpers.run", "scaffold", str(root / "data/corpus/raw/q3-made-up-question.txt"),
+    again = subprocess.run([sys.executable, "-m", "bookkit.run", "scaffold", str(root / "data/corpus/raw/q3-made-up-question.txt"),
                             "--claims", str(claims)], cwd=root, env=env, capture_output=True, text=True, timeout=120)
     assert again.returncode == 0 and again.stdout.count("nothing new") == 3, again.stdout + again.stderr

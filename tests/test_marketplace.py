@@ -6,11 +6,11 @@ import numpy as np
 import pytest
 import torch
 
-from helpers.metrics import bullshit_index, cramers_v
-from helpers.models import TinyLMConfig, build_model
-from helpers.probes import FrozenProbe
+from helpers.measure.metrics import bullshit_index, cramers_v
+from helpers.lm.models import TinyLMConfig, build_model
+from helpers.measure.probes import FrozenProbe
 from helpers.tasks import marketplace as mk
-from helpers.tokenizer import build_char_tokenizer
+from helpers.lm.tokenizer import build_char_tokenizer
 
 SMALL = TinyLMConfig(n_embd=32, n_head=2, n_positions=24)
 

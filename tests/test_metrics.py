@@ -4,7 +4,7 @@ from itertools import product
 import numpy as np
 import pytest
 
-from helpers import metrics
+from helpers.measure import metrics
 
 
 def test_ece_of_a_hand_computed_reliability_table():

@@ -3,8 +3,8 @@ import json
 import pytest
 import torch
 
-from helpers.models import TinyLMConfig, build_model, cached_model, config_hash, count_parameters, load_pretrained, save_model
-from helpers.tokenizer import build_char_tokenizer
+from helpers.lm.models import TinyLMConfig, build_model, cached_model, config_hash, count_parameters, load_pretrained, save_model
+from helpers.lm.tokenizer import build_char_tokenizer
 
 SMALL = TinyLMConfig(n_embd=32, n_head=2, n_positions=16)
 
@@ -76,8 +76,9 @@ def test_config_hash_changes_with_the_recipe():
 
 
 def test_code_hash_follows_the_source():
-    from helpers import metrics, train
-    from helpers.models import code_hash
+    from helpers.measure import metrics
+    from helpers.lm import sft as train
+    from helpers.lm.models import code_hash
 
     assert code_hash(train) == code_hash(train) and len(code_hash(train)) == 16
     assert code_hash(train) != code_hash(metrics) and code_hash(train, metrics) != code_hash(metrics, train)
@@ -108,8 +109,8 @@ def test_two_processes_asking_for_one_base_train_it_once(tmp_path):
 
     script = (
         "import sys, time\n"
-        "from helpers.models import TinyLMConfig, build_model, cached_model\n"
-        "from helpers.tokenizer import build_char_tokenizer\n"
+        "from helpers.lm.models import TinyLMConfig, build_model, cached_model\n"
+        "from helpers.lm.tokenizer import build_char_tokenizer\n"
         "tok = build_char_tokenizer()\n"
         "def train():\n"
         "    open(sys.argv[2], 'a').write('trained\\n'); time.sleep(1.0)\n"

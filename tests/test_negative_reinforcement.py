@@ -4,12 +4,12 @@ import numpy as np
 import pytest
 import torch
 
-from helpers.metrics import pass_at_k, pass_at_k_exact
-from helpers.models import TinyLMConfig, build_model
-from helpers.reinforce import OBJECTIVES, PGSettings, sample_coefficients, train_policy
+from helpers.measure.metrics import pass_at_k, pass_at_k_exact
+from helpers.lm.models import TinyLMConfig, build_model
+from helpers.rl.objectives import OBJECTIVES, PGSettings, sample_coefficients, train_policy
 from helpers.tasks import key_lookup as kl
-from helpers.tokenizer import build_char_tokenizer
-from helpers.train import SFTSettings, sft
+from helpers.lm.tokenizer import build_char_tokenizer
+from helpers.lm.sft import SFTSettings, sft
 
 SMALL = TinyLMConfig(n_embd=32, n_head=2, n_positions=16)
 
@@ -20,8 +20,8 @@ def test_coefficients_on_known_rewards():
     assert sample_coefficients(r, "NSR").tolist() == [[0, -1, -1, -1]]
     assert sample_coefficients(r, "REINFORCE").tolist() == [[1, -1, -1, -1]]
     assert sample_coefficients(r, "W-REINFORCE", 0.1)[0].tolist() == pytest.approx([0.1, -1, -1, -1])
-    # GRPO: mean -0.5, population std sqrt(0.75)
-    assert sample_coefficients(r, "GRPO")[0].tolist() == pytest.approx([1.5 / 0.75**0.5, *[-0.5 / 0.75**0.5] * 3], rel=1e-3)
+    # GRPO: mean -0.5, sample std (TRL's) sqrt((2.25 + 3 * 0.25) / 3) = 1
+    assert sample_coefficients(r, "GRPO")[0].tolist() == pytest.approx([1.5, -0.5, -0.5, -0.5], rel=1e-3)
     assert sample_coefficients(torch.ones(1, 4), "GRPO").abs().max() == 0  # an all-right group teaches nothing
     with pytest.raises(ValueError, match="objective"):
         sample_coefficients(r, "DPO")

@@ -2,9 +2,9 @@ import numpy as np
 import pytest
 import torch
 
-from helpers.models import TinyLMConfig, build_model
+from helpers.lm.models import TinyLMConfig, build_model
 from helpers.tasks import noisy_addition as na
-from helpers.tokenizer import build_char_tokenizer
+from helpers.lm.tokenizer import build_char_tokenizer
 
 
 def test_best_accuracy_and_expected_correctness():

@@ -11,7 +11,7 @@ import nbformat
 import papermill
 import pytest
 
-from helpers import run
+from bookkit import run
 from helpers.verdict import VERDICT_WORDS, read_record
 from tests.conftest import ROOT
 
@@ -24,7 +24,7 @@ def smoke_build(tmp_path_factory) -> Path:
     """Every notebook of the book executed by the runner at scale='smoke' into a temporary build folder."""
     build = tmp_path_factory.mktemp("build") / "_build"
     env = {**os.environ, "BOOK_BUILD_DIR": str(build), "BOOK_CACHE_DIR": str(build / "cache")}
-    proc = subprocess.run([sys.executable, "-m", "helpers.run", "execute", "--scale", "smoke"], cwd=ROOT, env=env,
+    proc = subprocess.run([sys.executable, "-m", "bookkit.run", "execute", "--scale", "smoke"], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=900)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     return build
@@ -115,7 +115,7 @@ def test_extra_parameters_reach_the_notebook(tmp_path: Path):
     nb.cells = [nbformat.v4.new_code_cell("scale = 'ci'\nseeds = [0]", metadata={"tags": ["parameters"]}),
                 nbformat.v4.new_code_cell("assert seeds == [3, 4, 5], seeds")]
     nbformat.write(nb, tmp_path / "p.ipynb")
-    proc = subprocess.run([sys.executable, "-m", "helpers.run", "_one", str(tmp_path / "p.ipynb"), str(tmp_path / "out.ipynb"),
+    proc = subprocess.run([sys.executable, "-m", "bookkit.run", "_one", str(tmp_path / "p.ipynb"), str(tmp_path / "out.ipynb"),
                            "smoke", str(tmp_path), json.dumps({"seeds": [3, 4, 5]})], cwd=ROOT, capture_output=True, text=True,
                           timeout=300)
     assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
@@ -126,7 +126,7 @@ def test_a_failing_notebook_is_reported_with_its_cell(tmp_path: Path):
     nb.cells = [nbformat.v4.new_code_cell("scale = 'ci'", metadata={"tags": ["parameters"]}),
                 nbformat.v4.new_code_cell("x = 1"), nbformat.v4.new_code_cell("raise RuntimeError('boom')")]
     nbformat.write(nb, tmp_path / "bad.ipynb")
-    proc = subprocess.run([sys.executable, "-m", "helpers.run", "_one", str(tmp_path / "bad.ipynb"), str(tmp_path / "out.ipynb"),
+    proc = subprocess.run([sys.executable, "-m", "bookkit.run", "_one", str(tmp_path / "bad.ipynb"), str(tmp_path / "out.ipynb"),
                            "smoke", str(tmp_path)], cwd=ROOT, capture_output=True, text=True, timeout=300)
     status = json.loads(proc.stdout.split("BOOK-STATUS ", 1)[1])
     assert proc.returncode == 1 and status["outcome"] == "failed"
@@ -155,7 +155,7 @@ def test_a_notebook_run_opens_no_network_connection(tmp_path: Path):
     env = {**os.environ, "PYTHONPATH": f"{tmp_path / 'guard'}{os.pathsep}{os.environ.get('PYTHONPATH', '')}",
            "BOOK_SOCKET_LOG": str(log), "BOOK_CACHE_DIR": str(tmp_path / "cache"), "BOOK_VERDICT_DIR": str(tmp_path)}
     nb = ROOT / "notebooks/q2-reward-model-bias-cascade/01-utility-weighted-loss.ipynb"
-    proc = subprocess.run([sys.executable, "-m", "helpers.run", "_one", str(nb), str(tmp_path / "out.ipynb"), "smoke",
+    proc = subprocess.run([sys.executable, "-m", "bookkit.run", "_one", str(nb), str(tmp_path / "out.ipynb"), "smoke",
                            str(tmp_path)], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
     assert not log.exists(), log.read_text()
@@ -166,7 +166,7 @@ def test_a_notebook_run_opens_no_network_connection(tmp_path: Path):
 
 
 def test_timing_table_totals_and_startup_share():
-    from helpers.book import timing_table
+    from bookkit.book import timing_table
 
     timings = {"scale": "ci", "html_s": 4.0, "notebooks": [
         {"notebook": "a.ipynb", "wall_s": 10.0, "startup_s": 2.0, "cpu_s": 15.0, "peak_mib": 100, "outcome": "ok"},

@@ -5,11 +5,13 @@ import math
 import numpy as np
 import torch
 
-from helpers import opd
-from helpers.models import TinyLMConfig, build_model
-from helpers.opd import FeedbackSettings
+from helpers.rl import opd
+from helpers.lm.models import TinyLMConfig, build_model
+from helpers.rl.core import Rollout
+from helpers.rl.opd import FeedbackSettings
+from helpers.lm.sampling import cut_at_special, encode, through_end
 from helpers.tasks import hidden_preferences as hp
-from helpers.tokenizer import build_char_tokenizer
+from helpers.lm.tokenizer import build_char_tokenizer
 
 
 def test_preferences_reward_and_hints_by_hand():
@@ -38,8 +40,8 @@ def test_responses_are_cut_and_masked_at_eos():
     tok = build_char_tokenizer()
     ids = torch.tensor([tok("gaahh!", add_special_tokens=False)["input_ids"] + [tok.eos_token_id],
                         tok("abc", add_special_tokens=False)["input_ids"] + [tok.eos_token_id] + [5] * 3])
-    responses, mask = opd.cut(tok, ids)
-    assert responses == ["gaahh!", "abc"] and mask.sum(1).tolist() == [7.0, 4.0]
+    responses, ends = cut_at_special(tok, ids)
+    assert responses == ["gaahh!", "abc"] and through_end(ends, 7).sum(1).tolist() == [7.0, 4.0]
 
 
 def test_logit_distillation_is_zero_for_identical_contexts_and_positive_otherwise():
@@ -47,16 +49,22 @@ def test_logit_distillation_is_zero_for_identical_contexts_and_positive_otherwis
     model = build_model(TinyLMConfig(n_embd=32, n_layer=1), tok, seed=0)
     words = ["bdaeh", "abcde"]
     ids = torch.tensor([tok("gaahh!", add_special_tokens=False)["input_ids"] + [tok.eos_token_id]] * 2)
-    prompts = opd.encode(tok, [hp.prompt(w) for w in words])
+    prompts = encode(tok, [hp.prompt(w) for w in words])
     logits = model(input_ids=torch.cat([prompts, ids], 1)).logits[:, hp.PROMPT_LEN - 1:-1]
-    mask = torch.ones(2, 7)
-    loss = opd.logit_distillation_loss(model, model, tok, words, ids, [(0, "g"), None], logits, mask)
+    hints = [(0, "g"), None]
+    rows, teacher_logits = [0], model(input_ids=torch.cat([encode(tok, [hp.hinted_prompt(words[0], 0, "g")]), ids[:1]],
+                                                          1)).logits[:, hp.HINTED_PROMPT_LEN - 1:-1].detach()
+    batch = Rollout(torch.cat([prompts, ids], 1), hp.PROMPT_LEN, torch.zeros(2), torch.zeros(2, dtype=torch.long),
+                    info={"hinted_rows": rows, "teacher_logits": teacher_logits})
+    loss = opd.logit_distillation_loss(batch, logits)
     assert float(loss.detach()) > 0  # the hinted context changes the teacher's distribution
-    assert float(opd.logit_distillation_loss(model, model, tok, words, ids, [None, None], logits, mask).detach()) == 0.0
+    batch.info["hinted_rows"] = []
+    assert float(opd.logit_distillation_loss(batch, logits).detach()) == 0.0
     # sampled-token advantages: zero on unhinted rows, log-ratio on hinted rows
-    logp = logits.log_softmax(-1).gather(2, ids[:, :, None]).squeeze(-1)
-    adv = opd.opd_advantages(model, tok, words, ids, [(0, "g"), None], logp)
-    assert torch.all(adv[1] == 0) and not torch.all(adv[0] == 0)
+    logp = logits.log_softmax(-1).gather(2, ids[:, :, None]).squeeze(-1).detach()
+    rows, teacher_logp = opd.teacher_logprobs(model, tok, words, ids, hints)
+    adv = opd.opd_advantages(rows, teacher_logp, logp)
+    assert rows == [0] and torch.all(adv[1] == 0) and not torch.all(adv[0] == 0)
 
 
 def test_phase1_runs_deterministically_and_the_control_does_not_move():

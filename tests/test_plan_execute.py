@@ -7,10 +7,10 @@ import pandas as pd
 import pytest
 import torch
 
-from helpers import hicra
-from helpers.models import TinyLMConfig, build_model
+from helpers.rl import hicra
+from helpers.lm.models import TinyLMConfig, build_model
 from helpers.tasks import plan_execute as pe
-from helpers.tokenizer import build_char_tokenizer
+from helpers.lm.tokenizer import build_char_tokenizer
 
 SMALL = TinyLMConfig(n_embd=32, n_head=2, n_positions=16)
 

@@ -6,7 +6,7 @@ import pytest
 import torch
 from torch import nn
 
-from helpers.reward_models import (RMSettings, best_of_n, mmd_across_bins, pairwise_accuracy, rollouts_to_responses,
+from helpers.rewards.reward_models import (RMSettings, best_of_n, mmd_across_bins, pairwise_accuracy, rollouts_to_responses,
                                    train_reward_model)
 from helpers.tasks.preference_pairs import PreferenceTask, length_bins, make_pairs, sample_responses
 
@@ -113,7 +113,7 @@ def test_multi_bandwidth_mmd_averages_the_kernels():
 
 
 def test_the_representation_saturates_with_tanh_and_not_with_leaky_relu():
-    from helpers.reward_models import SumPoolRewardModel
+    from helpers.rewards.reward_models import SumPoolRewardModel
 
     long, short = torch.zeros(1, 32, dtype=torch.long), torch.zeros(1, 4, dtype=torch.long)
     for activation, saturates in (("tanh", True), ("leaky_relu", False)):

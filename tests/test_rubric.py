@@ -5,12 +5,13 @@ import math
 import numpy as np
 import torch
 
-from helpers import rubric
-from helpers.models import TinyLMConfig, build_model
-from helpers.reinforce import sample_coefficients
-from helpers.rubric import RubricSettings, combined_rewards, cut_responses
+from helpers.rl import rubric
+from helpers.lm.models import TinyLMConfig, build_model
+from helpers.lm.sampling import cut_at_special, through_end
+from helpers.rl.core import group_advantages
+from helpers.rl.rubric import RubricSettings, combined_rewards
 from helpers.tasks import rubric_answers as ra
-from helpers.tokenizer import build_char_tokenizer
+from helpers.lm.tokenizer import build_char_tokenizer
 
 P = ra.Problem("C", "abcdef")
 
@@ -67,7 +68,7 @@ def test_reward_combiners():
     # GRPO on the gated rewards: the passing rollout is pushed up, the others down, and a group in
     # which nothing passes has equal (floor) rewards, so its advantages are already exactly zero:
     # the gate's `keep` names those groups, it does not change the update
-    advantages = sample_coefficients(torch.tensor(gated, dtype=torch.float32), "GRPO")
+    advantages = group_advantages(torch.tensor(gated, dtype=torch.float32))
     assert advantages[0, 0] > 0 and (advantages[0, 1:] < 0).all()
     assert torch.equal(advantages[1], torch.zeros(3))
 
@@ -76,8 +77,9 @@ def test_responses_are_cut_at_the_first_special_token():
     tok = build_char_tokenizer()
     row0 = tok("Cabc", add_special_tokens=False)["input_ids"] + [tok.eos_token_id] + tok("ab" * 6, add_special_tokens=False)["input_ids"]
     row1 = tok("Cabcdefaaaaaaaaa", add_special_tokens=False)["input_ids"] + [tok.eos_token_id]
-    responses, trained = cut_responses(tok, torch.tensor([row0, row1]))
-    assert responses == ["Cabc", "Cabcdefaaaaaaaaa"] and trained == [5, 17]
+    responses, ends = cut_at_special(tok, torch.tensor([row0, row1]))
+    assert responses == ["Cabc", "Cabcdefaaaaaaaaa"]
+    assert through_end(ends, 17).sum(1).tolist() == [5.0, 17.0]  # the response and its EOS are trained
 
 
 def test_grpo_runs_deterministically_and_logs_every_step():

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import seedcost
+from bookkit import seedcost
 
 RESULT = {"scale": "ci", "counts": [1, 3, 5], "runs": [
     {"notebook": "notebooks/q/01-a.ipynb", "seeds": 1, "wall_s": 20.0, "cpu_s": 19.0, "startup_s": 10.0},

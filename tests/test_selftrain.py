@@ -4,7 +4,7 @@ import math
 
 import numpy as np
 
-from helpers import selftrain
+from helpers.rl import selftrain
 from helpers.tasks import chain_arithmetic as chain
 
 

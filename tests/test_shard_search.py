@@ -6,10 +6,10 @@ from collections import Counter
 import pytest
 import torch
 
-from helpers import agent
-from helpers.models import TinyLMConfig, build_model
+from helpers.rl import agent
+from helpers.lm.models import TinyLMConfig, build_model
 from helpers.tasks import shard_search as ss
-from helpers.tokenizer import build_char_tokenizer
+from helpers.lm.tokenizer import build_char_tokenizer
 
 SMALL = TinyLMConfig(n_embd=32, n_head=2, n_positions=16)
 
@@ -48,7 +48,7 @@ def test_rollout_trains_only_queries_before_the_hit():
     tok = build_char_tokenizer()
     model = build_model(SMALL, tok, seed=0).eval()
     episodes = ss.make_episodes(40, seed=1)
-    seqs, trained, texts, entropies = agent.rollout(model, tok, episodes, torch.Generator().manual_seed(0))
+    seqs, trained, texts, entropies, _ = agent.rollout(model, tok, episodes, torch.Generator().manual_seed(0))
     assert seqs.shape == (40, len(ss.PROMPTS[0]) + 2 * ss.BUDGET) and trained.shape == entropies.shape == (40, ss.BUDGET)
     for e, t, m in zip(episodes, texts, trained):
         assert t == ss.rollout_text(e, t[0::2])  # the environment's tokens follow from the agent's
@@ -75,7 +75,7 @@ def test_incorrect_episodes_are_measured_apart():
     model = build_model(SMALL, tok, seed=0).eval()
     m = agent.evaluate(model, tok, rollouts=6, seed=0)
     episodes = [ss.Episode(p, p[1 + i % 3]) for p in ss.PROMPTS for i in range(6)]
-    _, trained, texts, entropies = agent.rollout(model, tok, episodes, torch.Generator().manual_seed(0))
+    _, trained, texts, entropies, _ = agent.rollout(model, tok, episodes, torch.Generator().manual_seed(0))
     failed = [not ss.success(t) for t in texts]
     per_prompt = [len({ss.query_sequence(t) for t, f in zip(texts[i * 6:(i + 1) * 6], failed[i * 6:(i + 1) * 6]) if f})
                   for i in range(len(ss.PROMPTS))]

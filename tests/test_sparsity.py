@@ -4,11 +4,11 @@ import pytest
 import torch
 from torch import nn
 
-from helpers import sparsity as sp
-from helpers.models import TinyLMConfig, build_model
-from helpers.reinforce import PGSettings, sample_coefficients, train_policy
+from helpers.measure import sparsity as sp
+from helpers.lm.models import TinyLMConfig, build_model
+from helpers.rl.objectives import PGSettings, sample_coefficients, train_policy
 from helpers.tasks import key_lookup as kl
-from helpers.tokenizer import build_char_tokenizer
+from helpers.lm.tokenizer import build_char_tokenizer
 
 SMALL = TinyLMConfig(n_embd=32, n_head=2, n_positions=16)
 

@@ -9,7 +9,9 @@ import nbformat
 import pytest
 import yaml
 
-from helpers import book, corpus, run
+from bookkit import book
+from bookkit import corpus
+from bookkit import run
 from tests.conftest import ROOT, shared_dir
 
 DATA = ROOT / "data" / "corpus"

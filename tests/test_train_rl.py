@@ -1,12 +1,11 @@
 import pandas as pd
 import pytest
 
-from helpers.bases import noisy_addition_base
-from helpers.models import TinyLMConfig, build_model
+from helpers.lm.models import TinyLMConfig, build_model
 from helpers.rl import GRPOSettings, compare_arms, train_grpo
 from helpers.tasks import noisy_addition as na
-from helpers.tokenizer import build_char_tokenizer
-from helpers.train import SFTSettings, encode_pairs, sft
+from helpers.lm.tokenizer import build_char_tokenizer
+from helpers.lm.sft import SFTSettings, encode_pairs, sft
 
 SMALL = TinyLMConfig(n_embd=32, n_head=2, n_positions=16)
 ROWS = [dict(prompt=r.prompt, cls=r.cls, a=r.a, b=r.b) for r in na.all_prompts("A")]
@@ -29,7 +28,7 @@ def test_sft_lowers_the_loss():
 
 
 def test_grpo_runs_through_trl_and_is_deterministic(cache_dir):
-    base = noisy_addition_base(SMALL, SFTSettings(num_steps=20, batch_size=16), progress=False)
+    base = na.base(SMALL, SFTSettings(num_steps=20, batch_size=16), progress=False)
     settings = GRPOSettings(num_steps=3, prompts_per_step=2, group_size=4, seed=7)
     logs = []
     for _ in range(2):
@@ -48,7 +47,7 @@ def test_grpo_runs_through_trl_and_is_deterministic(cache_dir):
 
 
 def test_compare_arms_labels_every_run(cache_dir):
-    base = noisy_addition_base(SMALL, SFTSettings(num_steps=10, batch_size=16), progress=False)
+    base = na.base(SMALL, SFTSettings(num_steps=10, batch_size=16), progress=False)
     settings = GRPOSettings(num_steps=1, prompts_per_step=2, group_size=2)
     train_log, eval_log, models = compare_arms(base.model, base.tokenizer, ROWS, {"X": [na.correctness_reward], "Y": [na.brier_reward]},
                                                [0, 1], settings, eval_fn=lambda m: {"one": 1.0}, eval_every=1)
@@ -59,7 +58,7 @@ def test_compare_arms_labels_every_run(cache_dir):
 
 
 def test_grpo_with_a_kl_penalty_uses_the_starting_weights_as_reference(cache_dir):
-    base = noisy_addition_base(SMALL, SFTSettings(num_steps=10, batch_size=16), progress=False)
+    base = na.base(SMALL, SFTSettings(num_steps=10, batch_size=16), progress=False)
     model = build_model(SMALL, base.tokenizer)
     model.load_state_dict(base.model.state_dict())
     path_before = model.config._name_or_path

@@ -5,10 +5,10 @@ import math
 import pytest
 import torch
 
-from helpers.classifiers import ClassifierSettings, predict_proba, train_classifier
-from helpers.probes import probe_accuracy
+from helpers.non_lm.classifiers import ClassifierSettings, predict_proba, train_classifier
+from helpers.measure.probes import probe_accuracy
 from helpers.tasks.teacher_classes import TeacherTask, class_weights, make_data
-from helpers.utility import compare_weighting, ex_post_reweight, realised_utility, weighted_cross_entropy
+from helpers.non_lm.decision_utility import compare_weighting, ex_post_reweight, realised_utility, weighted_cross_entropy
 
 SMALL = TeacherTask(num_train=600, num_test=400)
 

@@ -4,7 +4,7 @@ import math
 import pytest
 
 from helpers import params
-from helpers.run import compare_records
+from bookkit.run import compare_records
 from helpers.verdict import (FAIL, INCONCLUSIVE, NOT_REPRODUCED, PARTLY, PASS, REPRODUCED, UNRESOLVED, Criterion,
                              Verdict, mean_interval, read_record, t_quantile_975, verdict_word)
 
@@ -124,7 +124,7 @@ def test_parameter_checks_name_the_parameter_and_allowed_values():
 
 
 def test_pooling_two_seed_sets_recomputes_the_verdict_on_all_seeds():
-    from helpers.run import pooled_verdict
+    from bookkit.run import pooled_verdict
 
     first = make(mean_gap=(0.12, 0.3, 0.14)).to_record()  # unresolved with three seeds
     first["parameters"]["seeds"] = [0, 1, 2]

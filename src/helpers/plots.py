@@ -118,7 +118,7 @@ def log_x_ticks(ax: plt.Axes, values: Sequence[float]) -> plt.Axes:
 def reliability_diagram(ax: plt.Axes, bins: pd.DataFrame, title: str, color: str) -> plt.Axes:
     """Bars of accuracy per confidence bin against the diagonal, bar width ∝ the bin's share of answers.
 
-    ``bins`` is the output of :func:`helpers.metrics.reliability_bins`.
+    ``bins`` is the output of :func:`helpers.measure.metrics.reliability_bins`.
     """
     centers = (bins["lower"] + bins["upper"]) / 2
     width = (bins["upper"] - bins["lower"]).iloc[0]

@@ -126,3 +126,14 @@ def confidently_wrong_share(probs: np.ndarray, truth: np.ndarray, votes: int = 8
 def entropy(probs: np.ndarray) -> float:
     """Mean answer entropy in nats."""
     return float(-(probs * np.log(np.clip(probs, 1e-12, None))).sum(1).mean())
+
+
+# --- the task's base model -------------------------------------------------------------------
+
+def base(config, settings, gold: list[tuple[str, str]], device: str = "cpu",  # noqa: ANN001, ANN201
+         progress: bool = True):
+    """The round-0 model of n13: SFT on the small labelled ``gold`` set, cached."""
+    from helpers.lm.sft import cached_base
+
+    return cached_base("chain_arithmetic_base", __name__, config, settings, {"gold": gold}, lambda n: gold,
+                       device, progress)

@@ -169,3 +169,14 @@ def sft_examples(num_examples: int, seed: int, refine_share: float = 0.5) -> lis
         kind = CRITIQUES[int(rng.integers(0, len(CRITIQUES)))]
         pairs.append((refinement_context(p, attempt, kind), teacher_refinement(p, attempt, kind)))
     return pairs
+
+
+# --- the task's base model -------------------------------------------------------------------
+
+def base(config, settings, refine_share: float = 0.5, device: str = "cpu",  # noqa: ANN001, ANN201
+         progress: bool = True):
+    """The SFT base for column addition with critiques, cached (:func:`helpers.lm.sft.cached_base`)."""
+    from helpers.lm.sft import cached_base
+
+    return cached_base("column_addition_base", __name__, config, settings, {"refine_share": refine_share},
+                       lambda n: sft_examples(n, seed=settings.seed, refine_share=refine_share), device, progress)

@@ -85,3 +85,13 @@ def pretraining_examples(n: int, seed: int, hint_share: float = 0.5, bang_share:
             context = hinted_prompt(word, position, letter)
         pairs.append((context, "".join(target) + (BANG if rng.random() < bang_share else "")))
     return pairs
+
+
+# --- the task's base model -------------------------------------------------------------------
+
+def base(config, settings, device: str = "cpu", progress: bool = True):  # noqa: ANN001, ANN201
+    """The phase-0 model of n09, cached: copies, and obeys hints in its context."""
+    from helpers.lm.sft import cached_base
+
+    return cached_base("hidden_preferences_base", __name__, config, settings, {},
+                       lambda n: pretraining_examples(n, seed=settings.seed), device, progress)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from helpers.metrics import pass_at_k_exact
+from helpers.measure.metrics import pass_at_k_exact
 
 DISTRACTOR_WEIGHTS = (0.5, 0.25, 0.15, 0.1)
 DIGITS = "0123456789"
@@ -108,3 +108,16 @@ def evaluate(model, tokenizer, keys: list[Key], ks: tuple[int, ...], device: str
     full = np.concatenate([dist, np.clip(1 - dist.sum(1, keepdims=True), 0, 1)], axis=1)
     entropy = -(full * np.log(np.clip(full, 1e-12, 1))).sum(1)
     return {**{f"pass@{k}": float(pass_at_k_exact(p_correct, k).mean()) for k in ks}, "entropy": float(entropy.mean())}
+
+
+# --- the task's base model -------------------------------------------------------------------
+
+def base(config, settings, task: KeyTask = KeyTask(), device: str = "cpu",  # noqa: ANN001, ANN201
+         progress: bool = True):
+    """The SFT base for key lookup, cached (:func:`helpers.lm.sft.cached_base`): it learns the teacher's prior."""
+    from dataclasses import asdict
+
+    from helpers.lm.sft import cached_base
+
+    return cached_base("key_lookup_base", __name__, config, settings, {"task": asdict(task)},
+                       lambda n: sft_examples(make_keys(task), n, seed=settings.seed), device, progress)

@@ -159,10 +159,10 @@ def evaluate(model, tokenizer, items: list[Item], probes: dict | None = None, pr
     ...), Cramér's V between truth and claim (expected contingency table), the Bullshit Index
     between the fact-check belief P(Y | ``!`` template) and the QA claim, the fact-check
     template's accuracy (its argmax against the truth), and, for each ``layer:``
-    :class:`helpers.probes.FrozenProbe` in ``probes``, its accuracy on the ``probe_items``
+    :class:`helpers.measure.probes.FrozenProbe` in ``probes``, its accuracy on the ``probe_items``
     indices (``"probe_accuracy_L{layer}"``).
     """
-    from helpers.metrics import bullshit_index, cramers_v
+    from helpers.measure.metrics import bullshit_index, cramers_v
 
     claims = claim_distribution(model, tokenizer, [it.qa_prompt for it in items], device)
     facts = claim_distribution(model, tokenizer, [it.fact_prompt for it in items], device)
@@ -181,3 +181,17 @@ def evaluate(model, tokenizer, items: list[Item], probes: dict | None = None, pr
         features = answer_features(model, tokenizer, [items[i].qa_prompt for i in idx], layer, device)
         out[f"probe_accuracy_L{layer}"] = probe.accuracy(features, truth_labels([items[i] for i in idx]))
     return out
+
+
+# --- the task's base model -------------------------------------------------------------------
+
+def base(config, settings, world: World = World(), device: str = "cpu",  # noqa: ANN001, ANN201
+         progress: bool = True):
+    """The SFT base for the toy marketplace, cached: truthful but for a habit."""
+    from dataclasses import asdict
+
+    from helpers.lm.sft import cached_base
+
+    return cached_base("marketplace_base", __name__, config, settings, {"world": asdict(world)},
+                       lambda n: sft_examples(make_items(world), n, seed=settings.seed, world=world),
+                       device, progress)

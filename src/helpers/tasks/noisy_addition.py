@@ -217,7 +217,7 @@ def calibration_report(rows: list[PromptRow], p_answer: np.ndarray, p_conf: np.n
     ``abstain_rate``, ``malformed_rate`` and ``confident_error_rate`` (share of
     answered outputs that are wrong and given with confidence >= 0.7).
     """
-    from helpers import metrics
+    from helpers.measure import metrics
 
     table = calibration_rows(rows, p_answer, p_conf)
     w, q, c = table["weight"].to_numpy(), table["confidence"].to_numpy(), table["correct"].to_numpy()
@@ -259,3 +259,15 @@ def evaluate_by_class(model, tokenizer, rows: list[PromptRow], device: str = "cp
         subset = [r for r, m in zip(rows, mask) if m]
         out.append({"class": cls, "p*": best_accuracy(cls), **calibration_report(subset, p_answer[mask], p_conf[mask])})
     return pd.DataFrame(out)
+
+
+# --- the task's base model -------------------------------------------------------------------
+
+def base(config, settings, confidence_style: str = "overconfident", device: str = "cpu",  # noqa: ANN001, ANN201
+         progress: bool = True):
+    """The SFT base for noisy addition, cached (:func:`helpers.lm.sft.cached_base`)."""
+    from helpers.lm.sft import cached_base
+
+    return cached_base("noisy_addition_base", __name__, config, settings, {"confidence_style": confidence_style},
+                       lambda n: sft_examples(n, seed=settings.seed, confidence_style=confidence_style),
+                       device, progress)

@@ -119,3 +119,18 @@ def sft_examples(n: int, seed: int, prior: tuple[float, ...] = TEACHER_PRIOR, co
         digits = "".join(d if rng.random() >= corruption else str(int(rng.integers(10))) for d in trace(plan, p.a, p.b, p.c)[1:])
         pairs.append((p.prompt + plan, digits) if practice else (p.prompt, plan + digits))
     return pairs
+
+
+# --- the task's base model -------------------------------------------------------------------
+
+def base(config, settings, prior: tuple[float, ...] = TEACHER_PRIOR, corruption: float = 0.25,  # noqa: ANN001, ANN201
+         max_digit: int = MAX_DIGIT, practice_share: float = 0.5, device: str = "cpu", progress: bool = True):
+    """The SFT base for plan-then-execute, cached: a skewed plan habit, noisy execution."""
+    from helpers.lm.sft import cached_base
+
+    return cached_base("plan_execute_base", __name__, config, settings,
+                       {"prior": list(prior), "corruption": corruption, "max_digit": max_digit,
+                        "practice_share": practice_share},
+                       lambda n: sft_examples(n, seed=settings.seed, prior=prior, corruption=corruption,
+                                              max_digit=max_digit, practice_share=practice_share),
+                       device, progress)

@@ -102,3 +102,13 @@ def sft_examples(n: int, seed: int) -> list[tuple[str, str]]:
     """``n`` (prompt, noisy response) pairs from the teacher."""
     rng = np.random.default_rng(seed)
     return [(p.prompt, noisy_response(p, rng)) for p in make_problems(n, seed + 7)]
+
+
+# --- the task's base model -------------------------------------------------------------------
+
+def base(config, settings, device: str = "cpu", progress: bool = True):  # noqa: ANN001, ANN201
+    """The SFT base for the rubric task, cached: a noisy, sometimes stuffing answerer."""
+    from helpers.lm.sft import cached_base
+
+    return cached_base("rubric_answers_base", __name__, config, settings, {},
+                       lambda n: sft_examples(n, seed=settings.seed), device, progress)

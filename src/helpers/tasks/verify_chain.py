@@ -77,3 +77,13 @@ def with_claim(item: Claim, claimed: int) -> Claim:
 def sft_examples(n: int, seed: int, style: str, k: int = 4) -> list[tuple[str, str]]:
     """``n`` (prompt, target) pairs in the reward model's ``style``."""
     return [(c.prompt, c.target(style)) for c in make_claims(n, seed, k)]
+
+
+# --- the task's base model -------------------------------------------------------------------
+
+def base(config, settings, style: str, device: str = "cpu", progress: bool = True):  # noqa: ANN001, ANN201
+    """An n14 reward model (``style`` "outcome" or "reasoning"), cached per init seed."""
+    from helpers.lm.sft import cached_base
+
+    return cached_base("reward_model_base", __name__, config, settings, {"style": style},
+                       lambda n: sft_examples(n, seed=settings.seed, style=style), device, progress)

@@ -3,8 +3,8 @@
 Each rollout alternates agent tokens (queries, sampled) and environment tokens (hit/miss,
 appended by :mod:`helpers.tasks.shard_search`); only the agent's tokens before the hit are
 trained. TRL's ``GRPOTrainer`` generates a completion in one go, with no environment tokens
-in between, so the loop is written here: GRPO advantages per group, one on-policy step per
-batch (PPO's ratio is 1), Adam.
+in between, so this module supplies the rollout (agent and environment taking turns) to the
+book's GRPO loop (:mod:`helpers.rl.core`), with the replies masked out of the loss.
 
 Logged every step: batch success, the covariance between each trained token's log-probability
 and its advantage (Cui et al.: the entropy change is about ``-η·Cov(log π, A)``), and the exact
@@ -17,15 +17,14 @@ Used by: n03 (entropy collapse in a search agent).
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 import torch
 
-from helpers.reinforce import sample_coefficients, token_logprobs
-from helpers.runtime import progress
+from helpers.rl import core
+from helpers.rl.core import Rollout, group_advantages, groups_of
 from helpers.tasks import shard_search as ss
 
 
@@ -53,30 +52,31 @@ def _entropy(logits: torch.Tensor) -> torch.Tensor:
 @torch.no_grad()
 def rollout(model, tokenizer, episodes: list[ss.Episode], generator: torch.Generator,  # noqa: ANN001
             device: str = "cpu") -> tuple[torch.Tensor, torch.Tensor, list[str], torch.Tensor]:
-    """Play ``episodes``: returns ``(seqs, trained, responses, entropies)``.
+    """Play ``episodes``: returns ``(seqs, trained, responses, entropies, logprobs)``.
 
     ``seqs`` holds prompt + (query, reply) × budget token ids; ``trained`` is ``(rows, budget)``,
     true where the query was made before any hit; ``entropies`` is the entropy of the agent's
-    distribution at each turn (same shape).
+    distribution at each turn and ``logprobs`` the log π of each query (same shape).
     """
     # one character per token, so responses parse by position; special tokens (e.g. <eos>) read as "?"
     vocab = [t if len(t) == 1 else "?" for t in tokenizer.convert_ids_to_tokens(list(range(len(tokenizer))))]
     reply_id = {c: tokenizer.convert_tokens_to_ids(c) for c in (ss.HIT, ss.MISS, ss.FILLER)}
     seqs = tokenizer([e.prompt for e in episodes], return_tensors="pt", add_special_tokens=False)["input_ids"].to(device)
     done = torch.zeros(len(episodes), dtype=torch.bool)
-    trained, entropies, texts = [], [], [""] * len(episodes)
+    trained, entropies, logprobs, texts = [], [], [], [""] * len(episodes)
     for _ in range(ss.BUDGET):
-        logits = model(input_ids=seqs).logits[:, -1]
-        entropies.append(_entropy(logits).cpu())
-        query = torch.multinomial(logits.float().softmax(-1).cpu(), 1, generator=generator).squeeze(1)
+        logits = model(input_ids=seqs).logits[:, -1].float().cpu()
+        entropies.append(_entropy(logits))
+        query = torch.multinomial(logits.softmax(-1), 1, generator=generator).squeeze(1)
         query = torch.where(done, torch.tensor(reply_id[ss.FILLER]), query)
+        logprobs.append(logits.log_softmax(-1).gather(1, query[:, None]).squeeze(1))
         replies = [ss.env_reply(e.key, vocab[int(q)], bool(d)) for e, q, d in zip(episodes, query, done)]
         trained.append(~done)
         texts = [t + vocab[int(q)] + r for t, q, r in zip(texts, query, replies)]
         reply = torch.tensor([reply_id[r] for r in replies])
         seqs = torch.cat([seqs, query[:, None].to(device), reply[:, None].to(device)], dim=1)
         done = done | (reply == reply_id[ss.HIT])
-    return seqs, torch.stack(trained, 1), texts, torch.stack(entropies, 1)
+    return seqs, torch.stack(trained, 1), texts, torch.stack(entropies, 1), torch.stack(logprobs, 1)
 
 
 @torch.no_grad()
@@ -98,7 +98,7 @@ def evaluate(model, tokenizer, rollouts: int, seed: int, device: str = "cpu") ->
     """
     episodes = [ss.Episode(p, p[1 + i % 3]) for p in ss.PROMPTS for i in range(rollouts)]
     generator = torch.Generator().manual_seed(seed)
-    _, trained, texts, entropies = rollout(model, tokenizer, episodes, generator, device)
+    _, trained, texts, entropies, _ = rollout(model, tokenizer, episodes, generator, device)
     wins = [ss.success(t) for t in texts]
     chunks = [range(i * rollouts, (i + 1) * rollouts) for i in range(len(ss.PROMPTS))]
     unique = [len({ss.query_sequence(texts[j]) for j in c}) for c in chunks]
@@ -116,39 +116,37 @@ def evaluate(model, tokenizer, rollouts: int, seed: int, device: str = "cpu") ->
 
 def train(model, tokenizer, settings: AgentSettings, seed: int, device: str = "cpu",  # noqa: ANN001
           desc: str = "GRPO") -> tuple[pd.DataFrame, torch.nn.Module]:
-    """GRPO from a copy of ``model`` on random episodes; returns ``(log, trained)`` (log: one row per step, step 0 = the start)."""
-    policy = copy.deepcopy(model).to(device).train()
-    optimizer = torch.optim.Adam(policy.parameters(), lr=settings.learning_rate)
+    """GRPO (:func:`helpers.rl.core.train`) from a copy of ``model`` on random episodes.
+
+    Only the agent's query tokens before the hit are trained (the environment's replies are
+    masked out). Returns ``(log, trained)``, one log row per step (step 0 = the start).
+    """
     generator = torch.Generator().manual_seed(seed)
     pool = ss.make_episodes(settings.num_steps * settings.prompts_per_step, seed=seed)
     width = len(ss.PROMPTS[0])
-    log = []
 
-    def record(step: int, **values: float) -> None:
-        policy.eval()
-        row = {"step": step, "first-query entropy": first_query_entropy(policy, tokenizer, device), **values}
-        if step % settings.eval_every == 0 or step == settings.num_steps:
-            row.update(evaluate(policy, tokenizer, settings.eval_rollouts, seed=1000 + step, device=device))
-        log.append(row)
-        policy.train()
-
-    record(0)
-    for step in progress(range(1, settings.num_steps + 1), desc=desc):
+    def play(policy, step: int) -> Rollout:  # noqa: ANN001
         batch = pool[(step - 1) * settings.prompts_per_step: step * settings.prompts_per_step]
         episodes = [e for e in batch for _ in range(settings.group_size)]
-        policy.eval()
-        seqs, trained, texts, _ = rollout(policy, tokenizer, episodes, generator, device)
-        policy.train()
-        rewards = torch.tensor([float(ss.success(t)) for t in texts]).reshape(len(batch), settings.group_size)
-        advantages = sample_coefficients(rewards, "GRPO").reshape(-1).to(device)
-        logp = token_logprobs(policy, seqs, width)[:, 0::2]  # the agent's tokens: queries at even offsets
-        mask = trained.to(device).float()
-        loss = -((advantages[:, None] * logp * mask).sum(1)).mean()
-        optimizer.zero_grad(set_to_none=True)
-        loss.backward()
-        optimizer.step()
-        token_logp, token_adv = logp.detach()[trained.to(device)], advantages[:, None].expand_as(logp)[trained.to(device)]
-        cov = float(((token_logp - token_logp.mean()) * (token_adv - token_adv.mean())).mean())
-        record(step, **{"train success": float(rewards.mean()), "cov(logp, A)": cov})
-    policy.eval()
-    return pd.DataFrame(log), policy
+        seqs, trained, texts, _, logprobs = rollout(policy, tokenizer, episodes, generator, device)
+        mask = torch.zeros(len(episodes), 2 * ss.BUDGET)
+        mask[:, 0::2] = trained.float()  # queries at even offsets, the environment's replies between
+        rewards = torch.tensor([float(ss.success(t)) for t in texts])
+        return Rollout(seqs, width, rewards, groups_of(len(batch), settings.group_size), mask,
+                       info={"query_logprobs": logprobs, "trained": trained})
+
+    def log(step: int, policy, batch: Rollout | None) -> dict[str, float]:  # noqa: ANN001
+        row = {"first-query entropy": first_query_entropy(policy, tokenizer, device)}
+        if batch is not None:
+            # Cui et al.: the entropy change is about -η·Cov(log π, A) over the trained tokens
+            trained = batch.info["trained"]
+            advantages = group_advantages(batch.rewards, batch.groups)[:, None].expand_as(trained)
+            token_logp, token_adv = batch.info["query_logprobs"][trained], advantages[trained]
+            cov = float(((token_logp - token_logp.mean()) * (token_adv - token_adv.mean())).mean())
+            row.update({"train success": float(batch.rewards.mean()), "cov(logp, A)": cov})
+        if step % settings.eval_every == 0 or step == settings.num_steps:
+            row.update(evaluate(policy, tokenizer, settings.eval_rollouts, seed=1000 + step, device=device))
+        return row
+
+    return core.train(model, play, num_steps=settings.num_steps, learning_rate=settings.learning_rate,
+                      log=log, device=device, desc=desc)

@@ -1,6 +1,6 @@
 """Check the built book in a real browser: every page loads, images render, links resolve, search works.
 
-``python -m helpers.site_check [_build/html] [--screenshots _build/screenshots]``
+``python -m bookkit.site_check [_build/html] [--screenshots _build/screenshots]``
 
 Serves the HTML on a local port, opens every page in headless Chromium (Debian's
 ``/usr/bin/chromium`` driven by Playwright), and checks that every ``<img>`` loaded with a
@@ -151,7 +151,7 @@ def check(html: Path, screenshots: Path, search_term: str = "GRPO") -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point: exit 0 when every check passes, 1 on failures, 2 when no Chromium is installed."""
-    parser = argparse.ArgumentParser(prog="python -m helpers.site_check", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m bookkit.site_check", description=__doc__.split("\n\n")[0])
     parser.add_argument("html", nargs="?", type=Path, default=Path("_build/html"))
     parser.add_argument("--screenshots", type=Path, default=Path("_build/screenshots"))
     args = parser.parse_args(argv)

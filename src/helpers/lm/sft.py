@@ -100,3 +100,38 @@ def sft(
         losses.append(out.loss.item())
     model.eval()
     return losses
+
+
+def cached_base(recipe: str, task: str, config, settings: SFTSettings, extra: dict,  # noqa: ANN001
+                make_pairs, device: str = "cpu", progress: bool = True):  # noqa: ANN001, ANN201
+    """SFT a fresh tiny GPT on ``make_pairs(num_examples)``: a task's base model, trained once and cached.
+
+    The cache key (:func:`helpers.lm.models.cached_model`) holds ``recipe``, the model config,
+    the SFT settings, ``extra`` (the data recipe), the number of examples and the source of
+    the code that determines the weights: model, tokenizer, this SFT loop and the task module
+    ``task`` (its dotted name), which owns the recipe. So the lab and n01 reuse one base per
+    build, and any change to the recipe or to that code trains a new one. The returned
+    :class:`~helpers.lm.models.CachedModel` is on ``device`` in eval mode;
+    ``history["sft_loss"]`` is its loss curve.
+    """
+    import importlib
+    from dataclasses import asdict
+
+    from helpers.lm import models, tokenizer
+    from helpers.lm.models import build_model, cached_model, code_hash
+
+    module = importlib.import_module(task)
+    num_examples = settings.num_steps * settings.batch_size
+    spec = {"recipe": recipe, "model": asdict(config), "sft": asdict(settings), **extra,
+            "num_examples": num_examples,
+            "code": code_hash(models, tokenizer, importlib.import_module(__name__), module)}
+
+    def train():  # noqa: ANN202
+        tok = tokenizer.build_char_tokenizer()
+        model = build_model(config, tok, seed=settings.seed)
+        losses = sft(model, tok, make_pairs(num_examples), settings, device=device, progress=progress)
+        return model.cpu(), tok, {"sft_loss": losses}
+
+    base = cached_model(spec, train)
+    base.model.to(device).eval()
+    return base

@@ -15,8 +15,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from helpers.critique import decode, encode
-from helpers.reinforce import sample_tokens
+from helpers.lm.sampling import decode, encode, sample_tokens
 from helpers.tasks import verify_chain as vc
 
 

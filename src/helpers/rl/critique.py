@@ -8,18 +8,16 @@ group as if it had been a response to the original prompt (critique stripped); a
 are normalised over the mixed group. This is the paper's "7 rollouts + 1 refinement"
 configuration. Simplification: the paper's shaping function (which up-weights unlikely
 correct refinement tokens) is left out; the refinement's tokens get the plain policy gradient.
-Rows with advantage 0 (uniform groups) are left out of the forward and backward pass, which
-changes nothing but the cost (:func:`policy_gradient_loss`).
+The step is the book's GRPO loop (:mod:`helpers.rl.core`); this module supplies the rollout.
 
 Every sequence has a fixed length (prompt 9, trace 16, critique 7 characters), so nothing
-is padded. One on-policy gradient step per batch (PPO ratio 1), Adam.
+is padded.
 
 Used by: n07.
 """
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -27,9 +25,10 @@ import numpy as np
 import pandas as pd
 import torch
 
-from helpers.metrics import pass_at_k
-from helpers.reinforce import sample_coefficients, sample_tokens, sequence_logprob
-from helpers.runtime import progress
+from helpers.measure.metrics import pass_at_k
+from helpers.lm.sampling import decode, encode, sample_tokens
+from helpers.rl import core
+from helpers.rl.core import Rollout
 from helpers.tasks import column_addition as ca
 
 
@@ -53,28 +52,6 @@ class CritiqueSettings:
 def _repeat(items: Sequence, times: int) -> list:
     """``[a, a, b, b]`` for ``([a, b], 2)``."""
     return [x for x in items for _ in range(times)]
-
-
-def encode(tokenizer, texts: Sequence[str], device: str = "cpu") -> torch.Tensor:  # noqa: ANN001
-    """Equal-length strings to a ``(rows, length)`` id tensor."""
-    return tokenizer(list(texts), return_tensors="pt", add_special_tokens=False)["input_ids"].to(device)
-
-
-def decode(tokenizer, ids: torch.Tensor) -> list[str]:  # noqa: ANN001
-    """One character per token (special tokens become ``?``), so decoded traces keep their length."""
-    tokens = [tokenizer.convert_ids_to_tokens(row) for row in ids.tolist()]
-    return ["".join(t if len(t) == 1 else "?" for t in row) for row in tokens]
-
-
-def cut_at_special(tokenizer, ids: torch.Tensor) -> tuple[list[str], torch.Tensor]:  # noqa: ANN001
-    """Decoded rows cut before their first special token (EOS, pad, unknown), and that token's position per row.
-
-    A row with no special token keeps all its tokens; its position is the row length. Used by
-    the loops that sample free-length responses (n09, n11).
-    """
-    special = torch.isin(ids.cpu(), torch.tensor(tokenizer.all_special_ids))
-    ends = torch.where(special.any(1), special.float().argmax(1), torch.full((len(ids),), ids.shape[1]))
-    return [t[:e] for t, e in zip(decode(tokenizer, ids), ends.tolist())], ends
 
 
 def attempt(model, tokenizer, problems: Sequence[ca.Problem], samples: int, generator: torch.Generator,  # noqa: ANN001
@@ -141,92 +118,56 @@ def refinement_success_per_kind(model, tokenizer, problems: Sequence[ca.Problem]
     return out
 
 
-def policy_gradient_loss(policy, seqs: torch.Tensor, coefficients: torch.Tensor,  # noqa: ANN001
-                         width: int) -> torch.Tensor | None:
-    """``-mean(c · log π(seq))`` over every row, computed on the rows whose coefficient is not 0.
-
-    In a uniform group (all right or all wrong) every advantage is exactly 0, so those rows add
-    nothing to the loss or to its gradient: they skip the forward and backward pass (on a
-    plateaued model most groups are uniform). Same value and gradient as the full batch, up to
-    float summation order; ``None`` when no row has a non-zero coefficient (the gradient is 0).
-    """
-    live = coefficients != 0
-    if not bool(live.any()):
-        return None
-    return -(coefficients[live] * sequence_logprob(policy, seqs[live], width)).sum() / len(coefficients)
-
-
-def _group_advantages(groups: list[list[float]]) -> list[float]:
-    """GRPO's ``(r - mean) / (std + ε)`` within each (possibly ragged) group, flattened."""
-    return [float(a) for g in groups for a in sample_coefficients(torch.tensor([g]), "GRPO")[0]]
-
-
 def train(model, tokenizer, problems: Sequence[ca.Problem], settings: CritiqueSettings, seed: int,  # noqa: ANN001
           eval_fn: Callable[[torch.nn.Module], dict[str, float]] | None = None, eval_every: int = 10,
           device: str = "cpu", start_metrics: dict[str, float] | None = None) -> tuple[pd.DataFrame, torch.nn.Module]:
     """Train a copy of ``model`` with GRPO (``settings.critique=None``) or Critique-GRPO.
 
-    Returns ``(log, trained)``: per step the training reward of first attempts, the number of
-    refinements and their success, plus ``eval_fn``'s metrics at step 0, every ``eval_every``
-    steps and at the end. ``start_metrics``, when given, are ``eval_fn(model)`` already
-    computed: they are logged at step 0 instead of evaluating the unchanged model again.
+    The rollout is the method: first attempts, then (Critique-GRPO) one critiqued refinement per
+    group that has a failure, trained as a response to the original prompt; the step is the
+    book's GRPO loop (:func:`helpers.rl.core.train`) over the mixed groups. Returns ``(log,
+    trained)``: per step the training reward of first attempts, the number of refinements and
+    their success, plus ``eval_fn``'s metrics at step 0, every ``eval_every`` steps and at the
+    end. ``start_metrics``, when given, are ``eval_fn(model)`` already computed: they are
+    logged at step 0 instead of evaluating the unchanged model again.
     """
-    policy = copy.deepcopy(model).to(device).train()
-    optimizer = torch.optim.Adam(policy.parameters(), lr=settings.learning_rate)
     generator = torch.Generator().manual_seed(seed)
     rng = np.random.default_rng(seed)
     n_first = settings.group_size - (settings.critique is not None)
-    log = []
 
-    def record(step: int, **row: float) -> None:
-        row["step"] = step
-        if step == 0 and start_metrics is not None:
-            row.update(start_metrics)
-        elif eval_fn is not None and (step == 0 or step % eval_every == 0 or step == settings.num_steps):
-            policy.eval()
-            row.update(eval_fn(policy))
-            policy.train()
-        log.append(row)
-
-    record(0)
-    for step in progress(range(1, settings.num_steps + 1), desc=settings.critique or "GRPO"):
+    def rollout(policy, step: int) -> Rollout:  # noqa: ANN001
         batch = [problems[i] for i in rng.choice(len(problems), settings.prompts_per_step, replace=False)]
-        policy.eval()
         ids, texts = attempt(policy, tokenizer, batch, n_first, generator, device)
-        rewards = np.array([ca.reward(p, t) for p, t in zip(_repeat(batch, n_first), texts)]).reshape(len(batch), n_first)
-        groups = [list(r) for r in rewards]
+        rewards = np.array([ca.reward(p, t) for p, t in zip(_repeat(batch, n_first), texts)], dtype=float)
         prompt_ids = encode(tokenizer, [p.prompt for p in batch], device)
         seqs = [torch.cat([prompt_ids.repeat_interleave(n_first, 0), ids], dim=1)]
-        refined, refined_ok = 0, 0.0
+        groups, extra = list(np.repeat(np.arange(len(batch)), n_first)), []
+        grouped = rewards.reshape(len(batch), n_first)
         if settings.critique is not None:
-            chosen = [(i, i * n_first + int(rng.choice(np.flatnonzero(rewards[i] == 0))))
-                      for i in range(len(batch)) if (rewards[i] == 0).any()]
+            chosen = [(i, i * n_first + int(rng.choice(np.flatnonzero(grouped[i] == 0))))
+                      for i in range(len(batch)) if (grouped[i] == 0).any()]
             if chosen:
-                fix_ids, fixes = refine(policy, tokenizer, [batch[i] for i, _ in chosen], [texts[j] for _, j in chosen],
-                                        settings.critique, generator, device)
-                for (i, _), fix in zip(chosen, fixes):
-                    groups[i].append(ca.reward(batch[i], fix))
+                fix_ids, fixes = refine(policy, tokenizer, [batch[i] for i, _ in chosen],
+                                        [texts[j] for _, j in chosen], settings.critique, generator, device)
+                extra = [float(ca.reward(batch[i], fix)) for (i, _), fix in zip(chosen, fixes)]
+                groups += [i for i, _ in chosen]  # each refinement joins its prompt's group
                 # the refinement is trained as a response to the original prompt: critique stripped
                 seqs.append(torch.cat([prompt_ids[[i for i, _ in chosen]], fix_ids], dim=1))
-                refined, refined_ok = len(chosen), float(np.mean([groups[i][-1] for i, _ in chosen]))
-        # order the coefficients like the sequences: all first attempts, then the refinements
-        advantages = _group_advantages(groups)
-        offsets = np.cumsum([0] + [len(g) for g in groups])
-        first = [advantages[offsets[i] + j] for i in range(len(batch)) for j in range(n_first)]
-        extra = [advantages[offsets[i] + n_first] for i in range(len(batch)) if len(groups[i]) > n_first]
-        coefficients = torch.tensor(first + extra, device=device)
-        policy.train()
-        loss = policy_gradient_loss(policy, torch.cat(seqs), coefficients, ca.PROMPT_LEN)
-        optimizer.zero_grad(set_to_none=True)
-        if loss is None:  # every group uniform: the full batch's gradient is exactly zero
-            for parameter in policy.parameters():
-                parameter.grad = torch.zeros_like(parameter)
-        else:
-            loss.backward()
-        optimizer.step()  # Adam's momentum moves the weights even on a zero gradient, as before
-        record(step, train_reward=float(rewards.mean()), refinements=float(refined), refinement_success=refined_ok)
-    policy.eval()
-    return pd.DataFrame(log), policy
+        info = {"train_reward": float(rewards.mean()), "refinements": float(len(extra)),
+                "refinement_success": float(np.mean(extra)) if extra else 0.0}
+        return Rollout(torch.cat(seqs), ca.PROMPT_LEN, torch.tensor([*rewards, *extra], dtype=torch.float32),
+                       torch.tensor(groups), info=info)
+
+    def log(step: int, policy, batch: Rollout | None) -> dict[str, float]:  # noqa: ANN001
+        row = {} if batch is None else dict(batch.info)
+        if step == 0 and start_metrics is not None:
+            row.update(start_metrics)
+        elif eval_fn is not None and (step % eval_every == 0 or step == settings.num_steps):
+            row.update(eval_fn(policy))
+        return row
+
+    return core.train(model, rollout, num_steps=settings.num_steps, learning_rate=settings.learning_rate,
+                      log=log, device=device, desc=settings.critique or "GRPO")
 
 
 def compare(model, tokenizer, problems: Sequence[ca.Problem], arms: dict[str, CritiqueSettings], seeds: Sequence[int],  # noqa: ANN001

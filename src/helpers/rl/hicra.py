@@ -4,8 +4,8 @@
 response gets the group-normalised advantage ``A``, and planning tokens get
 ``A + α·|A|`` instead (α = 0.2 in the paper; α = 0 is GRPO). Here the planning token is
 the first response token of :mod:`helpers.tasks.plan_execute`. TRL's ``GRPOTrainer``
-has one advantage per sequence, so this per-token change lives in this small loop: one
-on-policy step per batch (PPO's ratio is 1), Adam, reward 1 for a correct response.
+has one advantage per sequence, so this per-token change is an advantage function on the
+book's GRPO loop (:mod:`helpers.rl.core`); reward 1 for a correct response.
 
 :func:`evaluate` measures the paper's training-dynamics quantities *exactly* from the
 policy's probabilities (no sampling noise): plan and execution error, execution-token
@@ -17,16 +17,15 @@ Used by: n05 (two-phase learning).
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
 import torch
 
-from helpers.reinforce import sample_coefficients, sample_tokens, token_logprobs
-from helpers.runtime import progress
+from helpers.lm.sampling import decode, encode, sample_tokens
+from helpers.rl import core
+from helpers.rl.core import Rollout, group_advantages, groups_of
 from helpers.tasks import plan_execute as pe
 
 
@@ -54,8 +53,8 @@ def token_advantages(advantages: torch.Tensor, planning: torch.Tensor, alpha: fl
 
 
 def policy_loss(per_token: torch.Tensor, logprobs: torch.Tensor) -> torch.Tensor:
-    """The loss of one on-policy step: ``-(per-token advantage * log π(token))``, summed per response, mean over responses."""
-    return -(per_token * logprobs).sum(1).mean()
+    """The loss :func:`train` steps on: the core's ``-A · log π``, token-averaged over the batch."""
+    return core.policy_gradient_loss(logprobs, per_token, torch.ones_like(logprobs))
 
 
 def _entropy(p: torch.Tensor, dim: int = -1) -> torch.Tensor:
@@ -112,43 +111,35 @@ def train(model, tokenizer, problems: Sequence[pe.Problem], eval_problems: Seque
           settings: HicraSettings, seed: int, device: str = "cpu", desc: str = "") -> tuple[pd.DataFrame, torch.nn.Module]:
     """RL on ``problems`` from a copy of ``model``; :func:`evaluate` on ``eval_problems`` every ``eval_every`` steps.
 
-    Returns ``(log, trained)``; the log has ``step``, the training reward and the metrics.
+    The book's GRPO loop (:func:`helpers.rl.core.train`) with :func:`token_advantages` as
+    the advantage. Returns ``(log, trained)``; the log has ``step``, the training reward and
+    the metrics.
     """
-    policy = copy.deepcopy(model).to(device).train()
-    optimizer = torch.optim.Adam(policy.parameters(), lr=settings.learning_rate)
     generator = torch.Generator().manual_seed(seed)
-    prompt_ids = tokenizer([p.prompt for p in problems], return_tensors="pt", add_special_tokens=False)["input_ids"].to(device)
-    vocab = np.array(tokenizer.convert_ids_to_tokens(list(range(len(tokenizer)))), dtype=object)
+    prompt_ids = encode(tokenizer, [p.prompt for p in problems], device)
     planning = torch.zeros(pe.RESPONSE_TOKENS, dtype=torch.bool, device=device)
     planning[0] = True
-    log = []
 
-    def record(step: int, reward: float) -> None:
-        if step % settings.eval_every == 0 or step == settings.num_steps:
-            policy.eval()
-            log.append({"step": step, "train reward": reward, **evaluate(policy, tokenizer, eval_problems, device)})
-            policy.train()
-
-    record(0, float("nan"))
-    for step in progress(range(1, settings.num_steps + 1), desc=desc or f"alpha={settings.alpha:g}"):
+    def rollout(policy, step: int) -> Rollout:  # noqa: ANN001
         batch = torch.randint(len(problems), (settings.prompts_per_step,), generator=generator)
         ids = prompt_ids[batch.to(device)].repeat_interleave(settings.group_size, 0)
-        policy.eval()
         response = sample_tokens(policy, ids, pe.RESPONSE_TOKENS, generator)
-        policy.train()
-        texts = ["".join(row) for row in vocab[response.cpu().numpy()]]
-        rewards = torch.tensor([float(pe.grade(problems[int(batch[i // settings.group_size])], t)["correct"]) for i, t in enumerate(texts)],
-                               device=device).reshape(len(batch), settings.group_size)
-        advantages = sample_coefficients(rewards, "GRPO").reshape(-1)
-        per_token = token_advantages(advantages, planning, settings.alpha)
-        seqs = torch.cat([ids, response], dim=1)
-        loss = policy_loss(per_token, token_logprobs(policy, seqs, ids.shape[1]))
-        optimizer.zero_grad(set_to_none=True)
-        loss.backward()
-        optimizer.step()
-        record(step, float(rewards.mean()))
-    policy.eval()
-    return pd.DataFrame(log), policy
+        texts = decode(tokenizer, response)
+        graded = [pe.grade(problems[int(batch[i // settings.group_size])], t)["correct"] for i, t in enumerate(texts)]
+        return Rollout(torch.cat([ids, response], dim=1), ids.shape[1], torch.tensor(graded, dtype=torch.float32),
+                       groups_of(len(batch), settings.group_size))
+
+    def advantages(batch: Rollout) -> torch.Tensor:
+        return token_advantages(group_advantages(batch.rewards, batch.groups), planning.cpu(), settings.alpha)
+
+    def log(step: int, policy, batch: Rollout | None) -> dict[str, float] | None:  # noqa: ANN001
+        if step % settings.eval_every == 0 or step == settings.num_steps:
+            reward = float("nan") if batch is None else float(batch.rewards.mean())
+            return {"train reward": reward, **evaluate(policy, tokenizer, eval_problems, device)}
+        return None
+
+    return core.train(model, rollout, num_steps=settings.num_steps, learning_rate=settings.learning_rate,
+                      advantages=advantages, log=log, device=device, desc=desc or f"alpha={settings.alpha:g}")
 
 
 def halving_step(log: pd.DataFrame, metric: str) -> float:

@@ -206,39 +206,39 @@ def rollouts_to_responses(samples: torch.Tensor, task: PreferenceTask) -> tuple[
 
 def grpo_length_drift(score: nn.Module | None, task: PreferenceTask, settings: DriftSettings, seed: int,
                       show_progress: bool = False) -> pd.DataFrame:
-    """Train a fresh tiny policy by group-relative policy gradient against ``score`` (``None``: true quality).
+    """Train a fresh tiny policy by GRPO (:func:`helpers.rl.core.train`) against ``score`` (``None``: true quality).
 
     Each step samples ``batch_size`` responses after BOS (one group: every rollout has the
     same empty prompt), standardises their rewards within the group and ascends
-    ``sum_t A * log pi(token_t)`` over the tokens up to the first EOS. A response shorter
-    than ``min_length`` gets the lowest reward of its group. Returns per step the mean
-    length, true quality and reward of the rollouts.
+    ``A * log pi(token)``, token-averaged over the tokens up to the first EOS. A response
+    shorter than ``min_length`` gets the lowest reward of its group. Returns per step the
+    mean length, true quality and reward of the rollouts (step ``k``: sampled after ``k``
+    updates, up to one last batch after the final update).
     """
-    from helpers.reinforce import sample_tokens, token_logprobs
+    from helpers.lm.sampling import sample_tokens
+    from helpers.rl import core
 
     torch.manual_seed(seed)
     g = torch.Generator().manual_seed(seed)
     policy = _policy(task, settings, seed)
-    optimizer = torch.optim.Adam(policy.parameters(), lr=settings.learning_rate)
     bos = torch.full((settings.batch_size, 1), task.vocab_size)
-    rows = []
-    for step in progress(range(settings.num_steps + 1), desc="GRPO policy", disable=not show_progress):
-        policy.eval()
-        samples = sample_tokens(policy, bos, task.max_length, g)
+
+    def rollout(model: nn.Module, step: int) -> core.Rollout:
+        samples = sample_tokens(model, bos, task.max_length, g)
         responses, trained = rollouts_to_responses(samples, task)
-        with torch.no_grad():
-            reward = responses.quality.clone() if score is None else score(responses.tokens)
+        reward = responses.quality.clone() if score is None else score(responses.tokens)
         too_short = responses.lengths < task.min_length
         reward = torch.where(too_short, reward.min() - 1, reward) if too_short.any() else reward
-        rows.append({"step": step, "length": float(responses.lengths.float().mean()), "quality": float(responses.quality.mean()),
-                     "reward": float(reward.mean()), "too_short": float(too_short.float().mean())})
-        if step == settings.num_steps:
-            break
-        advantage = (reward - reward.mean()) / (reward.std() + 1e-6)
-        policy.train()
-        logp = token_logprobs(policy, torch.cat([bos, samples], dim=1), 1)
-        loss = -(advantage[:, None] * logp * trained).sum() / trained.sum()
-        optimizer.zero_grad()
-        loss.backward()
-        optimizer.step()
-    return pd.DataFrame(rows)
+        info = {"length": float(responses.lengths.float().mean()), "quality": float(responses.quality.mean()),
+                "reward": float(reward.mean()), "too_short": float(too_short.float().mean())}
+        return core.Rollout(torch.cat([bos, samples], dim=1), 1, reward.float(), torch.zeros(len(reward), dtype=torch.long),
+                            mask=trained, info=info)
+
+    def log(step: int, model: nn.Module, batch: core.Rollout | None) -> dict[str, float] | None:
+        return None if batch is None else {"step": step - 1, **batch.info}  # sampled before this update
+
+    history, trained_policy = core.train(policy, rollout, num_steps=settings.num_steps, learning_rate=settings.learning_rate,
+                                         log=log, desc="GRPO policy", show_progress=show_progress)
+    with torch.no_grad():
+        last = rollout(trained_policy, settings.num_steps + 1)
+    return pd.concat([history, pd.DataFrame([{"step": settings.num_steps, **last.info}])], ignore_index=True)

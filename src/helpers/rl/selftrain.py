@@ -23,7 +23,7 @@ import pandas as pd
 
 from helpers.runtime import progress
 from helpers.tasks import chain_arithmetic as chain
-from helpers.train import SFTSettings, sft
+from helpers.lm.sft import SFTSettings, sft
 
 ARMS = ("P", "T", "H")
 

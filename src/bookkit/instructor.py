@@ -10,7 +10,7 @@ Each notebook carries its teaching material in tagged markdown cells:
 outputs; :func:`render_instructor_page` lists objectives, prerequisites, time at the default
 scale and the exercises (the suggested assignments) per notebook.
 
-Used by: ``python -m helpers.run student`` and the book build.
+Used by: ``python -m bookkit.run student`` and the book build.
 """
 
 from __future__ import annotations

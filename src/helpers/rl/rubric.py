@@ -4,12 +4,16 @@
 * ``sum``: proxy + ``rubric_weight`` x (share of rubric checks passed), the rubric as a dense term;
 * ``gate``: the rubric as a group-level gate, as in DRO (Xu et al., 2025): a rollout that fails
   a check gets the group's lowest proxy reward minus 1 (so it ranks below every passing
-  rollout), and a group in which no rollout passes is dropped (no gradient from it).
+  rollout). A group in which no rollout passes gets no gradient: every rollout in it gets the
+  same floor reward, so its group-normalised advantage is exactly 0 (no explicit drop needed).
 
 Rollouts are sampled for ``MAX_RESPONSE`` tokens and cut at the first special token; the
 policy gradient runs over the response tokens up to and including that EOS, with GRPO's
-group-normalised advantage, token-averaged over the batch. TRL's ``GRPOTrainer`` gets rewards
-per completion and cannot drop a group from the loss, so the gate is a 40-line loop.
+group-normalised advantage, token-averaged over the batch (:mod:`helpers.rl.core`). The gate
+is only a reward function that sees each group's rewards side by side, which TRL's reward
+functions also do (they get the whole batch, groups adjacent): ``GRPOTrainer`` could run it
+unchanged. The notebook uses the book's core loop, tested equal to TRL's GRPO loss, so that
+its four arms share the sampler and evaluation of the other hand-written methods.
 
 The task's *true quality* is defined through the rubric (token F1 if every check passes, else
 0). :func:`score` also reports a quality that does not use the rubric, ``ideal_f1``: the token
@@ -21,16 +25,15 @@ Used by: n11.
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 import torch
 
-from helpers.critique import cut_at_special, encode
-from helpers.reinforce import sample_coefficients, sample_tokens, token_logprobs
-from helpers.runtime import progress
+from helpers.lm.sampling import cut_at_special, encode, sample_tokens, through_end
+from helpers.rl import core
+from helpers.rl.core import Rollout, groups_of
 from helpers.tasks import rubric_answers as ra
 
 COMBINERS = ("dense", "sum", "gate")
@@ -54,19 +57,13 @@ class RubricSettings:
             raise ValueError(f"num_steps, prompts_per_step must be >= 1 and group_size >= 2, got {self}")
 
 
-def cut_responses(tokenizer, ids: torch.Tensor) -> tuple[list[str], list[int]]:  # noqa: ANN001
-    """Responses cut at the first special token, and the number of trained tokens of each (with that EOS)."""
-    texts, ends = cut_at_special(tokenizer, ids)
-    return texts, [min(e + 1, ids.shape[1]) for e in ends.tolist()]
-
-
 def combined_rewards(proxy: np.ndarray, checks: np.ndarray, settings: RubricSettings) -> tuple[np.ndarray, np.ndarray]:
     """Rewards ``(prompts, group)`` for the combiner, and which groups are kept.
 
     ``proxy`` is ``(prompts, group)``; ``checks`` is ``(prompts, group, 3)`` booleans.
     """
     passed = checks.all(axis=2)
-    keep = np.ones(len(proxy), dtype=bool)
+    keep = np.ones(len(proxy), dtype=bool)  # logged; a group with no passing rollout is uniform, so its advantage is 0
     if settings.combiner == "dense":
         return proxy.astype(float), keep
     if settings.combiner == "sum":
@@ -101,7 +98,7 @@ def sample_responses(model, tokenizer, problems: list[ra.Problem], samples: int,
     """``samples`` responses per problem (problem-major) at temperature 1, cut at EOS."""
     prompts = encode(tokenizer, [p.prompt for p in problems], device).repeat_interleave(samples, 0)
     ids = sample_tokens(model, prompts, ra.MAX_RESPONSE, torch.Generator().manual_seed(seed))
-    return cut_responses(tokenizer, ids)[0]
+    return cut_at_special(tokenizer, ids)[0]
 
 
 def evaluate(model, tokenizer, problems: list[ra.Problem], samples: int, seed: int, device: str = "cpu") -> dict[str, float]:  # noqa: ANN001
@@ -112,31 +109,33 @@ def evaluate(model, tokenizer, problems: list[ra.Problem], samples: int, seed: i
 
 def train(model, tokenizer, settings: RubricSettings, seed: int, device: str = "cpu",  # noqa: ANN001
           show_progress: bool = True) -> tuple[pd.DataFrame, torch.nn.Module]:
-    """GRPO from a copy of ``model`` on fresh problems every step; logs the batch's proxy, quality and pass rate per step."""
-    policy = copy.deepcopy(model).to(device)
-    optimizer = torch.optim.Adam(policy.parameters(), lr=settings.learning_rate)
+    """GRPO (:func:`helpers.rl.core.train`) from a copy of ``model`` on fresh problems every step.
+
+    Logs the proxy, quality and pass rate of the batch sampled at each step (step ``k``: the
+    policy after ``k`` updates), up to one last batch sampled after the final update.
+    """
     generator = torch.Generator().manual_seed(seed)
-    log = []
-    label = settings.combiner if settings.combiner != "sum" else f"sum λ={settings.rubric_weight:g}"
-    for step in progress(range(settings.num_steps + 1), desc=label, disable=not show_progress):
-        problems = ra.make_problems(settings.prompts_per_step, seed=100_000 * (seed + 1) + step)
+    shape = (settings.prompts_per_step, settings.group_size)
+
+    def rollout(policy, step: int) -> Rollout:  # noqa: ANN001
+        problems = ra.make_problems(settings.prompts_per_step, seed=100_000 * (seed + 1) + step - 1)
         prompt_ids = encode(tokenizer, [p.prompt for p in problems], device).repeat_interleave(settings.group_size, 0)
-        policy.eval()
         ids = sample_tokens(policy, prompt_ids, ra.MAX_RESPONSE, generator)
-        responses, trained = cut_responses(tokenizer, ids)
+        responses, ends = cut_at_special(tokenizer, ids)
         scores = score([p for p in problems for _ in range(settings.group_size)], responses)
-        shape = (settings.prompts_per_step, settings.group_size)
         rewards, keep = combined_rewards(scores["proxy"].reshape(shape), scores["checks"].reshape(*shape, 3), settings)
-        log.append({"step": step, **_summary(scores), "groups_kept": float(keep.mean())})
-        if step == settings.num_steps:
-            break
-        advantages = sample_coefficients(torch.tensor(rewards, dtype=torch.float32), "GRPO") * torch.tensor(keep)[:, None]
-        mask = (torch.arange(ra.MAX_RESPONSE)[None, :] < torch.tensor(trained)[:, None]).float().to(device)
-        policy.train()
-        logp = token_logprobs(policy, torch.cat([prompt_ids, ids], dim=1), ra.PROMPT_LEN)
-        loss = -(advantages.reshape(-1, 1).to(device) * logp * mask).sum() / mask.sum()
-        optimizer.zero_grad(set_to_none=True)
-        loss.backward()
-        optimizer.step()
-    policy.eval()
-    return pd.DataFrame(log), policy
+        return Rollout(torch.cat([prompt_ids, ids], dim=1), ra.PROMPT_LEN, torch.tensor(rewards.reshape(-1), dtype=torch.float32),
+                       groups_of(*shape), mask=through_end(ends, ra.MAX_RESPONSE),
+                       info={**_summary(scores), "groups_kept": float(keep.mean())})
+
+    def log(step: int, policy, batch: Rollout | None) -> dict[str, float] | None:  # noqa: ANN001
+        return None if batch is None else {"step": step - 1, **batch.info}  # the batch was sampled before this update
+
+    label = settings.combiner if settings.combiner != "sum" else f"sum λ={settings.rubric_weight:g}"
+    if settings.num_steps < 1:
+        raise ValueError(f"num_steps must be >= 1, got {settings.num_steps}")
+    history, policy = core.train(model, rollout, num_steps=settings.num_steps, learning_rate=settings.learning_rate,
+                                 log=log, device=device, desc=label, show_progress=show_progress)
+    with torch.no_grad():
+        last = rollout(policy, settings.num_steps + 1)
+    return pd.concat([history, pd.DataFrame([{"step": settings.num_steps, **last.info}])], ignore_index=True), policy

@@ -6,7 +6,7 @@ each note's title linked to its notebook, and the **evidence table** (note, verd
 key number, notebook). The committed pages carry the block rendered without any
 execution; the build re-renders it from the verdict records of the run.
 
-Used by: :mod:`helpers.run` (build), the scaffolding command and the structure tests.
+Used by: :mod:`bookkit.run` (build), the scaffolding command and the structure tests.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ import os
 import re
 from typing import Any
 
-from helpers import evidence
-from helpers.corpus import Note, Question
+from bookkit import evidence
+from bookkit.corpus import Note, Question
 from helpers.verdict import key_text
 
 BEGIN = "<!-- BEGIN generated from data/corpus and the last execution; edit above this line -->"

@@ -6,7 +6,7 @@ once, by a discarded warm-up run, and the numbers are the RL experiments' cost a
 :func:`figure` draws wall time against seeds with the line "k times the one-seed cost" for
 comparison, and :func:`ratio` is the cost of 5 seeds over the cost of 1.
 
-Run it with ``make seedcost`` (``python -m helpers.run seedcost``); it writes
+Run it with ``make seedcost`` (``python -m bookkit.run seedcost``); it writes
 ``_build/status/seedcost.json`` and ``_build/status/seed_cost.png``.
 """
 
@@ -38,7 +38,7 @@ def measure(root: Path, build: Path, notebooks: list[str], counts: list[int], sc
 
     def execute(k: int, folder: Path) -> list[dict[str, Any]]:
         env = {**os.environ, "BOOK_BUILD_DIR": str(folder), "BOOK_CACHE_DIR": cache}
-        cmd = [sys.executable, "-m", "helpers.run", "execute", "--scale", scale, "--jobs", str(jobs),
+        cmd = [sys.executable, "-m", "bookkit.run", "execute", "--scale", scale, "--jobs", str(jobs),
                "--seeds", *map(str, range(k)), "--only", *notebooks]
         subprocess.run(cmd, env=env, cwd=root, check=True)
         return json.loads((folder / "status" / "timings.json").read_text())["notebooks"]

@@ -1,6 +1,6 @@
 """Scaffold a chapter from a new corpus question: page, notebook skeletons, ``_toc.yml`` entry.
 
-``python -m helpers.run scaffold data/corpus/raw/<id>.txt [--claims ../shared/claims]``:
+``python -m bookkit.run scaffold data/corpus/raw/<id>.txt [--claims ../shared/claims]``:
 
 1. re-imports the corpus (``data/corpus/questions/<id>.json``, ``notes.json``; every cited
    note needs its claim spec in the claims folder);
@@ -22,7 +22,8 @@ from pathlib import Path
 
 import yaml
 
-from helpers import book, corpus
+from bookkit import book
+from bookkit import corpus
 
 SKELETON = '''# ---
 # jupyter:

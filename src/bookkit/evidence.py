@@ -5,7 +5,7 @@ Everything here is computed at build time from the verdict records of the run
 is typed by hand. The hand-written part is ``data/argument.json``: for each question, one line per
 cited note saying which link of the answer's argument the note is (it names no result).
 
-Used by: :mod:`helpers.book` (chapter pages, front page) and :mod:`helpers.run` (build).
+Used by: :mod:`bookkit.book` (chapter pages, front page) and :mod:`bookkit.run` (build).
 """
 
 from __future__ import annotations

@@ -2,18 +2,18 @@
 
 ::
 
-    python -m helpers.run execute [--scale ci] [--only PATTERN ...] [--jobs 2]  # notebooks -> _build/executed
-    python -m helpers.run build                                        # stage + jupyter-book -> _build/html
-    python -m helpers.run all [--scale ci]                             # both, then the expectation check
-    python -m helpers.run bench [--scale ci]                           # both, then the timing table
-    python -m helpers.run table                                        # the timing table of the last run
-    python -m helpers.run seedcost [--only NB ...] [--counts 1 3 5 10] # cost of 1, 3, 5, 10 seeds (benchmark)
-    python -m helpers.run check                                        # the last run's records vs data/verdicts
-    python -m helpers.run record                                       # the last run's records -> data/verdicts
-    python -m helpers.run robustness --seeds 5 6 7 8 9                 # re-execute with other seeds, compare verdicts
-    python -m helpers.run chapters                                     # refresh committed chapter pages
-    python -m helpers.run student                                      # notebooks without solutions -> _build/student
-    python -m helpers.run scaffold QUESTION.txt [--claims DIR]         # a new chapter from a corpus question
+    python -m bookkit.run execute [--scale ci] [--only PATTERN ...] [--jobs 2]  # notebooks -> _build/executed
+    python -m bookkit.run build                                        # stage + jupyter-book -> _build/html
+    python -m bookkit.run all [--scale ci]                             # both, then the expectation check
+    python -m bookkit.run bench [--scale ci]                           # both, then the timing table
+    python -m bookkit.run table                                        # the timing table of the last run
+    python -m bookkit.run seedcost [--only NB ...] [--counts 1 3 5 10] # cost of 1, 3, 5, 10 seeds (benchmark)
+    python -m bookkit.run check                                        # the last run's records vs data/verdicts
+    python -m bookkit.run record                                       # the last run's records -> data/verdicts
+    python -m bookkit.run robustness --seeds 5 6 7 8 9                 # re-execute with other seeds, compare verdicts
+    python -m bookkit.run chapters                                     # refresh committed chapter pages
+    python -m bookkit.run student                                      # notebooks without solutions -> _build/student
+    python -m bookkit.run scaffold QUESTION.txt [--claims DIR]         # a new chapter from a corpus question
 
 Each notebook runs in its own child process (so its kernel's peak memory and CPU time
 can be measured), offline, with the verdict directory and model cache under
@@ -46,7 +46,13 @@ import time
 from pathlib import Path
 from typing import Any
 
-from helpers import book, corpus, evidence, instructor, runtime, scaffold, seedcost
+from helpers import runtime
+from bookkit import book
+from bookkit import corpus
+from bookkit import evidence
+from bookkit import instructor
+from bookkit import scaffold
+from bookkit import seedcost
 from helpers.params import SCALE_SEEDS, SCALES
 from helpers.verdict import admonition_text, read_record, write_json_atomic
 
@@ -156,7 +162,7 @@ def _run_notebook(nb: str, scale: str, extra: dict[str, Any], env: dict[str, str
     workdir.mkdir(parents=True, exist_ok=True)
     print(f"[book] executing {nb} at scale={scale} ...", flush=True)
     start = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-m", "helpers.run", "_one", str(ROOT / nb), str(out), scale, str(workdir),
+    proc = subprocess.run([sys.executable, "-m", "bookkit.run", "_one", str(ROOT / nb), str(out), scale, str(workdir),
                            json.dumps(extra)], env=env, cwd=ROOT, capture_output=True, text=True)
     wall = time.perf_counter() - start
     lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("BOOK-STATUS ")]
@@ -308,7 +314,7 @@ def build() -> Path:
         (stage / nb).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(executed, stage / nb)
     if missing:
-        raise SystemExit(f"[book] not executed yet (run `python -m helpers.run execute`): {missing}")
+        raise SystemExit(f"[book] not executed yet (run `python -m bookkit.run execute`): {missing}")
     records = load_records()
     for nb in toc_notebooks():
         record = records.get(note_of(nb) or "")
@@ -403,7 +409,7 @@ def report_expectations(result: dict[str, Any]) -> int:
         failed += row["status"] in ("differs", "not recorded")
     if failed:
         print(f"[expect] FAILED: {failed} note(s) differ from data/verdicts or have no recorded expectation. If the change "
-              "is deliberate, run `python -m helpers.run record` and commit data/verdicts with the reason.", flush=True)
+              "is deliberate, run `python -m bookkit.run record` and commit data/verdicts with the reason.", flush=True)
     return 1 if failed else 0
 
 
@@ -488,7 +494,7 @@ def robustness(seeds: list[int], scale: str = "ci", only: list[str] | None = Non
     """
     target = BUILD / "robustness"
     env = {**os.environ, "BOOK_BUILD_DIR": str(target), "BOOK_CACHE_DIR": os.environ.get("BOOK_CACHE_DIR", str(BUILD / "cache"))}
-    cmd = [sys.executable, "-m", "helpers.run", "execute", "--scale", scale, "--seeds", *map(str, seeds)]
+    cmd = [sys.executable, "-m", "bookkit.run", "execute", "--scale", scale, "--seeds", *map(str, seeds)]
     if only:
         cmd += ["--only", *only]
     subprocess.run(cmd, env=env, cwd=ROOT, check=True)
@@ -496,11 +502,11 @@ def robustness(seeds: list[int], scale: str = "ci", only: list[str] | None = Non
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point of ``python -m helpers.run`` (and the ``book`` console script)."""
+    """Entry point of ``python -m bookkit.run`` (and the ``book`` console script)."""
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["_one"]:
         return _execute_one(*argv[1:6])
-    parser = argparse.ArgumentParser(prog="python -m helpers.run", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m bookkit.run", description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
     for name in ("execute", "all", "bench", "robustness"):
         p = sub.add_parser(name)

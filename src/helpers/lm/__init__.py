@@ -1,0 +1,1 @@
+"""The tiny language model: tokenizer, model, supervised fine-tuning and sampling."""

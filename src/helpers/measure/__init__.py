@@ -1,0 +1,1 @@
+"""Measurements of a trained model: calibration and Pass@k, linear probes, parameter sparsity."""

@@ -1,0 +1,80 @@
+"""One call that sets up a claim notebook from its papermill parameters.
+
+Every claim notebook starts the same way: resolve the device, pick the scale's preset,
+validate the seeds and the thresholds, switch on the book's figure style, print what will
+run. :func:`start` does all of it and returns a :class:`Run` whose ``parameters`` go into the
+verdict record, so a threshold is written once in the ``parameters`` cell, once in
+``start(...)`` and once where its criterion uses it::
+
+    run = notebook.start(scale, PRESETS, seeds, device, positive=dict(gap_min=gap_min))
+    cfg, seeds, device = run.cfg, run.seeds, run.device
+    ...
+    Verdict(..., parameters=run.parameters)
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from helpers import params, plots, runtime
+
+
+@dataclass(frozen=True)
+class Run:
+    """What a notebook runs: its scale, the scale's preset ``cfg``, seeds, device and thresholds."""
+
+    scale: str
+    cfg: dict[str, Any]
+    seeds: list[int]
+    device: str
+    thresholds: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def parameters(self) -> dict[str, Any]:
+        """Everything that determines the run, for the verdict record."""
+        return {"scale": self.scale, "seeds": self.seeds, **self.thresholds, **self.cfg}
+
+
+def start(scale: str, presets: Mapping[str, Mapping[str, Any]], seeds: Sequence[int] | None = None,
+          device: str = "auto", *, min_seeds: int = 1, positive: Mapping[str, float] | None = None,
+          thresholds: Mapping[str, float] | None = None, **extra: Any) -> Run:
+    """Set up the notebook and validate its parameters; fails in the first seconds on a typo.
+
+    Args:
+        scale, presets: the scale and every scale's settings (:func:`helpers.params.choose_scale`).
+        seeds: ``None`` for the scale's default seeds, or a list (:func:`helpers.params.check_seeds`).
+        device: ``"auto"``, ``"cpu"``, ``"cuda"`` or ``"mps"`` (:func:`helpers.runtime.setup`).
+        positive: thresholds that must be positive numbers, by parameter name.
+        thresholds: other numeric thresholds (any sign), by parameter name.
+        extra: printed with the run's description (e.g. report-only seeds).
+    """
+    resolved = runtime.setup(device)
+    cfg = dict(params.choose_scale(scale, presets))
+    chosen = params.check_seeds(seeds, minimum=min_seeds, scale=scale)
+    params.check_positive(**dict(positive or {}))
+    for name, value in (thresholds or {}).items():
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+            raise ValueError(f"{name} must be a finite number, got {value!r}")
+    plots.use_book_style()
+    run = Run(scale, cfg, chosen, resolved, {**dict(positive or {}), **dict(thresholds or {})})
+    shown = " ".join(f"{k}={v}" for k, v in extra.items())
+    print(f"scale={scale} device={resolved} seeds={chosen} {shown + ' ' if shown else ''}{cfg}")
+    return run
+
+
+def show_source(*objects: Any) -> None:
+    """Display the source of functions or classes as a code block: the paper's idea, in the notebook.
+
+    The notebook shows the few lines that are its method (an advantage, a reward, a loss)
+    from the very code that ran, so a reader sees the objective without opening the module.
+    """
+    import inspect
+
+    from IPython.display import Markdown, display
+
+    code = "\n\n".join(inspect.getsource(o).rstrip() for o in objects)
+    names = ", ".join(f"`{o.__module__}.{o.__qualname__}`" for o in objects)
+    display(Markdown(f"From {names}:\n\n```python\n{code}\n```"))

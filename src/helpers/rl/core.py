@@ -1,0 +1,205 @@
+"""The policy-gradient core: group advantages, one loss, one training loop.
+
+Every hand-written RL loop of the book is this loop with a different *rollout* (how
+responses are sampled and rewarded) and, for some methods, a different *advantage* (how a
+reward becomes the weight of each token's log-probability). The conventions are TRL's, and
+``tests/test_core_trl.py`` checks that this loss and its gradient equal ``GRPOTrainer``'s:
+
+* **normalisation** (:func:`group_advantages`, TRL's ``scale_rewards``): ``"group"``,
+  ``(r - mean) / (std + 1e-4)`` within each group with the sample standard deviation; or
+  ``"none"``, ``r - mean`` (Dr. GRPO's choice, used by n09, where the reward advantage is
+  added to a per-token distillation term and must not be rescaled by the group's spread);
+* **aggregation** (:func:`policy_gradient_loss`, TRL's ``loss_type``): ``"dapo"``, the sum
+  over every trained token of the batch divided by their number, the book's one convention
+  (TRL's default; on one process without gradient accumulation it is TRL's ``"bnpo"``);
+  ``"grpo"`` (mean per response, then over responses) and ``"dr_grpo"`` (sum divided by
+  responses × maximum length) are there to compare.
+
+One on-policy gradient step per batch, so PPO's ratio is 1 and its clipped objective has
+the gradient of ``-A · log π``. Rows whose advantages are all zero (a group in which every
+response got the same reward) add nothing to the loss or its gradient, so they skip the
+forward and backward pass; the loss keeps the whole batch's denominator.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+import torch
+
+from helpers.runtime import progress
+
+SCALES: tuple[str, ...] = ("group", "none")
+LOSS_TYPES: tuple[str, ...] = ("dapo", "grpo", "dr_grpo")
+
+
+@dataclass
+class Rollout:
+    """One batch of sampled responses, what the loss needs and what the method logs.
+
+    ``seqs`` are prompt + response ids, ``(rows, width + length)``; ``rewards`` and
+    ``groups`` (the prompt each row answers) are ``(rows,)``; ``mask`` marks the trained
+    response tokens, ``(rows, length)`` (``None``: all); ``logprobs`` are log π of the
+    response tokens at sampling time (optional); ``info`` holds anything else the method
+    wants to log or reuse (texts, hints, the batch's scores).
+    """
+
+    seqs: torch.Tensor
+    width: int
+    rewards: torch.Tensor
+    groups: torch.Tensor
+    mask: torch.Tensor | None = None
+    logprobs: torch.Tensor | None = None
+    info: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def length(self) -> int:
+        """Response tokens per row."""
+        return self.seqs.shape[1] - self.width
+
+    def response_mask(self) -> torch.Tensor:
+        """The trained-token mask, all ones when ``mask`` is ``None``."""
+        if self.mask is None:
+            return torch.ones(len(self.seqs), self.length, device=self.seqs.device)
+        return self.mask.float().to(self.seqs.device)
+
+
+def groups_of(prompts: int, group_size: int) -> torch.Tensor:
+    """Group ids ``[0, 0, …, 1, 1, …]`` for ``prompts`` consecutive groups of ``group_size``."""
+    return torch.arange(prompts).repeat_interleave(group_size)
+
+
+def group_advantages(rewards: torch.Tensor, groups: torch.Tensor | None = None,
+                     scale: str = "group") -> torch.Tensor:
+    """GRPO's advantage of every reward relative to its group (see the module docstring).
+
+    ``rewards`` is ``(prompts, group_size)``, or flat ``(rows,)`` with ``groups`` giving each
+    row's group id (groups may differ in size). A group of one gets advantage 0.
+    """
+    if scale not in SCALES:
+        raise ValueError(f"scale={scale!r} is not one of {SCALES}")
+    if groups is None:
+        if rewards.dim() != 2:
+            raise ValueError("rewards without groups must be (prompts, group_size)")
+        shape = rewards.shape
+        groups, rewards = groups_of(shape[0], shape[1]).to(rewards.device), rewards.reshape(-1)
+    else:
+        shape = rewards.shape
+    rewards = rewards.float()
+    ids = torch.unique(groups.cpu(), return_inverse=True)[1].to(rewards.device)
+    count = torch.zeros(int(ids.max()) + 1, device=rewards.device).index_add_(0, ids, torch.ones_like(rewards))
+    mean = torch.zeros_like(count).index_add_(0, ids, rewards) / count
+    centred = rewards - mean[ids]
+    if scale == "group":
+        var = torch.zeros_like(count).index_add_(0, ids, centred**2) / (count - 1).clamp_min(1)
+        centred = centred / (var.sqrt()[ids] + 1e-4)
+    return centred.reshape(shape)
+
+
+def policy_gradient_loss(logprobs: torch.Tensor, advantages: torch.Tensor, mask: torch.Tensor,
+                         loss_type: str = "dapo", rows: int | None = None,
+                         tokens: torch.Tensor | float | None = None) -> torch.Tensor:
+    """``-A · log π`` over the trained tokens, aggregated as TRL's ``loss_type``.
+
+    ``logprobs`` and ``mask`` are ``(rows, length)``; ``advantages`` is ``(rows,)`` (one per
+    response) or ``(rows, length)`` (per token). ``rows`` and ``tokens`` are the whole
+    batch's number of responses and of trained tokens when these rows are a subset of it
+    (defaults: this subset's).
+    """
+    if loss_type not in LOSS_TYPES:
+        raise ValueError(f"loss_type={loss_type!r} is not one of {LOSS_TYPES}")
+    if advantages.dim() == 1:
+        advantages = advantages[:, None]
+    per_token = -advantages * logprobs * mask
+    rows = len(logprobs) if rows is None else rows
+    if loss_type == "grpo":
+        return (per_token.sum(-1) / mask.sum(-1).clamp(min=1.0)).sum() / rows
+    if loss_type == "dr_grpo":
+        return per_token.sum() / (rows * logprobs.shape[1])
+    tokens = mask.sum() if tokens is None else tokens
+    return per_token.sum() / max(float(tokens), 1.0)
+
+
+def rollout_loss(policy: torch.nn.Module, rollout: Rollout, advantages: torch.Tensor,
+                 loss_type: str = "dapo",
+                 extra_loss: Callable[[Rollout, torch.Tensor], torch.Tensor] | None = None,
+                 ) -> torch.Tensor | None:
+    """The loss of one step on ``rollout`` (with grad), ``None`` when its gradient is exactly 0.
+
+    Only rows with a non-zero advantage on a trained token go through the model, unless
+    ``extra_loss(rollout, logits)`` (e.g. a distillation term) needs the logits of every row.
+    """
+    mask = rollout.response_mask()
+    per_token = advantages if advantages.dim() == 2 else advantages[:, None].expand_as(mask)
+    live = ((per_token != 0) & (mask > 0)).any(1)
+    if extra_loss is None and not bool(live.any()):
+        return None
+    keep = live if extra_loss is None else torch.ones_like(live)
+    logits = policy(input_ids=rollout.seqs[keep]).logits[:, rollout.width - 1:-1].float()
+    logp = logits.log_softmax(-1).gather(2, rollout.seqs[keep, rollout.width:, None]).squeeze(-1)
+    loss = policy_gradient_loss(logp, per_token[keep], mask[keep], loss_type,
+                                rows=len(mask), tokens=mask.sum())
+    if extra_loss is not None:
+        loss = loss + extra_loss(rollout, logits)
+    return loss
+
+
+def train(model: torch.nn.Module, rollout: Callable[[torch.nn.Module, int], Rollout], *,
+          num_steps: int, learning_rate: float,
+          advantages: Callable[[Rollout], torch.Tensor] | None = None, scale: str = "group",
+          loss_type: str = "dapo",
+          extra_loss: Callable[[Rollout, torch.Tensor], torch.Tensor] | None = None,
+          after_backward: Callable[[torch.nn.Module], None] | None = None,
+          log: Callable[[int, torch.nn.Module, Rollout | None], dict[str, float] | None] | None = None,
+          device: str = "cpu", desc: str = "RL", show_progress: bool = True,
+          ) -> tuple[pd.DataFrame, torch.nn.Module]:
+    """On-policy RL of a copy of ``model`` with Adam: the one loop of the book's hand-written methods.
+
+    Each step: ``rollout(policy, step)`` samples and rewards a batch (eval mode, no grad);
+    ``advantages(rollout)`` (default: :func:`group_advantages` of its rewards with ``scale``)
+    weights it; :func:`rollout_loss` is back-propagated; ``after_backward(policy)`` may read
+    the gradients; Adam steps (also on an exactly-zero gradient, as the full batch would).
+    ``log(step, policy, rollout)`` is called at step 0 (``rollout=None``) and after every
+    step, in eval mode; the rows it returns (``None``: nothing) form the returned log, each
+    with ``step`` unless the row sets its own. Returns ``(log, trained policy)``.
+    """
+    if num_steps < 1 or learning_rate <= 0:
+        raise ValueError(f"need num_steps >= 1 and learning_rate > 0, got {num_steps}, {learning_rate}")
+    policy = copy.deepcopy(model).to(device).train()
+    optimizer = torch.optim.Adam(policy.parameters(), lr=learning_rate)
+    rows: list[dict[str, float]] = []
+
+    def record(step: int, batch: Rollout | None) -> None:
+        if log is None:
+            return
+        policy.eval()
+        row = log(step, policy, batch)
+        policy.train()
+        if row is not None:
+            rows.append({"step": step, **row})
+
+    record(0, None)
+    for step in progress(range(1, num_steps + 1), desc=desc, disable=not show_progress):
+        policy.eval()
+        with torch.no_grad():
+            batch = rollout(policy, step)
+        policy.train()
+        weights = advantages(batch) if advantages is not None else group_advantages(
+            batch.rewards, batch.groups, scale)
+        loss = rollout_loss(policy, batch, weights.to(batch.seqs.device), loss_type, extra_loss)
+        optimizer.zero_grad(set_to_none=True)
+        if loss is None:
+            for parameter in policy.parameters():
+                parameter.grad = torch.zeros_like(parameter)
+        else:
+            loss.backward()
+        if after_backward is not None:
+            after_backward(policy)
+        optimizer.step()
+        record(step, batch)
+    policy.eval()
+    return pd.DataFrame(rows), policy
