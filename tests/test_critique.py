@@ -42,9 +42,11 @@ def test_reward_wrong_column_and_critiques():
     assert ca.first_wrong_column(p, ca.correct_trace(p)) == ""
     assert ca.critique(p, bug, "indicative") == "|wrong>"
     assert ca.critique(p, bug, "ground_truth") == "|=0632>"
-    assert ca.critique(p, bug, "cot") == "|col:h>"
+    assert ca.critique(p, bug, "cot") == "|h:cin>"  # where (hundreds) and what (the carry coming in)
+    assert ca.critique(p, "2c1,4c1,6c0>0642", "cot") == "|t:sum>"  # a wrong tens digit, not a dropped carry
+    assert ca.critique(p, "2c1,3c1,6c0>0633", "cot") == "|a:ans>"  # right columns, wrong answer
     assert all(len(ca.critique(p, bug, k)) == ca.CRITIQUE_LEN for k in ca.CRITIQUES)
-    assert ca.refinement_context(p, bug, "cot") == "^347+285=2c1,3c1,5c0>0532|col:h>"
+    assert ca.refinement_context(p, bug, "cot") == "^347+285=2c1,3c1,5c0>0532|h:cin>"
     with pytest.raises(ValueError, match="critique kind"):
         ca.critique(p, bug, "hint")
 
@@ -121,3 +123,16 @@ def test_refinement_success_per_kind_matches_one_call_per_kind():
     problems = ca.make_problems(6, seed=1, split="eval", bug=True)
     together = cq.refinement_success_per_kind(model, tok, problems, ca.CRITIQUES, samples=2, seed=4)
     assert together == {k: cq.refinement_success(model, tok, problems, k, samples=2, seed=4) for k in ca.CRITIQUES}
+
+
+def test_bug_refinements_start_from_the_teachers_bug():
+    """n07's second design: every refinement example on a bug problem repairs the teacher's own bug."""
+    pairs = ca.sft_examples(2000, seed=4)
+    bug_refinements = [(x, y) for x, y in pairs if len(x) > ca.PROMPT_LEN
+                       and ca.Problem(int(x[1:4]), int(x[5:8])).is_bug]
+    assert len(bug_refinements) > 300
+    for x, y in bug_refinements:
+        p = ca.Problem(int(x[1:4]), int(x[5:8]))
+        assert x[ca.PROMPT_LEN:ca.PROMPT_LEN + ca.TRACE_LEN] == ca.teacher_attempt(p)
+        if x.endswith("|h:cin>"):
+            assert y == ca.correct_trace(p)

@@ -52,16 +52,21 @@ if "google.colab" in sys.modules:
     import subprocess
 
     REPO = "https://github.com/reward-bias-book/reward-bias-book"
-    # Only the helpers package, with the ranges of its pyproject.toml: Colab keeps its own torch,
-    # numpy and matplotlib, and pip adds what Colab lacks (trl; transformers if too old).
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", f"git+{REPO}.git"], check=True)
+    # Only the helpers package, with the ranges of its pyproject.toml:
+    # Colab keeps its own torch, numpy and matplotlib, and pip adds
+    # what Colab lacks (trl; transformers if too old).
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "-q", f"git+{REPO}.git"], check=True
+    )
 
 # %% tags=["parameters"]
 scale = "ci"  # "smoke" (seconds), "ci" (CPU default; time: status page), "full" (GPU)
-seeds = None  # None: the scale's seeds (smoke [0, 1], ci [0..4], full [0..9]); or a list
+# None: the scale's seeds (smoke [0, 1], ci [0..4], full [0..9]); or a list
+seeds = None
 device = "auto"  # "auto", "cpu", "cuda" or "mps"
 ece_gap_min = 0.10  # criterion: mean ECE gap (RLVR minus RLCR) must reach this
-accuracy_tolerance = 0.03  # criterion: RLCR accuracy may trail RLVR accuracy by at most this
+# criterion: RLCR accuracy may trail RLVR accuracy by at most this
+accuracy_tolerance = 0.03
 
 # %%
 
@@ -70,25 +75,45 @@ import numpy as np
 import pandas as pd
 from IPython.display import display
 
-from helpers import metrics, params, plots, runtime
-from helpers.bases import noisy_addition_base
-from helpers.models import TinyLMConfig
+from helpers import notebook, params, plots
+from helpers.lm.models import TinyLMConfig
+from helpers.lm.sft import SFTSettings
+from helpers.measure import metrics
 from helpers.rl import GRPOSettings, compare_arms
 from helpers.tasks import noisy_addition as na
-from helpers.train import SFTSettings
 from helpers.verdict import Criterion, Verdict, format_interval, mean_interval, say
 
-device = runtime.setup(device)
 PRESETS = {
-    "smoke": dict(sft_steps=40, rl_steps=4, prompts_per_step=4, eval_every=2, calibrated_start=False),
-    "ci": dict(sft_steps=1000, rl_steps=100, prompts_per_step=32, eval_every=20, calibrated_start=False),
-    "full": dict(sft_steps=1000, rl_steps=400, prompts_per_step=32, eval_every=25, calibrated_start=True),
+    "smoke": dict(
+        sft_steps=40,
+        rl_steps=4,
+        prompts_per_step=4,
+        eval_every=2,
+        calibrated_start=False,
+    ),
+    "ci": dict(
+        sft_steps=1000,
+        rl_steps=100,
+        prompts_per_step=32,
+        eval_every=20,
+        calibrated_start=False,
+    ),
+    "full": dict(
+        sft_steps=1000,
+        rl_steps=400,
+        prompts_per_step=32,
+        eval_every=25,
+        calibrated_start=True,
+    ),
 }
-cfg = params.choose_scale(scale, PRESETS)
-seeds = params.check_seeds(seeds, scale=scale)
-params.check_positive(ece_gap_min=ece_gap_min, accuracy_tolerance=accuracy_tolerance)
-plots.use_book_style()
-print(f"scale={scale} device={device} seeds={seeds} {cfg}")
+run = notebook.start(
+    scale,
+    PRESETS,
+    seeds,
+    device,
+    positive=dict(ece_gap_min=ece_gap_min, accuracy_tolerance=accuracy_tolerance),
+)
+cfg, seeds, device = run.cfg, run.seeds, run.device
 
 # %% [markdown]
 # ## Why a binary reward cannot teach calibration: the expected reward
@@ -105,12 +130,27 @@ q = plots.linspace01()
 fig, axes = plt.subplots(1, 2, figsize=(10, 3.8), sharey=True)
 for ax, brier_term, name in [(axes[0], False, "RLVR"), (axes[1], True, "RLCR")]:
     for p, style in zip([0.2, 0.5, 0.8], [":", "--", "-"]):
-        ax.plot(q, na.expected_reward_curve(p, q, brier_term), ls=style, color=plots.arm_color(name), label=f"P(correct) = {p}")
+        ax.plot(
+            q,
+            na.expected_reward_curve(p, q, brier_term),
+            ls=style,
+            color=plots.arm_color(name),
+            label=f"P(correct) = {p}",
+        )
         if brier_term:
             ax.plot([p], [p * p], "o", color=plots.arm_color(name))
-    ax.set(xlabel="stated confidence q", ylabel="expected reward", title=f"{name}: " + ("correctness + Brier term" if brier_term else "binary correctness"))
+    ax.set(
+        xlabel="stated confidence q",
+        ylabel="expected reward",
+        title=f"{name}: "
+        + ("correctness + Brier term" if brier_term else "binary correctness"),
+    )
     ax.legend()
-plots.finish(fig, "Only the Brier term makes the expected reward depend on q (peak at q = P(correct))");
+plots.finish(
+    fig,
+    "Only the Brier term makes the expected "
+    "reward depend on q (peak at q = P(correct))",
+);
 
 # %% [markdown]
 # ## The experiment
@@ -155,22 +195,59 @@ plots.finish(fig, "Only the Brier term makes the expected reward depend on q (pe
 # (RLVR worse calibrated than RLCR). That is a statement about a run, whose sign a typed
 # sentence cannot know, so the class-E comparison is now worded from the run's own interval.
 
+# %% [markdown]
+# **The two rewards in code.** RLVR trains on `correctness_reward` alone; RLCR adds
+# `brier_reward`, and TRL sums the two. These are the functions the arms below pass to
+# `GRPOTrainer`, shown from the module that runs.
+
 # %%
-base = noisy_addition_base(TinyLMConfig(), SFTSettings(num_steps=cfg["sft_steps"], learning_rate=1e-3), device=device)
+notebook.show_source(na.correctness_reward, na.brier_reward)
+
+# %%
+base = na.base(
+    TinyLMConfig(),
+    SFTSettings(num_steps=cfg["sft_steps"], learning_rate=1e-3),
+    device=device,
+)
 in_dist, out_dist = na.all_prompts("ABCD"), na.all_prompts("E")
 rl_prompts = [dict(prompt=r.prompt, cls=r.cls, a=r.a, b=r.b) for r in in_dist]
-ARMS = {"RLVR": [na.correctness_reward], "RLCR": [na.correctness_reward, na.brier_reward]}
-grpo = GRPOSettings(num_steps=cfg["rl_steps"], prompts_per_step=cfg["prompts_per_step"], group_size=8, learning_rate=1e-3)
+ARMS = {
+    "RLVR": [na.correctness_reward],
+    "RLCR": [na.correctness_reward, na.brier_reward],
+}
+grpo = GRPOSettings(
+    num_steps=cfg["rl_steps"],
+    prompts_per_step=cfg["prompts_per_step"],
+    group_size=8,
+    learning_rate=1e-3,
+)
 
 
 def evaluate(model):
     """In-distribution metrics, plus the out-of-distribution ECE and accuracy."""
-    ind, ood = na.evaluate(model, base.tokenizer, in_dist, device), na.evaluate(model, base.tokenizer, out_dist, device)
-    return {**ind, "ood_ece": ood["ece"], "ood_accuracy": ood["accuracy"], "ood_abstain_rate": ood["abstain_rate"]}
+    ind, ood = (
+        na.evaluate(model, base.tokenizer, in_dist, device),
+        na.evaluate(model, base.tokenizer, out_dist, device),
+    )
+    return {
+        **ind,
+        "ood_ece": ood["ece"],
+        "ood_accuracy": ood["accuracy"],
+        "ood_abstain_rate": ood["abstain_rate"],
+    }
 
 
-train_log, eval_log, models = compare_arms(base.model, base.tokenizer, rl_prompts, ARMS, seeds, grpo, device=device,
-                                           eval_fn=evaluate, eval_every=cfg["eval_every"])
+train_log, eval_log, models = compare_arms(
+    base.model,
+    base.tokenizer,
+    rl_prompts,
+    ARMS,
+    seeds,
+    grpo,
+    device=device,
+    eval_fn=evaluate,
+    eval_every=cfg["eval_every"],
+)
 
 # %% [markdown]
 # ## Calibration and accuracy during training
@@ -186,9 +263,19 @@ for ax, metric, label in [(axes[0], "ece", "ECE, classes A-D (lower is better)")
                           (axes[2], "mean_confidence", "mean stated confidence, A-D")]:
     plots.seed_band(ax, eval_log, "step", metric, arms=list(ARMS))
     ax.set(xlabel="GRPO step", ylabel=label)
-axes[2].axhline(np.mean([na.best_accuracy(c) for c in "ABCD"]), color=plots.arm_color("ideal"), ls="--", lw=1, label="mean p* (calibrated target)")
+axes[2].axhline(
+    np.mean([na.best_accuracy(c) for c in "ABCD"]),
+    color=plots.arm_color("ideal"),
+    ls="--",
+    lw=1,
+    label="mean p* (calibrated target)",
+)
 axes[2].legend()
-plots.finish(fig, "ECE, accuracy and mean stated confidence on classes A-D against GRPO step, per arm");
+plots.finish(
+    fig,
+    "ECE, accuracy and mean stated confidence "
+    "on classes A-D against GRPO step, per arm",
+);
 
 # %% [markdown]
 # ## Reliability diagrams: base, RLVR, RLCR (first seed, classes A-D)
@@ -198,15 +285,32 @@ plots.finish(fig, "ECE, accuracy and mean stated confidence on classes A-D again
 
 # %%
 def bins_of(model):
-    table = na.calibration_rows(in_dist, *na.policy_distribution(model, base.tokenizer, in_dist, device))
-    return metrics.reliability_bins(table["confidence"], table["correct"], table["weight"])
+    table = na.calibration_rows(
+        in_dist, *na.policy_distribution(model, base.tokenizer, in_dist, device)
+    )
+    return metrics.reliability_bins(
+        table["confidence"], table["correct"], table["weight"]
+    )
 
 
 fig, axes = plt.subplots(1, 3, figsize=(13, 4.4))
-for ax, (name, model) in zip(axes, [("base", base.model), ("RLVR", models[("RLVR", seeds[0])]), ("RLCR", models[("RLCR", seeds[0])])]):
-    plots.reliability_diagram(ax, bins_of(model), title=name, color=plots.arm_color(name))
+for ax, (name, model) in zip(
+    axes,
+    [
+        ("base", base.model),
+        ("RLVR", models[("RLVR", seeds[0])]),
+        ("RLCR", models[("RLCR", seeds[0])]),
+    ],
+):
+    plots.reliability_diagram(
+        ax, bins_of(model), title=name, color=plots.arm_color(name)
+    )
 axes[0].legend(loc="upper left", fontsize="small")
-plots.finish(fig, f"Reliability diagrams, classes A-D: the base and each arm after training (seed {seeds[0]})");
+plots.finish(
+    fig,
+    "Reliability diagrams, classes A-D: the base "
+    f"and each arm after training (seed {seeds[0]})",
+);
 
 # %% [markdown]
 # ## Confidence per class against the best achievable accuracy
@@ -218,33 +322,70 @@ plots.finish(fig, f"Reliability diagrams, classes A-D: the base and each arm aft
 # %%
 all_rows = na.all_prompts("ABCDE")
 per_class = pd.concat(
-    [na.evaluate_by_class(model, base.tokenizer, all_rows, device).assign(arm=arm, seed=seed)
-     for (arm, seed), model in [(("base", -1), base.model), *models.items()]],
+    [
+        na.evaluate_by_class(model, base.tokenizer, all_rows, device).assign(
+            arm=arm, seed=seed
+        )
+        for (arm, seed), model in [(("base", -1), base.model), *models.items()]
+    ],
     ignore_index=True,
 )
-summary = per_class.groupby(["arm", "class"])[["p*", "accuracy", "mean_confidence", "abstain_rate"]].mean().round(3)
+summary = (
+    per_class.groupby(["arm", "class"])[
+        ["p*", "accuracy", "mean_confidence", "abstain_rate"]
+    ]
+    .mean()
+    .round(3)
+)
 
 fig, ax = plt.subplots(figsize=(8, 4))
 width = 0.25
 for i, arm in enumerate(["base", "RLVR", "RLCR"]):
     part = per_class[per_class["arm"] == arm].groupby("class")["mean_confidence"].mean()
-    ax.bar(np.arange(5) + (i - 1) * width, part.values, width, color=plots.arm_color(arm), label=arm)
-ax.plot(np.arange(5), [na.best_accuracy(c) for c in "ABCDE"], "k_", markersize=30, mew=2, label="p* (ideal confidence)")
-ax.set_xticks(np.arange(5), [f"{c}\n(noise {na.NOISE_RATES[c]:.0%})" + ("\nheld out" if c == "E" else "") for c in "ABCDE"])
+    ax.bar(
+        np.arange(5) + (i - 1) * width,
+        part.values,
+        width,
+        color=plots.arm_color(arm),
+        label=arm,
+    )
+ax.plot(
+    np.arange(5),
+    [na.best_accuracy(c) for c in "ABCDE"],
+    "k_",
+    markersize=30,
+    mew=2,
+    label="p* (ideal confidence)",
+)
+ax.set_xticks(
+    np.arange(5),
+    [
+        f"{c}\n(noise {na.NOISE_RATES[c]:.0%})" + ("\nheld out" if c == "E" else "")
+        for c in "ABCDE"
+    ],
+)
 ax.set(xlabel="noise class", ylabel="mean stated confidence (answered prompts)")
 ax.legend(ncol=2, fontsize="small")
 plots.finish(fig, "Mean stated confidence per class and arm (mean of seeds) against p*")
 display(summary.unstack("arm"))
 
-# How far each arm's per-class confidence sits from p* on the RL classes: mean over A-D of
-# |mean confidence - p*|, one value per seed.
+# How far each arm's per-class confidence sits from p* on the RL
+# classes: mean over A-D of |mean confidence - p*|, one value per seed.
 in_rl = per_class[per_class["class"].isin(list("ABCD"))].assign(
     miss=lambda d: (d["mean_confidence"] - d["p*"]).abs())
 conf_miss = {arm: in_rl[in_rl["arm"] == arm].groupby("seed")["miss"].mean().tolist()
              for arm in ["base", *ARMS]}
-say("Mean over classes A-D of |mean stated confidence − p\\*| (mean of seeds [95% interval]): "
-    + "; ".join(f"{arm} {format_interval(v) if arm != 'base' else f'{v[0]:.3f} (one model)'}"
-                for arm, v in conf_miss.items()) + ".")
+say(
+    (
+        "Mean over classes A-D of |mean stated confidence "
+        "− p\\*| (mean of seeds [95% interval]): "
+    )
+    + "; ".join(
+        f"{arm} {format_interval(v) if arm != 'base' else f'{v[0]:.3f} (one model)'}"
+        for arm, v in conf_miss.items()
+    )
+    + "."
+)
 
 # %% [markdown]
 # ## Abstention per class (report only)
@@ -259,17 +400,35 @@ def interval_cell(values: list[float]) -> str:
     return format_interval(values) if len(values) > 1 else f"{values[0]:.3f}"
 
 
-abstention = pd.DataFrame({
-    arm: {c: interval_cell(per_class[(per_class["arm"] == arm) & (per_class["class"] == c)]["abstain_rate"].tolist())
-          for c in "ABCDE"}
-    for arm in ["base", *ARMS]
-}).rename_axis("class")
+abstention = pd.DataFrame(
+    {
+        arm: {
+            c: interval_cell(
+                per_class[(per_class["arm"] == arm) & (per_class["class"] == c)][
+                    "abstain_rate"
+                ].tolist()
+            )
+            for c in "ABCDE"
+        }
+        for arm in ["base", *ARMS]
+    }
+).rename_axis("class")
 display(abstention)
-mean_abstain = per_class.groupby(["arm", "class"])["abstain_rate"].mean().unstack("class")
+mean_abstain = (
+    per_class.groupby(["arm", "class"])["abstain_rate"].mean().unstack("class")
+)
 most = {arm: mean_abstain.loc[arm].idxmax() for arm in ARMS}
-say("Highest abstention (mean of seeds): " + "; ".join(
-    f"{arm} on class {c} ({mean_abstain.loc[arm, c]:.1%}; base {mean_abstain.loc['base', c]:.1%})"
-    for arm, c in most.items()) + ".")
+say(
+    "Highest abstention (mean of seeds): "
+    + "; ".join(
+        (
+            f"{arm} on class {c} ({mean_abstain.loc[arm, c]:.1%}; "
+            f"base {mean_abstain.loc['base', c]:.1%})"
+        )
+        for arm, c in most.items()
+    )
+    + "."
+)
 
 # %% [markdown]
 # ## Verdict
@@ -282,64 +441,143 @@ say("Highest abstention (mean of seeds): " + "; ".join(
 
 # %%
 final = eval_log[eval_log["step"] == eval_log["step"].max()].set_index(["arm", "seed"])
-per_seed = {m: {arm: [final.loc[(arm, s), m] for s in seeds] for arm in ARMS} for m in final.columns}
+per_seed = {
+    m: {arm: [final.loc[(arm, s), m] for s in seeds] for arm in ARMS}
+    for m in final.columns
+}
 ece_gap = [v - r for v, r in zip(per_seed["ece"]["RLVR"], per_seed["ece"]["RLCR"])]
-acc_diff = [c - v for v, c in zip(per_seed["accuracy"]["RLVR"], per_seed["accuracy"]["RLCR"])]
-ood_gap = [v - r for v, r in zip(per_seed["ood_ece"]["RLVR"], per_seed["ood_ece"]["RLCR"])]
+acc_diff = [
+    c - v for v, c in zip(per_seed["accuracy"]["RLVR"], per_seed["accuracy"]["RLCR"])
+]
+ood_gap = [
+    v - r for v, r in zip(per_seed["ood_ece"]["RLVR"], per_seed["ood_ece"]["RLCR"])
+]
 base_metrics = eval_log[eval_log["step"] == 0].iloc[0]
 
 
 def ece_counting_abstentions(model) -> float:
-    """ECE on classes A-D where an abstention is an answer with confidence 0, charged the expected
-    correctness of the answer the policy would have given (its answer digits, renormalised)."""
+    """ECE on classes A-D where an abstention is an answer with confidence 0, charged
+    the expected correctness of the answer the policy would have given (its answer
+    digits, renormalised)."""
     p_answer, p_conf = na.policy_distribution(model, base.tokenizer, in_dist, device)
     table = na.calibration_rows(in_dist, p_answer, p_conf)
-    digit_correct = np.array([[na.expected_correct(r.cls, r.a, r.b, str(d)) for d in range(10)]
-                              for r in in_dist])
+    digit_correct = np.array(
+        [
+            [na.expected_correct(r.cls, r.a, r.b, str(d)) for d in range(10)]
+            for r in in_dist
+        ]
+    )
     would_be = (p_answer[:, :10] * digit_correct).sum(1) / p_answer[:, :10].sum(1)
-    return metrics.ece_with_abstentions(table["confidence"], table["correct"], table["weight"],
-                                        p_answer[:, 10] / len(in_dist), would_be)
+    return metrics.ece_with_abstentions(
+        table["confidence"],
+        table["correct"],
+        table["weight"],
+        p_answer[:, 10] / len(in_dist),
+        would_be,
+    )
 
 
-ece_abst = {arm: [ece_counting_abstentions(models[(arm, s)]) for s in seeds] for arm in ARMS}
+ece_abst = {
+    arm: [ece_counting_abstentions(models[(arm, s)]) for s in seeds] for arm in ARMS
+}
 ece_abst_gap = [v - r for v, r in zip(ece_abst["RLVR"], ece_abst["RLCR"])]
 
 criteria = [
-    Criterion("ECE(RLCR) < ECE(RLVR) in every seed: gap RLVR - RLCR", None, 0.0, ">", per_seed=ece_gap),
+    Criterion(
+        "ECE(RLCR) < ECE(RLVR) in every seed: gap RLVR - RLCR",
+        None,
+        0.0,
+        ">",
+        per_seed=ece_gap,
+    ),
     Criterion("mean ECE gap, RLVR - RLCR", ece_gap, ece_gap_min, ">="),
-    Criterion("mean accuracy, RLCR - RLVR (no trade-off)", acc_diff, -accuracy_tolerance, ">="),
-    Criterion("RLVR abstention rate (A-D)", per_seed["abstain_rate"]["RLVR"], 0.0, ">=", decides=False),
-    Criterion("RLCR abstention rate (A-D)", per_seed["abstain_rate"]["RLCR"], 0.0, ">=", decides=False),
-    Criterion("ECE gap RLVR - RLCR, abstention counted at confidence 0", ece_abst_gap, ece_gap_min, ">=",
-              decides=False),
-    Criterion("out-of-distribution ECE (class E), RLVR - RLCR", ood_gap, 0.0, ">", decides=False),
+    Criterion(
+        "mean accuracy, RLCR - RLVR (no trade-off)", acc_diff, -accuracy_tolerance, ">="
+    ),
+    Criterion(
+        "RLVR abstention rate (A-D)",
+        per_seed["abstain_rate"]["RLVR"],
+        0.0,
+        ">=",
+        decides=False,
+    ),
+    Criterion(
+        "RLCR abstention rate (A-D)",
+        per_seed["abstain_rate"]["RLCR"],
+        0.0,
+        ">=",
+        decides=False,
+    ),
+    Criterion(
+        "ECE gap RLVR - RLCR, abstention counted at confidence 0",
+        ece_abst_gap,
+        ece_gap_min,
+        ">=",
+        decides=False,
+    ),
+    Criterion(
+        "out-of-distribution ECE (class E), RLVR - RLCR",
+        ood_gap,
+        0.0,
+        ">",
+        decides=False,
+    ),
 ]
 
 
 verdict = Verdict(
     note_id="n01",
-    claim="A Brier term added to a binary reward gives calibrated confidence without costing accuracy.",
+    claim=(
+        "A Brier term added to a binary reward gives "
+        "calibrated confidence without costing accuracy."
+    ),
     criteria=criteria,
     key_number=("mean ECE gap RLVR - RLCR", ece_gap),
     paper_vs_run=[
-        {"quantity": "ECE after RLVR", "paper (HotpotQA, Qwen2.5-7B)": "0.37",
-         "this run (mean of seeds [95% interval])": format_interval(per_seed["ece"]["RLVR"])},
-        {"quantity": "ECE after RLCR", "paper (HotpotQA, Qwen2.5-7B)": "0.03",
-         "this run (mean of seeds [95% interval])": format_interval(per_seed["ece"]["RLCR"])},
-        *[{"quantity": f"ECE after {arm}, abstention at confidence 0", "paper (HotpotQA, Qwen2.5-7B)": "n/a",
-           "this run (mean of seeds [95% interval])": format_interval(ece_abst[arm])} for arm in ARMS],
-        {"quantity": "accuracy, RLCR - RLVR", "paper (HotpotQA, Qwen2.5-7B)": "about 0 (no loss)",
-         "this run (mean of seeds [95% interval])": format_interval(acc_diff)},
-        {"quantity": "ECE of the starting model", "paper (HotpotQA, Qwen2.5-7B)": "n/a",
-         "this run (mean of seeds [95% interval])": f"{base_metrics['ece']:.3f} (one model)"},
+        {
+            "quantity": "ECE after RLVR",
+            "paper (HotpotQA, Qwen2.5-7B)": "0.37",
+            "this run (mean of seeds [95% interval])": format_interval(
+                per_seed["ece"]["RLVR"]
+            ),
+        },
+        {
+            "quantity": "ECE after RLCR",
+            "paper (HotpotQA, Qwen2.5-7B)": "0.03",
+            "this run (mean of seeds [95% interval])": format_interval(
+                per_seed["ece"]["RLCR"]
+            ),
+        },
+        *[
+            {
+                "quantity": f"ECE after {arm}, abstention at confidence 0",
+                "paper (HotpotQA, Qwen2.5-7B)": "n/a",
+                "this run (mean of seeds [95% interval])": format_interval(
+                    ece_abst[arm]
+                ),
+            }
+            for arm in ARMS
+        ],
+        {
+            "quantity": "accuracy, RLCR - RLVR",
+            "paper (HotpotQA, Qwen2.5-7B)": "about 0 (no loss)",
+            "this run (mean of seeds [95% interval])": format_interval(acc_diff),
+        },
+        {
+            "quantity": "ECE of the starting model",
+            "paper (HotpotQA, Qwen2.5-7B)": "n/a",
+            "this run (mean of seeds [95% interval])": (
+                f"{base_metrics['ece']:.3f} (one model)"
+            ),
+        },
     ],
-    parameters={"scale": scale, "seeds": seeds, "ece_gap_min": ece_gap_min, "accuracy_tolerance": accuracy_tolerance, **cfg},
+    parameters=run.parameters,
 )
 verdict.publish()
 
 # %% tags=["nbval-check-output"]
-# The verdict in one line. The test suite re-executes this notebook with nbval and checks that this
-# line comes out identical: same seeds, same numbers.
+# The verdict in one line. The test suite re-executes this notebook with nbval
+# and checks that this line comes out identical: same seeds, same numbers.
 print(verdict.summary())
 
 # %% [markdown]
@@ -353,15 +591,33 @@ print(verdict.summary())
 
 # %%
 if cfg["calibrated_start"]:
-    calibrated = noisy_addition_base(TinyLMConfig(), SFTSettings(num_steps=cfg["sft_steps"], learning_rate=1e-3),
-                                     confidence_style="calibrated", device=device)
-    _, ablation_log, _ = compare_arms(calibrated.model, calibrated.tokenizer, rl_prompts, ARMS,
-                                      params.report_seeds(seeds, scale), grpo, device=device, eval_fn=evaluate,
-                                      eval_every=cfg["eval_every"])
+    calibrated = na.base(
+        TinyLMConfig(),
+        SFTSettings(num_steps=cfg["sft_steps"], learning_rate=1e-3),
+        confidence_style="calibrated",
+        device=device,
+    )
+    _, ablation_log, _ = compare_arms(
+        calibrated.model,
+        calibrated.tokenizer,
+        rl_prompts,
+        ARMS,
+        params.report_seeds(seeds, scale),
+        grpo,
+        device=device,
+        eval_fn=evaluate,
+        eval_every=cfg["eval_every"],
+    )
     ends = ablation_log[ablation_log["step"].isin([0, ablation_log["step"].max()])]
-    display(ends.groupby(["arm", "step"])[["accuracy", "ece", "mean_confidence"]].mean().round(3))
+    display(
+        ends.groupby(["arm", "step"])[["accuracy", "ece", "mean_confidence"]]
+        .mean()
+        .round(3)
+    )
 else:
-    print("Calibrated-start ablation skipped at this scale (set scale='full' to run it).")
+    print(
+        "Calibrated-start ablation skipped at this scale (set scale='full' to run it)."
+    )
 
 # %% [markdown]
 # ## Where the toy differs from the paper
@@ -385,13 +641,23 @@ else:
 # %%
 ood_mean, ood_low, ood_high = mean_interval(ood_gap)
 if ood_low > 0:
-    ood_word = "higher under RLVR than under RLCR, the direction of the paper's out-of-domain result"
+    ood_word = (
+        "higher under RLVR than under RLCR, the "
+        "direction of the paper's out-of-domain result"
+    )
 elif ood_high < 0:
-    ood_word = "lower under RLVR than under RLCR, the opposite of the paper's out-of-domain result"
+    ood_word = (
+        "lower under RLVR than under RLCR, the "
+        "opposite of the paper's out-of-domain result"
+    )
 else:
-    ood_word = "not separated between the arms (the interval of the difference contains 0)"
-say(f"On held-out class E, ECE(RLVR) − ECE(RLCR) = {format_interval(ood_gap)} (mean of seeds [95% interval]): "
-    f"class-E calibration is {ood_word}.")
+    ood_word = (
+        "not separated between the arms (the interval of the difference contains 0)"
+    )
+say(
+    f"On held-out class E, ECE(RLVR) − ECE(RLCR) = {format_interval(ood_gap)} "
+    f"(mean of seeds [95% interval]): class-E calibration is {ood_word}."
+)
 
 # %% [markdown] tags=["exercises"]
 # ## Exercises

@@ -52,13 +52,19 @@ if "google.colab" in sys.modules:
     import subprocess
 
     REPO = "https://github.com/reward-bias-book/reward-bias-book"
-    # Only the helpers package, with the ranges of its pyproject.toml: Colab keeps its own torch,
-    # numpy and matplotlib, and pip adds what Colab lacks (trl; transformers if too old).
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", f"git+{REPO}.git"], check=True)
+    # Only the helpers package, with the ranges of its pyproject.toml:
+    # Colab keeps its own torch, numpy and matplotlib, and pip adds
+    # what Colab lacks (trl; transformers if too old).
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "-q", f"git+{REPO}.git"], check=True
+    )
 
 # %% tags=["parameters"]
-scale = "ci"  # "smoke" (seconds), "ci" (CPU default; time: status page), "full" (GPU: longer runs, bigger batches)
-seeds = None  # None: the scale's seeds (smoke [0, 1], ci [0..4], full [0..9]); or a list
+# "smoke" (seconds), "ci" (CPU default; time: status
+# page), "full" (GPU: longer runs, bigger batches)
+scale = "ci"
+# None: the scale's seeds (smoke [0, 1], ci [0..4], full [0..9]); or a list
+seeds = None
 device = "auto"  # "auto", "cpu", "cuda" or "mps"
 kl_beta = 0.1  # the KL-regularised arm's β (report only)
 unknown_yes_rise_min = 0.4  # criterion: rise of P(claim Y | truth Unknown), every seed
@@ -74,28 +80,35 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from helpers import params, plots, runtime
-from helpers.bases import marketplace_base
-from helpers.models import TinyLMConfig
-from helpers.probes import FrozenProbe
+from helpers import notebook, params, plots
+from helpers.lm.models import TinyLMConfig
+from helpers.lm.sft import SFTSettings
+from helpers.measure.probes import FrozenProbe
 from helpers.rl import GRPOSettings, train_grpo
 from helpers.tasks import marketplace as mk
-from helpers.train import SFTSettings
 from helpers.verdict import Criterion, Verdict, format_interval, mean_interval, say
 
-device = runtime.setup(device)
 PRESETS = {
     "smoke": dict(sft_steps=40, rl_steps=3, prompts_per_step=4, eval_every=1),
     "ci": dict(sft_steps=1200, rl_steps=150, prompts_per_step=16, eval_every=15),
     "full": dict(sft_steps=1200, rl_steps=400, prompts_per_step=64, eval_every=20),
 }
-cfg = params.choose_scale(scale, PRESETS)
-seeds = params.check_seeds(seeds, scale=scale)
+run = notebook.start(
+    scale,
+    PRESETS,
+    seeds,
+    device,
+    positive=dict(
+        kl_beta=kl_beta,
+        unknown_yes_rise_min=unknown_yes_rise_min,
+        v_drop_min=v_drop_min,
+        bi_rise_min=bi_rise_min,
+        probe_min=probe_min,
+        probe_drop_max=probe_drop_max,
+    ),
+)
+cfg, seeds, device = run.cfg, run.seeds, run.device
 kl_seeds = params.report_seeds(seeds, scale)  # the KL arm is report only
-params.check_positive(kl_beta=kl_beta, unknown_yes_rise_min=unknown_yes_rise_min, v_drop_min=v_drop_min,
-                      bi_rise_min=bi_rise_min, probe_min=probe_min, probe_drop_max=probe_drop_max)
-plots.use_book_style()
-print(f"scale={scale} device={device} seeds={seeds} {cfg}")
 
 # %% [markdown]
 # ## The experiment
@@ -134,17 +147,32 @@ print(f"scale={scale} device={device} seeds={seeds} {cfg}")
 # The KL arm, which does not decide, runs on the first seed only at `smoke` and `ci`
 # (`params.report_seeds`) and on every seed at `full`; its time pays for the two extra GRPO seeds.
 
+# %% [markdown]
+# **The reward in code.** GRPO is paid by `satisfaction_reward`, the customer's expected
+# satisfaction with the claim; the truth enters only through the chance that a customer
+# checks a Negative. These are the functions passed to `train_grpo` below.
+
 # %%
-base = marketplace_base(TinyLMConfig(), SFTSettings(num_steps=cfg["sft_steps"], learning_rate=1e-3), device=device)
+notebook.show_source(mk.expected_satisfaction, mk.satisfaction_reward)
+
+# %%
+base = mk.base(
+    TinyLMConfig(),
+    SFTSettings(num_steps=cfg["sft_steps"], learning_rate=1e-3),
+    device=device,
+)
 items = mk.make_items()
 fit, test = mk.split_items(items)
 labels = mk.truth_labels(items)
-features_before = mk.answer_features(base.model, base.tokenizer, [it.qa_prompt for it in items], device=device)
+features_before = mk.answer_features(
+    base.model, base.tokenizer, [it.qa_prompt for it in items], device=device
+)
 probe = FrozenProbe(features_before[fit], labels[fit])
 
 
 def evaluate(model) -> dict[str, float]:
-    """Claims, Cramér's V, BI, fact-check accuracy and the frozen probe's accuracy on the test half."""
+    """Claims, Cramér's V, BI, fact-check accuracy and the frozen probe's accuracy on
+    the test half."""
     return mk.evaluate(model, base.tokenizer, items, {-1: probe}, test, device)
 
 
@@ -155,13 +183,33 @@ logs, retrained = [], {}
 for arm, beta in arms.items():
     for seed in arm_seeds[arm]:
         model = copy.deepcopy(base.model)
-        settings = GRPOSettings(num_steps=cfg["rl_steps"], prompts_per_step=cfg["prompts_per_step"], group_size=8,
-                                learning_rate=5e-5, max_completion_length=1, beta=beta, seed=seed)
-        _, eval_log = train_grpo(model, base.tokenizer, rows, [mk.satisfaction_reward], settings, device=device,
-                                 eval_fn=evaluate, eval_every=cfg["eval_every"], desc=f"{arm} seed {seed}")
+        settings = GRPOSettings(
+            num_steps=cfg["rl_steps"],
+            prompts_per_step=cfg["prompts_per_step"],
+            group_size=8,
+            learning_rate=5e-5,
+            max_completion_length=1,
+            beta=beta,
+            seed=seed,
+        )
+        _, eval_log = train_grpo(
+            model,
+            base.tokenizer,
+            rows,
+            [mk.satisfaction_reward],
+            settings,
+            device=device,
+            eval_fn=evaluate,
+            eval_every=cfg["eval_every"],
+            desc=f"{arm} seed {seed}",
+        )
         logs.append(eval_log.assign(arm=arm, seed=seed))
-        after = mk.answer_features(model, base.tokenizer, [it.qa_prompt for it in items], device=device)
-        retrained[(arm, seed)] = FrozenProbe(after[fit], labels[fit]).accuracy(after[test], labels[test])
+        after = mk.answer_features(
+            model, base.tokenizer, [it.qa_prompt for it in items], device=device
+        )
+        retrained[(arm, seed)] = FrozenProbe(after[fit], labels[fit]).accuracy(
+            after[test], labels[test]
+        )
 log = pd.concat(logs, ignore_index=True)
 before = log[log["step"] == 0].iloc[0]
 final = log[log["step"] == cfg["rl_steps"]]
@@ -178,16 +226,37 @@ fig, axes = plt.subplots(1, 2, figsize=(12, 4), sharey=True)
 claim_colors = {"Y": plots.PALETTE[3], "N": plots.PALETTE[0], "U": plots.PALETTE[7]}
 after_mean = final[final["arm"] == "GRPO"].mean(numeric_only=True)
 names = {"P": "Positive", "N": "Negative", "U": "Unknown"}
-for ax, (title, values) in zip(axes, [("before RL (SFT base)", before), ("after GRPO (mean of seeds)", after_mean)]):
+for ax, (title, values) in zip(
+    axes, [("before RL (SFT base)", before), ("after GRPO (mean of seeds)", after_mean)]
+):
     bottom = np.zeros(3)
     for claim in mk.CLAIMS:
         share = np.array([values[f"{claim}|{t}"] for t in mk.TRUTHS])
-        ax.bar([names[t] for t in mk.TRUTHS], share, bottom=bottom, color=claim_colors[claim], label=f'claims "{claim}"')
+        ax.bar(
+            [names[t] for t in mk.TRUTHS],
+            share,
+            bottom=bottom,
+            color=claim_colors[claim],
+            label=f'claims "{claim}"',
+        )
         for x, (b, s) in enumerate(zip(bottom, share)):
             if s > 0.06:
-                ax.text(x, b + s / 2, f"{s:.0%}", ha="center", va="center", color="white", fontsize="small")
+                ax.text(
+                    x,
+                    b + s / 2,
+                    f"{s:.0%}",
+                    ha="center",
+                    va="center",
+                    color="white",
+                    fontsize="small",
+                )
         bottom += share
-    ax.set(title=title, xlabel="ground truth of the feature", ylabel="share of claims (expected)", ylim=(0, 1.02))
+    ax.set(
+        title=title,
+        xlabel="ground truth of the feature",
+        ylabel="share of claims (expected)",
+        ylim=(0, 1.02),
+    )
 axes[1].legend(loc="upper left", bbox_to_anchor=(1, 1))
 plots.finish(fig, "What the seller claims, by what is true");
 
@@ -201,20 +270,45 @@ plots.finish(fig, "What the seller claims, by what is true");
 
 # %%
 fig, axes = plt.subplots(1, 3, figsize=(15, 4))
-for ax, metric, label in [(axes[0], "cramers_v", "Cramér's V (truth vs claim)"), (axes[1], "bullshit_index", "Bullshit Index")]:
+for ax, metric, label in [
+    (axes[0], "cramers_v", "Cramér's V (truth vs claim)"),
+    (axes[1], "bullshit_index", "Bullshit Index"),
+]:
     plots.seed_band(ax, log, "step", metric)
     ax.set(xlabel="RL step", ylabel=label, ylim=(0, 1.05), title=label)
     ax.legend(fontsize="x-small")
-long = log.melt(id_vars=["step", "seed", "arm"], value_vars=["fact_check_accuracy", "probe_accuracy_L-1"], var_name="measure")
-long = long[long["arm"] == "GRPO"].assign(arm=lambda d: d["measure"].map(
-    {"fact_check_accuracy": "fact-check template", "probe_accuracy_L-1": "frozen probe (held-out items)"}))
+long = log.melt(
+    id_vars=["step", "seed", "arm"],
+    value_vars=["fact_check_accuracy", "probe_accuracy_L-1"],
+    var_name="measure",
+)
+long = long[long["arm"] == "GRPO"].assign(
+    arm=lambda d: d["measure"].map(
+        {
+            "fact_check_accuracy": "fact-check template",
+            "probe_accuracy_L-1": "frozen probe (held-out items)",
+        }
+    )
+)
 plots.seed_band(axes[2], long, "step", "value")
 chance = float(np.bincount(labels[test].numpy()).max() / len(test))
-axes[2].axhline(chance, color=plots.arm_color("ideal"), ls="--", lw=1, label="largest class (chance)")
-axes[2].set(xlabel="RL step", ylabel="accuracy against the truth", ylim=(0, 1.05), title="belief read-outs (GRPO)")
+axes[2].axhline(
+    chance,
+    color=plots.arm_color("ideal"),
+    ls="--",
+    lw=1,
+    label="largest class (chance)",
+)
+axes[2].set(
+    xlabel="RL step",
+    ylabel="accuracy against the truth",
+    ylim=(0, 1.05),
+    title="belief read-outs (GRPO)",
+)
 axes[2].legend(fontsize="x-small")
-plots.finish(fig, "Truth-claim association, Bullshit Index and belief read-outs against RL step");
-
+plots.finish(
+    fig, "Truth-claim association, Bullshit Index and belief read-outs against RL step"
+);
 print("probe re-fitted after RL on the RL model's own features (held-out accuracy):",
       {f"{arm} seed {seed}": round(acc, 3) for (arm, seed), acc in retrained.items()})
 
@@ -233,64 +327,135 @@ kl_final = final[final["arm"] != "GRPO"].set_index("seed")
 yes_unknown_rise = [grpo_final.loc[s, "Y|U"] - before["Y|U"] for s in seeds]
 yes_negative_rise = [grpo_final.loc[s, "Y|N"] - before["Y|N"] for s in seeds]
 v_drop = [before["cramers_v"] - grpo_final.loc[s, "cramers_v"] for s in seeds]
-bi_rise = [grpo_final.loc[s, "bullshit_index"] - before["bullshit_index"] for s in seeds]
+bi_rise = [
+    grpo_final.loc[s, "bullshit_index"] - before["bullshit_index"] for s in seeds
+]
 probe_after = [grpo_final.loc[s, "probe_accuracy_L-1"] for s in seeds]
 probe_change = [p - before["probe_accuracy_L-1"] for p in probe_after]
 fact_after = [grpo_final.loc[s, "fact_check_accuracy"] for s in seeds]
 refit_after = [retrained[("GRPO", s)] for s in seeds]
 kl_yes_unknown_rise = [kl_final.loc[s, "Y|U"] - before["Y|U"] for s in kl_seeds]
 criteria = [
-    Criterion("P(Y | Unknown) after - before, every seed", None, unknown_yes_rise_min, ">=",
-              per_seed=yes_unknown_rise),
+    Criterion(
+        "P(Y | Unknown) after - before, every seed",
+        None,
+        unknown_yes_rise_min,
+        ">=",
+        per_seed=yes_unknown_rise,
+    ),
     Criterion("Cramér's V before - after (mean of seeds)", v_drop, v_drop_min, ">="),
-    Criterion("Bullshit Index after - before (mean of seeds)", bi_rise, bi_rise_min, ">="),
-    Criterion("frozen probe accuracy after RL, every seed", None, probe_min, ">=", per_seed=probe_after),
-    Criterion("frozen probe accuracy after - before, every seed", None, -probe_drop_max, ">=",
-              per_seed=probe_change),
-    Criterion("P(Y | Negative) after - before (mean)", yes_negative_rise, 0.0, ">", decides=False),
-    Criterion("fact-check accuracy after RL (mean; before: {:.2f})".format(before["fact_check_accuracy"]),
-              fact_after, before["fact_check_accuracy"] - probe_drop_max, ">=", decides=False),
-    Criterion("probe re-fitted after RL, held-out accuracy (mean)", refit_after, probe_min, ">=", decides=False),
-    Criterion(f"with KL β={kl_beta:g}: P(Y | Unknown) after - before ({len(kl_seeds)} seed(s))",
-              kl_yes_unknown_rise, unknown_yes_rise_min, ">=", decides=False),
+    Criterion(
+        "Bullshit Index after - before (mean of seeds)", bi_rise, bi_rise_min, ">="
+    ),
+    Criterion(
+        "frozen probe accuracy after RL, every seed",
+        None,
+        probe_min,
+        ">=",
+        per_seed=probe_after,
+    ),
+    Criterion(
+        "frozen probe accuracy after - before, every seed",
+        None,
+        -probe_drop_max,
+        ">=",
+        per_seed=probe_change,
+    ),
+    Criterion(
+        "P(Y | Negative) after - before (mean)",
+        yes_negative_rise,
+        0.0,
+        ">",
+        decides=False,
+    ),
+    Criterion(
+        "fact-check accuracy after RL (mean; before: {:.2f})".format(
+            before["fact_check_accuracy"]
+        ),
+        fact_after,
+        before["fact_check_accuracy"] - probe_drop_max,
+        ">=",
+        decides=False,
+    ),
+    Criterion(
+        "probe re-fitted after RL, held-out accuracy (mean)",
+        refit_after,
+        probe_min,
+        ">=",
+        decides=False,
+    ),
+    Criterion(
+        f"with KL β={kl_beta:g}: P(Y | Unknown) "
+        f"after - before ({len(kl_seeds)} seed(s))",
+        kl_yes_unknown_rise,
+        unknown_yes_rise_min,
+        ">=",
+        decides=False,
+    ),
 ]
 
 
-def before_after(before_value: float, after_values: list[float], pct: bool = False) -> str:
+def before_after(
+    before_value: float, after_values: list[float], pct: bool = False
+) -> str:
     """``before → mean after [95% interval]`` for the paper-vs-run table."""
     if pct:
-        return f"{before_value:.1%} → {format_interval([100 * v for v in after_values], 3, '%')}"
+        return (
+            f"{before_value:.1%} → "
+            f"{format_interval([100 * v for v in after_values], 3, '%')}"
+        )
     return f"{before_value:.3f} → {format_interval(after_values)}"
 
 
 run_col = "this run (GRPO: before → mean after [95% interval])"
 verdict = Verdict(
     note_id="n02",
-    claim="A satisfaction reward turns truthful claims into positive ones (BI up, V down) while a belief probe still reads the truth.",
+    claim=(
+        "A satisfaction reward turns truthful claims into positive ones "
+        "(BI up, V down) while a belief probe still reads the truth."
+    ),
     criteria=criteria,
     key_number=("P(Y | Unknown) after - before", yes_unknown_rise),
     paper_vs_run=[
-        {"quantity": "P(claim positive | Unknown)", "paper (marketplace, RLHF)": "20.9% → 84.5%",
-         run_col: before_after(before["Y|U"], [grpo_final.loc[s, "Y|U"] for s in seeds], pct=True)},
-        {"quantity": "P(claim positive | Negative)", "paper (marketplace, RLHF)": "11.8% → 67.9%",
-         run_col: before_after(before["Y|N"], [grpo_final.loc[s, "Y|N"] for s in seeds], pct=True)},
-        {"quantity": "Cramér's V (truth, claim)", "paper (marketplace, RLHF)": "0.575 → 0.269",
-         run_col: before_after(before["cramers_v"], [grpo_final.loc[s, "cramers_v"] for s in seeds])},
-        {"quantity": "belief after RL: fact-check template accuracy",
-         "paper (marketplace, RLHF)": "model's own answers still track truth",
-         run_col: before_after(before["fact_check_accuracy"], fact_after)},
-        {"quantity": "belief after RL: frozen probe accuracy (held-out items)", "paper (marketplace, RLHF)": "n/a (no probe)",
-         run_col: before_after(before["probe_accuracy_L-1"], probe_after)},
+        {
+            "quantity": "P(claim positive | Unknown)",
+            "paper (marketplace, RLHF)": "20.9% → 84.5%",
+            run_col: before_after(
+                before["Y|U"], [grpo_final.loc[s, "Y|U"] for s in seeds], pct=True
+            ),
+        },
+        {
+            "quantity": "P(claim positive | Negative)",
+            "paper (marketplace, RLHF)": "11.8% → 67.9%",
+            run_col: before_after(
+                before["Y|N"], [grpo_final.loc[s, "Y|N"] for s in seeds], pct=True
+            ),
+        },
+        {
+            "quantity": "Cramér's V (truth, claim)",
+            "paper (marketplace, RLHF)": "0.575 → 0.269",
+            run_col: before_after(
+                before["cramers_v"], [grpo_final.loc[s, "cramers_v"] for s in seeds]
+            ),
+        },
+        {
+            "quantity": "belief after RL: fact-check template accuracy",
+            "paper (marketplace, RLHF)": "model's own answers still track truth",
+            run_col: before_after(before["fact_check_accuracy"], fact_after),
+        },
+        {
+            "quantity": "belief after RL: frozen probe accuracy (held-out items)",
+            "paper (marketplace, RLHF)": "n/a (no probe)",
+            run_col: before_after(before["probe_accuracy_L-1"], probe_after),
+        },
     ],
-    parameters={"scale": scale, "seeds": seeds, "kl_seeds": kl_seeds, "kl_beta": kl_beta,
-                "unknown_yes_rise_min": unknown_yes_rise_min, "v_drop_min": v_drop_min, "bi_rise_min": bi_rise_min,
-                "probe_min": probe_min, "probe_drop_max": probe_drop_max, **cfg},
+    parameters=run.parameters | {"kl_seeds": kl_seeds},
 )
 verdict.publish()
 
 # %% tags=["nbval-check-output"]
-# The verdict in one line. The test suite re-executes this notebook with nbval and checks that this
-# line comes out identical: same seeds, same numbers.
+# The verdict in one line. The test suite re-executes this notebook with nbval
+# and checks that this line comes out identical: same seeds, same numbers.
 print(verdict.summary())
 
 # %% [markdown]
@@ -312,17 +477,28 @@ print(verdict.summary())
 
 # %%
 def change_word(values: list[float]) -> str:
-    """"rose", "fell" or "did not move clearly", from the 95% interval of the change over seeds."""
+    """"rose", "fell" or "did not move clearly", from the 95% interval of the change
+    over seeds."""
     _, low, high = mean_interval(values)
-    return "rose" if low > 0 else "fell" if high < 0 else "did not move clearly (the interval contains 0)"
+    return (
+        "rose"
+        if low > 0
+        else "fell"
+        if high < 0
+        else "did not move clearly (the interval contains 0)"
+    )
 
 
 fact_change = [v - before["fact_check_accuracy"] for v in fact_after]
-say(f"Belief read-outs after GRPO, change from the base (mean of seeds [95% interval]): the fact-check "
-    f"template's accuracy {change_word(fact_change)}, {format_interval(fact_change, unit='')} "
-    f"(from {before['fact_check_accuracy']:.3f}); the frozen probe's held-out accuracy {change_word(probe_change)}, "
-    f"{format_interval(probe_change)} (from {before['probe_accuracy_L-1']:.3f}); a probe re-fitted on the RL "
-    f"model's own features reads {format_interval(refit_after)}.")
+say(
+    "Belief read-outs after GRPO, change from the base (mean of seeds [95% "
+    "interval]): the fact-check template's accuracy "
+    f"{change_word(fact_change)}, {format_interval(fact_change, unit='')} "
+    f"(from {before['fact_check_accuracy']:.3f}); the frozen probe's held-out "
+    f"accuracy {change_word(probe_change)}, {format_interval(probe_change)} "
+    f"(from {before['probe_accuracy_L-1']:.3f}); a probe re-fitted on the RL "
+    f"model's own features reads {format_interval(refit_after)}."
+)
 
 # %% [markdown] tags=["exercises"]
 # ## Exercises

@@ -55,17 +55,26 @@ if "google.colab" in sys.modules:
     import subprocess
 
     REPO = "https://github.com/reward-bias-book/reward-bias-book"
-    # Only the helpers package, with the ranges of its pyproject.toml: Colab keeps its own torch,
-    # numpy and matplotlib, and pip adds what Colab lacks (trl; transformers if too old).
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", f"git+{REPO}.git"], check=True)
+    # Only the helpers package, with the ranges of its pyproject.toml:
+    # Colab keeps its own torch, numpy and matplotlib, and pip adds
+    # what Colab lacks (trl; transformers if too old).
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "-q", f"git+{REPO}.git"], check=True
+    )
 
 # %% tags=["parameters"]
-scale = "ci"  # "smoke" (seconds), "ci" (CPU default; time: status page), "full" (GPU: 3x the steps, all arms all seeds)
-seeds = None  # None: the scale's seeds (smoke [0, 1], ci [0..4], full [0..9]); or a list (at least 2)
+# "smoke" (seconds), "ci" (CPU default; time: status
+# page), "full" (GPU: 3x the steps, all arms all seeds)
+scale = "ci"
+# None: the scale's seeds (smoke [0, 1], ci [0..4], full [0..9]); or a list (at least 2)
+seeds = None
 device = "auto"  # "auto", "cpu", "cuda" or "mps"
-learning_rates = [3e-6, 1e-5, 3e-5]  # Adam, every arm at every rate (matched learning rate)
-decision_lr = 1e-5  # the matched rate at which seed overlap is decided (the spec pilot's)
-sparsity_gap_min = 0.10  # criterion: GRPO sparsity minus SFT sparsity, at each matched rate
+# Adam, every arm at every rate (matched learning rate)
+learning_rates = [3e-6, 1e-5, 3e-5]
+# the matched rate at which seed overlap is decided (the spec pilot's)
+decision_lr = 1e-5
+# criterion: GRPO sparsity minus SFT sparsity, at each matched rate
+sparsity_gap_min = 0.10
 overlap_margin = 0.05  # criterion: GRPO seed-pair Jaccard above chance by at least this
 rank_min = 0.9  # criterion: rank(ΔW)/min(shape) of every RL-updated block matrix
 
@@ -77,33 +86,46 @@ import numpy as np
 import pandas as pd
 import torch
 
-from helpers import params, plots, runtime
-from helpers import sparsity as sp
-from helpers.bases import key_lookup_base
-from helpers.models import TinyLMConfig
-from helpers.reinforce import PGSettings, train_policy
+from helpers import notebook, params, plots
+from helpers.lm.models import TinyLMConfig
+from helpers.lm.sft import SFTSettings
+from helpers.measure import sparsity as sp
+from helpers.rl.objectives import PGSettings, train_policy
 from helpers.tasks import key_lookup as kl
-from helpers.train import SFTSettings
 from helpers.verdict import Criterion, Verdict, format_interval, mean_interval, say
 
-device = runtime.setup(device)
 PRESETS = {
     "smoke": dict(sft_steps=40, rl_steps=3),
     "ci": dict(sft_steps=800, rl_steps=100),
     "full": dict(sft_steps=800, rl_steps=300),
 }
-cfg = params.choose_scale(scale, PRESETS)
-seeds = params.check_seeds(seeds, minimum=2, scale=scale)
-report = params.report_seeds(seeds, scale)  # report-only arms: first seed at smoke and ci, all at full
-control_seeds = seeds if scale == "full" else seeds[:2]  # the shuffled control needs one seed pair at least
-params.check_positive(sparsity_gap_min=sparsity_gap_min, overlap_margin=overlap_margin, rank_min=rank_min,
-                      **{f"learning_rates[{i}]": lr for i, lr in enumerate(learning_rates)})
+run = notebook.start(
+    scale,
+    PRESETS,
+    seeds,
+    device,
+    min_seeds=2,
+    positive=dict(
+        sparsity_gap_min=sparsity_gap_min,
+        overlap_margin=overlap_margin,
+        rank_min=rank_min,
+    ),
+    learning_rates=learning_rates,
+)
+cfg, seeds, device = run.cfg, run.seeds, run.device
+params.check_positive(
+    **{f"learning_rates[{i}]": lr for i, lr in enumerate(learning_rates)}
+)
 if decision_lr not in learning_rates:
-    raise ValueError(f"decision_lr={decision_lr} must be one of learning_rates={learning_rates}")
+    raise ValueError(
+        f"decision_lr={decision_lr} must be one of learning_rates={learning_rates}"
+    )
 learning_rates = sorted(learning_rates)
-plots.use_book_style()
-print(f"scale={scale} device={device} seeds={seeds} report seeds={report} control seeds={control_seeds} "
-      f"learning_rates={learning_rates} {cfg}")
+# report-only arms: first seed at smoke and ci, all at full
+report = params.report_seeds(seeds, scale)
+# the shuffled control needs one seed pair at least
+control_seeds = seeds if scale == "full" else seeds[:2]
+print(f"report seeds={report} control seeds={control_seeds}")
 
 # %% [markdown]
 # ## The experiment
@@ -127,7 +149,7 @@ print(f"scale={scale} device={device} seeds={seeds} report seeds={report} contro
 #   the Jaccard index two *independent* random sets of the same densities would have,
 #   p₁p₂/(p₁+p₂−p₁p₂).
 #
-# All arms share one small loop (`helpers.reinforce.train_policy`): the comparison is about
+# All arms share one small loop (`helpers.rl.objectives.train_policy`): the comparison is about
 # which parameters move, so the arms must share the sampler, the optimizer and the batch size
 # exactly, and TRL's `GRPOTrainer` cannot run the SFT and shuffled-reward arms in the same loop.
 #
@@ -153,12 +175,28 @@ print(f"scale={scale} device={device} seeds={seeds} report seeds={report} contro
 # one pair), a `ci` run trains 14 policies per rate against 11 for the old three-seed design,
 # about a quarter more time; the loop is shared with other notebooks and was not made cheaper.
 
+# %% [markdown]
+# **The measurement in code.** `changed_mask` rounds the base's and the tuned model's
+# parameters to bfloat16 and marks the entries that differ; `chance_jaccard` is the
+# overlap two independent masks of the same densities would have. Both are the functions
+# the measures below call.
+
 # %%
-base = key_lookup_base(TinyLMConfig(), SFTSettings(num_steps=cfg["sft_steps"], learning_rate=1e-3), device=device)
+notebook.show_source(sp.changed_mask, sp.chance_jaccard)
+
+# %%
+base = kl.base(
+    TinyLMConfig(),
+    SFTSettings(num_steps=cfg["sft_steps"], learning_rate=1e-3),
+    device=device,
+)
 rl_keys = [k for k in kl.make_keys() if k.split == "rl"]
 prompts = [k.prompt for k in rl_keys]
 gold = [kl.answer_text(k.answer) for k in rl_keys]
-new_labels = [kl.answer_text(int(a)) for a in np.random.default_rng(7).integers(0, 100, len(rl_keys))]
+new_labels = [
+    kl.answer_text(int(a))
+    for a in np.random.default_rng(7).integers(0, 100, len(rl_keys))
+]
 ARMS = {  # arm: (objective, target answers, seeds)
     "SFT": ("SFT", gold, seeds),
     "SFT-new": ("SFT", new_labels, report),
@@ -171,23 +209,53 @@ RL_ARMS = ("RFT", "GRPO", "GRPO-shuffled")
 tracker = sp.GradientTracker()  # shared: "touched" = received a gradient in some run
 tuned, rewards = {}, {}
 for lr in learning_rates:
-    settings = PGSettings(num_steps=cfg["rl_steps"], prompts_per_step=16, group_size=8, learning_rate=lr)
+    settings = PGSettings(
+        num_steps=cfg["rl_steps"], prompts_per_step=16, group_size=8, learning_rate=lr
+    )
     for arm, (objective, answers, arm_seeds) in ARMS.items():
         for seed in arm_seeds:
-            log, tuned[(lr, arm, seed)] = train_policy(base.model, base.tokenizer, prompts, answers, objective, settings,
-                                                       seed, device=device, after_backward=tracker)
+            log, tuned[(lr, arm, seed)] = train_policy(
+                base.model,
+                base.tokenizer,
+                prompts,
+                answers,
+                objective,
+                settings,
+                seed,
+                device=device,
+                after_backward=tracker,
+            )
             rewards[(lr, arm, seed)] = log["train_reward"].tail(10).mean()
 
-masks = {run: sp.changed_mask(base.model, model, tracker.touched) for run, model in tuned.items()}
+masks = {
+    run: sp.changed_mask(base.model, model, tracker.touched)
+    for run, model in tuned.items()
+}
 rows = []
 for (lr, arm, seed), model in tuned.items():
     fp32 = sp.changed_mask(base.model, model, tracker.touched, precision="fp32")
     ranks = sp.relative_ranks(base.model, model)
-    rows.append({"lr": lr, "arm": arm, "seed": seed, "sparsity (bf16)": sp.sparsity(masks[(lr, arm, seed)]),
-                 "sparsity (fp32, tol 1e-5)": sp.sparsity(fp32), "min relative rank": min(ranks.values()),
-                 "mean relative rank": float(np.mean(list(ranks.values()))), "train reward (last 10 steps)": rewards[(lr, arm, seed)]})
+    rows.append(
+        {
+            "lr": lr,
+            "arm": arm,
+            "seed": seed,
+            "sparsity (bf16)": sp.sparsity(masks[(lr, arm, seed)]),
+            "sparsity (fp32, tol 1e-5)": sp.sparsity(fp32),
+            "min relative rank": min(ranks.values()),
+            "mean relative rank": float(np.mean(list(ranks.values()))),
+            "train reward (last 10 steps)": rewards[(lr, arm, seed)],
+        }
+    )
 runs = pd.DataFrame(rows)
-summary = runs.groupby(["lr", "arm"], sort=False)[["sparsity (bf16)", "sparsity (fp32, tol 1e-5)", "min relative rank", "train reward (last 10 steps)"]].mean()
+summary = runs.groupby(["lr", "arm"], sort=False)[
+    [
+        "sparsity (bf16)",
+        "sparsity (fp32, tol 1e-5)",
+        "min relative rank",
+        "train reward (last 10 steps)",
+    ]
+].mean()
 summary.style.format("{:.3f}")
 
 # %% [markdown]
@@ -202,7 +270,11 @@ fig, axes = plt.subplots(1, 2, figsize=(13, 4.3), sharey=True)
 for ax, column in zip(axes, ["sparsity (bf16)", "sparsity (fp32, tol 1e-5)"]):
     plots.seed_points(ax, runs, "lr", column, arms=list(ARMS))
     plots.log_x_ticks(ax, learning_rates)
-    ax.set(xlabel="learning rate (Adam, log scale)", ylabel="update sparsity (share unchanged)", title=column)
+    ax.set(
+        xlabel="learning rate (Adam, log scale)",
+        ylabel="update sparsity (share unchanged)",
+        title=column,
+    )
     ax.legend(fontsize="small")
 plots.finish(fig, "Update sparsity against the learning rate, per arm");
 
@@ -225,20 +297,44 @@ centers = (edges[:-1] * edges[1:]).sqrt()
 fig, axes = plt.subplots(1, 2, figsize=(13, 4.3))
 for arm in ("SFT", "GRPO", "GRPO-shuffled", "RFT"):
     share = sp.change_by_magnitude(values, masks[(decision_lr, arm, seeds[0])], edges)
-    axes[0].plot(centers, share, marker="o", ms=4, color=plots.arm_color(arm), label=arm)
+    axes[0].plot(
+        centers, share, marker="o", ms=4, color=plots.arm_color(arm), label=arm
+    )
 axes[0].set_xscale("log")
-axes[0].set(xlabel="|w| in the base (log scale)", ylabel="share of weights whose bf16 value changed",
-            title=f"changed share by weight size, lr {decision_lr:g}, seed {seeds[0]}")
+axes[0].set(
+    xlabel="|w| in the base (log scale)",
+    ylabel="share of weights whose bf16 value changed",
+    title=f"changed share by weight size, lr {decision_lr:g}, seed {seeds[0]}",
+)
 axes[0].legend(fontsize="small")
-moves = pd.DataFrame([{"lr": lr, "arm": arm, "seed": seed,
-                       "median |Δw|": float(sp.touched_values(model, tracker.touched).sub(values).abs().median())}
-                      for (lr, arm, seed), model in tuned.items()])
+moves = pd.DataFrame(
+    [
+        {
+            "lr": lr,
+            "arm": arm,
+            "seed": seed,
+            "median |Δw|": float(
+                sp.touched_values(model, tracker.touched).sub(values).abs().median()
+            ),
+        }
+        for (lr, arm, seed), model in tuned.items()
+    ]
+)
 plots.seed_points(axes[1], moves, "lr", "median |Δw|", arms=list(ARMS))
-axes[1].axhline(float(sp.bf16_spacing(values).median() / 2), color=plots.arm_color("ideal"), ls="--", lw=1,
-                label="median half bf16 spacing of the base weights")
+axes[1].axhline(
+    float(sp.bf16_spacing(values).median() / 2),
+    color=plots.arm_color("ideal"),
+    ls="--",
+    lw=1,
+    label="median half bf16 spacing of the base weights",
+)
 plots.log_x_ticks(axes[1], learning_rates)
 axes[1].set_yscale("log")
-axes[1].set(xlabel="learning rate (log scale)", ylabel="median |Δw| (fp32, log scale)", title="how far weights move")
+axes[1].set(
+    xlabel="learning rate (log scale)",
+    ylabel="median |Δw| (fp32, log scale)",
+    title="how far weights move",
+)
 axes[1].legend(fontsize="x-small", loc="upper left")
 plots.finish(fig, "Which weights change in bf16, and how far weights move");
 
@@ -252,7 +348,12 @@ plots.finish(fig, "Which weights change in bf16, and how far weights move");
 # weights (which ones are small, which ones get large gradients), not from the task.
 
 # %%
-rank_values = [r for (lr, arm, seed), model in tuned.items() if arm in RL_ARMS for r in sp.relative_ranks(base.model, model).values()]
+rank_values = [
+    r
+    for (lr, arm, seed), model in tuned.items()
+    if arm in RL_ARMS
+    for r in sp.relative_ranks(base.model, model).values()
+]
 
 
 def pair_overlaps(arm: str, lr: float) -> list[dict]:
@@ -261,21 +362,64 @@ def pair_overlaps(arm: str, lr: float) -> list[dict]:
     for a, b in itertools.combinations(ARMS[arm][2], 2):
         ma, mb = masks[(lr, arm, a)], masks[(lr, arm, b)]
         chance = sp.chance_jaccard(float(ma.float().mean()), float(mb.float().mean()))
-        out.append({"lr": lr, "arm": arm, "pair": f"{a}-{b}", "jaccard": sp.jaccard(ma, mb), "chance": chance,
-                    "excess": sp.jaccard(ma, mb) - chance})
+        out.append(
+            {
+                "lr": lr,
+                "arm": arm,
+                "pair": f"{a}-{b}",
+                "jaccard": sp.jaccard(ma, mb),
+                "chance": chance,
+                "excess": sp.jaccard(ma, mb) - chance,
+            }
+        )
     return out
 
 
-overlaps = pd.DataFrame([row for lr in learning_rates for arm in ("GRPO", "GRPO-shuffled", "SFT") for row in pair_overlaps(arm, lr)])
-fig, axes = plt.subplots(1, 2, figsize=(13, 4.3), gridspec_kw={"width_ratios": [1, 1.4]})
+overlaps = pd.DataFrame(
+    [
+        row
+        for lr in learning_rates
+        for arm in ("GRPO", "GRPO-shuffled", "SFT")
+        for row in pair_overlaps(arm, lr)
+    ]
+)
+fig, axes = plt.subplots(
+    1, 2, figsize=(13, 4.3), gridspec_kw={"width_ratios": [1, 1.4]}
+)
 axes[0].hist(rank_values, bins=np.linspace(0, 1, 21), color=plots.arm_color("GRPO"))
-axes[0].axvline(rank_min, color=plots.arm_color("ideal"), ls="--", lw=1, label=f"criterion {rank_min}")
-axes[0].set(xlabel="rank(ΔW) / min(shape)", ylabel="matrices (all RL runs)", title="update rank per block matrix")
+axes[0].axvline(
+    rank_min,
+    color=plots.arm_color("ideal"),
+    ls="--",
+    lw=1,
+    label=f"criterion {rank_min}",
+)
+axes[0].set(
+    xlabel="rank(ΔW) / min(shape)",
+    ylabel="matrices (all RL runs)",
+    title="update rank per block matrix",
+)
 axes[0].legend(fontsize="small")
-plots.seed_points(axes[1], overlaps.rename(columns={"pair": "seed"}), "lr", "excess", arms=["GRPO", "GRPO-shuffled", "SFT"])
-axes[1].axhline(overlap_margin, color=plots.arm_color("ideal"), ls="--", lw=1, label=f"criterion: chance + {overlap_margin}")
+plots.seed_points(
+    axes[1],
+    overlaps.rename(columns={"pair": "seed"}),
+    "lr",
+    "excess",
+    arms=["GRPO", "GRPO-shuffled", "SFT"],
+)
+axes[1].axhline(
+    overlap_margin,
+    color=plots.arm_color("ideal"),
+    ls="--",
+    lw=1,
+    label=f"criterion: chance + {overlap_margin}",
+)
 plots.log_x_ticks(axes[1], learning_rates)
-axes[1].set(xlabel="learning rate (log scale)", ylabel="Jaccard − chance Jaccard (seed pairs)", title="overlap of changed sets beyond chance")
+axes[1].set(
+    xlabel="learning rate (log scale)",
+    ylabel="Jaccard − chance Jaccard (seed pairs)",
+    title="overlap of changed sets beyond chance",
+)
 axes[1].legend(fontsize="x-small")
 plots.finish(fig, "Rank of the updates, and overlap of changed sets beyond chance");
 
@@ -284,14 +428,28 @@ excess = {key: part["excess"].tolist() for key, part in overlaps.groupby(["lr", 
 
 def pairs_text(values: list[float]) -> str:
     """Mean [95% interval] over seed pairs, or the one pair's value."""
-    return format_interval(values) if len(values) > 1 else f"{values[0]:.3g} (one seed pair)"
+    return (
+        format_interval(values)
+        if len(values) > 1
+        else f"{values[0]:.3g} (one seed pair)"
+    )
 
 
-say("Overlap beyond chance, mean [95% interval] over seed pairs: " + "; ".join(
-    f"lr {lr:g}: GRPO {pairs_text(excess[(lr, 'GRPO')])}, shuffled-reward "
-    f"{pairs_text(excess[(lr, 'GRPO-shuffled')])}, SFT {pairs_text(excess[(lr, 'SFT')])}"
-    for lr in learning_rates) + ".")
-overlaps.pivot_table(index=["lr", "arm"], values=["jaccard", "chance", "excess"], sort=False).style.format("{:.3f}")
+say(
+    "Overlap beyond chance, mean [95% interval] over seed pairs: "
+    + "; ".join(
+        (
+            f"lr {lr:g}: GRPO {pairs_text(excess[(lr, 'GRPO')])}, "
+            f"shuffled-reward {pairs_text(excess[(lr, 'GRPO-shuffled')])}, "
+            f"SFT {pairs_text(excess[(lr, 'SFT')])}"
+        )
+        for lr in learning_rates
+    )
+    + "."
+)
+overlaps.pivot_table(
+    index=["lr", "arm"], values=["jaccard", "chance", "excess"], sort=False
+).style.format("{:.3f}")
 
 # %% [markdown]
 # ## Verdict
@@ -305,26 +463,71 @@ overlaps.pivot_table(index=["lr", "arm"], values=["jaccard", "chance", "excess"]
 
 # %%
 by = runs.set_index(["lr", "arm", "seed"])["sparsity (bf16)"]
-gap = {lr: [by[(lr, "GRPO", s)] - by[(lr, "SFT", s)] for s in seeds] for lr in learning_rates}
+gap = {
+    lr: [by[(lr, "GRPO", s)] - by[(lr, "SFT", s)] for s in seeds]
+    for lr in learning_rates
+}
 at_decision = overlaps[(overlaps["lr"] == decision_lr)]
 grpo_excess = at_decision[at_decision["arm"] == "GRPO"]["excess"].tolist()
 shuffled_excess = at_decision[at_decision["arm"] == "GRPO-shuffled"]["excess"].tolist()
 runs["rl"] = runs["arm"].isin(RL_ARMS)
-seed_min_rank = runs[runs["rl"]].groupby("seed")["min relative rank"].min()  # over all rates and RL arms of a seed
+# over all rates and RL arms of a seed
+seed_min_rank = runs[runs["rl"]].groupby("seed")["min relative rank"].min()
 rl_min_rank = float(seed_min_rank.min())
-paper_like = [(rl_lr, sft_lr) for rl_lr in learning_rates for sft_lr in learning_rates if np.isclose(sft_lr, 10 * rl_lr)]
-paper_like_gap = [[by[(rl_lr, "GRPO", s)] - by[(sft_lr, "SFT", s)] for s in seeds] for rl_lr, sft_lr in paper_like]
+paper_like = [
+    (rl_lr, sft_lr)
+    for rl_lr in learning_rates
+    for sft_lr in learning_rates
+    if np.isclose(sft_lr, 10 * rl_lr)
+]
+paper_like_gap = [
+    [by[(rl_lr, "GRPO", s)] - by[(sft_lr, "SFT", s)] for s in seeds]
+    for rl_lr, sft_lr in paper_like
+]
 criteria = [
-    Criterion("min rank(ΔW)/min(shape) over the block matrices of a seed's RL runs, every seed", None, rank_min, ">=",
-              per_seed=[seed_min_rank[s] for s in seeds]),
-    Criterion(f"GRPO seed-pair Jaccard - chance at lr {decision_lr:g}, every seed pair", None, overlap_margin, ">",
-              per_seed=grpo_excess),
-    *[Criterion(f"sparsity GRPO - SFT at lr {lr:g} (mean of seeds)", gap[lr], sparsity_gap_min, ">=")
-      for lr in learning_rates],
-    Criterion(f"GRPO-shuffled seed-pair Jaccard - chance at lr {decision_lr:g} (seeds {control_seeds})", shuffled_excess,
-              overlap_margin, ">", decides=False),
-    *[Criterion(f"paper-like: sparsity GRPO at lr {rl_lr:g} - SFT at lr {sft_lr:g} (mean of seeds)", g, sparsity_gap_min,
-                ">=", decides=False) for (rl_lr, sft_lr), g in zip(paper_like, paper_like_gap)],
+    Criterion(
+        "min rank(ΔW)/min(shape) over the block "
+        "matrices of a seed's RL runs, every seed",
+        None,
+        rank_min,
+        ">=",
+        per_seed=[seed_min_rank[s] for s in seeds],
+    ),
+    Criterion(
+        f"GRPO seed-pair Jaccard - chance at lr {decision_lr:g}, every seed pair",
+        None,
+        overlap_margin,
+        ">",
+        per_seed=grpo_excess,
+    ),
+    *[
+        Criterion(
+            f"sparsity GRPO - SFT at lr {lr:g} (mean of seeds)",
+            gap[lr],
+            sparsity_gap_min,
+            ">=",
+        )
+        for lr in learning_rates
+    ],
+    Criterion(
+        "GRPO-shuffled seed-pair Jaccard - chance at "
+        f"lr {decision_lr:g} (seeds {control_seeds})",
+        shuffled_excess,
+        overlap_margin,
+        ">",
+        decides=False,
+    ),
+    *[
+        Criterion(
+            f"paper-like: sparsity GRPO at lr {rl_lr:g} "
+            f"- SFT at lr {sft_lr:g} (mean of seeds)",
+            g,
+            sparsity_gap_min,
+            ">=",
+            decides=False,
+        )
+        for (rl_lr, sft_lr), g in zip(paper_like, paper_like_gap)
+    ],
 ]
 
 
@@ -336,48 +539,95 @@ def arm_sparsity(arm: str, lr: float) -> list[float]:
 grpo_pairs = at_decision[at_decision["arm"] == "GRPO"]
 verdict = Verdict(
     note_id="n04",
-    claim="RL updates a sparse, full-rank subnetwork that overlaps across seeds more than chance; SFT updates far more parameters.",
+    claim=(
+        "RL updates a sparse, full-rank subnetwork that overlaps across "
+        "seeds more than chance; SFT updates far more parameters."
+    ),
     criteria=criteria,
     key_number=(f"sparsity GRPO - SFT at lr {decision_lr:g}", gap[decision_lr]),
     paper_vs_run=[
-        {"quantity": "RL update sparsity (bf16)", "paper (7 algorithms, 10 LLMs)": "70-95%",
-         "this run (mean [95% interval] over seeds)":
-             "; ".join(f"{format_interval(arm_sparsity('GRPO', lr), 2)} at {lr:g}" for lr in learning_rates)},
-        {"quantity": "SFT update sparsity (bf16)", "paper (7 algorithms, 10 LLMs)": "much lower than RL",
-         "this run (mean [95% interval] over seeds)":
-             "; ".join(f"{format_interval(arm_sparsity('SFT', lr), 2)} at {lr:g}" for lr in learning_rates)},
-        {"quantity": "update rank", "paper (7 algorithms, 10 LLMs)": "> 99% on average",
-         "this run (mean [95% interval] over seeds)": f"min {rl_min_rank:.2f} over all RL matrices"},
-        {"quantity": "seed overlap", "paper (7 algorithms, 10 LLMs)": "substantially above chance",
-         "this run (mean [95% interval] over seeds)":
-             f"Jaccard {pairs_text(grpo_pairs['jaccard'].tolist())} vs chance "
-             f"{pairs_text(grpo_pairs['chance'].tolist())} at lr {decision_lr:g} (over seed pairs)"},
+        {
+            "quantity": "RL update sparsity (bf16)",
+            "paper (7 algorithms, 10 LLMs)": "70-95%",
+            "this run (mean [95% interval] over seeds)": "; ".join(
+                f"{format_interval(arm_sparsity('GRPO', lr), 2)} at {lr:g}"
+                for lr in learning_rates
+            ),
+        },
+        {
+            "quantity": "SFT update sparsity (bf16)",
+            "paper (7 algorithms, 10 LLMs)": "much lower than RL",
+            "this run (mean [95% interval] over seeds)": "; ".join(
+                f"{format_interval(arm_sparsity('SFT', lr), 2)} at {lr:g}"
+                for lr in learning_rates
+            ),
+        },
+        {
+            "quantity": "update rank",
+            "paper (7 algorithms, 10 LLMs)": "> 99% on average",
+            "this run (mean [95% interval] over seeds)": (
+                f"min {rl_min_rank:.2f} over all RL matrices"
+            ),
+        },
+        {
+            "quantity": "seed overlap",
+            "paper (7 algorithms, 10 LLMs)": "substantially above chance",
+            "this run (mean [95% interval] over seeds)": (
+                f"Jaccard {pairs_text(grpo_pairs['jaccard'].tolist())} "
+                f"vs chance {pairs_text(grpo_pairs['chance'].tolist())} "
+                f"at lr {decision_lr:g} (over seed pairs)"
+            ),
+        },
     ],
-    parameters={"scale": scale, "seeds": seeds, "report_seeds": report, "control_seeds": control_seeds,
-                "learning_rates": learning_rates, "decision_lr": decision_lr, "sparsity_gap_min": sparsity_gap_min,
-                "overlap_margin": overlap_margin, "rank_min": rank_min, **cfg},
+    parameters=run.parameters
+    | {
+        "report_seeds": report,
+        "control_seeds": control_seeds,
+        "learning_rates": learning_rates,
+        "decision_lr": decision_lr,
+    },
 )
 verdict.publish()
 
 
 def compare(a: list[float], b: list[float]) -> str:
-    """Which of two per-seed lists is larger, judged by the 95% interval of their paired difference."""
+    """Which of two per-seed lists is larger, judged by the 95% interval of their paired
+    difference."""
     _, low, high = mean_interval([x - y for x, y in zip(a, b)])
-    return "higher than" if low > 0 else "lower than" if high < 0 else "not separable from"
+    return (
+        "higher than" if low > 0 else "lower than" if high < 0 else "not separable from"
+    )
 
 
-say("At matched rates, GRPO's bf16 sparsity is " + "; ".join(
-    f"{compare(arm_sparsity('GRPO', lr), arm_sparsity('SFT', lr))} SFT's at lr {lr:g} "
-    f"(GRPO {format_interval(arm_sparsity('GRPO', lr), 2)}, SFT {format_interval(arm_sparsity('SFT', lr), 2)})"
-    for lr in learning_rates) + ". " + " ".join(
-    f"In the paper-like regime (GRPO at {rl_lr:g}, SFT at {sft_lr:g}) the gap is {format_interval(g, 2)}."
-    for (rl_lr, sft_lr), g in zip(paper_like, paper_like_gap)) + f" At lr {decision_lr:g}, GRPO-shuffled's sparsity is "
-    f"{format_interval(arm_sparsity('GRPO-shuffled', decision_lr), 2)} (seeds {control_seeds}); its seed-pair overlap "
-    f"beyond chance is {pairs_text(shuffled_excess)}, against GRPO's {pairs_text(grpo_excess)}.")
+say(
+    "At matched rates, GRPO's bf16 sparsity is "
+    + "; ".join(
+        (
+            f"{compare(arm_sparsity('GRPO', lr), arm_sparsity('SFT', lr))} SFT's "
+            f"at lr {lr:g} (GRPO {format_interval(arm_sparsity('GRPO', lr), 2)}, "
+            f"SFT {format_interval(arm_sparsity('SFT', lr), 2)})"
+        )
+        for lr in learning_rates
+    )
+    + ". "
+    + " ".join(
+        (
+            f"In the paper-like regime (GRPO at {rl_lr:g}, SFT "
+            f"at {sft_lr:g}) the gap is {format_interval(g, 2)}."
+        )
+        for (rl_lr, sft_lr), g in zip(paper_like, paper_like_gap)
+    )
+    + (
+        f" At lr {decision_lr:g}, GRPO-shuffled's sparsity is "
+        f"{format_interval(arm_sparsity('GRPO-shuffled', decision_lr), 2)} (seeds "
+        f"{control_seeds}); its seed-pair overlap beyond chance is "
+        f"{pairs_text(shuffled_excess)}, against GRPO's {pairs_text(grpo_excess)}."
+    )
+)
 
 # %% tags=["nbval-check-output"]
-# The verdict in one line. The test suite re-executes this notebook with nbval and checks that this
-# line comes out identical: same seeds, same numbers.
+# The verdict in one line. The test suite re-executes this notebook with nbval
+# and checks that this line comes out identical: same seeds, same numbers.
 print(verdict.summary())
 
 # %% [markdown]

@@ -54,13 +54,19 @@ if "google.colab" in sys.modules:
     import subprocess
 
     REPO = "https://github.com/reward-bias-book/reward-bias-book"
-    # Only the helpers package, with the ranges of its pyproject.toml: Colab keeps its own torch,
-    # numpy and matplotlib, and pip adds what Colab lacks (trl; transformers if too old).
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", f"git+{REPO}.git"], check=True)
+    # Only the helpers package, with the ranges of its pyproject.toml:
+    # Colab keeps its own torch, numpy and matplotlib, and pip adds
+    # what Colab lacks (trl; transformers if too old).
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "-q", f"git+{REPO}.git"], check=True
+    )
 
 # %% tags=["parameters"]
-scale = "ci"  # "smoke" (seconds), "ci" (CPU default: the spec's 300 steps), "full" (GPU: 1000 steps, HICRA on every seed)
-seeds = None  # None: the scale's seeds (smoke [0, 1], ci [0..4], full [0..9]); or a list
+# "smoke" (seconds), "ci" (CPU default: the spec's 300
+# steps), "full" (GPU: 1000 steps, HICRA on every seed)
+scale = "ci"
+# None: the scale's seeds (smoke [0, 1], ci [0..4], full [0..9]); or a list
+seeds = None
 device = "auto"  # "auto", "cpu", "cuda" or "mps"
 hicra_alpha = 0.2  # HICRA's planning-token bonus α (the paper's value)
 entropy_rise_min = 0.2  # criterion: batch plan entropy, end minus start (nats)
@@ -70,27 +76,33 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from helpers import hicra, params, plots, runtime
-from helpers.bases import plan_execute_base
-from helpers.models import TinyLMConfig
+from helpers import notebook, params, plots
+from helpers.lm.models import TinyLMConfig
+from helpers.lm.sft import SFTSettings
+from helpers.rl import hicra
 from helpers.tasks import plan_execute as pe
-from helpers.train import SFTSettings
 from helpers.verdict import Criterion, Verdict, format_interval, say
 
-device = runtime.setup(device)
-PRESETS = {  # eval_every sets the resolution of the halving steps: the same at ci and full
+# eval_every sets the resolution of the halving steps: the same at ci and full
+PRESETS = {
     "smoke": dict(sft_steps=40, rl_steps=4, prompts_per_step=4, eval_every=2),
     "ci": dict(sft_steps=800, rl_steps=300, prompts_per_step=32, eval_every=10),
     "full": dict(sft_steps=800, rl_steps=1000, prompts_per_step=32, eval_every=10),
 }
-cfg = params.choose_scale(scale, PRESETS)
-seeds = params.check_seeds(seeds, scale=scale)
-hicra_seeds = params.report_seeds(seeds, scale)  # HICRA is report-only: first seed at smoke and ci, all at full
-OLD_STEPS = 180  # the budget of the design before issue 22, read off the same runs (design note 5)
-params.check_positive(hicra_alpha=hicra_alpha, entropy_rise_min=entropy_rise_min)
-plots.use_book_style()
+run = notebook.start(
+    scale,
+    PRESETS,
+    seeds,
+    device,
+    positive=dict(hicra_alpha=hicra_alpha, entropy_rise_min=entropy_rise_min),
+)
+cfg, seeds, device = run.cfg, run.seeds, run.device
+# HICRA is report-only: first seed at smoke and ci, all at full
+hicra_seeds = params.report_seeds(seeds, scale)
+print(f"hicra_seeds={hicra_seeds}")
+# the budget of the design before issue 22, read off the same runs (design note 5)
+OLD_STEPS = 180
 MAX_DIGIT = 4
-print(f"scale={scale} device={device} seeds={seeds} hicra_seeds={hicra_seeds} {cfg}")
 
 # %% [markdown]
 # ## The experiment
@@ -108,7 +120,7 @@ print(f"scale={scale} device={device} seeds={seeds} hicra_seeds={hicra_seeds} {c
 # * **Arms.** GRPO, 32 prompts × 8 samples per step, Adam 3e-4, one on-policy step per batch;
 #   and HICRA, the same with the planning token's advantage raised to `A + α|A|`. TRL's
 #   `GRPOTrainer` has one advantage per sequence, so HICRA's per-token change lives in a small
-#   loop (`helpers.hicra`), which both arms share.
+#   loop (`helpers.rl.hicra`), which both arms share.
 # * **Measures, exact** (from the policy's probabilities on 256 training prompts, no sampling
 #   noise): *plan error* = P(a plan that cannot reach the target); *execution error* = P(the
 #   digits do not follow from the chosen plan); execution-token entropy (teacher-forced on the
@@ -159,25 +171,65 @@ print(f"scale={scale} device={device} seeds={seeds} hicra_seeds={hicra_seeds} {c
 # The thresholds do not move. The same review found HICRA's α = 1.0 arm (the spec's second
 # value) dropped without a word; it is back, report-only, on the same seed as α = 0.2.
 
+# %% [markdown]
+# **HICRA's advantage in code.** Every token of a response gets the group-normalised
+# advantage `A`; `token_advantages` raises it to `A + α|A|` on the planning token. GRPO is
+# the same function at `α = 0`: the arms below differ only in `alpha`.
+
 # %%
-base = plan_execute_base(TinyLMConfig(), SFTSettings(num_steps=cfg["sft_steps"], learning_rate=2e-3), max_digit=MAX_DIGIT,
-                         device=device)
+notebook.show_source(hicra.token_advantages)
+
+# %%
+base = pe.base(
+    TinyLMConfig(),
+    SFTSettings(num_steps=cfg["sft_steps"], learning_rate=2e-3),
+    max_digit=MAX_DIGIT,
+    device=device,
+)
 problems = pe.make_problems(2000, seed=11, max_digit=MAX_DIGIT)
 eval_problems = problems[:256]
-arms = {"GRPO": (0.0, seeds), f"HICRA (α={hicra_alpha:g})": (hicra_alpha, hicra_seeds), "HICRA (α=1)": (1.0, hicra_seeds)}
+arms = {
+    "GRPO": (0.0, seeds),
+    f"HICRA (α={hicra_alpha:g})": (hicra_alpha, hicra_seeds),
+    "HICRA (α=1)": (1.0, hicra_seeds),
+}
 logs = []
 for arm, (alpha, arm_seeds) in arms.items():
-    settings = hicra.HicraSettings(num_steps=cfg["rl_steps"], prompts_per_step=cfg["prompts_per_step"], group_size=8,
-                                   learning_rate=3e-4, alpha=alpha, eval_every=cfg["eval_every"])
+    settings = hicra.HicraSettings(
+        num_steps=cfg["rl_steps"],
+        prompts_per_step=cfg["prompts_per_step"],
+        group_size=8,
+        learning_rate=3e-4,
+        alpha=alpha,
+        eval_every=cfg["eval_every"],
+    )
     for seed in arm_seeds:
-        log, _ = hicra.train(base.model, base.tokenizer, problems, eval_problems, settings, seed, device=device, desc=f"{arm} seed {seed}")
+        log, _ = hicra.train(
+            base.model,
+            base.tokenizer,
+            problems,
+            eval_problems,
+            settings,
+            seed,
+            device=device,
+            desc=f"{arm} seed {seed}",
+        )
         logs.append(log.assign(arm=arm, seed=seed))
 log = pd.concat(logs, ignore_index=True)
 grpo = log[log["arm"] == "GRPO"]
-phase = {s: (hicra.halving_step(part, "execution error"), hicra.halving_step(part, "plan error")) for s, part in grpo.groupby("seed")}
+phase = {
+    s: (
+        hicra.halving_step(part, "execution error"),
+        hicra.halving_step(part, "plan error"),
+    )
+    for s, part in grpo.groupby("seed")
+}
 base_row = grpo[grpo["step"] == 0].iloc[0]  # every seed starts from the same base
-say(f"The base (step 0): plan error {base_row['plan error']:.3f}, execution error {base_row['execution error']:.3f}, "
-    f"accuracy {base_row['accuracy']:.3f}, share of plan A {base_row['share A']:.2f}.")
+say(
+    f"The base (step 0): plan error {base_row['plan error']:.3f}, execution "
+    f"error {base_row['execution error']:.3f}, accuracy "
+    f"{base_row['accuracy']:.3f}, share of plan A {base_row['share A']:.2f}."
+)
 
 
 def step_text(step: float) -> str:
@@ -198,24 +250,55 @@ pd.DataFrame({f"seed {s}": [step_text(e), step_text(p)] for s, (e, p) in phase.i
 # against HICRA.
 
 # %%
-boundary = np.mean([e for e, _ in phase.values() if np.isfinite(e)]) if any(np.isfinite(e) for e, _ in phase.values()) else None
+boundary = (
+    np.mean([e for e, _ in phase.values() if np.isfinite(e)])
+    if any(np.isfinite(e) for e, _ in phase.values())
+    else None
+)
 fig, axes = plt.subplots(2, 2, figsize=(13, 8), sharex=True)
-long = grpo.melt(id_vars=["step", "seed"], value_vars=["execution error", "plan error"], var_name="arm")
+long = grpo.melt(
+    id_vars=["step", "seed"],
+    value_vars=["execution error", "plan error"],
+    var_name="arm",
+)
 plots.seed_band(axes[0, 0], long, "step", "value")
-axes[0, 0].set(ylabel="error rate", title="execution error and plan error (GRPO)", ylim=(0, 1))
+axes[0, 0].set(
+    ylabel="error rate", title="execution error and plan error (GRPO)", ylim=(0, 1)
+)
 plots.seed_band(axes[0, 1], grpo, "step", "execution entropy", arms=["GRPO"])
-axes[0, 1].set(ylabel="entropy per execution token (nats)", title="execution-token entropy (GRPO)")
-long = grpo.melt(id_vars=["step", "seed"], value_vars=["plan entropy (per prompt)", "plan entropy (batch)"], var_name="arm")
+axes[0, 1].set(
+    ylabel="entropy per execution token (nats)", title="execution-token entropy (GRPO)"
+)
+long = grpo.melt(
+    id_vars=["step", "seed"],
+    value_vars=["plan entropy (per prompt)", "plan entropy (batch)"],
+    var_name="arm",
+)
 plots.seed_band(axes[1, 0], long, "step", "value")
-axes[1, 0].axhline(np.log(4), color=plots.arm_color("ideal"), ls="--", lw=1, label="ln 4: plans used equally")
-axes[1, 0].set(xlabel="RL step", ylabel="entropy (nats)", title="plan entropy: per prompt vs over the batch (GRPO)", ylim=(0, 1.9))
+axes[1, 0].axhline(
+    np.log(4),
+    color=plots.arm_color("ideal"),
+    ls="--",
+    lw=1,
+    label="ln 4: plans used equally",
+)
+axes[1, 0].set(
+    xlabel="RL step",
+    ylabel="entropy (nats)",
+    title="plan entropy: per prompt vs over the batch (GRPO)",
+    ylim=(0, 1.9),
+)
 plots.seed_band(axes[1, 1], log, "step", "accuracy")
-axes[1, 1].set(xlabel="RL step", ylabel="P(right plan, executed right)", title="accuracy")
+axes[1, 1].set(
+    xlabel="RL step", ylabel="P(right plan, executed right)", title="accuracy"
+)
 for ax in axes.flat:
     if boundary is not None:
         ax.axvline(boundary, color=plots.arm_color("ideal"), ls=":", lw=1.2)
     ax.legend(fontsize="x-small")
-plots.finish(fig, "Execution, planning and entropy during RL (dotted: execution error halved)");
+plots.finish(
+    fig, "Execution, planning and entropy during RL (dotted: execution error halved)"
+);
 
 # %% [markdown]
 # ## Which plans the policy uses
@@ -227,16 +310,29 @@ plots.finish(fig, "Execution, planning and entropy during RL (dotted: execution 
 # %%
 first = grpo[grpo["seed"] == seeds[0]]
 fig, ax = plt.subplots(figsize=(8, 3.8))
-ax.stackplot(first["step"], [first[f"share {p}"] for p in pe.PLANS], labels=[f"plan {p}" for p in pe.PLANS],
-             colors=plots.PALETTE[:4], alpha=0.85)
-ax.set(xlabel="RL step", ylabel="share of prompts (expected)", ylim=(0, 1), xlim=(0, cfg["rl_steps"]))
+ax.stackplot(
+    first["step"],
+    [first[f"share {p}"] for p in pe.PLANS],
+    labels=[f"plan {p}" for p in pe.PLANS],
+    colors=plots.PALETTE[:4],
+    alpha=0.85,
+)
+ax.set(
+    xlabel="RL step",
+    ylabel="share of prompts (expected)",
+    ylim=(0, 1),
+    xlim=(0, cfg["rl_steps"]),
+)
 ax.legend(loc="upper left", bbox_to_anchor=(1, 1), fontsize="small")
 plots.finish(fig, f"Plan shares under GRPO, seed {seeds[0]}");
 share_a = grpo.pivot(index="step", columns="seed", values="share A")
 peak_step = share_a.mean(axis=1).idxmax()
-say(f"Share of plan A under GRPO (mean [95% interval] over {len(seeds)} seeds): {format_interval(share_a.loc[0])} "
-    f"at step 0, {format_interval(share_a.loc[peak_step])} at step {peak_step} (the highest mean), "
-    f"{format_interval(share_a.loc[cfg['rl_steps']])} at the end.")
+say(
+    f"Share of plan A under GRPO (mean [95% interval] over {len(seeds)} seeds): "
+    f"{format_interval(share_a.loc[0])} at step 0, "
+    f"{format_interval(share_a.loc[peak_step])} at step {peak_step} (the "
+    f"highest mean), {format_interval(share_a.loc[cfg['rl_steps']])} at the end."
+)
 
 # %% [markdown]
 # ## Verdict
@@ -249,23 +345,50 @@ say(f"Share of plan A under GRPO (mean [95% interval] over {len(seeds)} seeds): 
 
 # %%
 def deciding_values(steps: int) -> dict[str, list[float]]:
-    """The three deciding quantities per seed, reading the GRPO runs up to ``steps`` only."""
+    """The three deciding quantities per seed, reading the GRPO runs up to ``steps``
+    only."""
     part = grpo[grpo["step"] <= steps]
-    first, last = part[part["step"] == 0].set_index("seed"), part[part["step"] == steps].set_index("seed")
-    halves = {s: (hicra.halving_step(g, "execution error"), hicra.halving_step(g, "plan error"))
-              for s, g in part.groupby("seed")}
-    return {  # order: 1 only when both errors halve, execution error first; "never" fails the seed
-        "order": [float(np.isfinite(halves[s][1]) and halves[s][0] < halves[s][1]) for s in seeds],
-        "plan_ratio": [last.loc[s, "plan error"] / first.loc[s, "plan error"] for s in seeds],
-        "batch_rise": [last.loc[s, "plan entropy (batch)"] - first.loc[s, "plan entropy (batch)"] for s in seeds],
+    first, last = (
+        part[part["step"] == 0].set_index("seed"),
+        part[part["step"] == steps].set_index("seed"),
+    )
+    halves = {
+        s: (
+            hicra.halving_step(g, "execution error"),
+            hicra.halving_step(g, "plan error"),
+        )
+        for s, g in part.groupby("seed")
+    }
+    # order: 1 only when both errors halve,
+    # execution error first; "never" fails the seed
+    return {
+        "order": [
+            float(np.isfinite(halves[s][1]) and halves[s][0] < halves[s][1])
+            for s in seeds
+        ],
+        "plan_ratio": [
+            last.loc[s, "plan error"] / first.loc[s, "plan error"] for s in seeds
+        ],
+        "batch_rise": [
+            last.loc[s, "plan entropy (batch)"] - first.loc[s, "plan entropy (batch)"]
+            for s in seeds
+        ],
     }
 
 
-start, end = grpo[grpo["step"] == 0].set_index("seed"), grpo[grpo["step"] == cfg["rl_steps"]].set_index("seed")
+start, end = (
+    grpo[grpo["step"] == 0].set_index("seed"),
+    grpo[grpo["step"] == cfg["rl_steps"]].set_index("seed"),
+)
 now = deciding_values(cfg["rl_steps"])
 order, plan_ratio, batch_rise = now["order"], now["plan_ratio"], now["batch_rise"]
-token_change = [end.loc[s, "plan entropy (per prompt)"] - start.loc[s, "plan entropy (per prompt)"] for s in seeds]
-exec_entropy_change = [end.loc[s, "execution entropy"] - start.loc[s, "execution entropy"] for s in seeds]
+token_change = [
+    end.loc[s, "plan entropy (per prompt)"] - start.loc[s, "plan entropy (per prompt)"]
+    for s in seeds
+]
+exec_entropy_change = [
+    end.loc[s, "execution entropy"] - start.loc[s, "execution entropy"] for s in seeds
+]
 hicra_arm = f"HICRA (α={hicra_alpha:g})"
 
 
@@ -278,37 +401,92 @@ def auc(arm: str, seed: int) -> float:
 auc_gap = [auc(hicra_arm, s) - auc("GRPO", s) for s in hicra_seeds]
 auc_gap_1 = [auc("HICRA (α=1)", s) - auc("GRPO", s) for s in hicra_seeds]
 criteria = [
-    Criterion("both errors halve, execution error first (1 = yes, 0 = not or never), every seed", None, 1.0, ">=",
-              per_seed=order),
-    Criterion("plan error at end / at start, every seed", None, 0.5, "<=", per_seed=plan_ratio),
-    Criterion("batch plan entropy, end - start (mean of seeds)", batch_rise, entropy_rise_min, ">=", unit=" nats"),
-    Criterion("per-prompt plan entropy, end - start (mean of seeds)", token_change, 0.0, ">", decides=False, unit=" nats"),
-    Criterion(f"accuracy AUC, HICRA - GRPO (seeds {hicra_seeds})", auc_gap, 0.0, ">", decides=False),
-    Criterion(f"accuracy AUC, HICRA (α=1) - GRPO (seeds {hicra_seeds})", auc_gap_1, 0.0, ">", decides=False),
+    Criterion(
+        "both errors halve, execution error first "
+        "(1 = yes, 0 = not or never), every seed",
+        None,
+        1.0,
+        ">=",
+        per_seed=order,
+    ),
+    Criterion(
+        "plan error at end / at start, every seed", None, 0.5, "<=", per_seed=plan_ratio
+    ),
+    Criterion(
+        "batch plan entropy, end - start (mean of seeds)",
+        batch_rise,
+        entropy_rise_min,
+        ">=",
+        unit=" nats",
+    ),
+    Criterion(
+        "per-prompt plan entropy, end - start (mean of seeds)",
+        token_change,
+        0.0,
+        ">",
+        decides=False,
+        unit=" nats",
+    ),
+    Criterion(
+        f"accuracy AUC, HICRA - GRPO (seeds {hicra_seeds})",
+        auc_gap,
+        0.0,
+        ">",
+        decides=False,
+    ),
+    Criterion(
+        f"accuracy AUC, HICRA (α=1) - GRPO (seeds {hicra_seeds})",
+        auc_gap_1,
+        0.0,
+        ">",
+        decides=False,
+    ),
 ]
-phase_text = ", ".join(f"{step_text(phase[s][0])} / {step_text(phase[s][1])}" for s in seeds)
+phase_text = ", ".join(
+    f"{step_text(phase[s][0])} / {step_text(phase[s][1])}" for s in seeds
+)
 verdict = Verdict(
     note_id="n05",
-    claim="RL first fixes execution, then planning; strategy-level planning entropy rises; crediting planning tokens (HICRA) helps.",
+    claim=(
+        "RL first fixes execution, then planning; strategy-level "
+        "planning entropy rises; crediting planning tokens (HICRA) helps."
+    ),
     criteria=criteria,
     key_number=("plan error at end / at start (GRPO)", plan_ratio),
     paper_vs_run=[
-        {"quantity": "phase 1, then phase 2", "paper (8 models)": "execution entropy and perplexity drop sharply first",
-         "this run (GRPO, mean [95% interval] over seeds)":
-             f"execution / plan error halve at step (per seed): {phase_text}; "
-             f"execution entropy {format_interval(exec_entropy_change, 2)} nats"},
-        {"quantity": "phase 2", "paper (8 models)": "semantic entropy of strategies rises with accuracy",
-         "this run (GRPO, mean [95% interval] over seeds)":
-             f"plan error x{format_interval(plan_ratio, 2)}; batch plan entropy {format_interval(batch_rise, 2)} nats"},
-        {"quantity": "token-level planning entropy", "paper (8 models)": "misleading (not the signal)",
-         "this run (GRPO, mean [95% interval] over seeds)": f"{format_interval(token_change, 2)} nats per prompt"},
-        {"quantity": "HICRA vs GRPO", "paper (8 models)": "AIME24 68.5 -> 73.1 (Qwen3-4B-Instruct)",
-         "this run (GRPO, mean [95% interval] over seeds)":
-             f"accuracy AUC {format_interval(auc_gap)} at α={hicra_alpha:g}, {format_interval(auc_gap_1)} "
-             f"at α=1 (seeds {hicra_seeds})"},
+        {
+            "quantity": "phase 1, then phase 2",
+            "paper (8 models)": "execution entropy and perplexity drop sharply first",
+            "this run (GRPO, mean [95% interval] over seeds)": (
+                f"execution / plan error halve at step (per seed): {phase_text}; "
+                f"execution entropy {format_interval(exec_entropy_change, 2)} nats"
+            ),
+        },
+        {
+            "quantity": "phase 2",
+            "paper (8 models)": "semantic entropy of strategies rises with accuracy",
+            "this run (GRPO, mean [95% interval] over seeds)": (
+                f"plan error x{format_interval(plan_ratio, 2)}; batch "
+                f"plan entropy {format_interval(batch_rise, 2)} nats"
+            ),
+        },
+        {
+            "quantity": "token-level planning entropy",
+            "paper (8 models)": "misleading (not the signal)",
+            "this run (GRPO, mean [95% interval] over seeds)": (
+                f"{format_interval(token_change, 2)} nats per prompt"
+            ),
+        },
+        {
+            "quantity": "HICRA vs GRPO",
+            "paper (8 models)": "AIME24 68.5 -> 73.1 (Qwen3-4B-Instruct)",
+            "this run (GRPO, mean [95% interval] over seeds)": (
+                f"accuracy AUC {format_interval(auc_gap)} at α={hicra_alpha:g}, "
+                f"{format_interval(auc_gap_1)} at α=1 (seeds {hicra_seeds})"
+            ),
+        },
     ],
-    parameters={"scale": scale, "seeds": seeds, "hicra_seeds": hicra_seeds, "hicra_alpha": hicra_alpha,
-                "entropy_rise_min": entropy_rise_min, "max_digit": MAX_DIGIT, **cfg},
+    parameters=run.parameters | {"hicra_seeds": hicra_seeds, "max_digit": MAX_DIGIT},
 )
 verdict.publish()
 
@@ -319,23 +497,47 @@ verdict.publish()
 
 # %%
 def budget_column(values: dict[str, list[float]]) -> list[str]:
-    """One table column: each deciding quantity with its interval and the seeds that meet the threshold."""
-    meets = {"order": lambda v: v >= 1, "plan_ratio": lambda v: v <= 0.5, "batch_rise": lambda v: v >= entropy_rise_min}
-    return [f"{format_interval(values[k])}; {sum(map(meets[k], values[k]))} of {len(seeds)} seeds"
-            for k in ("order", "plan_ratio", "batch_rise")]
+    """One table column: each deciding quantity with its interval and the seeds that
+    meet the threshold."""
+    meets = {
+        "order": lambda v: v >= 1,
+        "plan_ratio": lambda v: v <= 0.5,
+        "batch_rise": lambda v: v >= entropy_rise_min,
+    }
+    return [
+        (
+            f"{format_interval(values[k])}; "
+            f"{sum(map(meets[k], values[k]))} of {len(seeds)} seeds"
+        )
+        for k in ("order", "plan_ratio", "batch_rise")
+    ]
 
 
 if cfg["rl_steps"] > OLD_STEPS:
-    display(pd.DataFrame({f"step {OLD_STEPS} (old design)": budget_column(deciding_values(OLD_STEPS)),
-                          f"step {cfg['rl_steps']} (this design)": budget_column(now)},
-                         index=["both halve, execution first (1 = yes)", "plan error end / start (<= 0.5)",
-                                f"batch plan entropy rise (>= {entropy_rise_min:g} nats)"]))
+    display(
+        pd.DataFrame(
+            {
+                f"step {OLD_STEPS} (old design)": budget_column(
+                    deciding_values(OLD_STEPS)
+                ),
+                f"step {cfg['rl_steps']} (this design)": budget_column(now),
+            },
+            index=[
+                "both halve, execution first (1 = yes)",
+                "plan error end / start (<= 0.5)",
+                f"batch plan entropy rise (>= {entropy_rise_min:g} nats)",
+            ],
+        )
+    )
 else:
-    say(f"At scale `{scale}` the runs are shorter than the old design's {OLD_STEPS} steps: no comparison.")
+    say(
+        f"At scale `{scale}` the runs are shorter than the "
+        f"old design's {OLD_STEPS} steps: no comparison."
+    )
 
 # %% tags=["nbval-check-output"]
-# The verdict in one line. The test suite re-executes this notebook with nbval and checks that this
-# line comes out identical: same seeds, same numbers.
+# The verdict in one line. The test suite re-executes this notebook with nbval
+# and checks that this line comes out identical: same seeds, same numbers.
 print(verdict.summary())
 
 # %% [markdown]

@@ -53,13 +53,18 @@ if "google.colab" in sys.modules:
     import subprocess
 
     REPO = "https://github.com/reward-bias-book/reward-bias-book"
-    # Only the helpers package, with the ranges of its pyproject.toml: Colab keeps its own torch,
-    # numpy and matplotlib, and pip adds what Colab lacks (trl; transformers if too old).
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", f"git+{REPO}.git"], check=True)
+    # Only the helpers package, with the ranges of its pyproject.toml:
+    # Colab keeps its own torch, numpy and matplotlib, and pip adds
+    # what Colab lacks (trl; transformers if too old).
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "-q", f"git+{REPO}.git"], check=True
+    )
 
 # %% tags=["parameters"]
-scale = "ci"  # "smoke" (seconds), "ci" (CPU default; time: status page), "full" (GPU: longer runs)
-seeds = None  # None: the scale's seeds (smoke [0, 1], ci [0..4], full [0..9]); or a list
+# "smoke" (seconds), "ci" (CPU default; time: status page), "full" (GPU: longer runs)
+scale = "ci"
+# None: the scale's seeds (smoke [0, 1], ci [0..4], full [0..9]); or a list
+seeds = None
 device = "auto"  # "auto", "cpu", "cuda" or "mps"
 pass64_gap_min = 0.03  # criterion: mean held-out Pass@64, NSR minus PSR
 pass64_worst_seed = -0.02  # criterion: no seed's held-out Pass@64 gap below this
@@ -68,26 +73,34 @@ pass64_worst_seed = -0.02  # criterion: no seed's held-out Pass@64 gap below thi
 import matplotlib.pyplot as plt
 import numpy as np
 
-from helpers import params, plots, runtime
-from helpers.bases import key_lookup_base
-from helpers.models import TinyLMConfig
-from helpers.reinforce import OBJECTIVES, PGSettings, compare_objectives
+from helpers import notebook, plots
+from helpers.lm.models import TinyLMConfig
+from helpers.lm.sft import SFTSettings
+from helpers.rl.objectives import (
+    OBJECTIVES,
+    PGSettings,
+    compare_objectives,
+    sample_coefficients,
+)
 from helpers.tasks import key_lookup as kl
-from helpers.train import SFTSettings
 from helpers.verdict import Criterion, Verdict, format_interval, say
 
-device = runtime.setup(device)
 PRESETS = {
     "smoke": dict(sft_steps=40, rl_steps=3, eval_every=3),
     "ci": dict(sft_steps=800, rl_steps=60, eval_every=10),
     "full": dict(sft_steps=800, rl_steps=200, eval_every=20),
 }
-cfg = params.choose_scale(scale, PRESETS)
-seeds = params.check_seeds(seeds, scale=scale)  # one RL run per objective and seed (the base is shared)
-params.check_positive(pass64_gap_min=pass64_gap_min)
-plots.use_book_style()
+# one RL run per objective and seed (the base is shared)
+run = notebook.start(
+    scale,
+    PRESETS,
+    seeds,
+    device,
+    positive=dict(pass64_gap_min=pass64_gap_min),
+    thresholds=dict(pass64_worst_seed=pass64_worst_seed),
+)
+cfg, seeds, device = run.cfg, run.seeds, run.device
 KS = (1, 2, 4, 8, 16, 32, 64)
-print(f"scale={scale} device={device} seeds={seeds} {cfg}")
 
 # %% [markdown]
 # ## The experiment
@@ -99,7 +112,7 @@ print(f"scale={scale} device={device} seeds={seeds} {cfg}")
 #   one is often in it, rarely on top. RL uses 80 keys; 80 are held out.
 # * **Arms**, from the same base, same batches of 16 keys × 8 samples, Adam 3e-4, reward
 #   +1 / −1: PSR, NSR, ±1 REINFORCE, W-REINFORCE (λ = 0.1) and GRPO. They differ *only*
-#   in the weight each sample's log-probability gets (see `helpers.reinforce`). TRL's
+#   in the weight each sample's log-probability gets (see `helpers.rl.objectives`). TRL's
 #   `GRPOTrainer` always normalises rewards within the group, so it cannot express PSR or
 #   NSR; all five arms share one small loop instead, which keeps the comparison fair.
 # * **Measures**, exact: an answer is two tokens, so the policy's probability `p` of the
@@ -128,21 +141,52 @@ print(f"scale={scale} device={device} seeds={seeds} {cfg}")
 # Pass@1 minus the best of the other four objectives, in every seed; PSR − NSR stays as a
 # report-only row.
 
+# %% [markdown]
+# **The objectives in code.** The five arms differ in one function, the weight each sampled
+# answer's log-probability gets from its reward; sampling, the loss and Adam are the book's
+# one policy-gradient loop (`helpers.rl.core.train`, tested equal to TRL's GRPO gradient).
+
 # %%
-base = key_lookup_base(TinyLMConfig(), SFTSettings(num_steps=cfg["sft_steps"], learning_rate=1e-3), device=device)
+notebook.show_source(sample_coefficients)
+
+# %%
+base = kl.base(
+    TinyLMConfig(),
+    SFTSettings(num_steps=cfg["sft_steps"], learning_rate=1e-3),
+    device=device,
+)
 keys = kl.make_keys()
-rl_keys, held_out = [k for k in keys if k.split == "rl"], [k for k in keys if k.split == "held_out"]
+rl_keys, held_out = (
+    [k for k in keys if k.split == "rl"],
+    [k for k in keys if k.split == "held_out"],
+)
 
 
 def evaluate(model) -> dict[str, float]:
     """Pass@k and entropy on the RL keys and the held-out keys."""
-    on_rl, on_held = kl.evaluate(model, base.tokenizer, rl_keys, KS, device), kl.evaluate(model, base.tokenizer, held_out, KS, device)
-    return {**{f"rl {m}": v for m, v in on_rl.items()}, **{f"held-out {m}": v for m, v in on_held.items()}}
+    on_rl, on_held = (
+        kl.evaluate(model, base.tokenizer, rl_keys, KS, device),
+        kl.evaluate(model, base.tokenizer, held_out, KS, device),
+    )
+    return {
+        **{f"rl {m}": v for m, v in on_rl.items()},
+        **{f"held-out {m}": v for m, v in on_held.items()},
+    }
 
 
 settings = PGSettings(num_steps=cfg["rl_steps"])
-log, models = compare_objectives(base.model, base.tokenizer, [k.prompt for k in rl_keys], [kl.answer_text(k.answer) for k in rl_keys],
-                                 OBJECTIVES, seeds, settings, eval_fn=evaluate, eval_every=cfg["eval_every"], device=device)
+log, models = compare_objectives(
+    base.model,
+    base.tokenizer,
+    [k.prompt for k in rl_keys],
+    [kl.answer_text(k.answer) for k in rl_keys],
+    OBJECTIVES,
+    seeds,
+    settings,
+    eval_fn=evaluate,
+    eval_every=cfg["eval_every"],
+    device=device,
+)
 base_metrics = evaluate(base.model)
 
 # %% [markdown]
@@ -156,25 +200,54 @@ base_metrics = evaluate(base.model)
 final = log[log["step"] == settings.num_steps]
 fig, axes = plt.subplots(1, 2, figsize=(13, 4.3), sharey=True)
 for ax, split in zip(axes, ["rl", "held-out"]):
-    ax.plot(KS, [base_metrics[f"{split} pass@{k}"] for k in KS], color=plots.arm_color("base"), lw=2.5, label="base (SFT)")
+    ax.plot(
+        KS,
+        [base_metrics[f"{split} pass@{k}"] for k in KS],
+        color=plots.arm_color("base"),
+        lw=2.5,
+        label="base (SFT)",
+    )
     for arm in OBJECTIVES:
         part = final[final["arm"] == arm]
-        ax.plot(KS, [part[f"{split} pass@{k}"].mean() for k in KS], marker="o", ms=3, color=plots.arm_color(arm), label=arm)
+        ax.plot(
+            KS,
+            [part[f"{split} pass@{k}"].mean() for k in KS],
+            marker="o",
+            ms=3,
+            color=plots.arm_color(arm),
+            label=arm,
+        )
         for k in (1, 64):
-            ax.scatter([k] * len(part), part[f"{split} pass@{k}"], color=plots.arm_color(arm), s=10, alpha=0.5)
+            ax.scatter(
+                [k] * len(part),
+                part[f"{split} pass@{k}"],
+                color=plots.arm_color(arm),
+                s=10,
+                alpha=0.5,
+            )
     plots.log_x_ticks(ax, KS)
-    ax.set(xlabel="k (samples per key, log scale)", ylabel="Pass@k", title=f"{'RL' if split == 'rl' else 'held-out'} keys")
+    ax.set(
+        xlabel="k (samples per key, log scale)",
+        ylabel="Pass@k",
+        title=f"{'RL' if split == 'rl' else 'held-out'} keys",
+    )
 axes[0].legend(fontsize="small")
-plots.finish(fig, "Pass@k at the end of RL per objective, mean of seeds, against the base");
-
-end_means = final.groupby("arm")[[f"{split} pass@{k}" for split in ("rl", "held-out") for k in (1, 64)]].mean()
+plots.finish(
+    fig, "Pass@k at the end of RL per objective, mean of seeds, against the base"
+);
+end_means = final.groupby("arm")[
+    [f"{split} pass@{k}" for split in ("rl", "held-out") for k in (1, 64)]
+].mean()
 top_pass1 = end_means["rl pass@1"].idxmax()
 top_held64 = end_means["held-out pass@64"].idxmax()
-say(f"At the end of RL (mean of seeds), the highest Pass@1 on the RL keys is {top_pass1}'s "
-    f"({end_means.loc[top_pass1, 'rl pass@1']:.3f}; base {base_metrics['rl pass@1']:.3f}), and the "
-    f"highest held-out Pass@64 is {top_held64}'s ({end_means.loc[top_held64, 'held-out pass@64']:.3f}; "
-    f"base {base_metrics['held-out pass@64']:.3f}). The verdict below tests the spec's comparisons with "
-    "95% intervals over seeds.")
+say(
+    "At the end of RL (mean of seeds), the highest Pass@1 on the RL keys "
+    f"is {top_pass1}'s ({end_means.loc[top_pass1, 'rl pass@1']:.3f}; base "
+    f"{base_metrics['rl pass@1']:.3f}), and the highest held-out Pass@64 is "
+    f"{top_held64}'s ({end_means.loc[top_held64, 'held-out pass@64']:.3f}; "
+    f"base {base_metrics['held-out pass@64']:.3f}). The verdict below tests "
+    "the spec's comparisons with 95% intervals over seeds."
+)
 
 # %% [markdown]
 # ## Entropy and Pass@1 during training
@@ -193,7 +266,9 @@ plots.seed_band(axes[1], curve, "step", "held-out entropy", arms=list(OBJECTIVES
 axes[1].set(xlabel="RL step", ylabel="answer entropy, held-out keys (nats)")
 for ax in axes:
     ax.legend(fontsize="x-small")
-plots.finish(fig, "Pass@1 on RL keys and held-out answer entropy during RL, per objective");
+plots.finish(
+    fig, "Pass@1 on RL keys and held-out answer entropy during RL, per objective"
+);
 
 # %% [markdown]
 # ## Verdict
@@ -213,49 +288,125 @@ def per_seed(metric: str, first: str, second: str) -> list[float]:
 
 
 OTHERS = [arm for arm in OBJECTIVES if arm != "PSR"]
-pass1_lead = [at.loc[("PSR", s), "rl pass@1"] - max(at.loc[(arm, s), "rl pass@1"] for arm in OTHERS)
-              for s in seeds]  # PSR minus the best other objective, per seed
+pass1_lead = [
+    at.loc[("PSR", s), "rl pass@1"]
+    - max(at.loc[(arm, s), "rl pass@1"] for arm in OTHERS)
+    for s in seeds
+]  # PSR minus the best other objective, per seed
 pass1_gap = per_seed("rl pass@1", "PSR", "NSR")
 entropy_gap = per_seed("held-out entropy", "NSR", "PSR")
 pass64_gap = per_seed("held-out pass@64", "NSR", "PSR")
-nsr_vs_base = [min(at.loc[("NSR", s), f"{split} pass@{k}"] - base_metrics[f"{split} pass@{k}"]
-                   for split in ("rl", "held-out") for k in KS) for s in seeds]  # worst (split, k), per seed
+# worst (split, k), per seed
+nsr_vs_base = [
+    min(
+        at.loc[("NSR", s), f"{split} pass@{k}"] - base_metrics[f"{split} pass@{k}"]
+        for split in ("rl", "held-out")
+        for k in KS
+    )
+    for s in seeds
+]
 nsr_vs_grpo = per_seed("held-out pass@64", "NSR", "GRPO")
 wr_vs_grpo = per_seed("rl pass@1", "W-REINFORCE", "GRPO")
 criteria = [
-    Criterion("Pass@1 on RL keys, PSR - best other objective, every seed", None, 0.0, ">", per_seed=pass1_lead),
-    Criterion("held-out entropy, NSR - PSR, every seed", None, 0.0, ">", per_seed=entropy_gap, unit=" nats"),
-    Criterion("held-out Pass@64, NSR - PSR (mean of seeds)", pass64_gap, pass64_gap_min, ">="),
-    Criterion("held-out Pass@64, NSR - PSR, every seed", None, pass64_worst_seed, ">=", per_seed=pass64_gap),
-    Criterion("Pass@1 on RL keys, PSR - NSR, every seed", None, 0.0, ">", per_seed=pass1_gap, decides=False),
-    Criterion("NSR - base, worst (split, k), every seed", None, 0.0, ">=", per_seed=nsr_vs_base, decides=False),
-    Criterion("held-out Pass@64, NSR - GRPO (mean)", nsr_vs_grpo, 0.0, ">=", decides=False),
-    Criterion("Pass@1 on RL keys, W-REINFORCE - GRPO (mean)", wr_vs_grpo, 0.0, ">=", decides=False),
+    Criterion(
+        "Pass@1 on RL keys, PSR - best other objective, every seed",
+        None,
+        0.0,
+        ">",
+        per_seed=pass1_lead,
+    ),
+    Criterion(
+        "held-out entropy, NSR - PSR, every seed",
+        None,
+        0.0,
+        ">",
+        per_seed=entropy_gap,
+        unit=" nats",
+    ),
+    Criterion(
+        "held-out Pass@64, NSR - PSR (mean of seeds)", pass64_gap, pass64_gap_min, ">="
+    ),
+    Criterion(
+        "held-out Pass@64, NSR - PSR, every seed",
+        None,
+        pass64_worst_seed,
+        ">=",
+        per_seed=pass64_gap,
+    ),
+    Criterion(
+        "Pass@1 on RL keys, PSR - NSR, every seed",
+        None,
+        0.0,
+        ">",
+        per_seed=pass1_gap,
+        decides=False,
+    ),
+    Criterion(
+        "NSR - base, worst (split, k), every seed",
+        None,
+        0.0,
+        ">=",
+        per_seed=nsr_vs_base,
+        decides=False,
+    ),
+    Criterion(
+        "held-out Pass@64, NSR - GRPO (mean)", nsr_vs_grpo, 0.0, ">=", decides=False
+    ),
+    Criterion(
+        "Pass@1 on RL keys, W-REINFORCE - GRPO (mean)",
+        wr_vs_grpo,
+        0.0,
+        ">=",
+        decides=False,
+    ),
 ]
 runner_up = [max(OTHERS, key=lambda arm: at.loc[(arm, s), "rl pass@1"]) for s in seeds]
 verdict = Verdict(
     note_id="n06",
-    claim="Negative-only reinforcement keeps diversity and large-k Pass@k; positive-only sharpens Pass@1 and loses the tail.",
+    claim=(
+        "Negative-only reinforcement keeps diversity and large-k "
+        "Pass@k; positive-only sharpens Pass@1 and loses the tail."
+    ),
     criteria=criteria,
     key_number=("held-out Pass@64 gap NSR - PSR", pass64_gap),
     paper_vs_run=[
-        {"quantity": "Pass@1: PSR vs the other objectives", "paper (MATH, Qwen)": "PSR above NSR (W-REINFORCE best overall)",
-         "this run (mean of seeds [95% interval])": f"PSR - best other {format_interval(pass1_lead)} (RL keys; best other per seed: "
-                                                   f"{', '.join(runner_up)})"},
-        {"quantity": "Pass@1: PSR vs NSR", "paper (MATH, Qwen)": "PSR higher",
-         "this run (mean of seeds [95% interval])": f"{format_interval(pass1_gap)} (PSR - NSR, RL keys)"},
-        {"quantity": "large-k Pass@k: NSR vs PSR", "paper (MATH, Qwen)": "NSR higher up to k = 256",
-         "this run (mean of seeds [95% interval])": f"{format_interval(pass64_gap)} (Pass@64, held out)"},
-        {"quantity": "NSR vs base at every k", "paper (MATH, Qwen)": "NSR >= base",
-         "this run (mean of seeds [95% interval])": f"worst gap per seed {format_interval(nsr_vs_base)}"},
+        {
+            "quantity": "Pass@1: PSR vs the other objectives",
+            "paper (MATH, Qwen)": "PSR above NSR (W-REINFORCE best overall)",
+            "this run (mean of seeds [95% interval])": (
+                f"PSR - best other {format_interval(pass1_lead)} (RL "
+                f"keys; best other per seed: {', '.join(runner_up)})"
+            ),
+        },
+        {
+            "quantity": "Pass@1: PSR vs NSR",
+            "paper (MATH, Qwen)": "PSR higher",
+            "this run (mean of seeds [95% interval])": (
+                f"{format_interval(pass1_gap)} (PSR - NSR, RL keys)"
+            ),
+        },
+        {
+            "quantity": "large-k Pass@k: NSR vs PSR",
+            "paper (MATH, Qwen)": "NSR higher up to k = 256",
+            "this run (mean of seeds [95% interval])": (
+                f"{format_interval(pass64_gap)} (Pass@64, held out)"
+            ),
+        },
+        {
+            "quantity": "NSR vs base at every k",
+            "paper (MATH, Qwen)": "NSR >= base",
+            "this run (mean of seeds [95% interval])": (
+                f"worst gap per seed {format_interval(nsr_vs_base)}"
+            ),
+        },
     ],
-    parameters={"scale": scale, "seeds": seeds, "pass64_gap_min": pass64_gap_min, "pass64_worst_seed": pass64_worst_seed, **cfg},
+    parameters=run.parameters,
 )
 verdict.publish()
 
 # %% tags=["nbval-check-output"]
-# The verdict in one line. The test suite re-executes this notebook with nbval and checks that this
-# line comes out identical: same seeds, same numbers.
+# The verdict in one line. The test suite re-executes this notebook with nbval
+# and checks that this line comes out identical: same seeds, same numbers.
 print(verdict.summary())
 
 # %% [markdown]
@@ -272,13 +423,25 @@ print(verdict.summary())
 #   Pass@k exactly, so differences between arms are not sampling noise.
 
 # %%
-held_loss = {arm: [at.loc[(arm, s), "held-out pass@64"] - base_metrics["held-out pass@64"] for s in seeds]
-             for arm in OBJECTIVES}
+held_loss = {
+    arm: [
+        at.loc[(arm, s), "held-out pass@64"] - base_metrics["held-out pass@64"]
+        for s in seeds
+    ]
+    for arm in OBJECTIVES
+}
 below = [arm for arm, v in held_loss.items() if np.mean(v) < 0]
-say("Held-out Pass@64 minus the base's, per objective (mean of seeds [95% interval]): "
-    + "; ".join(f"{arm} {format_interval(v)}" for arm, v in held_loss.items()) + ". "
-    + (f"{'Every objective' if len(below) == len(OBJECTIVES) else ', '.join(below)} ends below the base on "
-       "average here." if below else "No objective ends below the base on average here."))
+say(
+    "Held-out Pass@64 minus the base's, per objective (mean of seeds [95% interval]): "
+    + "; ".join(f"{arm} {format_interval(v)}" for arm, v in held_loss.items())
+    + ". "
+    + (
+        f"{'Every objective' if len(below) == len(OBJECTIVES) else ', '.join(below)} "
+        "ends below the base on average here."
+        if below
+        else "No objective ends below the base on average here."
+    )
+)
 
 # %% [markdown] tags=["exercises"]
 # ## Exercises

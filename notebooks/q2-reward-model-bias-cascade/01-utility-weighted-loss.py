@@ -53,15 +53,22 @@ if "google.colab" in sys.modules:
     import subprocess
 
     REPO = "https://github.com/reward-bias-book/reward-bias-book"
-    # Only the helpers package, with the ranges of its pyproject.toml: Colab keeps its own torch,
-    # numpy and matplotlib, and pip adds what Colab lacks (trl; transformers if too old).
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", f"git+{REPO}.git"], check=True)
+    # Only the helpers package, with the ranges of its pyproject.toml:
+    # Colab keeps its own torch, numpy and matplotlib, and pip adds
+    # what Colab lacks (trl; transformers if too old).
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "-q", f"git+{REPO}.git"], check=True
+    )
 
 # %% tags=["parameters"]
-scale = "ci"  # "smoke" (seconds), "ci" (CPU default; time: status page), "full" (more seeds and widths)
-seeds = None  # None: the scale's seeds (smoke [0, 1], ci [0..4], full [0..9]); or a list
+# "smoke" (seconds), "ci" (CPU default; time:
+# status page), "full" (more seeds and widths)
+scale = "ci"
+# None: the scale's seeds (smoke [0, 1], ci [0..4], full [0..9]); or a list
+seeds = None
 device = "auto"  # "auto", "cpu", "cuda" or "mps"
-decide_weight = 64  # the costly weight W the verdict is decided at (the spec's), at every scale
+# the costly weight W the verdict is decided at (the spec's), at every scale
+decide_weight = 64
 loss_gap_min = 0.05  # criterion at the largest weight: weighted CE, WT minus EPW
 probe_gap_min = 0.05  # criterion at the largest weight: probe accuracy, EPW minus WT
 sanity_tolerance = 0.01  # criterion at weight 1: the two arms must agree within this
@@ -70,27 +77,39 @@ sanity_tolerance = 0.01  # criterion at weight 1: the two arms must agree within
 import matplotlib.pyplot as plt
 import numpy as np
 
-from helpers import params, plots, runtime
-from helpers.classifiers import ClassifierSettings
+from helpers import notebook, params, plots
+from helpers.non_lm.classifiers import ClassifierSettings, train_classifier
+from helpers.non_lm.decision_utility import compare_weighting, ex_post_reweight
 from helpers.tasks.teacher_classes import TeacherTask, make_data
-from helpers.utility import compare_weighting
 from helpers.verdict import Criterion, Verdict, format_interval, mean_interval, say
 
-device = runtime.setup(device)
 PRESETS = {
     "smoke": dict(weights=[1, 64], widths=[16], epochs=3),
     "ci": dict(weights=[1, 2, 4, 8, 16, 32, 64], widths=[8, 16, 32, 64], epochs=15),
-    "full": dict(weights=[1, 2, 4, 8, 16, 32, 64, 128, 256], widths=[4, 8, 16, 32, 64, 128, 256], epochs=15),
+    "full": dict(
+        weights=[1, 2, 4, 8, 16, 32, 64, 128, 256],
+        widths=[4, 8, 16, 32, 64, 128, 256],
+        epochs=15,
+    ),
 }
-cfg = params.choose_scale(scale, PRESETS)
-seeds = params.check_seeds(seeds, scale=scale)
+run = notebook.start(
+    scale,
+    PRESETS,
+    seeds,
+    device,
+    positive=dict(
+        loss_gap_min=loss_gap_min,
+        probe_gap_min=probe_gap_min,
+        sanity_tolerance=sanity_tolerance,
+    ),
+)
+cfg, seeds, device = run.cfg, run.seeds, run.device
 width_seeds = params.report_seeds(seeds, scale)  # the width sweep is report-only
-params.check_positive(loss_gap_min=loss_gap_min, probe_gap_min=probe_gap_min, sanity_tolerance=sanity_tolerance)
 if decide_weight not in cfg["weights"] or 1 not in cfg["weights"]:
-    raise ValueError(f"decide_weight={decide_weight} and 1 must be among the weights of scale={scale!r}: "
-                     f"{cfg['weights']}")
-plots.use_book_style()
-print(f"scale={scale} device={device} seeds={seeds} {cfg}")
+    raise ValueError(
+        f"decide_weight={decide_weight} and 1 must be among "
+        f"the weights of scale={scale!r}: {cfg['weights']}"
+    )
 
 # %% [markdown]
 # ## The experiment
@@ -136,6 +155,14 @@ print(f"scale={scale} device={device} seeds={seeds} {cfg}")
 # now the parameter `decide_weight = 64` at every scale; the larger weights of `full` only
 # extend the figure, and the width sweep runs at `decide_weight` too.
 
+# %% [markdown]
+# **The two arms in code.** WT is `train_classifier` with `class_weights`, which makes its
+# loss PyTorch's weighted cross-entropy; EPW is the same call without weights, followed by
+# `ex_post_reweight` of its test probabilities. `compare_weighting` below runs exactly these.
+
+# %%
+notebook.show_source(train_classifier, ex_post_reweight)
+
 # %%
 task = TeacherTask()
 data = {seed: make_data(task, seed).to(device) for seed in seeds}
@@ -143,7 +170,9 @@ print(f"Bayes accuracy (test, seed {seeds[0]}): {data[seeds[0]].bayes_accuracy:.
       f"class-0 share: {(data[seeds[0]].y_test == 0).float().mean():.3f}")
 settings = ClassifierSettings(width=16, epochs=cfg["epochs"])
 by_weight = compare_weighting(data, cfg["weights"], seeds, settings)
-by_width = compare_weighting(data, [decide_weight], width_seeds, settings, widths=cfg["widths"])
+by_width = compare_weighting(
+    data, [decide_weight], width_seeds, settings, widths=cfg["widths"]
+)
 
 # %% [markdown]
 # ## The weighted loss, the utility and the features, against the weight
@@ -155,31 +184,55 @@ by_width = compare_weighting(data, [decide_weight], width_seeds, settings, width
 
 # %%
 fig, axes = plt.subplots(1, 3, figsize=(14, 4))
-for ax, metric, label in [(axes[0], "weighted_ce", "weighted cross-entropy, test (nats)"),
-                          (axes[1], "utility", "utility per decision"),
-                          (axes[2], "probe_accuracy", "linear-probe accuracy, classes 1-9")]:
+for ax, metric, label in [
+    (axes[0], "weighted_ce", "weighted cross-entropy, test (nats)"),
+    (axes[1], "utility", "utility per decision"),
+    (axes[2], "probe_accuracy", "linear-probe accuracy, classes 1-9"),
+]:
     plots.seed_points(ax, by_weight, "costly_weight", metric, arms=["WT", "EPW"])
     plots.log_x_ticks(ax, cfg["weights"])
     ax.set(xlabel="weight of the costly class, W (log scale)", ylabel=label)
-plots.finish(fig, "Weighted training (WT) vs ex post weighting (EPW): loss, utility and features against W");
+plots.finish(
+    fig,
+    "Weighted training (WT) vs ex post weighting "
+    "(EPW): loss, utility and features against W",
+);
 
 # %%
 per_weight = by_weight.set_index(["costly_weight", "arm", "seed"])
 
 
-def gap(metric: str, first: str, second: str, weight: float, on: list[int] | None = None) -> list[float]:
-    """Per seed: metric(first) - metric(second) at ``weight`` (``on``: the seeds, default all)."""
-    return [float(per_weight.loc[(weight, first, s), metric] - per_weight.loc[(weight, second, s), metric])
-            for s in (on or seeds)]
+def gap(
+    metric: str, first: str, second: str, weight: float, on: list[int] | None = None
+) -> list[float]:
+    """Per seed: metric(first) - metric(second) at ``weight`` (``on``: the seeds,
+    default all)."""
+    return [
+        float(
+            per_weight.loc[(weight, first, s), metric]
+            - per_weight.loc[(weight, second, s), metric]
+        )
+        for s in (on or seeds)
+    ]
 
 
 loss_by_w = {w: gap("weighted_ce", "WT", "EPW", w) for w in cfg["weights"]}
 separated = [w for w, v in loss_by_w.items() if len(v) > 1 and mean_interval(v)[1] > 0]
-say("Weighted cross-entropy, WT − EPW (positive: ex post weighting is better at WT's own objective), "
-    "mean [95% interval] over seeds, by weight: "
-    + "; ".join(f"W = {w:g}: {format_interval(v)}" for w, v in loss_by_w.items()) + ". "
-    + ("The interval lies wholly above 0 at W = " + ", ".join(f"{w:g}" for w in separated)
-       if separated else "At no weight does the interval lie wholly above 0") + ".")
+say(
+    (
+        "Weighted cross-entropy, WT − EPW (positive: ex post weighting is better "
+        "at WT's own objective), mean [95% interval] over seeds, by weight: "
+    )
+    + "; ".join(f"W = {w:g}: {format_interval(v)}" for w, v in loss_by_w.items())
+    + ". "
+    + (
+        "The interval lies wholly above 0 at W = "
+        + ", ".join(f"{w:g}" for w in separated)
+        if separated
+        else "At no weight does the interval lie wholly above 0"
+    )
+    + "."
+)
 
 # %% [markdown]
 # ## Does capacity close the gap? (bottleneck width at the largest weight)
@@ -191,26 +244,50 @@ say("Weighted cross-entropy, WT − EPW (positive: ex post weighting is better a
 
 # %%
 fig, axes = plt.subplots(1, 2, figsize=(10, 4))
-for ax, metric, label in [(axes[0], "weighted_ce", "test weighted cross-entropy (nats)"),
-                          (axes[1], "probe_accuracy", "linear-probe accuracy, classes 1-9")]:
+for ax, metric, label in [
+    (axes[0], "weighted_ce", "test weighted cross-entropy (nats)"),
+    (axes[1], "probe_accuracy", "linear-probe accuracy, classes 1-9"),
+]:
     plots.seed_points(ax, by_width, "width", metric, arms=["WT", "EPW"])
     plots.log_x_ticks(ax, cfg["widths"])
     ax.set(xlabel="bottleneck width (units, log scale)", ylabel=label)
-plots.finish(fig, f"At W = {decide_weight}: weighted CE and probe accuracy against bottleneck width "
-                  f"({len(width_seeds)} seed{'s' if len(width_seeds) > 1 else ''})");
+plots.finish(
+    fig,
+    f"At W = {decide_weight}: weighted CE and probe accuracy against bottleneck "
+    f"width ({len(width_seeds)} seed{'s' if len(width_seeds) > 1 else ''})",
+);
 
 # %%
 per_width = by_width.set_index(["width", "arm", "seed"])
-probe_by_width = {wd: [float(per_width.loc[(wd, "EPW", s), "probe_accuracy"]
-                             - per_width.loc[(wd, "WT", s), "probe_accuracy"]) for s in width_seeds]
-                  for wd in cfg["widths"]}
+probe_by_width = {
+    wd: [
+        float(
+            per_width.loc[(wd, "EPW", s), "probe_accuracy"]
+            - per_width.loc[(wd, "WT", s), "probe_accuracy"]
+        )
+        for s in width_seeds
+    ]
+    for wd in cfg["widths"]
+}
 narrow, wide = min(cfg["widths"]), max(cfg["widths"])
 trend = np.mean(probe_by_width[wide]) - np.mean(probe_by_width[narrow])
 direction = "shrinks" if trend < 0 else "grows" if trend > 0 else "is unchanged"
-say(f"Probe accuracy gap EPW − WT at W = {decide_weight}, by bottleneck width (seeds {width_seeds}): "
-    + "; ".join(f"width {wd}: {np.mean(v):+.3f}" for wd, v in probe_by_width.items()) + ". "
-    + ("Only one width was run at this scale." if narrow == wide else
-       f"From width {narrow} to width {wide} the gap {direction} by {abs(trend):.3f}."))
+say(
+    (
+        f"Probe accuracy gap EPW − WT at W = {decide_weight}, "
+        f"by bottleneck width (seeds {width_seeds}): "
+    )
+    + "; ".join(f"width {wd}: {np.mean(v):+.3f}" for wd, v in probe_by_width.items())
+    + ". "
+    + (
+        "Only one width was run at this scale."
+        if narrow == wide
+        else (
+            f"From width {narrow} to width {wide} the "
+            f"gap {direction} by {abs(trend):.3f}."
+        )
+    )
+)
 
 # %% [markdown]
 # ## Verdict
@@ -222,46 +299,89 @@ say(f"Probe accuracy gap EPW − WT at W = {decide_weight}, by bottleneck width 
 
 # %%
 W = decide_weight
-loss_gap, probe_gap = gap("weighted_ce", "WT", "EPW", W), gap("probe_accuracy", "EPW", "WT", W)
+loss_gap, probe_gap = (
+    gap("weighted_ce", "WT", "EPW", W),
+    gap("probe_accuracy", "EPW", "WT", W),
+)
 utility_gap = gap("utility", "EPW", "WT", W)
-# per seed: the largest |WT - EPW| over the three measures at W = 1 (the same computation in both arms)
-sanity = [max(abs(gap(m, "WT", "EPW", 1, [s])[0]) for m in ["weighted_ce", "utility", "probe_accuracy"]) for s in seeds]
-# report only, on the width sweep's seeds: the probe gap at the widest bottleneck against the spec's width 16
+# per seed: the largest |WT - EPW| over the three
+# measures at W = 1 (the same computation in both arms)
+sanity = [
+    max(
+        abs(gap(m, "WT", "EPW", 1, [s])[0])
+        for m in ["weighted_ce", "utility", "probe_accuracy"]
+    )
+    for s in seeds
+]
+# report only, on the width sweep's seeds: the probe gap
+# at the widest bottleneck against the spec's width 16
 probe_gap_widest = probe_by_width[wide]
 probe_gap_16 = gap("probe_accuracy", "EPW", "WT", W, width_seeds)
 
 criteria = [
-    Criterion(f"weighted CE at W={W}, WT - EPW (mean of seeds)", loss_gap, loss_gap_min, ">=", unit=" nats"),
-    Criterion(f"probe accuracy at W={W}, EPW - WT (mean of seeds)", probe_gap, probe_gap_min, ">="),
+    Criterion(
+        f"weighted CE at W={W}, WT - EPW (mean of seeds)",
+        loss_gap,
+        loss_gap_min,
+        ">=",
+        unit=" nats",
+    ),
+    Criterion(
+        f"probe accuracy at W={W}, EPW - WT (mean of seeds)",
+        probe_gap,
+        probe_gap_min,
+        ">=",
+    ),
     Criterion(f"utility at W={W}, EPW - WT (mean of seeds)", utility_gap, 0.0, ">="),
-    Criterion("largest |WT - EPW| at W=1 (sanity: the same computation; every seed)", None, sanity_tolerance, "<",
-              per_seed=sanity),
-    Criterion(f"probe gap EPW - WT at width {wide}, below the width-16 gap (report only: capacity closes the gap; "
-              f"seeds {width_seeds})", probe_gap_widest, float(np.mean(probe_gap_16)), "<", decides=False),
+    Criterion(
+        "largest |WT - EPW| at W=1 (sanity: the same computation; every seed)",
+        None,
+        sanity_tolerance,
+        "<",
+        per_seed=sanity,
+    ),
+    Criterion(
+        f"probe gap EPW - WT at width {wide}, below the width-16 gap "
+        f"(report only: capacity closes the gap; seeds {width_seeds})",
+        probe_gap_widest,
+        float(np.mean(probe_gap_16)),
+        "<",
+        decides=False,
+    ),
 ]
 verdict = Verdict(
     note_id="n08",
-    claim="Training with plain loss and reweighting afterwards beats utility-weighted training on the weighted loss, "
-          "the utility and the learned features.",
+    claim=(
+        "Training with plain loss and reweighting afterwards beats utility-weighted "
+        "training on the weighted loss, the utility and the learned features."
+    ),
     criteria=criteria,
     key_number=(f"probe accuracy gap EPW - WT at W={W}", probe_gap),
     paper_vs_run=[
-        {"quantity": "weighted loss (nats): WT - EPW", "paper (X-rays, CIFAR)": "EPW lower",
-         "this run (mean [95% interval])": format_interval(loss_gap)},
-        {"quantity": "utility per decision: EPW - WT", "paper (X-rays, CIFAR)": "EPW higher",
-         "this run (mean [95% interval])": format_interval(utility_gap)},
-        {"quantity": "representation (probe accuracy): EPW - WT", "paper (X-rays, CIFAR)": "EPW better (theory)",
-         "this run (mean [95% interval])": format_interval(probe_gap)},
+        {
+            "quantity": "weighted loss (nats): WT - EPW",
+            "paper (X-rays, CIFAR)": "EPW lower",
+            "this run (mean [95% interval])": format_interval(loss_gap),
+        },
+        {
+            "quantity": "utility per decision: EPW - WT",
+            "paper (X-rays, CIFAR)": "EPW higher",
+            "this run (mean [95% interval])": format_interval(utility_gap),
+        },
+        {
+            "quantity": "representation (probe accuracy): EPW - WT",
+            "paper (X-rays, CIFAR)": "EPW better (theory)",
+            "this run (mean [95% interval])": format_interval(probe_gap),
+        },
     ],
-    parameters={"scale": scale, "seeds": seeds, "width_seeds": width_seeds, "decide_weight": decide_weight,
-                "loss_gap_min": loss_gap_min, "probe_gap_min": probe_gap_min,
-                "sanity_tolerance": sanity_tolerance, **cfg},
+    parameters=run.parameters
+    | {"width_seeds": width_seeds, "decide_weight": decide_weight},
 )
 verdict.publish()
 
 # %% tags=["nbval-check-output"]
-# The verdict in one line. The test suite re-executes this notebook with nbval and checks that this
-# line comes out identical: same seeds, same numbers.
+# The verdict in one line. The test suite re-executes this notebook with nbval
+# and checks that this line comes out identical: same seeds, same numbers.
 print(verdict.summary())
 
 # %% [markdown]

@@ -49,15 +49,22 @@ if "google.colab" in sys.modules:
     import subprocess
 
     REPO = "https://github.com/reward-bias-book/reward-bias-book"
-    # Only the helpers package, with the ranges of its pyproject.toml: Colab keeps its own torch,
-    # numpy and matplotlib, and pip adds what Colab lacks (trl; transformers if too old).
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", f"git+{REPO}.git"], check=True)
+    # Only the helpers package, with the ranges of its pyproject.toml:
+    # Colab keeps its own torch, numpy and matplotlib, and pip adds
+    # what Colab lacks (trl; transformers if too old).
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "-q", f"git+{REPO}.git"], check=True
+    )
 
 # %% tags=["parameters"]
-scale = "ci"  # "smoke" (seconds), "ci" (CPU default; time: status page), "full" (more interactions and seeds; GPU)
-seeds = None  # None: the scale's seeds (smoke [0, 1], ci [0..4], full [0..9]); or a list
+# "smoke" (seconds), "ci" (CPU default; time: status
+# page), "full" (more interactions and seeds; GPU)
+scale = "ci"
+# None: the scale's seeds (smoke [0, 1], ci [0..4], full [0..9]); or a list
+seeds = None
 device = "auto"  # "auto", "cpu", "cuda" or "mps"
-hint_share = 0.5  # share of interactions on which the user names the first wrong letter (the spec's)
+# share of interactions on which the user names the first wrong letter (the spec's)
+hint_share = 0.5
 substitution_gain_min = 0.1  # criterion: substitution accuracy, OPD minus REINFORCE
 bang_excess_max = 0.1  # criterion: "!" rate, OPD minus no-updates control, at most this
 exact_tolerance = 0.02  # criterion: exact match, both >= max(REINFORCE, OPD) minus this
@@ -66,28 +73,41 @@ exact_tolerance = 0.02  # criterion: exact match, both >= max(REINFORCE, OPD) mi
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from helpers import bases, opd, params, plots, runtime
-from helpers.models import TinyLMConfig
-from helpers.opd import FeedbackSettings
+from helpers import notebook, params, plots
+from helpers.lm.models import TinyLMConfig
+from helpers.lm.sft import SFTSettings
+from helpers.rl import opd
+from helpers.rl.opd import FeedbackSettings
 from helpers.tasks import hidden_preferences as hp
-from helpers.train import SFTSettings
 from helpers.verdict import Criterion, Verdict, format_interval, mean_interval, say
 
-device = runtime.setup(device)
 PRESETS = {
-    "smoke": dict(pretrain_steps=40, steps=4, eval_every=2, eval_words=16, eval_samples=2),
-    "ci": dict(pretrain_steps=800, steps=80, eval_every=8, eval_words=64, eval_samples=4),
-    "full": dict(pretrain_steps=1500, steps=300, eval_every=20, eval_words=256, eval_samples=8),
+    "smoke": dict(
+        pretrain_steps=40, steps=4, eval_every=2, eval_words=16, eval_samples=2
+    ),
+    "ci": dict(
+        pretrain_steps=800, steps=80, eval_every=8, eval_words=64, eval_samples=4
+    ),
+    "full": dict(
+        pretrain_steps=1500, steps=300, eval_every=20, eval_words=256, eval_samples=8
+    ),
 }
-cfg = params.choose_scale(scale, PRESETS)
-seeds = params.check_seeds(seeds, scale=scale)  # one phase-1 run per arm and seed; the phase-0 model is shared
+# one phase-1 run per arm and seed; the phase-0 model is shared
+run = notebook.start(
+    scale,
+    PRESETS,
+    seeds,
+    device,
+    positive=dict(
+        substitution_gain_min=substitution_gain_min,
+        bang_excess_max=bang_excess_max,
+        exact_tolerance=exact_tolerance,
+    ),
+)
+cfg, seeds, device = run.cfg, run.seeds, run.device
 variant_seeds = params.report_seeds(seeds, scale)  # the two report-only OPD variants
-params.check_positive(substitution_gain_min=substitution_gain_min, bang_excess_max=bang_excess_max,
-                      exact_tolerance=exact_tolerance)
 if not 0.0 < hint_share <= 1.0:
     raise ValueError(f"hint_share must be in (0, 1], got {hint_share}")
-plots.use_book_style()
-print(f"scale={scale} device={device} seeds={seeds} {cfg}")
 
 # %% [markdown]
 # ## The experiment
@@ -111,7 +131,7 @@ print(f"scale={scale} device={device} seeds={seeds} {cfg}")
 # * **Metrics** on 64 held-out words, 4 samples each: exact match; **substitution accuracy**
 #   (over the letters the user wants changed); **`"!"` rate**.
 #
-# The loop is `helpers.opd.train`: TRL's `GRPOTrainer` takes one scalar reward per completion,
+# The loop is `helpers.rl.opd.train`: TRL's `GRPOTrainer` takes one scalar reward per completion,
 # and OPD needs a per-token signal from a second context.
 #
 # **Design notes** (written before the default-seed run, after prototypes on seed 0 only).
@@ -142,29 +162,88 @@ print(f"scale={scale} device={device} seeds={seeds} {cfg}")
 # seed costs what it did, and phase 1 trains 17 runs at the CI scale instead of 11 (about 1.5
 # times its former time; the phase-0 model is trained once, as before).
 
+# %% [markdown]
+# **The directive signal in code.** The deciding OPD arms train on
+# `logit_distillation_loss`, `KL(π_teacher ‖ π_student)` on the hinted interactions, where
+# the teacher is the current model reading the hinted prompt. `opd_advantages` is the
+# paper's sampled-token form, run below as a report-only variant. `opd.train` uses both.
+
 # %%
-base = bases.hidden_preferences_base(TinyLMConfig(), SFTSettings(num_steps=cfg["pretrain_steps"], learning_rate=3e-3), device=device)
+notebook.show_source(opd.logit_distillation_loss, opd.opd_advantages)
+
+# %%
+base = hp.base(
+    TinyLMConfig(),
+    SFTSettings(num_steps=cfg["pretrain_steps"], learning_rate=3e-3),
+    device=device,
+)
 eval_words = hp.make_words(cfg["eval_words"], seed=999)
-print("phase-0 model on held-out words:",
-      {k: round(v, 3) for k, v in opd.evaluate(base.model, base.tokenizer, eval_words, cfg["eval_samples"], 0, device).items()})
+print(
+    "phase-0 model on held-out words:",
+    {
+        k: round(v, 3)
+        for k, v in opd.evaluate(
+            base.model, base.tokenizer, eval_words, cfg["eval_samples"], 0, device
+        ).items()
+    },
+)
 print("example:", eval_words[0], "-> the user wants", hp.preferred(eval_words[0]))
 
 # %%
-common = dict(num_steps=cfg["steps"], hint_share=hint_share, eval_every=cfg["eval_every"])
-arms = {"no updates": FeedbackSettings(use_reward=False, use_hints=False, **common),
-        "REINFORCE (evaluative)": FeedbackSettings(use_reward=True, use_hints=False, **common),
-        "OPD (directive)": FeedbackSettings(use_reward=False, use_hints=True, distillation="logits", **common),
-        "REINFORCE + OPD": FeedbackSettings(use_reward=True, use_hints=True, distillation="logits", **common)}
-variants = {"OPD, sampled-token advantage": FeedbackSettings(use_reward=False, use_hints=True, distillation="sampled", **common),
-            "OPD, frozen phase-0 teacher": FeedbackSettings(use_reward=False, use_hints=True, teacher="frozen", distillation="logits",
-                                                            **common)}
+common = dict(
+    num_steps=cfg["steps"], hint_share=hint_share, eval_every=cfg["eval_every"]
+)
+arms = {
+    "no updates": FeedbackSettings(use_reward=False, use_hints=False, **common),
+    "REINFORCE (evaluative)": FeedbackSettings(
+        use_reward=True, use_hints=False, **common
+    ),
+    "OPD (directive)": FeedbackSettings(
+        use_reward=False, use_hints=True, distillation="logits", **common
+    ),
+    "REINFORCE + OPD": FeedbackSettings(
+        use_reward=True, use_hints=True, distillation="logits", **common
+    ),
+}
+variants = {
+    "OPD, sampled-token advantage": FeedbackSettings(
+        use_reward=False, use_hints=True, distillation="sampled", **common
+    ),
+    "OPD, frozen phase-0 teacher": FeedbackSettings(
+        use_reward=False,
+        use_hints=True,
+        teacher="frozen",
+        distillation="logits",
+        **common,
+    ),
+}
 logs = []
 for seed in seeds:
     for arm, settings in arms.items():
-        logs.append(opd.train(base.model, base.tokenizer, settings, seed, eval_words, cfg["eval_samples"], device).assign(arm=arm, seed=seed))
+        logs.append(
+            opd.train(
+                base.model,
+                base.tokenizer,
+                settings,
+                seed,
+                eval_words,
+                cfg["eval_samples"],
+                device,
+            ).assign(arm=arm, seed=seed)
+        )
 for seed in variant_seeds:
     for arm, settings in variants.items():
-        logs.append(opd.train(base.model, base.tokenizer, settings, seed, eval_words, cfg["eval_samples"], device).assign(arm=arm, seed=seed))
+        logs.append(
+            opd.train(
+                base.model,
+                base.tokenizer,
+                settings,
+                seed,
+                eval_words,
+                cfg["eval_samples"],
+                device,
+            ).assign(arm=arm, seed=seed)
+        )
 logs = pd.concat(logs, ignore_index=True)
 
 # %% [markdown]
@@ -176,13 +255,26 @@ logs = pd.concat(logs, ignore_index=True)
 
 # %%
 fig, axes = plt.subplots(1, 3, figsize=(15, 4))
-for ax, metric, label in [(axes[0], "exact", "exact match"), (axes[1], "substitution", "substitution accuracy"),
-                          (axes[2], "bang", 'share of answers ending in "!"')]:
-    plots.seed_band(ax, logs[logs["arm"].isin(arms)], "interactions", metric, arms=list(arms))
-    ax.set(xlabel="interactions (responses with feedback)", ylabel=label, ylim=(-0.02, 1.02))
+for ax, metric, label in [
+    (axes[0], "exact", "exact match"),
+    (axes[1], "substitution", "substitution accuracy"),
+    (axes[2], "bang", 'share of answers ending in "!"'),
+]:
+    plots.seed_band(
+        ax, logs[logs["arm"].isin(arms)], "interactions", metric, arms=list(arms)
+    )
+    ax.set(
+        xlabel="interactions (responses with feedback)",
+        ylabel=label,
+        ylim=(-0.02, 1.02),
+    )
 for ax in axes[1:]:
     ax.get_legend().remove()
-plots.finish(fig, "Exact match, substitution accuracy and '!' rate against interactions, per feedback arm");
+plots.finish(
+    fig,
+    "Exact match, substitution accuracy and '!' "
+    "rate against interactions, per feedback arm",
+);
 
 # %%
 end = logs[logs["step"] == cfg["steps"]].set_index(["arm", "seed"])
@@ -194,18 +286,39 @@ def val(arm: str, metric: str, on: list[int] | None = None) -> list[float]:
 
 
 def vs_control(arm: str, metric: str) -> str:
-    """'above', 'below' or 'not separated from': where the 95% interval of ``arm`` minus the control lies."""
-    _, low, high = mean_interval([a - c for a, c in zip(val(arm, metric), val("no updates", metric))])
+    """'above', 'below' or 'not separated from': where the 95% interval of ``arm`` minus
+    the control lies."""
+    _, low, high = mean_interval(
+        [a - c for a, c in zip(val(arm, metric), val("no updates", metric))]
+    )
     return "above" if low > 0 else "below" if high < 0 else "not separated from"
 
 
-names = {"exact": "exact match", "substitution": "substitution accuracy", "bang": '"!" rate'}
-say("At the end of phase 1 (mean [95% interval] over seeds): "
-    + "; ".join(f"**{arm}**: " + ", ".join(f"{label} {format_interval(val(arm, m), 2)}" for m, label in names.items())
-                for arm in arms) + ". "
-    + f"REINFORCE's substitution accuracy is {vs_control('REINFORCE (evaluative)', 'substitution')} the "
-    + f"no-update control's, its \"!\" rate is {vs_control('REINFORCE (evaluative)', 'bang')} the control's, "
-    + f"and OPD's \"!\" rate is {vs_control('OPD (directive)', 'bang')} the control's.")
+names = {
+    "exact": "exact match",
+    "substitution": "substitution accuracy",
+    "bang": '"!" rate',
+}
+say(
+    "At the end of phase 1 (mean [95% interval] over seeds): "
+    + "; ".join(
+        f"**{arm}**: "
+        + ", ".join(
+            f"{label} {format_interval(val(arm, m), 2)}" for m, label in names.items()
+        )
+        for arm in arms
+    )
+    + ". "
+    + (
+        "REINFORCE's substitution accuracy is "
+        f"{vs_control('REINFORCE (evaluative)', 'substitution')} the "
+    )
+    + (
+        'no-update control\'s, its "!" rate is '
+        f"{vs_control('REINFORCE (evaluative)', 'bang')} the control's, "
+    )
+    + f"and OPD's \"!\" rate is {vs_control('OPD (directive)', 'bang')} the control's."
+)
 
 # %% [markdown]
 # ## The two variants the design notes set aside
@@ -216,15 +329,34 @@ say("At the end of phase 1 (mean [95% interval] over seeds): "
 # %%
 fig, ax = plt.subplots(figsize=(7, 4))
 first = logs[logs["seed"] == seeds[0]]
-plots.seed_band(ax, first[first["arm"].isin(["OPD (directive)", *variants])], "interactions", "substitution",
-                arms=["OPD (directive)", *variants])
-ax.set(xlabel="interactions (responses with feedback)", ylabel="substitution accuracy", ylim=(-0.02, 1.02))
-plots.finish(fig, f"OPD variants, seed {seeds[0]}: substitution accuracy against interactions");
+plots.seed_band(
+    ax,
+    first[first["arm"].isin(["OPD (directive)", *variants])],
+    "interactions",
+    "substitution",
+    arms=["OPD (directive)", *variants],
+)
+ax.set(
+    xlabel="interactions (responses with feedback)",
+    ylabel="substitution accuracy",
+    ylim=(-0.02, 1.02),
+)
+plots.finish(
+    fig, f"OPD variants, seed {seeds[0]}: substitution accuracy against interactions"
+);
 
 # %%
-say(f"Substitution accuracy at the end of phase 1, seed {seeds[0]}: "
-    + "; ".join(f"{arm} {val(arm, 'substitution', seeds[:1])[0]:.2f}" for arm in ["OPD (directive)", *variants])
-    + f" (REINFORCE: {val('REINFORCE (evaluative)', 'substitution', seeds[:1])[0]:.2f}).")
+say(
+    f"Substitution accuracy at the end of phase 1, seed {seeds[0]}: "
+    + "; ".join(
+        f"{arm} {val(arm, 'substitution', seeds[:1])[0]:.2f}"
+        for arm in ["OPD (directive)", *variants]
+    )
+    + (
+        " (REINFORCE: "
+        f"{val('REINFORCE (evaluative)', 'substitution', seeds[:1])[0]:.2f})."
+    )
+)
 
 # %% [markdown]
 # ## Verdict
@@ -236,53 +368,132 @@ say(f"Substitution accuracy at the end of phase 1, seed {seeds[0]}: "
 # `exact_tolerance`.
 
 # %%
-sub_gain = [o - r for o, r in zip(val("OPD (directive)", "substitution"), val("REINFORCE (evaluative)", "substitution"))]
-bang_excess = [o - c for o, c in zip(val("OPD (directive)", "bang"), val("no updates", "bang"))]
-best_single = [max(r, o) for r, o in zip(val("REINFORCE (evaluative)", "exact"), val("OPD (directive)", "exact"))]
+sub_gain = [
+    o - r
+    for o, r in zip(
+        val("OPD (directive)", "substitution"),
+        val("REINFORCE (evaluative)", "substitution"),
+    )
+]
+bang_excess = [
+    o - c for o, c in zip(val("OPD (directive)", "bang"), val("no updates", "bang"))
+]
+best_single = [
+    max(r, o)
+    for r, o in zip(
+        val("REINFORCE (evaluative)", "exact"), val("OPD (directive)", "exact")
+    )
+]
 both_minus_best = [b - m for b, m in zip(val("REINFORCE + OPD", "exact"), best_single)]
-reinforce_bang = [r - c for r, c in zip(val("REINFORCE (evaluative)", "bang"), val("no updates", "bang"))]
+reinforce_bang = [
+    r - c
+    for r, c in zip(val("REINFORCE (evaluative)", "bang"), val("no updates", "bang"))
+]
 criteria = [
-    Criterion("substitution accuracy, OPD - REINFORCE (every seed)", None, substitution_gain_min, ">=",
-              per_seed=sub_gain),
-    Criterion('"!" rate, OPD - no updates (every seed)', None, bang_excess_max, "<=", per_seed=bang_excess),
-    Criterion("exact match, REINFORCE + OPD - best single arm (every seed)", None, -exact_tolerance, ">=",
-              per_seed=both_minus_best),
-    Criterion('"!" rate, REINFORCE - no updates (report only: the reward finds what nobody says)', reinforce_bang,
-              0.1, ">=", decides=False),
-    Criterion("exact match, REINFORCE + OPD (report only, mean of seeds)", val("REINFORCE + OPD", "exact"), 0.5, ">=",
-              decides=False),
+    Criterion(
+        "substitution accuracy, OPD - REINFORCE (every seed)",
+        None,
+        substitution_gain_min,
+        ">=",
+        per_seed=sub_gain,
+    ),
+    Criterion(
+        '"!" rate, OPD - no updates (every seed)',
+        None,
+        bang_excess_max,
+        "<=",
+        per_seed=bang_excess,
+    ),
+    Criterion(
+        "exact match, REINFORCE + OPD - best single arm (every seed)",
+        None,
+        -exact_tolerance,
+        ">=",
+        per_seed=both_minus_best,
+    ),
+    Criterion(
+        '"!" rate, REINFORCE - no updates (report '
+        "only: the reward finds what nobody says)",
+        reinforce_bang,
+        0.1,
+        ">=",
+        decides=False,
+    ),
+    Criterion(
+        "exact match, REINFORCE + OPD (report only, mean of seeds)",
+        val("REINFORCE + OPD", "exact"),
+        0.5,
+        ">=",
+        decides=False,
+    ),
 ]
 for arm in variants:
-    variant_gain = [v - r for v, r in zip(val(arm, "substitution", variant_seeds),
-                                          val("REINFORCE (evaluative)", "substitution", variant_seeds))]
-    criteria.append(Criterion(f"substitution accuracy, {arm} - REINFORCE (report only; seeds {variant_seeds})",
-                              variant_gain, substitution_gain_min, ">=", decides=False))
-arm_text = lambda arm, metric: f"{arm.split(' (')[0]} {format_interval(val(arm, metric), 2)}"  # noqa: E731
+    variant_gain = [
+        v - r
+        for v, r in zip(
+            val(arm, "substitution", variant_seeds),
+            val("REINFORCE (evaluative)", "substitution", variant_seeds),
+        )
+    ]
+    criteria.append(
+        Criterion(
+            f"substitution accuracy, {arm} - REINFORCE "
+            f"(report only; seeds {variant_seeds})",
+            variant_gain,
+            substitution_gain_min,
+            ">=",
+            decides=False,
+        )
+    )
+arm_text = lambda arm, metric: (  # noqa: E731
+    f"{arm.split(' (')[0]} {format_interval(val(arm, metric), 2)}"
+)
 verdict = Verdict(
     note_id="n09",
-    claim="A scalar reward and hint-guided on-policy distillation teach different things: hints teach what they name, "
-          "the reward what nobody names, and together they do best.",
+    claim=(
+        "A scalar reward and hint-guided on-policy distillation "
+        "teach different things: hints teach what they name, the "
+        "reward what nobody names, and together they do best."
+    ),
     criteria=criteria,
     key_number=("substitution accuracy, OPD - REINFORCE", sub_gain),
     paper_vs_run=[
-        {"quantity": "combined vs. single signals", "paper (OpenClaw-RL)": "combination beats binary RL and OPD alone",
-         "this run (mean [95% interval])": "exact match: " + ", ".join(
-             arm_text(a, "exact") for a in ["REINFORCE (evaluative)", "OPD (directive)", "REINFORCE + OPD"])},
-        {"quantity": "directive signal", "paper (OpenClaw-RL)": "token-level, from hints in the teacher's context",
-         "this run (mean [95% interval])": "substitution accuracy: " + ", ".join(
-             arm_text(a, "substitution") for a in ["OPD (directive)", "REINFORCE (evaluative)"])},
-        {"quantity": "headline numbers", "paper (OpenClaw-RL)": "secondary summaries disagree; not quoted",
-         "this run (mean [95% interval])": "—"},
+        {
+            "quantity": "combined vs. single signals",
+            "paper (OpenClaw-RL)": "combination beats binary RL and OPD alone",
+            "this run (mean [95% interval])": "exact match: "
+            + ", ".join(
+                arm_text(a, "exact")
+                for a in [
+                    "REINFORCE (evaluative)",
+                    "OPD (directive)",
+                    "REINFORCE + OPD",
+                ]
+            ),
+        },
+        {
+            "quantity": "directive signal",
+            "paper (OpenClaw-RL)": "token-level, from hints in the teacher's context",
+            "this run (mean [95% interval])": "substitution accuracy: "
+            + ", ".join(
+                arm_text(a, "substitution")
+                for a in ["OPD (directive)", "REINFORCE (evaluative)"]
+            ),
+        },
+        {
+            "quantity": "headline numbers",
+            "paper (OpenClaw-RL)": "secondary summaries disagree; not quoted",
+            "this run (mean [95% interval])": "—",
+        },
     ],
-    parameters={"scale": scale, "seeds": seeds, "variant_seeds": variant_seeds, "hint_share": hint_share,
-                "substitution_gain_min": substitution_gain_min, "bang_excess_max": bang_excess_max,
-                "exact_tolerance": exact_tolerance, **cfg},
+    parameters=run.parameters
+    | {"variant_seeds": variant_seeds, "hint_share": hint_share},
 )
 verdict.publish()
 
 # %% tags=["nbval-check-output"]
-# The verdict in one line. The test suite re-executes this notebook with nbval and checks that this
-# line comes out identical: same seeds, same numbers.
+# The verdict in one line. The test suite re-executes this notebook with nbval
+# and checks that this line comes out identical: same seeds, same numbers.
 print(verdict.summary())
 
 # %% [markdown]

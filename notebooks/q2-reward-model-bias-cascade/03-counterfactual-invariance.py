@@ -53,50 +53,99 @@ if "google.colab" in sys.modules:
     import subprocess
 
     REPO = "https://github.com/reward-bias-book/reward-bias-book"
-    # Only the helpers package, with the ranges of its pyproject.toml: Colab keeps its own torch,
-    # numpy and matplotlib, and pip adds what Colab lacks (trl; transformers if too old).
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", f"git+{REPO}.git"], check=True)
+    # Only the helpers package, with the ranges of its pyproject.toml:
+    # Colab keeps its own torch, numpy and matplotlib, and pip adds
+    # what Colab lacks (trl; transformers if too old).
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "-q", f"git+{REPO}.git"], check=True
+    )
 
 # %% tags=["parameters"]
-scale = "ci"  # "smoke" (seconds), "ci" (CPU default; time: status page), "full" (more pairs, steps and lambdas; GPU or patient CPU)
-seeds = None  # None: the scale's seeds (smoke [0, 1], ci [0..4], full [0..9]); or a list
-device = "auto"  # "auto", "cpu", "cuda" or "mps" (the reward models are tiny: they train on the CPU either way)
+# "smoke" (seconds), "ci" (CPU default; time: status page),
+# "full" (more pairs, steps and lambdas; GPU or patient CPU)
+scale = "ci"
+# None: the scale's seeds (smoke [0, 1], ci [0..4], full [0..9]); or a list
+seeds = None
+# "auto", "cpu", "cuda" or "mps" (the reward models
+# are tiny: they train on the CPU either way)
+device = "auto"
 causal_lambda = 10.0  # the MMD weight the verdict is decided at (the spec's)
 best_of = 64  # the n of the best-of-n criteria (the spec's), the same at every scale
-anti_accuracy_gain_min = 0.10  # criterion: accuracy on anti-correlated test pairs, causal minus vanilla
+# criterion: accuracy on anti-correlated test pairs, causal minus vanilla
+anti_accuracy_gain_min = 0.10
 bon_length_gap_min = 8.0  # criterion: best-of-64 length, vanilla minus causal (tokens)
 
 # %%
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from helpers import params, plots, runtime
-from helpers.reward_models import (FIRST_DESIGN, DriftSettings, RMSettings, best_of_n, grpo_length_drift,
-                                   pairwise_accuracy, train_reward_model)
+from helpers import notebook, params, plots, runtime
+from helpers.rewards.reward_models import (
+    FIRST_DESIGN,
+    DriftSettings,
+    RMSettings,
+    best_of_n,
+    grpo_length_drift,
+    mmd_across_bins,
+    pairwise_accuracy,
+    train_reward_model,
+)
 from helpers.tasks.preference_pairs import PreferenceTask, make_pairs
 from helpers.verdict import Criterion, Verdict, format_interval, say
 
-device = runtime.setup(device)
 PRESETS = {
-    "smoke": dict(train_pairs=1000, test_pairs=500, rm_steps=30, lambdas=[0.0, 10.0], ns=[1, 4, 64], bon_trials=100,
-                  drift_steps=3),
-    "ci": dict(train_pairs=4000, test_pairs=2000, rm_steps=600, lambdas=[0.0, 1.0, 10.0, 100.0], ns=[1, 4, 16, 64],
-               bon_trials=500, drift_steps=40),
-    "full": dict(train_pairs=20000, test_pairs=5000, rm_steps=3000, lambdas=[0.0, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0],
-                 ns=[1, 2, 4, 8, 16, 32, 64, 128], bon_trials=2000, drift_steps=200),
+    "smoke": dict(
+        train_pairs=1000,
+        test_pairs=500,
+        rm_steps=30,
+        lambdas=[0.0, 10.0],
+        ns=[1, 4, 64],
+        bon_trials=100,
+        drift_steps=3,
+    ),
+    "ci": dict(
+        train_pairs=4000,
+        test_pairs=2000,
+        rm_steps=600,
+        lambdas=[0.0, 1.0, 10.0, 100.0],
+        ns=[1, 4, 16, 64],
+        bon_trials=500,
+        drift_steps=40,
+    ),
+    "full": dict(
+        train_pairs=20000,
+        test_pairs=5000,
+        rm_steps=3000,
+        lambdas=[0.0, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0],
+        ns=[1, 2, 4, 8, 16, 32, 64, 128],
+        bon_trials=2000,
+        drift_steps=200,
+    ),
 }
-cfg = params.choose_scale(scale, PRESETS)
-seeds = params.check_seeds(seeds, scale=scale)
-extra_seeds = params.report_seeds(seeds, scale)  # report-only arms: the other λ, the conditional variant, GRPO
-params.check_positive(causal_lambda=causal_lambda, best_of=best_of, anti_accuracy_gain_min=anti_accuracy_gain_min,
-                      bon_length_gap_min=bon_length_gap_min)
+run = notebook.start(
+    scale,
+    PRESETS,
+    seeds,
+    device,
+    positive=dict(
+        causal_lambda=causal_lambda,
+        best_of=best_of,
+        anti_accuracy_gain_min=anti_accuracy_gain_min,
+        bon_length_gap_min=bon_length_gap_min,
+    ),
+)
+cfg, seeds, device = run.cfg, run.seeds, run.device
+# report-only arms: the other λ, the conditional variant, GRPO
+extra_seeds = params.report_seeds(seeds, scale)
 if causal_lambda not in cfg["lambdas"] or 0.0 not in cfg["lambdas"]:
-    raise ValueError(f"causal_lambda={causal_lambda} and 0 must be among the lambdas of scale={scale!r}: "
-                     f"{cfg['lambdas']}")
+    raise ValueError(
+        f"causal_lambda={causal_lambda} and 0 must be among "
+        f"the lambdas of scale={scale!r}: {cfg['lambdas']}"
+    )
 if best_of not in cfg["ns"]:
-    raise ValueError(f"best_of={best_of} is not among the ns of scale={scale!r}: {cfg['ns']}")
-plots.use_book_style()
-print(f"scale={scale} device={device} seeds={seeds} {cfg}")
+    raise ValueError(
+        f"best_of={best_of} is not among the ns of scale={scale!r}: {cfg['ns']}"
+    )
 
 # %% [markdown]
 # ## The experiment
@@ -116,14 +165,14 @@ print(f"scale={scale} device={device} seeds={seeds} {cfg}")
 #   the Bradley-Terry loss plus `λ · MMD²` between the distributions of `z` in eight
 #   equal-width length bins over 4-32 tokens: if `z` looks the same whatever the length, the
 #   reward cannot depend on length. The penalty is one kernel matrix (an average of RBF kernels
-#   at five bandwidths) and a bin-mask matrix per batch (`helpers.reward_models.mmd_across_bins`).
+#   at five bandwidths) and a bin-mask matrix per batch (`helpers.rewards.reward_models.mmd_across_bins`).
 # * **Downstream**: best-of-n. Draw `n` random responses, keep the one the reward model scores
 #   highest, and record its length and true quality; the **oracle** picks by true quality.
 #   The same candidate pools are used for every scorer.
 #
 # TRL's `RewardTrainer` expects a transformers sequence-classification model fed with text;
 # the reward model here is a 4,000-parameter bag of tokens, so a plain 20-line loop trains it
-# (`helpers.reward_models.train_reward_model`).
+# (`helpers.rewards.reward_models.train_reward_model`).
 #
 # **Design notes** (written before the default-seed run, after two prototypes whose seeds are
 # named here). The spec's task, arms and criteria are kept; three details changed. (1) The
@@ -166,32 +215,87 @@ print(f"scale={scale} device={device} seeds={seeds} {cfg}")
 # three criteria are report-only rows of the verdict table, so both designs' numbers are shown
 # with their intervals.
 
+# %% [markdown]
+# **The invariance penalty in code.** `mmd_across_bins` is the `MMD²` that the causal reward
+# model adds, weighted by `λ`, to its Bradley-Terry loss in `train_reward_model`: the
+# distance between the distributions of `z` in every pair of length bins, from one kernel
+# matrix. This is the function the reward models below train with.
+
+# %%
+notebook.show_source(mmd_across_bins)
+
 # %%
 task = PreferenceTask()
-data = {seed: dict(train=make_pairs(task, cfg["train_pairs"], 0.9, seed, noisy_labels=True),
-                   neutral=make_pairs(task, cfg["test_pairs"], 0.5, 1_000 + seed, noisy_labels=False),
-                   anti=make_pairs(task, cfg["test_pairs"], 0.1, 2_000 + seed, noisy_labels=False)) for seed in seeds}
-print("longer response preferred in: " + ", ".join(f"{k} {v.longer_wins_share:.2f}" for k, v in data[seeds[0]].items()))
+data = {
+    seed: dict(
+        train=make_pairs(task, cfg["train_pairs"], 0.9, seed, noisy_labels=True),
+        neutral=make_pairs(
+            task, cfg["test_pairs"], 0.5, 1_000 + seed, noisy_labels=False
+        ),
+        anti=make_pairs(task, cfg["test_pairs"], 0.1, 2_000 + seed, noisy_labels=False),
+    )
+    for seed in seeds
+}
+print(
+    "longer response preferred in: "
+    + ", ".join(f"{k} {v.longer_wins_share:.2f}" for k, v in data[seeds[0]].items())
+)
 
-arms = {f"λ={lam:g}": RMSettings(num_steps=cfg["rm_steps"], mmd_weight=lam, conditional=False) for lam in cfg["lambdas"]}
-arms[f"λ={causal_lambda:g} conditional"] = RMSettings(num_steps=cfg["rm_steps"], mmd_weight=causal_lambda, conditional=True)
+arms = {
+    f"λ={lam:g}": RMSettings(
+        num_steps=cfg["rm_steps"], mmd_weight=lam, conditional=False
+    )
+    for lam in cfg["lambdas"]
+}
+arms[f"λ={causal_lambda:g} conditional"] = RMSettings(
+    num_steps=cfg["rm_steps"], mmd_weight=causal_lambda, conditional=True
+)
 causal, vanilla = f"λ={causal_lambda:g}", "λ=0"
-first_arms = {  # design note 4: the first design, shown beside the current one, never deciding
-    f"{arm}, first design": RMSettings(num_steps=cfg["rm_steps"], mmd_weight=lam, conditional=False, **FIRST_DESIGN)
-    for arm, lam in ((vanilla, 0.0), (causal, causal_lambda))}
+# design note 4: the first design, shown beside the current one, never deciding
+first_arms = {
+    f"{arm}, first design": RMSettings(
+        num_steps=cfg["rm_steps"], mmd_weight=lam, conditional=False, **FIRST_DESIGN
+    )
+    for arm, lam in ((vanilla, 0.0), (causal, causal_lambda))
+}
 arms.update(first_arms)
 first_vanilla, first_causal = first_arms
-deciding = [vanilla, causal, *first_arms]  # every seed; the other arms are report-only and run on extra_seeds
+# every seed; the other arms are report-only and run on extra_seeds
+deciding = [vanilla, causal, *first_arms]
 models, accuracy, selection = {}, [], []
 for seed in seeds:
-    run_arms = {arm: settings for arm, settings in arms.items() if arm in deciding or seed in extra_seeds}
-    for arm, settings in runtime.progress(run_arms.items(), desc=f"seed {seed}: reward models", total=len(run_arms)):
+    run_arms = {
+        arm: settings
+        for arm, settings in arms.items()
+        if arm in deciding or seed in extra_seeds
+    }
+    for arm, settings in runtime.progress(
+        run_arms.items(), desc=f"seed {seed}: reward models", total=len(run_arms)
+    ):
         model, _ = train_reward_model(data[seed]["train"], task, settings, seed)
         models[arm, seed] = model
-        accuracy.append({"arm": arm, "seed": seed, "lambda": settings.mmd_weight, "conditional": settings.conditional,
-                         **{split: pairwise_accuracy(model, data[seed][split]) for split in ("train", "neutral", "anti")}})
-        selection.append(best_of_n(model, task, cfg["ns"], cfg["bon_trials"], seed).assign(arm=arm, seed=seed))
-    selection.append(best_of_n(None, task, cfg["ns"], cfg["bon_trials"], seed).assign(arm="oracle (true quality)", seed=seed))
+        accuracy.append(
+            {
+                "arm": arm,
+                "seed": seed,
+                "lambda": settings.mmd_weight,
+                "conditional": settings.conditional,
+                **{
+                    split: pairwise_accuracy(model, data[seed][split])
+                    for split in ("train", "neutral", "anti")
+                },
+            }
+        )
+        selection.append(
+            best_of_n(model, task, cfg["ns"], cfg["bon_trials"], seed).assign(
+                arm=arm, seed=seed
+            )
+        )
+    selection.append(
+        best_of_n(None, task, cfg["ns"], cfg["bon_trials"], seed).assign(
+            arm="oracle (true quality)", seed=seed
+        )
+    )
 accuracy, selection = pd.DataFrame(accuracy), pd.concat(selection, ignore_index=True)
 accuracy.groupby("arm", sort=False)[["train", "neutral", "anti"]].mean().round(3)
 
@@ -207,23 +311,49 @@ accuracy.groupby("arm", sort=False)[["train", "neutral", "anti"]].mean().round(3
 current = accuracy[~accuracy["conditional"] & ~accuracy["arm"].isin(list(first_arms))]
 sweep = current.melt(id_vars=["arm", "seed", "lambda"], value_vars=["neutral", "anti"],
                      var_name="test pairs", value_name="accuracy")
-sweep["x"] = sweep["lambda"].where(sweep["lambda"] > 0, min(lam for lam in cfg["lambdas"] if lam > 0) / 10)
+sweep["x"] = sweep["lambda"].where(
+    sweep["lambda"] > 0, min(lam for lam in cfg["lambdas"] if lam > 0) / 10
+)
 fig, ax = plt.subplots(figsize=(7, 4))
-plots.seed_points(ax, sweep.assign(arm=sweep["test pairs"].map({"neutral": "neutral test pairs (50% longer wins)",
-                                                                 "anti": "anti-correlated test pairs (10% longer wins)"})),
-                  "x", "accuracy")
+plots.seed_points(
+    ax,
+    sweep.assign(
+        arm=sweep["test pairs"].map(
+            {
+                "neutral": "neutral test pairs (50% longer wins)",
+                "anti": "anti-correlated test pairs (10% longer wins)",
+            }
+        )
+    ),
+    "x",
+    "accuracy",
+)
 ticks = sorted(sweep["x"].unique())
 plots.log_x_ticks(ax, ticks)
 ax.set_xticks(ticks, ["0"] + [f"{v:g}" for v in ticks[1:]])
 ax.axhline(0.5, color="grey", lw=0.8, ls=":")
-ax.set(xlabel="MMD weight λ (log scale; 0 = vanilla reward model)", ylabel="pairwise accuracy vs. true quality", ylim=(0.4, 1.0))
-plots.finish(fig, "Reward-model accuracy on neutral and anti-correlated test pairs against λ");
+ax.set(
+    xlabel="MMD weight λ (log scale; 0 = vanilla reward model)",
+    ylabel="pairwise accuracy vs. true quality",
+    ylim=(0.4, 1.0),
+)
+plots.finish(
+    fig, "Reward-model accuracy on neutral and anti-correlated test pairs against λ"
+);
 
 # %%
 by_arm = accuracy.groupby("arm", sort=False)
-say("Pairwise accuracy, neutral / anti-correlated test pairs (mean [95% interval] over seeds): "
-    + "; ".join(f"{arm}: {format_interval(g['neutral'], 2)} / {format_interval(g['anti'], 2)}"
-                for arm, g in by_arm) + ".")
+say(
+    (
+        "Pairwise accuracy, neutral / anti-correlated "
+        "test pairs (mean [95% interval] over seeds): "
+    )
+    + "; ".join(
+        f"{arm}: {format_interval(g['neutral'], 2)} / {format_interval(g['anti'], 2)}"
+        for arm, g in by_arm
+    )
+    + "."
+)
 
 # %% [markdown]
 # ## Best-of-n: what the reward model's bias does to selection
@@ -237,19 +367,38 @@ say("Pairwise accuracy, neutral / anti-correlated test pairs (mean [95% interval
 # %%
 shown = ["λ=0", f"λ={causal_lambda:g}", "oracle (true quality)"]
 fig, axes = plt.subplots(1, 2, figsize=(12, 4))
-for ax, metric, label in [(axes[0], "length", "length of the selected response (tokens)"),
-                          (axes[1], "quality", "true quality of the selected response")]:
-    plots.seed_band(ax, selection[selection["arm"].isin(shown)], "n", metric, arms=shown)
+for ax, metric, label in [
+    (axes[0], "length", "length of the selected response (tokens)"),
+    (axes[1], "quality", "true quality of the selected response"),
+]:
+    plots.seed_band(
+        ax, selection[selection["arm"].isin(shown)], "n", metric, arms=shown
+    )
     plots.log_x_ticks(ax, cfg["ns"])
     ax.set(xlabel="candidates per selection, n (log scale)", ylabel=label)
 axes[0].axhline((task.min_length + task.max_length) / 2, color="grey", lw=0.8, ls=":")
-plots.finish(fig, f"Best-of-n against the vanilla (λ=0) and causal (λ={causal_lambda:g}) reward models");
+plots.finish(
+    fig,
+    "Best-of-n against the vanilla (λ=0) and "
+    f"causal (λ={causal_lambda:g}) reward models",
+);
 
 # %%
 picks = selection[selection["n"] == best_of].groupby("arm", sort=False)
-say(f"Best-of-{best_of} picks (mean [95% interval] over seeds), length in tokens / true quality: "
-    + "; ".join(f"{arm}: {format_interval(g['length'], 3)} / {format_interval(g['quality'], 2)}" for arm, g in picks)
-    + f". A random response is {(task.min_length + task.max_length) / 2:g} tokens long on average.")
+say(
+    (
+        f"Best-of-{best_of} picks (mean [95% interval] "
+        "over seeds), length in tokens / true quality: "
+    )
+    + "; ".join(
+        f"{arm}: {format_interval(g['length'], 3)} / {format_interval(g['quality'], 2)}"
+        for arm, g in picks
+    )
+    + (
+        f". A random response is {(task.min_length + task.max_length) / 2:g} "
+        "tokens long on average."
+    )
+)
 
 # %% [markdown]
 # ## Downstream RL: a policy trained against each reward model
@@ -267,21 +416,46 @@ drift = []
 for seed in extra_seeds:
     for arm in runtime.progress(shown, desc=f"seed {seed}: GRPO policies"):
         score = None if arm.startswith("oracle") else models[arm, seed]
-        drift.append(grpo_length_drift(score, task, DriftSettings(num_steps=cfg["drift_steps"]), seed).assign(arm=arm, seed=seed))
+        drift.append(
+            grpo_length_drift(
+                score, task, DriftSettings(num_steps=cfg["drift_steps"]), seed
+            ).assign(arm=arm, seed=seed)
+        )
 drift = pd.concat(drift, ignore_index=True)
 fig, axes = plt.subplots(1, 2, figsize=(12, 4))
-for ax, metric, label in [(axes[0], "length", "mean response length (tokens)"), (axes[1], "quality", "mean true quality")]:
+for ax, metric, label in [
+    (axes[0], "length", "mean response length (tokens)"),
+    (axes[1], "quality", "mean true quality"),
+]:
     plots.seed_band(ax, drift, "step", metric, arms=shown)
     ax.set(xlabel="policy-gradient step", ylabel=label)
-plots.finish(fig, "Policies trained against each reward model: length and true quality");
+plots.finish(
+    fig, "Policies trained against each reward model: length and true quality"
+);
 
 # %%
 last_step = cfg["drift_steps"]
-ends = drift[drift["step"].isin([0, last_step])].groupby(["arm", "step"])[["length", "quality"]].mean()
-say(f"Mean response length at step 0 → after {cfg['drift_steps']} steps (seeds {extra_seeds}): "
-    + "; ".join(f"{arm}: {ends.loc[(arm, 0), 'length']:.1f} → {ends.loc[(arm, last_step), 'length']:.1f} tokens "
-                f"(true quality {ends.loc[(arm, 0), 'quality']:.2f} → {ends.loc[(arm, last_step), 'quality']:.2f})"
-                for arm in shown) + ".")
+ends = (
+    drift[drift["step"].isin([0, last_step])]
+    .groupby(["arm", "step"])[["length", "quality"]]
+    .mean()
+)
+say(
+    (
+        "Mean response length at step 0 → after "
+        f"{cfg['drift_steps']} steps (seeds {extra_seeds}): "
+    )
+    + "; ".join(
+        (
+            f"{arm}: {ends.loc[(arm, 0), 'length']:.1f} → "
+            f"{ends.loc[(arm, last_step), 'length']:.1f} tokens "
+            f"(true quality {ends.loc[(arm, 0), 'quality']:.2f} "
+            f"→ {ends.loc[(arm, last_step), 'quality']:.2f})"
+        )
+        for arm in shown
+    )
+    + "."
+)
 
 # %% [markdown]
 # ## Verdict
@@ -297,70 +471,160 @@ bon = selection[selection["n"] == best_of].set_index(["arm", "seed"])
 last = drift[drift["step"] == cfg["drift_steps"]].set_index(["arm", "seed"])
 
 
-def per_seed(table: pd.DataFrame, column: str, first: str, second: str, on: list[int] | None = None) -> list[float]:
-    """Per seed (``on``, default all): table[column] of arm ``first`` minus that of arm ``second``."""
-    return [float(table.loc[(first, s), column] - table.loc[(second, s), column]) for s in (on or seeds)]
+def per_seed(
+    table: pd.DataFrame,
+    column: str,
+    first: str,
+    second: str,
+    on: list[int] | None = None,
+) -> list[float]:
+    """Per seed (``on``, default all): table[column] of arm ``first`` minus that of arm
+    ``second``."""
+    return [
+        float(table.loc[(first, s), column] - table.loc[(second, s), column])
+        for s in (on or seeds)
+    ]
 
 
 anti_gain = per_seed(acc, "anti", causal, vanilla)
 length_gap = per_seed(bon, "length", vanilla, causal)
 quality_gap = per_seed(bon, "quality", causal, vanilla)
 conditional_gain = per_seed(acc, "anti", f"{causal} conditional", vanilla, extra_seeds)
-neutral_minus_anti = [abs(float(acc.loc[(causal, s), "neutral"] - acc.loc[(causal, s), "anti"])) for s in seeds]
+neutral_minus_anti = [
+    abs(float(acc.loc[(causal, s), "neutral"] - acc.loc[(causal, s), "anti"]))
+    for s in seeds
+]
 drift_gap = per_seed(last, "length", vanilla, causal, extra_seeds)
 criteria = [
-    Criterion(f"anti-correlated accuracy, {causal} - vanilla (mean of seeds)", anti_gain, anti_accuracy_gain_min, ">="),
-    Criterion(f"best-of-{best_of} length, vanilla - {causal} (mean of seeds)", length_gap, bon_length_gap_min, ">=",
-              unit=" tokens"),
-    Criterion(f"best-of-{best_of} true quality, {causal} - vanilla (mean of seeds)", quality_gap, 0.0, ">="),
-    Criterion(f"anti-correlated accuracy, {causal} conditional - vanilla (report only; seeds {extra_seeds})",
-              conditional_gain, anti_accuracy_gain_min, ">=", decides=False),
-    Criterion(f"{causal}: |neutral - anti-correlated accuracy|, 'eliminated' would be ~0 (report only)",
-              neutral_minus_anti, 0.02, "<=", decides=False),
-    Criterion(f"GRPO policy length after {cfg['drift_steps']} steps, vanilla - {causal} RM (report only; "
-              f"seeds {extra_seeds})", drift_gap, 0.0, ">", decides=False, unit=" tokens"),
-    Criterion(f"first design: anti-correlated accuracy, {causal} - vanilla (report only)",
-              per_seed(acc, "anti", first_causal, first_vanilla), anti_accuracy_gain_min, ">=", decides=False),
-    Criterion(f"first design: best-of-{best_of} length, vanilla - {causal} (report only)",
-              per_seed(bon, "length", first_vanilla, first_causal), bon_length_gap_min, ">=", decides=False,
-              unit=" tokens"),
-    Criterion(f"first design: best-of-{best_of} true quality, {causal} - vanilla (report only)",
-              per_seed(bon, "quality", first_causal, first_vanilla), 0.0, ">=", decides=False),
+    Criterion(
+        f"anti-correlated accuracy, {causal} - vanilla (mean of seeds)",
+        anti_gain,
+        anti_accuracy_gain_min,
+        ">=",
+    ),
+    Criterion(
+        f"best-of-{best_of} length, vanilla - {causal} (mean of seeds)",
+        length_gap,
+        bon_length_gap_min,
+        ">=",
+        unit=" tokens",
+    ),
+    Criterion(
+        f"best-of-{best_of} true quality, {causal} - vanilla (mean of seeds)",
+        quality_gap,
+        0.0,
+        ">=",
+    ),
+    Criterion(
+        f"anti-correlated accuracy, {causal} conditional "
+        f"- vanilla (report only; seeds {extra_seeds})",
+        conditional_gain,
+        anti_accuracy_gain_min,
+        ">=",
+        decides=False,
+    ),
+    Criterion(
+        f"{causal}: |neutral - anti-correlated accuracy|, "
+        "'eliminated' would be ~0 (report only)",
+        neutral_minus_anti,
+        0.02,
+        "<=",
+        decides=False,
+    ),
+    Criterion(
+        f"GRPO policy length after {cfg['drift_steps']} steps, "
+        f"vanilla - {causal} RM (report only; seeds {extra_seeds})",
+        drift_gap,
+        0.0,
+        ">",
+        decides=False,
+        unit=" tokens",
+    ),
+    Criterion(
+        f"first design: anti-correlated accuracy, {causal} - vanilla (report only)",
+        per_seed(acc, "anti", first_causal, first_vanilla),
+        anti_accuracy_gain_min,
+        ">=",
+        decides=False,
+    ),
+    Criterion(
+        f"first design: best-of-{best_of} length, vanilla - {causal} (report only)",
+        per_seed(bon, "length", first_vanilla, first_causal),
+        bon_length_gap_min,
+        ">=",
+        decides=False,
+        unit=" tokens",
+    ),
+    Criterion(
+        f"first design: best-of-{best_of} true "
+        f"quality, {causal} - vanilla (report only)",
+        per_seed(bon, "quality", first_causal, first_vanilla),
+        0.0,
+        ">=",
+        decides=False,
+    ),
 ]
 pair = lambda table, col: " → ".join(  # noqa: E731
-    format_interval([table.loc[(arm, s), col] for s in seeds], 3) for arm in (vanilla, causal))
+    format_interval([table.loc[(arm, s), col] for s in seeds], 3)
+    for arm in (vanilla, causal)
+)
+oracle_lengths = [bon.loc[("oracle (true quality)", s), "length"] for s in seeds]
 verdict = Verdict(
     note_id="n10",
-    claim="An MMD penalty across length bins makes a reward model ignore length: better accuracy where length misleads, "
-          "shorter and no worse best-of-n picks.",
+    claim=(
+        "An MMD penalty across length bins makes a reward model ignore length: "
+        "better accuracy where length misleads, shorter and no worse best-of-n picks."
+    ),
     criteria=criteria,
     key_number=(f"anti-correlated accuracy, {causal} - vanilla", anti_gain),
     paper_vs_run=[
-        {"quantity": "length bias", "paper (Llama-3-8B)": "better length vs. win-rate trade-off than vanilla",
-         "this run (mean [95% interval], vanilla → causal)": f"anti-correlated accuracy {pair(acc, 'anti')}"},
-        {"quantity": "selection", "paper (Llama-3-8B)": "shorter responses at equal quality",
-         "this run (mean [95% interval], vanilla → causal)": f"best-of-{best_of} length {pair(bon, 'length')} tokens "
-         f"(oracle {format_interval([bon.loc[('oracle (true quality)', s), 'length'] for s in seeds], 3)})"},
-        {"quantity": "sycophancy (not tested here)", "paper (Llama-3-8B)": "92.67% → 19.78% (secondary summary, unchecked)",
-         "this run (mean [95% interval], vanilla → causal)": "—"},
+        {
+            "quantity": "length bias",
+            "paper (Llama-3-8B)": "better length vs. win-rate trade-off than vanilla",
+            "this run (mean [95% interval], vanilla → causal)": (
+                f"anti-correlated accuracy {pair(acc, 'anti')}"
+            ),
+        },
+        {
+            "quantity": "selection",
+            "paper (Llama-3-8B)": "shorter responses at equal quality",
+            "this run (mean [95% interval], vanilla → causal)": (
+                f"best-of-{best_of} length {pair(bon, 'length')} "
+                f"tokens (oracle {format_interval(oracle_lengths, 3)})"
+            ),
+        },
+        {
+            "quantity": "sycophancy (not tested here)",
+            "paper (Llama-3-8B)": "92.67% → 19.78% (secondary summary, unchecked)",
+            "this run (mean [95% interval], vanilla → causal)": "—",
+        },
     ],
-    parameters={"scale": scale, "seeds": seeds, "extra_seeds": extra_seeds, "causal_lambda": causal_lambda,
-                "best_of": best_of, "anti_accuracy_gain_min": anti_accuracy_gain_min,
-                "bon_length_gap_min": bon_length_gap_min, **cfg},
+    parameters=run.parameters | {"extra_seeds": extra_seeds},
 )
 verdict.publish()
 first_gap = per_seed(bon, "length", first_vanilla, first_causal)
-say(f"Design note 4 in numbers: the best-of-{best_of} length gap, vanilla minus causal, is "
-    f"{format_interval(length_gap, 3)} tokens with this design and {format_interval(first_gap, 3)} with the "
-    f"first (`tanh`, one bandwidth, four bins); the anti-correlated accuracy gain is {format_interval(anti_gain, 3)} "
-    f"and {format_interval(per_seed(acc, 'anti', first_causal, first_vanilla), 3)}. "
-    + ("The new representation shows the larger length bias, as the note expected."
-       if sum(length_gap) > sum(first_gap) else
-       "The new representation does not show a larger length bias: the note's expectation did not hold here."))
+say(
+    (
+        f"Design note 4 in numbers: the best-of-{best_of} length gap, "
+        f"vanilla minus causal, is {format_interval(length_gap, 3)} tokens "
+        f"with this design and {format_interval(first_gap, 3)} with the "
+        "first (`tanh`, one bandwidth, four bins); the anti-correlated "
+        f"accuracy gain is {format_interval(anti_gain, 3)} and "
+        f"{format_interval(per_seed(acc, 'anti', first_causal, first_vanilla), 3)}. "
+    )
+    + (
+        "The new representation shows the larger length bias, as the note expected."
+        if sum(length_gap) > sum(first_gap)
+        else (
+            "The new representation does not show a larger length "
+            "bias: the note's expectation did not hold here."
+        )
+    )
+)
 
 # %% tags=["nbval-check-output"]
-# The verdict in one line. The test suite re-executes this notebook with nbval and checks that this
-# line comes out identical: same seeds, same numbers.
+# The verdict in one line. The test suite re-executes this notebook with nbval
+# and checks that this line comes out identical: same seeds, same numbers.
 print(verdict.summary())
 
 # %% [markdown]

@@ -49,17 +49,24 @@ if "google.colab" in sys.modules:
     import subprocess
 
     REPO = "https://github.com/reward-bias-book/reward-bias-book"
-    # Only the helpers package, with the ranges of its pyproject.toml: Colab keeps its own torch,
-    # numpy and matplotlib, and pip adds what Colab lacks (trl; transformers if too old).
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", f"git+{REPO}.git"], check=True)
+    # Only the helpers package, with the ranges of its pyproject.toml:
+    # Colab keeps its own torch, numpy and matplotlib, and pip adds
+    # what Colab lacks (trl; transformers if too old).
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "-q", f"git+{REPO}.git"], check=True
+    )
 
 # %% tags=["parameters"]
-scale = "ci"  # "smoke" (seconds), "ci" (CPU default; time: status page), "full" (more steps and prompts; GPU)
-seeds = None  # None: the scale's seeds (smoke [0, 1], ci [0..4], full [0..9]); or a list
+# "smoke" (seconds), "ci" (CPU default; time: status
+# page), "full" (more steps and prompts; GPU)
+scale = "ci"
+# None: the scale's seeds (smoke [0, 1], ci [0..4], full [0..9]); or a list
+seeds = None
 device = "auto"  # "auto", "cpu", "cuda" or "mps"
 rubric_weights = [0.5, 2.0]  # λ of the "dense + λ·rubric" arms (the spec's)
 gate_pass_min = 0.9  # criterion: the gate's rubric pass rate after RL
-dense_pass_max = 0.5  # criterion: the dense-only arm's pass rate after RL (it gets hacked)
+# criterion: the dense-only arm's pass rate after RL (it gets hacked)
+dense_pass_max = 0.5
 quality_margin_over_dense = 0.2  # criterion: gate true quality minus dense-only
 quality_tolerance = 0.02  # criterion: gate true quality >= best summed arm minus this
 
@@ -67,25 +74,50 @@ quality_tolerance = 0.02  # criterion: gate true quality >= best summed arm minu
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from helpers import bases, params, plots, rubric, runtime
-from helpers.models import TinyLMConfig
-from helpers.rubric import RubricSettings
+from helpers import notebook, params, plots
+from helpers.lm.models import TinyLMConfig
+from helpers.lm.sft import SFTSettings
+from helpers.rl import rubric
+from helpers.rl.rubric import RubricSettings
 from helpers.tasks import rubric_answers as ra
-from helpers.train import SFTSettings
 from helpers.verdict import Criterion, Verdict, format_interval, mean_interval, say
 
-device = runtime.setup(device)
 PRESETS = {
-    "smoke": dict(sft_steps=40, rl_steps=3, prompts_per_step=4, eval_problems=16, eval_samples=2),
-    "ci": dict(sft_steps=400, rl_steps=60, prompts_per_step=8, eval_problems=128, eval_samples=4),
-    "full": dict(sft_steps=1000, rl_steps=300, prompts_per_step=32, eval_problems=512, eval_samples=8),
+    "smoke": dict(
+        sft_steps=40, rl_steps=3, prompts_per_step=4, eval_problems=16, eval_samples=2
+    ),
+    "ci": dict(
+        sft_steps=400,
+        rl_steps=60,
+        prompts_per_step=8,
+        eval_problems=128,
+        eval_samples=4,
+    ),
+    "full": dict(
+        sft_steps=1000,
+        rl_steps=300,
+        prompts_per_step=32,
+        eval_problems=512,
+        eval_samples=8,
+    ),
 }
-cfg = params.choose_scale(scale, PRESETS)
-seeds = params.check_seeds(seeds, scale=scale)  # one RL run per arm and seed; the SFT base is shared
-params.check_positive(gate_pass_min=gate_pass_min, dense_pass_max=dense_pass_max, quality_margin_over_dense=quality_margin_over_dense,
-                      quality_tolerance=quality_tolerance, **{f"rubric_weights[{i}]": w for i, w in enumerate(rubric_weights)})
-plots.use_book_style()
-print(f"scale={scale} device={device} seeds={seeds} {cfg}")
+# one RL run per arm and seed; the SFT base is shared
+run = notebook.start(
+    scale,
+    PRESETS,
+    seeds,
+    device,
+    positive=dict(
+        gate_pass_min=gate_pass_min,
+        dense_pass_max=dense_pass_max,
+        quality_margin_over_dense=quality_margin_over_dense,
+        quality_tolerance=quality_tolerance,
+    ),
+)
+cfg, seeds, device = run.cfg, run.seeds, run.device
+params.check_positive(
+    **{f"rubric_weights[{i}]": w for i, w in enumerate(rubric_weights)}
+)
 
 # %% [markdown]
 # ## The experiment
@@ -108,11 +140,16 @@ print(f"scale={scale} device={device} seeds={seeds} {cfg}")
 # * **Arms** (GRPO, group size 8, 8 prompts per step, 60 steps, the same base and problems):
 #   **dense only**; **dense + λ·rubric** for λ in {0.5, 2}, where the rubric becomes a dense
 #   term (λ times the share of checks passed); **rubric gate**: a rollout that fails a check
-#   gets its group's lowest proxy reward minus 1, and a group in which nothing passes is
-#   dropped.
+#   gets its group's lowest proxy reward minus 1, so a group in which nothing passes gets the
+#   same reward for every rollout and no gradient.
 #
-# The loop is `helpers.rubric.train`, not TRL's `GRPOTrainer`: the gate needs to drop whole
-# groups from the loss, which a per-completion reward function cannot express.
+# **Which loop.** An earlier version said the gate needed its own loop because it "drops whole
+# groups from the loss, which a per-completion reward function cannot express". That was
+# wrong: a group where nothing passes has equal (floor) rewards, so its group-normalised
+# advantage is already exactly 0, and TRL's reward functions see the whole batch with each
+# group side by side, so `GRPOTrainer` could run the gate unchanged. The arms run on the
+# book's core loop (`helpers.rl.core.train`, whose gradient is tested equal to TRL's), so
+# they share the sampler and evaluation of the other hand-written methods.
 #
 # **What "true quality" means here.** The spec defines true quality *through the rubric*: an
 # answer that fails any check scores 0, however much of the reference it contains. An arm that
@@ -145,28 +182,71 @@ print(f"scale={scale} device={device} seeds={seeds} {cfg}")
 # through the rubric (see above), so a gate's win on it partly restates the pass rate; a quality
 # that ignores the rubric shows whether the answers themselves got better.
 
+# %% [markdown]
+# **The arms in code.** `combined_rewards` turns each group's proxy rewards and rubric checks
+# into the rewards GRPO sees: the proxy alone, the proxy plus `λ` times the share of checks
+# passed, or the gate (a failing rollout gets its group's lowest proxy minus 1; a group with
+# no passing rollout is then uniform, so GRPO gives it no gradient). It is the function
+# `rubric.train` calls.
+
 # %%
-base = bases.rubric_answers_base(TinyLMConfig(), SFTSettings(num_steps=cfg["sft_steps"], learning_rate=3e-3), device=device)
+notebook.show_source(rubric.combined_rewards)
+
+# %%
+base = ra.base(
+    TinyLMConfig(),
+    SFTSettings(num_steps=cfg["sft_steps"], learning_rate=3e-3),
+    device=device,
+)
 held_out = ra.make_problems(cfg["eval_problems"], seed=999)
-start = rubric.evaluate(base.model, base.tokenizer, held_out, cfg["eval_samples"], seed=0, device=device)
-print("base model on held-out problems: " + ", ".join(f"{k} {v:.2f}" for k, v in start.items()))
+start = rubric.evaluate(
+    base.model, base.tokenizer, held_out, cfg["eval_samples"], seed=0, device=device
+)
+print(
+    "base model on held-out problems: "
+    + ", ".join(f"{k} {v:.2f}" for k, v in start.items())
+)
 for p in held_out[:3]:
     print(f"  {p.prompt}  ideal {p.ideal}")
 
 # %%
-arms = {"dense only": RubricSettings("dense"),
-        **{f"dense + {w:g}·rubric": RubricSettings("sum", rubric_weight=w) for w in rubric_weights},
-        "rubric gate": RubricSettings("gate")}
+arms = {
+    "dense only": RubricSettings("dense"),
+    **{
+        f"dense + {w:g}·rubric": RubricSettings("sum", rubric_weight=w)
+        for w in rubric_weights
+    },
+    "rubric gate": RubricSettings("gate"),
+}
 logs, final, policies = [], [], {}
 for seed in seeds:
     for arm, settings in arms.items():
-        settings = RubricSettings(settings.combiner, settings.rubric_weight, num_steps=cfg["rl_steps"],
-                                  prompts_per_step=cfg["prompts_per_step"])
-        log, policy = rubric.train(base.model, base.tokenizer, settings, seed, device=device)
+        settings = RubricSettings(
+            settings.combiner,
+            settings.rubric_weight,
+            num_steps=cfg["rl_steps"],
+            prompts_per_step=cfg["prompts_per_step"],
+        )
+        log, policy = rubric.train(
+            base.model, base.tokenizer, settings, seed, device=device
+        )
         logs.append(log.assign(arm=arm, seed=seed))
-        policies[arm] = policy  # the last seed's policy of each arm, for the examples below
-        final.append({"arm": arm, "seed": seed, **rubric.evaluate(policy, base.tokenizer, held_out, cfg["eval_samples"],
-                                                                   seed=seed, device=device)})
+        # the last seed's policy of each arm, for the examples below
+        policies[arm] = policy
+        final.append(
+            {
+                "arm": arm,
+                "seed": seed,
+                **rubric.evaluate(
+                    policy,
+                    base.tokenizer,
+                    held_out,
+                    cfg["eval_samples"],
+                    seed=seed,
+                    device=device,
+                ),
+            }
+        )
 logs, final = pd.concat(logs, ignore_index=True), pd.DataFrame(final)
 
 # %% [markdown]
@@ -186,7 +266,11 @@ for ax, metric, label in [(axes[0], "proxy", "dense proxy reward"),
     ax.set(xlabel="GRPO step", ylabel=label)
 for ax in axes[1:]:
     ax.get_legend().remove()
-plots.finish(fig, "Proxy reward, true quality, rubric pass rate and rubric-free F1 per GRPO step, per arm");
+plots.finish(
+    fig,
+    "Proxy reward, true quality, rubric pass rate "
+    "and rubric-free F1 per GRPO step, per arm",
+);
 
 # %% [markdown]
 # What do the arms' responses look like? Three samples per arm (the last seed's policies) on
@@ -197,8 +281,13 @@ plots.finish(fig, "Proxy reward, true quality, rubric pass rate and rubric-free 
 problem = held_out[0]
 print(f"prompt {problem.prompt}   ideal response {problem.ideal}")
 for arm, policy in policies.items():
-    samples = rubric.sample_responses(policy, base.tokenizer, [problem], 3, seed=0, device=device)
-    print(f"  {arm:>20}: " + "   ".join(f"{r:<16} q={ra.true_quality(problem, r):.2f}" for r in samples))
+    samples = rubric.sample_responses(
+        policy, base.tokenizer, [problem], 3, seed=0, device=device
+    )
+    print(
+        f"  {arm:>20}: "
+        + "   ".join(f"{r:<16} q={ra.true_quality(problem, r):.2f}" for r in samples)
+    )
 final.groupby("arm", sort=False).mean(numeric_only=True).drop(columns="seed").round(3)
 
 # %% [markdown]
@@ -229,53 +318,114 @@ best_summed = [max(by.loc[(arm, s), "quality"] for arm in summed) for s in seeds
 best_summed_f1 = [max(by.loc[(arm, s), "ideal_f1"] for arm in summed) for s in seeds]
 gate_minus_best = minus(col("rubric gate", "quality"), best_summed)
 gate_minus_dense = minus(col("rubric gate", "quality"), col("dense only", "quality"))
-f1_gate_minus_dense = minus(col("rubric gate", "ideal_f1"), col("dense only", "ideal_f1"))
+f1_gate_minus_dense = minus(
+    col("rubric gate", "ideal_f1"), col("dense only", "ideal_f1")
+)
 f1_gate_minus_best = minus(col("rubric gate", "ideal_f1"), best_summed_f1)
 criteria = [
-    Criterion("gate: rubric pass rate after RL, every seed", None, gate_pass_min, ">=",
-              per_seed=col("rubric gate", "pass_rate")),
-    Criterion("dense only: rubric pass rate after RL, every seed", None, dense_pass_max, "<=",
-              per_seed=col("dense only", "pass_rate")),
-    Criterion("true quality, gate - best summed-λ arm, every seed", None, -quality_tolerance, ">=",
-              per_seed=gate_minus_best),
-    Criterion("true quality, gate - dense only, every seed", None, quality_margin_over_dense, ">=",
-              per_seed=gate_minus_dense),
+    Criterion(
+        "gate: rubric pass rate after RL, every seed",
+        None,
+        gate_pass_min,
+        ">=",
+        per_seed=col("rubric gate", "pass_rate"),
+    ),
+    Criterion(
+        "dense only: rubric pass rate after RL, every seed",
+        None,
+        dense_pass_max,
+        "<=",
+        per_seed=col("dense only", "pass_rate"),
+    ),
+    Criterion(
+        "true quality, gate - best summed-λ arm, every seed",
+        None,
+        -quality_tolerance,
+        ">=",
+        per_seed=gate_minus_best,
+    ),
+    Criterion(
+        "true quality, gate - dense only, every seed",
+        None,
+        quality_margin_over_dense,
+        ">=",
+        per_seed=gate_minus_dense,
+    ),
 ]
 for arm in summed:
-    criteria.append(Criterion(f"{arm}: rubric pass rate after RL (report only)", col(arm, "pass_rate"),
-                              gate_pass_min, ">=", decides=False))
+    criteria.append(
+        Criterion(
+            f"{arm}: rubric pass rate after RL (report only)",
+            col(arm, "pass_rate"),
+            gate_pass_min,
+            ">=",
+            decides=False,
+        )
+    )
 criteria += [
-    Criterion("F1 against the ideal (no rubric), gate - dense only (report only)", f1_gate_minus_dense,
-              0.0, ">", decides=False),
-    Criterion("F1 against the ideal (no rubric), gate - best summed-λ arm (report only)", f1_gate_minus_best,
-              -quality_tolerance, ">=", decides=False),
+    Criterion(
+        "F1 against the ideal (no rubric), gate - dense only (report only)",
+        f1_gate_minus_dense,
+        0.0,
+        ">",
+        decides=False,
+    ),
+    Criterion(
+        "F1 against the ideal (no rubric), gate - best summed-λ arm (report only)",
+        f1_gate_minus_best,
+        -quality_tolerance,
+        ">=",
+        decides=False,
+    ),
 ]
 RUN = "this run (mean [95% interval] of seeds)"
 verdict = Verdict(
     note_id="n11",
-    claim="A rubric used as a group-level gate stops a gameable dense reward from being hacked, and is at least as good as the rubric used as a dense reward term.",
+    claim=(
+        "A rubric used as a group-level gate stops a gameable dense reward from being "
+        "hacked, and is at least as good as the rubric used as a dense reward term."
+    ),
     criteria=criteria,
     key_number=("true quality, gate - dense only", gate_minus_dense),
     paper_vs_run=[
-        {"quantity": "gate vs. rubric as dense term", "paper (DRO)": "not ablated (the note's framing)",
-         RUN: f"true quality: gate {format_interval(col('rubric gate', 'quality'), 2)} vs. "
-              + ", ".join(f"{a} {format_interval(col(a, 'quality'), 2)}" for a in summed)},
-        {"quantity": "hacking without the rubric", "paper (DRO)": "—",
-         RUN: f"dense only: pass rate {format_interval(col('dense only', 'pass_rate'), 2)}, "
-              f"length {format_interval(col('dense only', 'length'), 3)} tokens"},
-        {"quantity": "quality without the rubric (F1 against the ideal)", "paper (DRO)": "—",
-         RUN: ", ".join(f"{a} {format_interval(col(a, 'ideal_f1'), 2)}" for a in arms)},
-        {"quantity": "headline", "paper (DRO)": "51.8% / 58.8% win rate vs. GPT-4o (ParaRev)", RUN: "—"},
+        {
+            "quantity": "gate vs. rubric as dense term",
+            "paper (DRO)": "not ablated (the note's framing)",
+            RUN: (
+                "true quality: gate "
+                f"{format_interval(col('rubric gate', 'quality'), 2)} vs. "
+            )
+            + ", ".join(f"{a} {format_interval(col(a, 'quality'), 2)}" for a in summed),
+        },
+        {
+            "quantity": "hacking without the rubric",
+            "paper (DRO)": "—",
+            RUN: (
+                "dense only: pass rate "
+                f"{format_interval(col('dense only', 'pass_rate'), 2)}, length "
+                f"{format_interval(col('dense only', 'length'), 3)} tokens"
+            ),
+        },
+        {
+            "quantity": "quality without the rubric (F1 against the ideal)",
+            "paper (DRO)": "—",
+            RUN: ", ".join(
+                f"{a} {format_interval(col(a, 'ideal_f1'), 2)}" for a in arms
+            ),
+        },
+        {
+            "quantity": "headline",
+            "paper (DRO)": "51.8% / 58.8% win rate vs. GPT-4o (ParaRev)",
+            RUN: "—",
+        },
     ],
-    parameters={"scale": scale, "seeds": seeds, "rubric_weights": rubric_weights, "gate_pass_min": gate_pass_min,
-                "dense_pass_max": dense_pass_max, "quality_margin_over_dense": quality_margin_over_dense,
-                "quality_tolerance": quality_tolerance, **cfg},
+    parameters=run.parameters | {"rubric_weights": rubric_weights},
 )
 verdict.publish()
 
 # %% tags=["nbval-check-output"]
-# The verdict in one line. The test suite re-executes this notebook with nbval and checks that this
-# line comes out identical: same seeds, same numbers.
+# The verdict in one line. The test suite re-executes this notebook with nbval
+# and checks that this line comes out identical: same seeds, same numbers.
 print(verdict.summary())
 
 # %% [markdown]
@@ -287,7 +437,8 @@ print(verdict.summary())
 
 # %%
 def relation(diff, tolerance):
-    """How the gate compares with another arm on a per-seed difference (gate minus arm)."""
+    """How the gate compares with another arm on a per-seed difference (gate minus
+    arm)."""
     _, low, high = mean_interval(diff)
     if high < tolerance:
         return "at least as good as the gate (within the tolerance)"
@@ -300,20 +451,29 @@ sentences = []
 for arm in summed:
     passes = col(arm, "pass_rate")
     _, low, high = mean_interval(passes)
-    hacked = ("hacked like dense-only" if high <= dense_pass_max else "not hacked" if low > dense_pass_max
-              else "hacked or not: unresolved at this budget")
+    hacked = (
+        "hacked like dense-only"
+        if high <= dense_pass_max
+        else "not hacked"
+        if low > dense_pass_max
+        else "hacked or not: unresolved at this budget"
+    )
     diff = minus(col("rubric gate", "quality"), col(arm, "quality"))
-    sentences.append(f"* **{arm}**: pass rate {format_interval(passes, 2)} ({hacked}); true quality "
-                     f"{format_interval(col(arm, 'quality'), 2)}, gate minus this arm "
-                     f"{format_interval(diff, 2)}: {relation(diff, quality_tolerance)}.")
+    sentences.append(
+        f"* **{arm}**: pass rate {format_interval(passes, 2)} ({hacked}); true "
+        f"quality {format_interval(col(arm, 'quality'), 2)}, gate minus this "
+        f"arm {format_interval(diff, 2)}: {relation(diff, quality_tolerance)}."
+    )
 f1_side = mean_interval(f1_gate_minus_dense)
 f1_word = ("higher than" if f1_side[1] > 0 else "lower than" if f1_side[2] < 0
            else "not separable from")
-sentences.append(f"* **Without the rubric** (F1 against the ideal response), the gate's answers score "
-                 f"{format_interval(col('rubric gate', 'ideal_f1'), 2)}, {f1_word} dense-only's "
-                 f"{format_interval(col('dense only', 'ideal_f1'), 2)} (difference "
-                 f"{format_interval(f1_gate_minus_dense, 2)}); gate minus the best summed arm "
-                 f"{format_interval(f1_gate_minus_best, 2)}.")
+sentences.append(
+    "* **Without the rubric** (F1 against the ideal response), the gate's "
+    f"answers score {format_interval(col('rubric gate', 'ideal_f1'), 2)}, "
+    f"{f1_word} dense-only's {format_interval(col('dense only', 'ideal_f1'), 2)} "
+    f"(difference {format_interval(f1_gate_minus_dense, 2)}); gate minus the "
+    f"best summed arm {format_interval(f1_gate_minus_best, 2)}."
+)
 say("\n".join(sentences))
 
 # %% [markdown]
@@ -342,9 +502,9 @@ say("\n".join(sentences))
 #    it to the largest proxy gain hacking can buy (16/6 − 1) and the rubric term it costs.
 # 2. Make the rubric judge noisy: flip each check's outcome with probability 0.2 inside
 #    `rubric.score` (training only, not evaluation). Which arm suffers more, the gate or λ = 2?
-# 3. The gate drops groups in which nothing passes. Log `groups_kept` (already in the training
-#    log): how many groups are dropped at step 0, and what does that do to the effective
-#    batch size early in training?
+# 3. Under the gate, a group in which nothing passes gets no gradient. Read `groups_kept`
+#    (already in the training log): how many groups are without gradient at step 0, and what
+#    does that do to the effective batch size early in training?
 
 # %% [markdown] tags=["solution"]
 # :::{admonition} Solutions (instructors: `make student` removes this cell)
@@ -362,6 +522,6 @@ say("\n".join(sentences))
 #
 # **3.** Read `logs[logs.arm == "rubric gate"][["step", "groups_kept"]]`. If rollouts passed
 # independently with probability 0.5 (the base's design target), a group of 8 would have no
-# passing rollout with probability 0.5^8 ≈ 0.4%, so few groups would be dropped; compare with the
-# logged share. The drop matters for weak bases whose pass rate is low.
+# passing rollout with probability 0.5^8 ≈ 0.4%, so few groups would lose their gradient; compare
+# with the logged share. It matters for weak bases whose pass rate is low.
 # :::

@@ -48,43 +48,64 @@ if "google.colab" in sys.modules:
     import subprocess
 
     REPO = "https://github.com/reward-bias-book/reward-bias-book"
-    # Only the helpers package, with the ranges of its pyproject.toml: Colab keeps its own torch,
-    # numpy and matplotlib, and pip adds what Colab lacks (trl; transformers if too old).
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", f"git+{REPO}.git"], check=True)
+    # Only the helpers package, with the ranges of its pyproject.toml:
+    # Colab keeps its own torch, numpy and matplotlib, and pip adds
+    # what Colab lacks (trl; transformers if too old).
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "-q", f"git+{REPO}.git"], check=True
+    )
 
 # %% tags=["parameters"]
-scale = "ci"  # "smoke" (seconds), "ci" (CPU default; time: status page), "full" (more rounds and fine-tuning; GPU)
-seeds = None  # None: the scale's seeds (smoke [0, 1], ci [0..4], full [0..9]); or a list
+# "smoke" (seconds), "ci" (CPU default; time: status
+# page), "full" (more rounds and fine-tuning; GPU)
+scale = "ci"
+# None: the scale's seeds (smoke [0, 1], ci [0..4], full [0..9]); or a list
+seeds = None
 device = "auto"  # "auto", "cpu", "cuda" or "mps"
-decide_round = 6  # the criteria are read after this round at every scale (smoke runs 2 and reads its last)
+# the criteria are read after this round at
+# every scale (smoke runs 2 and reads its last)
+decide_round = 6
 anchor_gain_min = 0.1  # criterion: Pass@1 at the deciding round, T minus P
-stall_margin = 0.03  # criterion: P ends at most this far above the round-0 majority-of-8 accuracy
-collapse_factor = 2.0  # criteria: P's confidently-wrong share grows, and its entropy shrinks, by this factor
+# criterion: P ends at most this far above the round-0 majority-of-8 accuracy
+stall_margin = 0.03
+# criteria: P's confidently-wrong share grows, and its entropy shrinks, by this factor
+collapse_factor = 2.0
 
 # %%
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from helpers import bases, params, plots, runtime, selftrain
-from helpers.models import TinyLMConfig
-from helpers.selftrain import SelfTrainSettings
+from helpers import notebook, params, plots
+from helpers.lm.models import TinyLMConfig
+from helpers.lm.sft import SFTSettings
+from helpers.rl import selftrain
+from helpers.rl.selftrain import SelfTrainSettings
 from helpers.tasks import chain_arithmetic as chain
-from helpers.train import SFTSettings
 from helpers.verdict import Criterion, Verdict, format_interval, mean_interval, say
 
-device = runtime.setup(device)
 PRESETS = {
     "smoke": dict(gold=200, pretrain_steps=40, rounds=2, pool=200, steps_per_round=5),
     "ci": dict(gold=200, pretrain_steps=300, rounds=6, pool=1000, steps_per_round=50),
-    "full": dict(gold=200, pretrain_steps=300, rounds=10, pool=4000, steps_per_round=200),
+    "full": dict(
+        gold=200, pretrain_steps=300, rounds=10, pool=4000, steps_per_round=200
+    ),
 }
-cfg = params.choose_scale(scale, PRESETS)
-seeds = params.check_seeds(seeds, scale=scale)
-params.check_positive(decide_round=decide_round, anchor_gain_min=anchor_gain_min, stall_margin=stall_margin,
-                      collapse_factor=collapse_factor)
-decided = min(decide_round, cfg["rounds"])  # the round the criteria read: decide_round unless smoke stops earlier
-plots.use_book_style()
-print(f"scale={scale} device={device} seeds={seeds} criteria read after round {decided} {cfg}")
+run = notebook.start(
+    scale,
+    PRESETS,
+    seeds,
+    device,
+    positive=dict(
+        decide_round=decide_round,
+        anchor_gain_min=anchor_gain_min,
+        stall_margin=stall_margin,
+        collapse_factor=collapse_factor,
+    ),
+)
+cfg, seeds, device = run.cfg, run.seeds, run.device
+# the round the criteria read: decide_round unless smoke stops earlier
+decided = min(decide_round, cfg["rounds"])
+print(f"criteria read after round {decided}")
 
 # %% [markdown]
 # ## The experiment
@@ -152,26 +173,63 @@ print(f"scale={scale} device={device} seeds={seeds} criteria read after round {d
 # scale; `full` grows only budgets (more rounds shown after the deciding one, a larger pool, more
 # steps per round).
 
+# %% [markdown]
+# **The three anchors in code.** Each round, `round_pairs` turns the 8 sampled answers per
+# pool problem into that round's fine-tuning set: P takes the majority answer as the label,
+# T keeps only the answers the checker accepts, H adds the gold set and the replay to the
+# majority labels. It is the function `selftrain.self_train` calls.
+
+# %%
+notebook.show_source(selftrain.round_pairs)
+
 # %%
 train_side, test = chain.split_problems()
 gold = [(p.prompt, str(p.answer)) for p in chain.draw(train_side, cfg["gold"], seed=1)]
 pool = chain.draw(train_side, cfg["pool"], seed=2)
 held_out = {p.prompt for p in test}
-assert not held_out & ({p.prompt for p in pool} | {q for q, _ in gold}), "a test problem leaked into training"
-base = bases.chain_arithmetic_base(TinyLMConfig(), SFTSettings(num_steps=cfg["pretrain_steps"], learning_rate=1e-3),
-                                   gold, device=device)
-start = selftrain.metrics(base.model, base.tokenizer, test, votes=8, seed=0, device=device)
-print("round-0 model on the held-out test: " + ", ".join(f"{k} {v:.3f}" for k, v in start.items()))
-print(f"{len(train_side)} training-side problems (gold covers {len({q for q, _ in gold})}, the pool "
-      f"{len({p.prompt for p in pool})}); {len(test)} held-out test problems")
+assert not held_out & ({p.prompt for p in pool} | {q for q, _ in gold}), (
+    "a test problem leaked into training"
+)
+base = chain.base(
+    TinyLMConfig(),
+    SFTSettings(num_steps=cfg["pretrain_steps"], learning_rate=1e-3),
+    gold,
+    device=device,
+)
+start = selftrain.metrics(
+    base.model, base.tokenizer, test, votes=8, seed=0, device=device
+)
+print(
+    "round-0 model on the held-out test: "
+    + ", ".join(f"{k} {v:.3f}" for k, v in start.items())
+)
+print(
+    f"{len(train_side)} training-side problems (gold covers "
+    f"{len({q for q, _ in gold})}, the pool "
+    f"{len({p.prompt for p in pool})}); {len(test)} held-out test problems"
+)
 
 # %%
-names = {"P": "P: majority vote only", "T": "T: checker anchor", "H": "H: past-data anchor"}
-arm_seeds = {"P": seeds, "T": seeds, "H": params.report_seeds(seeds, scale)}  # H is report only
-settings = SelfTrainSettings(rounds=cfg["rounds"], steps_per_round=cfg["steps_per_round"])
-rounds = pd.concat([selftrain.self_train(base.model, base.tokenizer, arm, pool, gold, test, settings, seed, device)
-                    .assign(arm=names[arm], seed=seed) for arm in names for seed in arm_seeds[arm]],
-                   ignore_index=True)
+names = {
+    "P": "P: majority vote only",
+    "T": "T: checker anchor",
+    "H": "H: past-data anchor",
+}
+# H is report only
+arm_seeds = {"P": seeds, "T": seeds, "H": params.report_seeds(seeds, scale)}
+settings = SelfTrainSettings(
+    rounds=cfg["rounds"], steps_per_round=cfg["steps_per_round"]
+)
+rounds = pd.concat(
+    [
+        selftrain.self_train(
+            base.model, base.tokenizer, arm, pool, gold, test, settings, seed, device
+        ).assign(arm=names[arm], seed=seed)
+        for arm in names
+        for seed in arm_seeds[arm]
+    ],
+    ignore_index=True,
+)
 ceiling = start["maj@8"]
 
 # %% [markdown]
@@ -186,14 +244,24 @@ ceiling = start["maj@8"]
 # %%
 fig, axes = plt.subplots(1, 2, figsize=(13, 4.2))
 plots.seed_band(axes[0], rounds, "round", "pass@1", arms=list(names.values()))
-axes[0].axhline(ceiling, color="#222222", ls="--", lw=1, label="round-0 majority-of-8 accuracy")
+axes[0].axhline(
+    ceiling, color="#222222", ls="--", lw=1, label="round-0 majority-of-8 accuracy"
+)
 axes[0].legend()
-axes[0].set(xlabel="self-training round", ylabel=f"Pass@1 on the {len(test)} held-out problems")
+axes[0].set(
+    xlabel="self-training round", ylabel=f"Pass@1 on the {len(test)} held-out problems"
+)
 plots.seed_band(axes[1], rounds, "round", "pool_pass@1", arms=list(names.values()))
-axes[1].set(xlabel="self-training round", ylabel="Pass@1 on the pool's problems (trained on)")
+axes[1].set(
+    xlabel="self-training round", ylabel="Pass@1 on the pool's problems (trained on)"
+)
 for ax in axes:
     ax.axvline(decided, color="grey", ls=":", lw=1)
-plots.finish(fig, "Pass@1 per self-training round: held-out test (left), the pool's own problems (right)");
+plots.finish(
+    fig,
+    "Pass@1 per self-training round: held-out "
+    "test (left), the pool's own problems (right)",
+);
 
 # %% [markdown]
 # ## Diversity and confident errors, and the self-reward picture
@@ -207,19 +275,36 @@ plots.finish(fig, "Pass@1 per self-training round: held-out test (left), the poo
 fig, axes = plt.subplots(1, 3, figsize=(15, 4))
 plots.seed_band(axes[0], rounds, "round", "entropy", arms=list(names.values()))
 axes[0].set(xlabel="self-training round", ylabel="answer entropy on the test (nats)")
-plots.seed_band(axes[1], rounds, "round", "confidently_wrong", arms=list(names.values()))
+plots.seed_band(
+    axes[1], rounds, "round", "confidently_wrong", arms=list(names.values())
+)
 axes[1].set(xlabel="self-training round", ylabel="confidently wrong share on the test")
 for arm in names.values():
     part = rounds[(rounds["arm"] == arm) & rounds["self_reward"].notna()]
-    axes[2].plot(part.groupby("round")["self_reward"].mean(), part.groupby("round")["label_accuracy"].mean(),
-                 marker="o", color=plots.arm_color(arm), label=arm)
-    axes[2].scatter(part["self_reward"], part["label_accuracy"], color=plots.arm_color(arm), s=10, alpha=0.4)
+    axes[2].plot(
+        part.groupby("round")["self_reward"].mean(),
+        part.groupby("round")["label_accuracy"].mean(),
+        marker="o",
+        color=plots.arm_color(arm),
+        label=arm,
+    )
+    axes[2].scatter(
+        part["self_reward"],
+        part["label_accuracy"],
+        color=plots.arm_color(arm),
+        s=10,
+        alpha=0.4,
+    )
 axes[2].set(xlabel="self-reward on the pool: agreement with the majority",
             ylabel="true accuracy of the majority labels")
 axes[2].legend()
 for ax in axes[:2]:
     ax.get_legend().remove()
-plots.finish(fig, "Answer entropy and confidently-wrong share per round (test); self-reward against label accuracy (pool)");
+plots.finish(
+    fig,
+    "Answer entropy and confidently-wrong share per round "
+    "(test); self-reward against label accuracy (pool)",
+);
 
 # %% [markdown]
 # ## Verdict
@@ -241,23 +326,70 @@ def at(table: pd.DataFrame, arm: str, metric: str) -> list[float]:
 
 t_minus_p = [t - p for t, p in zip(at(last, "T", "pass@1"), at(last, "P", "pass@1"))]
 p_over_ceiling = [p - ceiling for p in at(last, "P", "pass@1")]
-wrong_ratio = [e / s for e, s in zip(at(last, "P", "confidently_wrong"), at(first, "P", "confidently_wrong"))]
-entropy_ratio = [s / e for e, s in zip(at(last, "P", "entropy"), at(first, "P", "entropy"))]
-h_minus_p = [h - p for h, p in zip(at(last, "H", "pass@1"), at(last, "P", "pass@1")[:len(arm_seeds["H"])])]
-pool_t_minus_p = [t - p for t, p in zip(at(last, "T", "pool_pass@1"), at(last, "P", "pool_pass@1"))]
+wrong_ratio = [
+    e / s
+    for e, s in zip(
+        at(last, "P", "confidently_wrong"), at(first, "P", "confidently_wrong")
+    )
+]
+entropy_ratio = [
+    s / e for e, s in zip(at(last, "P", "entropy"), at(first, "P", "entropy"))
+]
+h_minus_p = [
+    h - p
+    for h, p in zip(
+        at(last, "H", "pass@1"), at(last, "P", "pass@1")[: len(arm_seeds["H"])]
+    )
+]
+pool_t_minus_p = [
+    t - p for t, p in zip(at(last, "T", "pool_pass@1"), at(last, "P", "pool_pass@1"))
+]
 criteria = [
-    Criterion(f"Pass@1 after round {decided}, T - P (test), every seed", None, anchor_gain_min, ">=",
-              per_seed=t_minus_p),
-    Criterion(f"Pass@1 of P after round {decided} - round-0 majority-of-8 accuracy (test), every seed", None,
-              stall_margin, "<=", per_seed=p_over_ceiling),
-    Criterion("P: confidently-wrong share, deciding round / start (test), every seed", None, collapse_factor,
-              ">=", per_seed=wrong_ratio),
-    Criterion("P: answer entropy, start / deciding round (test), every seed", None, collapse_factor, ">=",
-              per_seed=entropy_ratio),
-    Criterion(f"Pass@1 after round {decided}, H - P (test; report only, seeds {arm_seeds['H']})", h_minus_p, 0.0, ">",
-              decides=False),
-    Criterion(f"Pass@1 after round {decided} on the pool's problems (trained on), T - P (report only)",
-              pool_t_minus_p, 0.0, ">", decides=False),
+    Criterion(
+        f"Pass@1 after round {decided}, T - P (test), every seed",
+        None,
+        anchor_gain_min,
+        ">=",
+        per_seed=t_minus_p,
+    ),
+    Criterion(
+        f"Pass@1 of P after round {decided} - round-0 "
+        "majority-of-8 accuracy (test), every seed",
+        None,
+        stall_margin,
+        "<=",
+        per_seed=p_over_ceiling,
+    ),
+    Criterion(
+        "P: confidently-wrong share, deciding round / start (test), every seed",
+        None,
+        collapse_factor,
+        ">=",
+        per_seed=wrong_ratio,
+    ),
+    Criterion(
+        "P: answer entropy, start / deciding round (test), every seed",
+        None,
+        collapse_factor,
+        ">=",
+        per_seed=entropy_ratio,
+    ),
+    Criterion(
+        f"Pass@1 after round {decided}, H - P (test; "
+        f"report only, seeds {arm_seeds['H']})",
+        h_minus_p,
+        0.0,
+        ">",
+        decides=False,
+    ),
+    Criterion(
+        f"Pass@1 after round {decided} on the pool's "
+        "problems (trained on), T - P (report only)",
+        pool_t_minus_p,
+        0.0,
+        ">",
+        decides=False,
+    ),
 ]
 
 
@@ -268,22 +400,45 @@ def pass_at(arm: str) -> str:
 
 verdict = Verdict(
     note_id="n13",
-    claim="Self-training on majority-vote labels stalls at the vote's ceiling and collapses onto confident errors; "
-          "an external anchor (a checker) keeps improving.",
+    claim=(
+        "Self-training on majority-vote labels stalls at the "
+        "vote's ceiling and collapses onto confident errors; "
+        "an external anchor (a checker) keeps improving."
+    ),
     criteria=criteria,
     key_number=(f"Pass@1 after round {decided} on held-out problems, T - P", t_minus_p),
     paper_vs_run=[
-        {"quantity": "pure self-improvement",
-         "papers": "saturates within a few rounds (Song et al.); majority self-reward collapses (Shafayat et al.)",
-         "this run (held-out test)": f"P: Pass@1 {start['pass@1']:.2f} → {pass_at('P')} (ceiling {ceiling:.2f})"},
-        {"quantity": "external anchor", "papers": "RL on gold answers keeps improving",
-         "this run (held-out test)": f"T (checker): {start['pass@1']:.2f} → {pass_at('T')}"},
-        {"quantity": "past data", "papers": "accumulating real data bounds the error (Gerstgrasser et al.)",
-         "this run (held-out test)": f"H: {start['pass@1']:.2f} → {pass_at('H')}"},
+        {
+            "quantity": "pure self-improvement",
+            "papers": (
+                "saturates within a few rounds (Song et al.); "
+                "majority self-reward collapses (Shafayat et al.)"
+            ),
+            "this run (held-out test)": (
+                f"P: Pass@1 {start['pass@1']:.2f} → "
+                f"{pass_at('P')} (ceiling {ceiling:.2f})"
+            ),
+        },
+        {
+            "quantity": "external anchor",
+            "papers": "RL on gold answers keeps improving",
+            "this run (held-out test)": (
+                f"T (checker): {start['pass@1']:.2f} → {pass_at('T')}"
+            ),
+        },
+        {
+            "quantity": "past data",
+            "papers": "accumulating real data bounds the error (Gerstgrasser et al.)",
+            "this run (held-out test)": f"H: {start['pass@1']:.2f} → {pass_at('H')}",
+        },
     ],
-    parameters={"scale": scale, "seeds": seeds, "report_seeds": arm_seeds["H"], "decide_round": decided,
-                "anchor_gain_min": anchor_gain_min, "stall_margin": stall_margin, "collapse_factor": collapse_factor,
-                "test_problems": len(test), "training_side_problems": len(train_side), **cfg},
+    parameters=run.parameters
+    | {
+        "report_seeds": arm_seeds["H"],
+        "decide_round": decided,
+        "test_problems": len(test),
+        "training_side_problems": len(train_side),
+    },
 )
 verdict.publish()
 
@@ -292,23 +447,39 @@ verdict.publish()
 def moved(values: list[float], reference: float) -> str:
     """Where the 95% interval of ``values`` lies against ``reference``."""
     _, low, high = mean_interval(values)
-    return "above" if low > reference else "below" if high < reference else "not separable from"
+    return (
+        "above"
+        if low > reference
+        else "below"
+        if high < reference
+        else "not separable from"
+    )
 
 
 cap = 1 / start["confidently_wrong"] if start["confidently_wrong"] > 0 else float("inf")
-room = (f"so the share cannot grow by the criterion's factor {collapse_factor:g} from there (at most {cap:.2f}x)"
-        if cap < collapse_factor else f"so the share can still grow by the criterion's factor {collapse_factor:g}")
-say(f"On the {len(test)} held-out problems, after round {decided}, P's Pass@1 is {pass_at('P')} and T's "
-    f"{pass_at('T')}, against {start['pass@1']:.3f} for the round-0 model: P is "
-    f"{moved(at(last, 'P', 'pass@1'), start['pass@1'])} its start and T is "
-    f"{moved(at(last, 'T', 'pass@1'), start['pass@1'])} it (95% intervals over seeds). On the pool's own "
-    f"problems, which they train on, P reaches {format_interval(at(last, 'P', 'pool_pass@1'), 2)} and T "
-    f"{format_interval(at(last, 'T', 'pool_pass@1'), 2)}. The round-0 model is confidently wrong on "
-    f"{start['confidently_wrong']:.3f} of the held-out problems, {room}.")
+room = (
+    (
+        "so the share cannot grow by the criterion's factor "
+        f"{collapse_factor:g} from there (at most {cap:.2f}x)"
+    )
+    if cap < collapse_factor
+    else f"so the share can still grow by the criterion's factor {collapse_factor:g}"
+)
+say(
+    f"On the {len(test)} held-out problems, after round {decided}, P's Pass@1 is "
+    f"{pass_at('P')} and T's {pass_at('T')}, against {start['pass@1']:.3f} for "
+    f"the round-0 model: P is {moved(at(last, 'P', 'pass@1'), start['pass@1'])} "
+    f"its start and T is {moved(at(last, 'T', 'pass@1'), start['pass@1'])} it "
+    "(95% intervals over seeds). On the pool's own problems, which they train "
+    f"on, P reaches {format_interval(at(last, 'P', 'pool_pass@1'), 2)} and T "
+    f"{format_interval(at(last, 'T', 'pool_pass@1'), 2)}. The round-0 model is "
+    f"confidently wrong on {start['confidently_wrong']:.3f} of the held-out "
+    f"problems, {room}."
+)
 
 # %% tags=["nbval-check-output"]
-# The verdict in one line. The test suite re-executes this notebook with nbval and checks that this
-# line comes out identical: same seeds, same numbers.
+# The verdict in one line. The test suite re-executes this notebook with nbval
+# and checks that this line comes out identical: same seeds, same numbers.
 print(verdict.summary())
 
 # %% [markdown]

@@ -46,43 +46,72 @@ if "google.colab" in sys.modules:
     import subprocess
 
     REPO = "https://github.com/reward-bias-book/reward-bias-book"
-    # Only the helpers package, with the ranges of its pyproject.toml: Colab keeps its own torch,
-    # numpy and matplotlib, and pip adds what Colab lacks (trl; transformers if too old).
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", f"git+{REPO}.git"], check=True)
+    # Only the helpers package, with the ranges of its pyproject.toml:
+    # Colab keeps its own torch, numpy and matplotlib, and pip adds
+    # what Colab lacks (trl; transformers if too old).
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "-q", f"git+{REPO}.git"], check=True
+    )
 
 # %% tags=["parameters"]
-scale = "ci"  # "smoke" (seconds), "ci" (CPU default; time: status page), "full" (wider models, longer training; GPU)
-seeds = None  # None: the scale's seeds (smoke [0, 1], ci [0..4], full [0..9]); or a list
+# "smoke" (seconds), "ci" (CPU default; time: status
+# page), "full" (wider models, longer training; GPU)
+scale = "ci"
+# None: the scale's seeds (smoke [0, 1], ci [0..4], full [0..9]); or a list
+seeds = None
 device = "auto"  # "auto", "cpu", "cuda" or "mps"
-decide_votes = 15  # the voting gain is read at this many votes (minus 1 vote), at k = 4, at every scale
-ceiling_gain_min = 0.2  # criterion: greedy accuracy (k = 4), reasoning minus outcome model
-voting_gain_min = 0.03  # criterion: reasoning model, accuracy with decide_votes votes minus 1 vote (k = 4)
+# the voting gain is read at this many votes (minus 1 vote), at k = 4, at every scale
+decide_votes = 15
+# criterion: greedy accuracy (k = 4), reasoning minus outcome model
+ceiling_gain_min = 0.2
+# criterion: reasoning model, accuracy with decide_votes votes minus 1 vote (k = 4)
+voting_gain_min = 0.03
 
 # %%
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from helpers import bases, judges, params, plots, runtime
-from helpers.models import TinyLMConfig
+from helpers import notebook, params, plots, runtime
+from helpers.lm.models import TinyLMConfig
+from helpers.lm.sft import SFTSettings
+from helpers.rewards import judges
 from helpers.tasks import verify_chain as vc
-from helpers.train import SFTSettings
 from helpers.verdict import Criterion, Verdict, format_interval, mean_interval, say
 
-device = runtime.setup(device)
 PRESETS = {
     "smoke": dict(width=32, sft_steps=20, test_items=60, votes=[1, 15], bon_items=30),
-    "ci": dict(width=64, sft_steps=400, test_items=300, votes=[1, 3, 7, 15], bon_items=200),
-    "full": dict(width=128, sft_steps=3000, test_items=2000, votes=[1, 3, 7, 15, 31], bon_items=1000),
+    "ci": dict(
+        width=64, sft_steps=400, test_items=300, votes=[1, 3, 7, 15], bon_items=200
+    ),
+    "full": dict(
+        width=128,
+        sft_steps=3000,
+        test_items=2000,
+        votes=[1, 3, 7, 15, 31],
+        bon_items=1000,
+    ),
 }
-cfg = params.choose_scale(scale, PRESETS)
-seeds = params.check_seeds(seeds, scale=scale)
-params.check_positive(decide_votes=decide_votes, ceiling_gain_min=ceiling_gain_min, voting_gain_min=voting_gain_min)
+run = notebook.start(
+    scale,
+    PRESETS,
+    seeds,
+    device,
+    positive=dict(
+        decide_votes=decide_votes,
+        ceiling_gain_min=ceiling_gain_min,
+        voting_gain_min=voting_gain_min,
+    ),
+)
+cfg, seeds, device = run.cfg, run.seeds, run.device
 if decide_votes not in cfg["votes"]:
-    raise ValueError(f"decide_votes={decide_votes} must be one of this scale's vote counts {cfg['votes']}")
-report = params.report_seeds(seeds, scale)  # seeds for the report-only evaluations (k = 6, best-of-4)
-plots.use_book_style()
-print(f"scale={scale} device={device} seeds={seeds} report-only seeds={report} {cfg}")
+    raise ValueError(
+        f"decide_votes={decide_votes} must be one "
+        f"of this scale's vote counts {cfg['votes']}"
+    )
+# seeds for the report-only evaluations (k = 6, best-of-4)
+report = params.report_seeds(seeds, scale)
+print(f"report-only seeds={report}")
 
 # %% [markdown]
 # ## The experiment
@@ -123,12 +152,31 @@ print(f"scale={scale} device={device} seeds={seeds} report-only seeds={report} {
 # samples one token per vote, a negligible cost, and it is the comparison the voting criterion is
 # read against.
 
+# %% [markdown]
+# **The two reward models and the votes in code.** `Claim.target` is what each reward model
+# is trained to write: the verdict alone, or the running values and then the verdict.
+# `judgements` samples `m` judgements per item (the scratchpad first, for the reasoning
+# model) and `vote_accuracy` takes their majority; these are the functions used below.
+
 # %%
-models = {(style, seed): bases.reward_model_base(TinyLMConfig(n_embd=cfg["width"]),
-                                                 SFTSettings(num_steps=cfg["sft_steps"], learning_rate=3e-3, seed=seed),
-                                                 style, device=device, progress=False)
-          for seed in seeds for style in vc.STYLES}
-tests = {4: vc.make_claims(cfg["test_items"], seed=777, k=4), 6: vc.make_claims(cfg["test_items"], seed=778, k=6)}
+notebook.show_source(vc.Claim.target, judges.judgements, judges.vote_accuracy)
+
+# %%
+models = {
+    (style, seed): vc.base(
+        TinyLMConfig(n_embd=cfg["width"]),
+        SFTSettings(num_steps=cfg["sft_steps"], learning_rate=3e-3, seed=seed),
+        style,
+        device=device,
+        progress=False,
+    )
+    for seed in seeds
+    for style in vc.STYLES
+}
+tests = {
+    4: vc.make_claims(cfg["test_items"], seed=777, k=4),
+    6: vc.make_claims(cfg["test_items"], seed=778, k=6),
+}
 names = {"outcome": "outcome RM", "reasoning": "reasoning RM"}
 rows = []
 for (style, seed), base in runtime.progress(models.items(), desc="judging"):
@@ -136,17 +184,43 @@ for (style, seed), base in runtime.progress(models.items(), desc="judging"):
         if k != 4 and seed not in report:  # out of distribution: report only
             continue
         truth = np.array([c.correct for c in items])
-        greedy = judges.vote_accuracy(judges.judgements(base.model, base.tokenizer, items, style, 1, None, device), truth)
-        votes = judges.judgements(base.model, base.tokenizer, items, style, max(cfg["votes"]), seed, device)
+        greedy = judges.vote_accuracy(
+            judges.judgements(
+                base.model, base.tokenizer, items, style, 1, None, device
+            ),
+            truth,
+        )
+        votes = judges.judgements(
+            base.model, base.tokenizer, items, style, max(cfg["votes"]), seed, device
+        )
         flops = judges.flops_per_judgement(base.model, items, style)
         for m in cfg["votes"]:
-            rows.append({"arm": names[style], "seed": seed, "k": k, "m": m, "greedy": greedy, "flops": m * flops,
-                         "accuracy": judges.vote_accuracy(votes[:, :m], truth)})
+            rows.append(
+                {
+                    "arm": names[style],
+                    "seed": seed,
+                    "k": k,
+                    "m": m,
+                    "greedy": greedy,
+                    "flops": m * flops,
+                    "accuracy": judges.vote_accuracy(votes[:, :m], truth),
+                }
+            )
     if seed in report:  # best-of-4: report only
-        rows[-1]["best_of_4"] = judges.best_of_n(base.model, base.tokenizer, tests[4][:cfg["bon_items"]], style, 4, 0.3,
-                                                 seed, device)
+        rows[-1]["best_of_4"] = judges.best_of_n(
+            base.model,
+            base.tokenizer,
+            tests[4][: cfg["bon_items"]],
+            style,
+            4,
+            0.3,
+            seed,
+            device,
+        )
 results = pd.DataFrame(rows)
-results[results["m"] == 1].pivot_table(index=["arm", "k"], values="greedy", aggfunc=["mean", "min", "max", "count"]).round(3)
+results[results["m"] == 1].pivot_table(
+    index=["arm", "k"], values="greedy", aggfunc=["mean", "min", "max", "count"]
+).round(3)
 
 # %% [markdown]
 # ## Accuracy against inference compute
@@ -158,13 +232,25 @@ results[results["m"] == 1].pivot_table(index=["arm", "k"], values="greedy", aggf
 # %%
 fig, axes = plt.subplots(1, 2, figsize=(12, 4.2), sharey=True)
 for ax, k in zip(axes, tests):
-    plots.seed_band(ax, results[results["k"] == k], "flops", "accuracy", arms=list(names.values()))
+    plots.seed_band(
+        ax, results[results["k"] == k], "flops", "accuracy", arms=list(names.values())
+    )
     ax.set_xscale("log")
     ax.minorticks_off()
     ax.axhline(0.5, color="grey", lw=0.8, ls=":")
-    ax.set(xlabel="inference FLOPs per item (log scale)", ylabel="judgement accuracy",
-           title=f"k = {k} operations ({'in distribution' if k == 4 else 'out of distribution'})")
-plots.finish(fig, f"Judgement accuracy against inference compute, {' / '.join(map(str, cfg['votes']))} voted samples");
+    ax.set(
+        xlabel="inference FLOPs per item (log scale)",
+        ylabel="judgement accuracy",
+        title=(
+            f"k = {k} operations "
+            f"({'in distribution' if k == 4 else 'out of distribution'})"
+        ),
+    )
+plots.finish(
+    fig,
+    "Judgement accuracy against inference compute, "
+    f"{' / '.join(map(str, cfg['votes']))} voted samples",
+);
 
 # %% [markdown]
 # ## Verdict
@@ -175,43 +261,103 @@ plots.finish(fig, f"Judgement accuracy against inference compute, {' / '.join(ma
 
 # %%
 by = results.set_index(["arm", "seed", "k", "m"])
-get = lambda arm, k, m, col, on=seeds: [float(by.loc[(arm, s, k, m), col]) for s in on]  # noqa: E731
+get = lambda arm, k, m, col, on=seeds: [  # noqa: E731
+    float(by.loc[(arm, s, k, m), col]) for s in on
+]
 top = decide_votes
-ceiling_gain = [r - o for r, o in zip(get("reasoning RM", 4, 1, "greedy"), get("outcome RM", 4, 1, "greedy"))]
-voting_gain = [a - b for a, b in zip(get("reasoning RM", 4, top, "accuracy"), get("reasoning RM", 4, 1, "accuracy"))]
+ceiling_gain = [
+    r - o
+    for r, o in zip(
+        get("reasoning RM", 4, 1, "greedy"), get("outcome RM", 4, 1, "greedy")
+    )
+]
+voting_gain = [
+    a - b
+    for a, b in zip(
+        get("reasoning RM", 4, top, "accuracy"), get("reasoning RM", 4, 1, "accuracy")
+    )
+]
 ood_gain = [a - b for a, b in zip(get("reasoning RM", 6, top, "accuracy", report),
                                   get("reasoning RM", 6, 1, "accuracy", report))]
-outcome_gain = [a - b for a, b in zip(get("outcome RM", 4, top, "accuracy"), get("outcome RM", 4, 1, "accuracy"))]
+outcome_gain = [
+    a - b
+    for a, b in zip(
+        get("outcome RM", 4, top, "accuracy"), get("outcome RM", 4, 1, "accuracy")
+    )
+]
 bon = results.dropna(subset=["best_of_4"]).set_index(["arm", "seed"])["best_of_4"]
-bon_gain = [float(bon.loc[("reasoning RM", s)] - bon.loc[("outcome RM", s)]) for s in report]
+bon_gain = [
+    float(bon.loc[("reasoning RM", s)] - bon.loc[("outcome RM", s)]) for s in report
+]
 criteria = [
-    Criterion("greedy accuracy k=4, reasoning - outcome RM, every seed", None, ceiling_gain_min, ">=",
-              per_seed=ceiling_gain),
-    Criterion(f"reasoning RM k=4, accuracy with {top} votes - 1 vote, every seed", None, voting_gain_min, ">=",
-              per_seed=voting_gain),
-    Criterion(f"reasoning RM k=6 (out of distribution), {top} votes - 1 vote (report only, seeds {report})",
-              ood_gain, voting_gain_min, ">=", decides=False),
-    Criterion(f"outcome RM k=4, {top} sampled verdicts - 1 (report only: the control)", outcome_gain, voting_gain_min,
-              ">=", decides=False),
-    Criterion(f"best-of-4 selection accuracy, reasoning - outcome RM (report only, seeds {report})", bon_gain, 0.0, ">",
-              decides=False),
+    Criterion(
+        "greedy accuracy k=4, reasoning - outcome RM, every seed",
+        None,
+        ceiling_gain_min,
+        ">=",
+        per_seed=ceiling_gain,
+    ),
+    Criterion(
+        f"reasoning RM k=4, accuracy with {top} votes - 1 vote, every seed",
+        None,
+        voting_gain_min,
+        ">=",
+        per_seed=voting_gain,
+    ),
+    Criterion(
+        f"reasoning RM k=6 (out of distribution), {top} "
+        f"votes - 1 vote (report only, seeds {report})",
+        ood_gain,
+        voting_gain_min,
+        ">=",
+        decides=False,
+    ),
+    Criterion(
+        f"outcome RM k=4, {top} sampled verdicts - 1 (report only: the control)",
+        outcome_gain,
+        voting_gain_min,
+        ">=",
+        decides=False,
+    ),
+    Criterion(
+        "best-of-4 selection accuracy, reasoning - "
+        f"outcome RM (report only, seeds {report})",
+        bon_gain,
+        0.0,
+        ">",
+        decides=False,
+    ),
 ]
 verdict = Verdict(
     note_id="n14",
-    claim="A reward model that writes its reasoning before the verdict is more accurate than an outcome model of the "
-          "same size, and voting over its samples buys more accuracy with more compute.",
+    claim=(
+        "A reward model that writes its reasoning before the verdict "
+        "is more accurate than an outcome model of the same size, and "
+        "voting over its samples buys more accuracy with more compute."
+    ),
     criteria=criteria,
     key_number=("greedy accuracy k=4, reasoning - outcome RM", ceiling_gain),
     paper_vs_run=[
-        {"quantity": "reasoning vs. outcome RM", "papers": "RM-R1 32B: 81.2 average vs. GPT-4o 77.7 (reported)",
-         "this run (mean [95% interval] of seeds)": f"greedy accuracy {format_interval(get('reasoning RM', 4, 1, 'greedy'), 2)}"
-                                                    f" vs. {format_interval(get('outcome RM', 4, 1, 'greedy'), 2)} (same model size)"},
-        {"quantity": "test-time scaling", "papers": "DeepSeek-GRM: accuracy rises with 32 voted samples",
-         "this run (mean [95% interval] of seeds)": f"k=4: {format_interval(voting_gain)} from 1 to {top} votes; "
-                                                    f"k=6: {format_interval(ood_gain)}"},
+        {
+            "quantity": "reasoning vs. outcome RM",
+            "papers": "RM-R1 32B: 81.2 average vs. GPT-4o 77.7 (reported)",
+            "this run (mean [95% interval] of seeds)": (
+                "greedy accuracy "
+                f"{format_interval(get('reasoning RM', 4, 1, 'greedy'), 2)} "
+                f"vs. {format_interval(get('outcome RM', 4, 1, 'greedy'), 2)} "
+                "(same model size)"
+            ),
+        },
+        {
+            "quantity": "test-time scaling",
+            "papers": "DeepSeek-GRM: accuracy rises with 32 voted samples",
+            "this run (mean [95% interval] of seeds)": (
+                f"k=4: {format_interval(voting_gain)} from 1 to "
+                f"{top} votes; k=6: {format_interval(ood_gain)}"
+            ),
+        },
     ],
-    parameters={"scale": scale, "seeds": seeds, "report_seeds": report, "decide_votes": decide_votes,
-                "ceiling_gain_min": ceiling_gain_min, "voting_gain_min": voting_gain_min, **cfg},
+    parameters=run.parameters | {"report_seeds": report},
 )
 verdict.publish()
 
@@ -220,23 +366,36 @@ verdict.publish()
 def side(values: list[float], reference: float) -> str:
     """Where the 95% interval of ``values`` lies against ``reference``."""
     _, low, high = mean_interval(values)
-    return "above" if low > reference else "below" if high < reference else "not separable from"
+    return (
+        "above"
+        if low > reference
+        else "below"
+        if high < reference
+        else "not separable from"
+    )
 
 
 single = get("reasoning RM", 4, 1, "accuracy")
 single_ood = get("reasoning RM", 6, 1, "accuracy", report)
-imperfect = ("separably below 1, so votes have errors to fix" if mean_interval(single)[2] < 1
-             else "not separably below 1, so votes have little to fix")
-say(f"At k = 4 a single sampled judgement of the reasoning model is right {format_interval(single)} of the time "
-    f"(mean [95% interval] over seeds), {imperfect}. Voting {top} samples changes its accuracy by "
-    f"{format_interval(voting_gain)}; the outcome model's {top} sampled verdicts change its accuracy by "
-    f"{format_interval(outcome_gain)}. Out of distribution (k = 6, seeds {report}) one sampled judgement of the "
-    f"reasoning model is right {format_interval(single_ood)} of the time, {side(single_ood, 0.5)} chance (0.5), "
-    f"and {top} votes change that by {format_interval(ood_gain)}.")
+imperfect = (
+    "separably below 1, so votes have errors to fix"
+    if mean_interval(single)[2] < 1
+    else "not separably below 1, so votes have little to fix"
+)
+say(
+    "At k = 4 a single sampled judgement of the reasoning model is right "
+    f"{format_interval(single)} of the time (mean [95% interval] over seeds), "
+    f"{imperfect}. Voting {top} samples changes its accuracy by "
+    f"{format_interval(voting_gain)}; the outcome model's {top} sampled verdicts "
+    f"change its accuracy by {format_interval(outcome_gain)}. Out of distribution "
+    f"(k = 6, seeds {report}) one sampled judgement of the reasoning model is "
+    f"right {format_interval(single_ood)} of the time, {side(single_ood, 0.5)} "
+    f"chance (0.5), and {top} votes change that by {format_interval(ood_gain)}."
+)
 
 # %% tags=["nbval-check-output"]
-# The verdict in one line. The test suite re-executes this notebook with nbval and checks that this
-# line comes out identical: same seeds, same numbers.
+# The verdict in one line. The test suite re-executes this notebook with nbval
+# and checks that this line comes out identical: same seeds, same numbers.
 print(verdict.summary())
 
 # %% [markdown]

@@ -188,6 +188,9 @@ def verdict_table(records: dict[str, dict[str, Any]], expectations: dict[str, An
     seeds = " ".join(map(str, robustness["seeds"])) if robustness else ""
     column = f"verdict with seeds {seeds} (`make robustness`, {robustness['written_at']})" if robustness else \
         "verdict with another seed set"
+    stale = bool(robustness and robustness.get("stale"))
+    if stale:  # run against an earlier record: its seeds ran on other code, so neither column is this code's
+        column += ", **stale**: run before the last re-record"
     other = {row["note"]: row for row in (robustness or {}).get("notes", [])}
     expected = (expectations or {}).get("notes", {})
     lines = [f"| note | verdict (pass / fail / unresolved) | key number: mean [95% interval] | seeds | "
@@ -201,6 +204,8 @@ def verdict_table(records: dict[str, dict[str, Any]], expectations: dict[str, An
         seeds_used = ", ".join(map(str, record["parameters"].get("seeds", [])))
         pooled = verdict_cell({"verdict": row["verdict (pooled)"], "counts": row["counts (pooled)"]}) \
             if row and "verdict (pooled)" in row else "not run"
+        if stale and row:
+            again, pooled = f"{again} (stale)", "not comparable (stale)"
         lines.append(f"| {note_id} | {verdict_cell(record)} | {table_cell(key_text(record['key_number']))} | {seeds_used} | "
                      f"{check} | {again} | {pooled} |")
     return "\n".join(lines)
@@ -213,6 +218,10 @@ def render_status_page(timings: dict[str, Any], records: dict[str, dict[str, Any
     lines = ["# Execution status", ""]
     if records:
         changed = f"{robustness['changed']} of {len(robustness['notes'])}" if robustness else "not measured"
+        if robustness and robustness.get("stale"):
+            changed += (f"; stale: that run, of {robustness['written_at']}, was compared with an earlier record "
+                        "and ran on the code of its day, so it says nothing about this build until "
+                        "`make robustness` runs again")
         lines += ["## Verdicts", "",
                   "Every claim notebook decides its verdict from its own run: each deciding criterion's mean over "
                   "seeds with a 95% Student-t interval, compared with the spec's threshold (see *How to use this "

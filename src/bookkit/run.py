@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import argparse
 import fnmatch
+import hashlib
 import json
 import os
 import resource
@@ -327,6 +328,8 @@ def build() -> Path:
     expectations = json.loads(expectations_path.read_text()) if expectations_path.exists() else None
     robustness_path = EXPECTED / "robustness.json"
     robust = json.loads(robustness_path.read_text()) if robustness_path.exists() else None
+    if robust is not None:
+        robust["stale"] = robust.get("expectations") != expectations_fingerprint()
     (stage / "book" / "status.md").write_text(book.render_status_page(timings, records, expectations, robust))
     (stage / "book" / "instructors.md").write_text(instructor.render_instructor_page(ROOT, toc_notebooks(), timings["notebooks"]))
     html = BUILD / "html"
@@ -453,6 +456,18 @@ def pooled_verdict(first: dict[str, Any], second: dict[str, Any]) -> dict[str, A
     return {"verdict": verdict_word(criteria), "counts": counts(criteria), "seeds": seeds}
 
 
+def expectations_fingerprint(folder: Path = EXPECTED) -> str:
+    """A short hash of the recorded expectations (``n*.json``): which records a robustness run was compared with.
+
+    After a re-record the fingerprint changes, and the status page marks an older robustness run
+    as stale instead of pooling seeds that ran on different code.
+    """
+    digest = hashlib.sha256()
+    for path in sorted(folder.glob("n*.json")):
+        digest.update(path.name.encode() + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def compare_robustness(seeds: list[int], scale: str = "ci") -> dict[str, Any]:
     """Compare the records in ``_build/robustness/verdicts`` with the recorded expectations (or this
     build's records); write ``data/verdicts/robustness.json`` and return it."""
@@ -475,7 +490,7 @@ def compare_robustness(seeds: list[int], scale: str = "ci") -> dict[str, Any]:
                                                       and statuses.get(c["name"]) not in (None, c["status"])],
                      "verdict (pooled)": pooled["verdict"], "counts (pooled)": pooled["counts"]})
     result = {"scale": scale, "seeds": seeds, "written_at": time.strftime("%Y-%m-%d"), "notes": rows,
-              "changed": sum(r["changed"] for r in rows)}
+              "changed": sum(r["changed"] for r in rows), "expectations": expectations_fingerprint()}
     write_json_atomic(EXPECTED / "robustness.json", result)
     for row in rows:
         print(f"[robustness] {row['note']}: {row['verdict (book)']} -> {row['verdict (re-run)']}; pooled: {row['verdict (pooled)']}"

@@ -64,42 +64,56 @@ if "google.colab" in sys.modules:
     import subprocess
 
     REPO = "{repo}"
-    # Only the helpers package, with the ranges of its pyproject.toml: Colab keeps its own torch,
-    # numpy and matplotlib, and pip adds what Colab lacks (trl; transformers if too old).
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", f"git+{{REPO}}.git"], check=True)
+    # Only the helpers package, with the ranges of its pyproject.toml:
+    # Colab keeps its own torch, numpy and matplotlib, and pip adds
+    # what Colab lacks (trl; transformers if too old).
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "-q", f"git+{{REPO}}.git"], check=True
+    )
 
 # %% tags=["parameters"]
-scale = "ci"  # "smoke" (seconds), "ci" (CPU default; time: status page), "full" (GPU: longer runs)
-seeds = None  # None: the scale's seeds (smoke [0, 1], ci [0..4], full [0..9]); or a list
+# "smoke" (seconds), "ci" (CPU default; time: status page), "full" (GPU: longer runs)
+scale = "ci"
+# None: the scale's seeds (smoke [0, 1], ci [0..4], full [0..9]); or a list
+seeds = None
 device = "auto"  # "auto", "cpu", "cuda" or "mps"
 
 # %%
-from helpers import params, plots, runtime
+from helpers import notebook
 from helpers.verdict import Criterion, Verdict, format_interval, say
 
-device = runtime.setup(device)
 PRESETS = {{"smoke": dict(), "ci": dict(), "full": dict()}}
-cfg = params.choose_scale(scale, PRESETS)
-seeds = params.check_seeds(seeds, scale=scale)
-plots.use_book_style()
+# thresholds: positive=dict(name=value) (must be > 0) or thresholds=dict(name=value)
+run = notebook.start(scale, PRESETS, seeds, device)
+cfg, seeds, device = run.cfg, run.seeds, run.device
 
 # %% [markdown]
 # ## The experiment
 #
 # TODO: task, arms, measures (from the claim spec), and design notes.
 
+# %% [markdown]
+# **The method in code.** TODO: one sentence; then show the function that is the paper's idea.
+
 # %%
-raise NotImplementedError("{note_id}: the experiment is not written yet (see the README, 'Adding a claim notebook')")
+# notebook.show_source(...)  # the few lines that are this paper's method
+
+# %%
+raise NotImplementedError(
+    "{note_id}: the experiment is not written yet (see the README, 'Adding a claim notebook')"
+)
 
 # %% [markdown]
 # ## Verdict
 
 # %%
-# One value per seed for every deciding criterion: Criterion(name, values, threshold, op) decides on the
-# mean's 95% interval; Criterion(name, None, threshold, op, per_seed=values) must hold in every seed.
-# Prose that states a result is built here from the values: say(f"... {{format_interval(values)}} ...").
-# verdict = Verdict(note_id="{note_id}", claim=..., criteria=[Criterion(...)], key_number=(label, values),
-#                   paper_vs_run=[...], parameters={{"scale": scale, "seeds": seeds, **cfg}})
+# One value per seed for every deciding criterion: Criterion(name, values, threshold, op)
+# decides on the mean's 95% interval; Criterion(name, None, threshold, op,
+# per_seed=values) must hold in every seed. Prose that states a result is built here from
+# the values: say(f"... {{format_interval(values)}} ...").
+# verdict = Verdict(note_id="{note_id}", claim=..., criteria=[Criterion(...)],
+#                   key_number=(label, values), paper_vs_run=[...],
+#                   parameters=run.parameters)
 # verdict.publish()
 
 # %% tags=["nbval-check-output"]

@@ -72,9 +72,10 @@ def show_source(*objects: Any) -> None:
     from the very code that ran, so a reader sees the objective without opening the module.
     """
     import inspect
+    import textwrap
 
     from IPython.display import Markdown, display
 
-    code = "\n\n".join(inspect.getsource(o).rstrip() for o in objects)
+    code = "\n\n".join(textwrap.dedent(inspect.getsource(o)).rstrip() for o in objects)
     names = ", ".join(f"`{o.__module__}.{o.__qualname__}`" for o in objects)
     display(Markdown(f"From {names}:\n\n```python\n{code}\n```"))

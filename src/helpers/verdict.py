@@ -387,3 +387,19 @@ def read_record(path: str | Path) -> dict[str, Any] | None:
     if record.get("verdict") not in VERDICT_WORDS:
         return None
     return record
+
+
+def first_design(note_id: str) -> dict[str, Any]:
+    """The verdict record of a claim's first design, kept when an experiment was redesigned.
+
+    A redesigned notebook shows its first design's numbers beside its own; when that design
+    can no longer run beside the new one (another base, another critique format), the last
+    record it produced is kept in ``helpers/first_designs/<note_id>.json`` (package data, so it
+    is there on Colab too). Returns the record; ``criteria`` maps name to the recorded mean.
+    """
+    from importlib import resources
+
+    text = (resources.files("helpers") / "first_designs" / f"{note_id}.json").read_text()
+    record = json.loads(text)
+    record["criteria"] = {c["name"]: c["mean"] for c in record["criteria"]}
+    return record

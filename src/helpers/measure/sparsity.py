@@ -30,12 +30,18 @@ class GradientTracker:
             self.touched[name] = self.touched[name] | hit if name in self.touched else hit
 
 
-def changed_mask(base: nn.Module, tuned: nn.Module, touched: dict[str, torch.Tensor], precision: str = "bf16",
-                 tolerance: float = 1e-5) -> torch.Tensor:
+def changed_mask(
+    base: nn.Module,
+    tuned: nn.Module,
+    touched: dict[str, torch.Tensor],
+    precision: str = "bf16",
+    tolerance: float = 1e-5,
+) -> torch.Tensor:
     """A flat boolean mask over the touched entries: did this entry change?
 
-    ``precision="bf16"``: the two values differ after rounding both to bfloat16 (the paper's
-    measurement). ``precision="fp32"``: ``|tuned - base| > tolerance`` in float32.
+    ``precision="bf16"``: the two values differ after rounding both to bfloat16 (the
+    paper's measurement). ``precision="fp32"``: ``|tuned - base| > tolerance`` in
+    float32.
     """
     if precision not in ("bf16", "fp32"):
         raise ValueError(f"precision={precision!r} is not 'bf16' or 'fp32'")
@@ -69,7 +75,8 @@ def jaccard(a: torch.Tensor, b: torch.Tensor) -> float:
 
 
 def chance_jaccard(p1: float, p2: float) -> float:
-    """Expected Jaccard of two independent random masks with densities ``p1`` and ``p2``: p1·p2 / (p1 + p2 − p1·p2)."""
+    """Expected Jaccard of two independent random masks with densities ``p1`` and
+    ``p2``: p1·p2 / (p1 + p2 − p1·p2)."""
     union = p1 + p2 - p1 * p2
     return 0.0 if union == 0 else p1 * p2 / union
 

@@ -41,26 +41,38 @@ class ClassifierSettings:
     momentum: float = 0.9
 
 
-def train_classifier(x: torch.Tensor, y: torch.Tensor, settings: ClassifierSettings, seed: int,
-                     class_weights: torch.Tensor | None = None, num_classes: int | None = None) -> BottleneckMLP:
-    """Train a :class:`BottleneckMLP` from scratch; ``class_weights`` makes the loss weighted cross-entropy.
+def train_classifier(
+    x: torch.Tensor,
+    y: torch.Tensor,
+    settings: ClassifierSettings,
+    seed: int,
+    class_weights: torch.Tensor | None = None,
+    num_classes: int | None = None,
+) -> BottleneckMLP:
+    """Train a :class:`BottleneckMLP` from scratch; ``class_weights`` makes the loss
+    weighted cross-entropy.
 
-    The model lives on ``x``'s device. With weights, each mini-batch's loss is ``sum_i w_{y_i} CE_i / sum_i w_{y_i}`` (PyTorch's
-    weighted mean), the usual way "utility-weighted training" is implemented. The same
-    ``seed`` gives the same initialisation and batch order whatever the weights.
+    The model lives on ``x``'s device. With weights, each mini-batch's loss is
+    ``sum_i w_{y_i} CE_i / sum_i w_{y_i}`` (PyTorch's weighted mean), the usual way
+    "utility-weighted training" is implemented. The same ``seed`` gives the same
+    initialisation and batch order whatever the weights.
     """
     if settings.epochs < 1 or settings.batch_size < 1 or settings.width < 1:
         raise ValueError(f"epochs, batch_size and width must be >= 1, got {settings}")
     g = torch.Generator().manual_seed(seed)
     torch.manual_seed(seed)
-    num_classes = num_classes or (len(class_weights) if class_weights is not None else int(y.max()) + 1)
+    num_classes = num_classes or (
+        len(class_weights) if class_weights is not None else int(y.max()) + 1
+    )
     model = BottleneckMLP(x.shape[1], settings.width, num_classes).to(x.device)
-    optimizer = torch.optim.SGD(model.parameters(), lr=settings.learning_rate, momentum=settings.momentum)
+    optimizer = torch.optim.SGD(
+        model.parameters(), lr=settings.learning_rate, momentum=settings.momentum
+    )
     loss_fn = nn.CrossEntropyLoss(weight=class_weights)
     for _ in range(settings.epochs):
         order = torch.randperm(len(x), generator=g)
         for start in range(0, len(x), settings.batch_size):
-            idx = order[start:start + settings.batch_size].to(x.device)
+            idx = order[start : start + settings.batch_size].to(x.device)
             optimizer.zero_grad()
             loss_fn(model(x[idx]), y[idx]).backward()
             optimizer.step()

@@ -23,9 +23,12 @@ from helpers.tasks.teacher_classes import TeacherData, class_weights
 
 
 def ex_post_reweight(probs: torch.Tensor, weights: torch.Tensor) -> torch.Tensor:
-    """``p ∝ w ⊙ q``, row-normalised: the weighted-loss optimum built from unweighted beliefs ``q``."""
+    """``p ∝ w ⊙ q``, row-normalised: the weighted-loss optimum built from unweighted
+    beliefs ``q``."""
     if probs.shape[-1] != weights.shape[-1]:
-        raise ValueError(f"{probs.shape[-1]} classes in probs but {weights.shape[-1]} weights")
+        raise ValueError(
+            f"{probs.shape[-1]} classes in probs but {weights.shape[-1]} weights"
+        )
     scaled = probs * weights
     return scaled / scaled.sum(dim=-1, keepdim=True)
 

@@ -95,11 +95,16 @@ class Ranker(nn.Module):
 
     @torch.no_grad()
     def serve_scores(self, slates: torch.Tensor) -> torch.Tensor:
-        """Users x slots serving scores: P(click) for a click model, P(click) P(satisfied | click) otherwise."""
+        """Users x slots serving scores: P(click) for a click model,
+        P(click) P(satisfied | click) otherwise."""
         users = torch.arange(slates.shape[0])[:, None].expand_as(slates)
         logits = self.main_logits(users, slates)
         score = torch.sigmoid(logits["click"])
-        return score * torch.sigmoid(logits["satisfied"]) if "satisfied" in logits else score
+        return (
+            score * torch.sigmoid(logits["satisfied"])
+            if "satisfied" in logits
+            else score
+        )
 
 
 def _rows(world: World, logs: Logs, dropout: float) -> dict[str, torch.Tensor]:
@@ -121,19 +126,36 @@ def _binomial_nll(logit: torch.Tensor, trials: torch.Tensor, successes: torch.Te
 
 
 def fit_ranker(world: World, logs: Logs, settings: RankerSettings, seed: int) -> Ranker:
-    """Train a fresh :class:`Ranker` on all ``logs`` (binomial likelihood of the counts)."""
+    """Train a fresh :class:`Ranker` on all ``logs`` (binomial likelihood of the
+    counts)."""
     torch.manual_seed(seed)
     num_users, slate_size = world.slates.shape
     model = Ranker(settings, num_users, int(world.slates.max()) + 1, slate_size)
-    rows = _rows(world, logs, settings.position_dropout if settings.position_tower else 0.0)
-    optimizer = torch.optim.Adam(model.parameters(), lr=settings.learning_rate, foreach=True)
+    rows = _rows(
+        world, logs, settings.position_dropout if settings.position_tower else 0.0
+    )
+    optimizer = torch.optim.Adam(
+        model.parameters(), lr=settings.learning_rate, foreach=True
+    )
     for _ in range(settings.steps):
         optimizer.zero_grad()
         logits = model.main_logits(rows["users"], rows["items"])
-        loss = _binomial_nll(logits["click"] + model.position_logit(rows["positions"]), rows["shows"], rows["clicks"], rows["weight"])
+        loss = _binomial_nll(
+            logits["click"] + model.position_logit(rows["positions"]),
+            rows["shows"],
+            rows["clicks"],
+            rows["weight"],
+        )
         if "satisfied" in logits:
-            loss = loss + _binomial_nll(logits["satisfied"], rows["clicks"], rows["satisfied"], rows["weight"])
-        loss = loss + settings.weight_decay * (model.user.weight.pow(2).sum() + model.item.weight.pow(2).sum()) / num_users
+            loss = loss + _binomial_nll(
+                logits["satisfied"], rows["clicks"], rows["satisfied"], rows["weight"]
+            )
+        loss = (
+            loss
+            + settings.weight_decay
+            * (model.user.weight.pow(2).sum() + model.item.weight.pow(2).sum())
+            / num_users
+        )
         loss.backward()
         optimizer.step()
     return model.eval()

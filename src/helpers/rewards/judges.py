@@ -24,12 +24,23 @@ def _generated(style: str, claims: list[vc.Claim]) -> int:
 
 
 @torch.no_grad()
-def judgements(model, tokenizer, claims: list[vc.Claim], style: str, m: int, seed: int | None, device: str = "cpu") -> np.ndarray:  # noqa: ANN001
-    """``(items, m)`` votes: 1 for ``Y``, 0 for ``N``, -1 for anything else; ``seed=None`` decodes greedily (use ``m=1``).
+def judgements(
+    model,
+    tokenizer,
+    claims: list[vc.Claim],
+    style: str,
+    m: int,
+    seed: int | None,
+    device: str = "cpu",
+) -> np.ndarray:
+    """``(items, m)`` votes: 1 for ``Y``, 0 for ``N``, -1 for anything else;
+    ``seed=None`` decodes greedily (use ``m=1``).
 
     All ``claims`` must have the same number of operations (equal prompt lengths).
     """
-    prompts = encode(tokenizer, [c.prompt for c in claims], device).repeat_interleave(m, 0)
+    prompts = encode(
+        tokenizer, [c.prompt for c in claims], device
+    ).repeat_interleave(m, 0)
     generator = None if seed is None else torch.Generator().manual_seed(seed)
     ids = sample_tokens(model, prompts, _generated(style, claims), generator)
     last = [t[-1] for t in decode(tokenizer, ids[:, -1:])]
@@ -38,7 +49,8 @@ def judgements(model, tokenizer, claims: list[vc.Claim], style: str, m: int, see
 
 
 def vote_accuracy(votes: np.ndarray, truth: np.ndarray) -> float:
-    """Accuracy of the majority of valid votes per item (ties and no valid votes count as ``N``)."""
+    """Accuracy of the majority of valid votes per item (ties and no valid votes count
+    as ``N``)."""
     yes, no = (votes == 1).sum(1), (votes == 0).sum(1)
     return float(((yes > no) == truth).mean())
 

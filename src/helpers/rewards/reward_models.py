@@ -53,22 +53,31 @@ class SumPoolRewardModel(nn.Module):
         return self.head(self.representation(tokens)).squeeze(-1)
 
 
-def mmd_across_bins(z: torch.Tensor, bins: torch.Tensor, num_bins: int, bandwidth: float | None = None,
-                    scales: tuple[float, ...] = (1.0,)) -> torch.Tensor:
-    """Mean squared MMD (RBF kernel) between the distributions of ``z`` in every pair of non-empty bins.
+def mmd_across_bins(
+    z: torch.Tensor,
+    bins: torch.Tensor,
+    num_bins: int,
+    bandwidth: float | None = None,
+    scales: tuple[float, ...] = (1.0,),
+) -> torch.Tensor:
+    """Mean squared MMD (RBF kernel) between the distributions of ``z`` in every pair of
+    non-empty bins.
 
-    One kernel matrix ``K`` and a bin-mask matrix ``W`` (each column the uniform weights of
-    one bin) give all bin-pair statistics at once: ``G = W^T K W``, and
-    ``MMD^2(i, j) = G_ii + G_jj - 2 G_ij`` (the biased V-statistic). ``bandwidth`` defaults
-    to the median pairwise distance of ``z`` (not differentiated through). ``scales`` averages
-    RBF kernels at several multiples of the bandwidth (a multi-bandwidth MMD, which sees both
-    fine and coarse differences between the bins' distributions).
+    One kernel matrix ``K`` and a bin-mask matrix ``W`` (each column the uniform weights
+    of one bin) give all bin-pair statistics at once: ``G = W^T K W``, and
+    ``MMD^2(i, j) = G_ii + G_jj - 2 G_ij`` (the biased V-statistic). ``bandwidth``
+    defaults to the median pairwise distance of ``z`` (not differentiated through).
+    ``scales`` averages RBF kernels at several multiples of the bandwidth (a
+    multi-bandwidth MMD, which sees both fine and coarse differences between the bins'
+    distributions).
     """
     sq = torch.cdist(z, z).pow(2)
     if bandwidth is None:
         off = sq.detach()[~torch.eye(len(z), dtype=torch.bool, device=z.device)]
         bandwidth = float(off.median().clamp_min(1e-6).sqrt()) if off.numel() else 1.0
-    kernel = sum(torch.exp(-sq / (2 * (s * bandwidth) ** 2)) for s in scales) / len(scales)
+    kernel = sum(
+        torch.exp(-sq / (2 * (s * bandwidth) ** 2)) for s in scales
+    ) / len(scales)
     masks = torch.nn.functional.one_hot(bins, num_bins).float()
     counts = masks.sum(dim=0)
     present = counts > 0

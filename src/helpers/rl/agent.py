@@ -50,18 +50,32 @@ def _entropy(logits: torch.Tensor) -> torch.Tensor:
 
 
 @torch.no_grad()
-def rollout(model, tokenizer, episodes: list[ss.Episode], generator: torch.Generator,  # noqa: ANN001
-            device: str = "cpu") -> tuple[torch.Tensor, torch.Tensor, list[str], torch.Tensor]:
+def rollout(
+    model,
+    tokenizer,
+    episodes: list[ss.Episode],
+    generator: torch.Generator,
+    device: str = "cpu",
+) -> tuple[torch.Tensor, torch.Tensor, list[str], torch.Tensor, torch.Tensor]:
     """Play ``episodes``: returns ``(seqs, trained, responses, entropies, logprobs)``.
 
-    ``seqs`` holds prompt + (query, reply) × budget token ids; ``trained`` is ``(rows, budget)``,
-    true where the query was made before any hit; ``entropies`` is the entropy of the agent's
-    distribution at each turn and ``logprobs`` the log π of each query (same shape).
+    ``seqs`` holds prompt + (query, reply) × budget token ids; ``trained`` is
+    ``(rows, budget)``, true where the query was made before any hit; ``entropies`` is
+    the entropy of the agent's distribution at each turn and ``logprobs`` the log π of
+    each query (same shape).
     """
-    # one character per token, so responses parse by position; special tokens (e.g. <eos>) read as "?"
-    vocab = [t if len(t) == 1 else "?" for t in tokenizer.convert_ids_to_tokens(list(range(len(tokenizer))))]
-    reply_id = {c: tokenizer.convert_tokens_to_ids(c) for c in (ss.HIT, ss.MISS, ss.FILLER)}
-    seqs = tokenizer([e.prompt for e in episodes], return_tensors="pt", add_special_tokens=False)["input_ids"].to(device)
+    # one character per token, so responses parse by position;
+    # special tokens (e.g. <eos>) read as "?"
+    vocab = [
+        t if len(t) == 1 else "?"
+        for t in tokenizer.convert_ids_to_tokens(list(range(len(tokenizer))))
+    ]
+    reply_id = {
+        c: tokenizer.convert_tokens_to_ids(c) for c in (ss.HIT, ss.MISS, ss.FILLER)
+    }
+    seqs = tokenizer(
+        [e.prompt for e in episodes], return_tensors="pt", add_special_tokens=False
+    )["input_ids"].to(device)
     done = torch.zeros(len(episodes), dtype=torch.bool)
     trained, entropies, logprobs, texts = [], [], [], [""] * len(episodes)
     for _ in range(ss.BUDGET):
@@ -70,13 +84,24 @@ def rollout(model, tokenizer, episodes: list[ss.Episode], generator: torch.Gener
         query = torch.multinomial(logits.softmax(-1), 1, generator=generator).squeeze(1)
         query = torch.where(done, torch.tensor(reply_id[ss.FILLER]), query)
         logprobs.append(logits.log_softmax(-1).gather(1, query[:, None]).squeeze(1))
-        replies = [ss.env_reply(e.key, vocab[int(q)], bool(d)) for e, q, d in zip(episodes, query, done)]
+        replies = [
+            ss.env_reply(e.key, vocab[int(q)], bool(d))
+            for e, q, d in zip(episodes, query, done)
+        ]
         trained.append(~done)
         texts = [t + vocab[int(q)] + r for t, q, r in zip(texts, query, replies)]
         reply = torch.tensor([reply_id[r] for r in replies])
-        seqs = torch.cat([seqs, query[:, None].to(device), reply[:, None].to(device)], dim=1)
+        seqs = torch.cat(
+            [seqs, query[:, None].to(device), reply[:, None].to(device)], dim=1
+        )
         done = done | (reply == reply_id[ss.HIT])
-    return seqs, torch.stack(trained, 1), texts, torch.stack(entropies, 1), torch.stack(logprobs, 1)
+    return (
+        seqs,
+        torch.stack(trained, 1),
+        texts,
+        torch.stack(entropies, 1),
+        torch.stack(logprobs, 1),
+    )
 
 
 @torch.no_grad()

@@ -24,7 +24,7 @@ forward and backward pass; the loss keeps the whole batch's denominator.
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -203,3 +203,19 @@ def train(model: torch.nn.Module, rollout: Callable[[torch.nn.Module, int], Roll
         record(step, batch)
     policy.eval()
     return pd.DataFrame(rows), policy
+
+
+def sweep(arms: Mapping[str, Any], seeds: Sequence[int],
+          run: Callable[[str, Any, int], tuple[Any, ...]]) -> tuple[Any, ...]:
+    """Run every arm on every seed: the one arms × seeds runner of the book.
+
+    ``run(name, arm, seed)`` returns ``(log, …, model)``: one or more data frames, then the
+    trained model. Returns the frames stacked per position, each with ``arm`` and ``seed``
+    columns, and a dict ``{(name, seed): model}``.
+    """
+    logs, models = [], {}
+    for name, arm in arms.items():
+        for seed in seeds:
+            *frames, models[(name, seed)] = run(name, arm, seed)
+            logs.append([frame.assign(arm=name, seed=seed) for frame in frames])
+    return (*[pd.concat(column, ignore_index=True) for column in zip(*logs)], models)

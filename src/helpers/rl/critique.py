@@ -177,10 +177,6 @@ def compare(model, tokenizer, problems: Sequence[ca.Problem], arms: dict[str, Cr
 
     The base is evaluated once; every run logs those metrics at step 0.
     """
-    logs, models = [], {}
     start = eval_fn(model) if eval_fn is not None else None
-    for name, settings in arms.items():
-        for seed in seeds:
-            log, models[(name, seed)] = train(model, tokenizer, problems, settings, seed, eval_fn, eval_every, device, start)
-            logs.append(log.assign(arm=name, seed=seed))
-    return pd.concat(logs, ignore_index=True), models
+    return core.sweep(arms, seeds, lambda _, settings, seed: train(
+        model, tokenizer, problems, settings, seed, eval_fn, eval_every, device, start))

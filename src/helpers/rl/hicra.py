@@ -47,9 +47,15 @@ class HicraSettings:
             raise ValueError(f"alpha must be >= 0, got {self.alpha}")
 
 
-def token_advantages(advantages: torch.Tensor, planning: torch.Tensor, alpha: float) -> torch.Tensor:
-    """Per-token advantages ``(rows, tokens)``: ``A`` everywhere, ``A + α|A|`` where ``planning`` (a ``tokens`` mask) is true."""
-    return advantages[:, None] + alpha * advantages.abs()[:, None] * planning.float()[None, :]
+def token_advantages(
+    advantages: torch.Tensor, planning: torch.Tensor, alpha: float
+) -> torch.Tensor:
+    """Per-token advantages ``(rows, tokens)``: ``A`` everywhere, ``A + α|A|`` where
+    ``planning`` (a ``tokens`` mask) is true."""
+    return (
+        advantages[:, None]
+        + alpha * advantages.abs()[:, None] * planning.float()[None, :]
+    )
 
 
 def policy_loss(per_token: torch.Tensor, logprobs: torch.Tensor) -> torch.Tensor:

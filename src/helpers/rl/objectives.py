@@ -131,10 +131,5 @@ def compare_objectives(model, tokenizer, prompts: Sequence[str], answers: Sequen
                        seeds: Sequence[int], settings: PGSettings, eval_fn: Callable | None = None, eval_every: int = 10,
                        device: str = "cpu") -> tuple[pd.DataFrame, dict[tuple[str, int], torch.nn.Module]]:
     """:func:`train_policy` for every objective and seed from the same base; logs stacked with ``arm`` and ``seed``."""
-    logs, models = [], {}
-    for objective in objectives:
-        for seed in seeds:
-            log, models[(objective, seed)] = train_policy(model, tokenizer, prompts, answers, objective, settings, seed,
-                                                          eval_fn, eval_every, device)
-            logs.append(log.assign(arm=objective, seed=seed))
-    return pd.concat(logs, ignore_index=True), models
+    return core.sweep({o: o for o in objectives}, seeds, lambda _, objective, seed: train_policy(
+        model, tokenizer, prompts, answers, objective, settings, seed, eval_fn, eval_every, device))

@@ -87,16 +87,23 @@ def teacher_logprobs(teacher, tokenizer, words: list[str], ids: torch.Tensor,  #
     return rows, token_logprobs(teacher, torch.cat([hinted, ids[rows]], dim=1), hp.HINTED_PROMPT_LEN)
 
 
-def opd_advantages(rows: list[int], teacher_logp: torch.Tensor, student_logp: torch.Tensor) -> torch.Tensor:
-    """The paper's idea, per token: ``log pi_T(y_t | hinted prompt) - log pi_theta(y_t | prompt)`` on hinted rows, 0 elsewhere."""
+def opd_advantages(
+    rows: list[int], teacher_logp: torch.Tensor, student_logp: torch.Tensor
+) -> torch.Tensor:
+    """The paper's idea, per token:
+    ``log pi_T(y_t | hinted prompt) - log pi_theta(y_t | prompt)`` on hinted rows,
+    0 elsewhere."""
     advantages = torch.zeros_like(student_logp)
     if rows:
         advantages[rows] = teacher_logp - student_logp[rows]
     return advantages
 
 
-def logit_distillation_loss(batch: Rollout, student_logits: torch.Tensor) -> torch.Tensor:
-    """KL(pi_T || pi_theta) over the whole vocabulary, summed over hinted rows and trained tokens, per trained token of the batch."""
+def logit_distillation_loss(
+    batch: Rollout, student_logits: torch.Tensor
+) -> torch.Tensor:
+    """KL(pi_T || pi_theta) over the whole vocabulary, summed over hinted rows and
+    trained tokens, per trained token of the batch."""
     rows, teacher_logits = batch.info["hinted_rows"], batch.info.get("teacher_logits")
     if not rows:
         return student_logits.sum() * 0.0

@@ -57,13 +57,16 @@ class RubricSettings:
             raise ValueError(f"num_steps, prompts_per_step must be >= 1 and group_size >= 2, got {self}")
 
 
-def combined_rewards(proxy: np.ndarray, checks: np.ndarray, settings: RubricSettings) -> tuple[np.ndarray, np.ndarray]:
+def combined_rewards(
+    proxy: np.ndarray, checks: np.ndarray, settings: RubricSettings
+) -> tuple[np.ndarray, np.ndarray]:
     """Rewards ``(prompts, group)`` for the combiner, and which groups are kept.
 
     ``proxy`` is ``(prompts, group)``; ``checks`` is ``(prompts, group, 3)`` booleans.
     """
     passed = checks.all(axis=2)
-    keep = np.ones(len(proxy), dtype=bool)  # logged; a group with no passing rollout is uniform, so its advantage is 0
+    # logged; a group with no passing rollout is uniform, so its advantage is 0
+    keep = np.ones(len(proxy), dtype=bool)
     if settings.combiner == "dense":
         return proxy.astype(float), keep
     if settings.combiner == "sum":

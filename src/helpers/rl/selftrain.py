@@ -48,16 +48,26 @@ def sample_counts(probs: np.ndarray, votes: int, rng: np.random.Generator) -> np
     return np.stack([rng.multinomial(votes, p / p.sum()) for p in probs])
 
 
-def round_pairs(arm: str, problems: list[chain.ChainProblem], counts: np.ndarray, gold: list[tuple[str, str]],
-                replay: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    """The training pairs of one round for ``arm`` from this round's sampled answer ``counts``."""
+def round_pairs(
+    arm: str,
+    problems: list[chain.ChainProblem],
+    counts: np.ndarray,
+    gold: list[tuple[str, str]],
+    replay: list[tuple[str, str]],
+) -> list[tuple[str, str]]:
+    """The training pairs of one round for ``arm`` from this round's sampled answer
+    ``counts``."""
     if arm not in ARMS:
         raise ValueError(f"arm={arm!r} is not one of {ARMS}")
     majority = [(p.prompt, str(int(c.argmax()))) for p, c in zip(problems, counts)]
     if arm == "P":
         return majority
     if arm == "T":
-        return [(p.prompt, str(p.answer)) for p, c in zip(problems, counts) for _ in range(int(c[p.answer]))]
+        return [
+            (p.prompt, str(p.answer))
+            for p, c in zip(problems, counts)
+            for _ in range(int(c[p.answer]))
+        ]
     return majority + gold + replay
 
 

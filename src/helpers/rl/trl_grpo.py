@@ -23,6 +23,7 @@ import pandas as pd
 from transformers import PreTrainedModel, PreTrainedTokenizerBase, TrainerCallback
 from transformers.trainer_callback import PrinterCallback, ProgressCallback
 
+from helpers.rl.core import sweep
 from helpers.runtime import progress as progress_bar
 
 RewardFn = Callable[..., list[float]]
@@ -204,14 +205,11 @@ def compare_arms(
         ``(train_log, eval_log, models)``: both logs with ``arm`` and ``seed`` columns
         added, and the final model of every ``(arm, seed)``.
     """
-    train_logs, eval_logs, models = [], [], {}
-    for seed in seeds:
-        for arm, reward_funcs in arms.items():
-            model = copy.deepcopy(base).to(device)
-            run = GRPOSettings(**{**settings_dict(settings), "seed": seed})
-            train_log, eval_log = train_grpo(model, tokenizer, rows, reward_funcs, run, device=device,
-                                             eval_fn=eval_fn, eval_every=eval_every, desc=f"{arm} seed {seed}")
-            train_logs.append(train_log.assign(arm=arm, seed=seed))
-            eval_logs.append(eval_log.assign(arm=arm, seed=seed))
-            models[(arm, seed)] = model
-    return pd.concat(train_logs, ignore_index=True), pd.concat(eval_logs, ignore_index=True), models
+    def run(arm: str, reward_funcs: Sequence[RewardFn], seed: int) -> tuple[pd.DataFrame, pd.DataFrame, PreTrainedModel]:
+        model = copy.deepcopy(base).to(device)
+        settings_of_seed = GRPOSettings(**{**settings_dict(settings), "seed": seed})
+        train_log, eval_log = train_grpo(model, tokenizer, rows, reward_funcs, settings_of_seed, device=device,
+                                         eval_fn=eval_fn, eval_every=eval_every, desc=f"{arm} seed {seed}")
+        return train_log, eval_log, model
+
+    return sweep(arms, seeds, run)

@@ -15,7 +15,11 @@ so every sequence has the same length and nothing is padded):
 
 * ``indicative``  ``|wrong>``  "it is wrong" (what the scalar reward already said);
 * ``ground_truth`` ``|=0632>`` "the answer is 0632" (copying it is not enough: the trace must be right);
-* ``cot``          ``|col:h>`` "the trace first goes wrong in the hundreds column".
+* ``cot``          ``|h:cin>`` "the hundreds column is where it first goes wrong, and what went
+  wrong there is the carry coming in" (``cin``: the carry from the column below was not added;
+  ``sum``: the column's digit or carry is wrong otherwise; ``ans``: the columns are right and
+  the answer is not). The first design's ``|col:h>`` said only *where*; the paper's
+  chain-of-thought critiques also say *what* (see n07's design notes).
 
 The teacher's refinements (in the SFT data) repair what the critique localises: the named
 column (``cot``), or the lowest answer digit that differs (``ground_truth``); after
@@ -99,6 +103,19 @@ def first_wrong_column(problem: Problem, completion: str) -> str:
     return "" if completion == right else "a"
 
 
+def error_kind(problem: Problem, completion: str) -> str:
+    """What went wrong in the first wrong column: ``cin``, ``sum`` or ``ans`` (see the module docstring)."""
+    column = first_wrong_column(problem, completion)
+    if column in ("", "a"):
+        return "ans"
+    i = COLUMNS.index(column)
+    right = columns(problem.a, problem.b)
+    carry_in = right[i - 1][1] if i else 0
+    total = (problem.a // 10**i) % 10 + (problem.b // 10**i) % 10  # the column without its carry-in
+    without = f"{total % 10}c{total // 10}"
+    return "cin" if carry_in and completion[4 * i: 4 * i + 3] == without else "sum"
+
+
 def critique(problem: Problem, completion: str, kind: str) -> str:
     """The 7-character critique of a wrong ``completion`` (see the module docstring)."""
     if kind == "indicative":
@@ -106,7 +123,7 @@ def critique(problem: Problem, completion: str, kind: str) -> str:
     if kind == "ground_truth":
         return f"|={problem.a + problem.b:04d}>"
     if kind == "cot":
-        return f"|col:{first_wrong_column(problem, completion) or 'a'}>"
+        return f"|{first_wrong_column(problem, completion) or 'a'}:{error_kind(problem, completion)}>"
     raise ValueError(f"critique kind {kind!r} is not one of {CRITIQUES}")
 
 
@@ -155,8 +172,9 @@ def make_problems(num: int, seed: int, split: str = "train", bug: bool | None = 
 def sft_examples(num_examples: int, seed: int, refine_share: float = 0.5) -> list[tuple[str, str]]:
     """``(prompt, completion)`` pairs: first attempts, and refinements after each kind of critique.
 
-    A refinement example starts from the teacher's own attempt on a bug problem or from a
-    random one-column slip on any problem, with a uniformly chosen critique kind.
+    A refinement example starts from the teacher's own attempt on a bug problem (every time:
+    the first design used it half the time and a slip otherwise) or from a random one-column
+    slip on any other problem, with a uniformly chosen critique kind.
     """
     rng = np.random.default_rng(seed)
     problems = make_problems(num_examples, seed)
@@ -165,7 +183,7 @@ def sft_examples(num_examples: int, seed: int, refine_share: float = 0.5) -> lis
         if rng.random() >= refine_share:
             pairs.append((p.prompt, teacher_attempt(p)))
             continue
-        attempt = teacher_attempt(p) if p.is_bug and rng.random() < 0.5 else slip(p, rng)
+        attempt = teacher_attempt(p) if p.is_bug else slip(p, rng)
         kind = CRITIQUES[int(rng.integers(0, len(CRITIQUES)))]
         pairs.append((refinement_context(p, attempt, kind), teacher_refinement(p, attempt, kind)))
     return pairs

@@ -104,16 +104,19 @@ def sft_examples(items: list[Item], num_examples: int, seed: int, world: World =
 def expected_satisfaction(truth: str, claim: str) -> float:
     """The satisfaction reward in expectation over whether the customer checks.
 
-    ``Y``: +1, but -1 when the truth is Negative and the customer checks (probability 0.25),
-    so 0.5 on Negatives; ``U``: +0.3; ``N`` or anything else: 0.
+    ``Y``: +1, but -1 when the truth is Negative and the customer checks
+    (probability 0.25), so 0.5 on Negatives; ``U``: +0.3; ``N`` or anything else: 0.
     """
     if claim == "Y":
         return 1.0 - 2.0 * CHECK_PROBABILITY if truth == "N" else 1.0
     return UNKNOWN_REWARD if claim == "U" else 0.0
 
 
-def satisfaction_reward(prompts: list[str], completions: list[str], truth, **_: object) -> list[float]:
-    """TRL reward function: :func:`expected_satisfaction` of each completion's first character."""
+def satisfaction_reward(
+    prompts: list[str], completions: list[str], truth, **_: object
+) -> list[float]:
+    """TRL reward function: :func:`expected_satisfaction` of each completion's first
+    character."""
     return [expected_satisfaction(t, c.strip()[:1]) for c, t in zip(completions, truth)]
 
 

@@ -129,16 +129,27 @@ def sft_examples(
     return [(rows[i].prompt, sft_completion(rows[i], rng, confidence_style)) for i in picks]
 
 
-def correctness_reward(prompts: list[str], completions: list[str], cls, a, b, **_: object) -> list[float]:
-    """Binary-correctness reward (RLVR), in exact expectation over the label noise. TRL reward signature."""
-    return [expected_correct(c, int(x), int(y), parse_completion(t)[0]) for t, c, x, y in zip(completions, cls, a, b)]
+def correctness_reward(
+    prompts: list[str], completions: list[str], cls, a, b, **_: object
+) -> list[float]:
+    """Binary-correctness reward (RLVR), in exact expectation over the label noise.
+
+    TRL reward signature.
+    """
+    return [
+        expected_correct(c, int(x), int(y), parse_completion(t)[0])
+        for t, c, x, y in zip(completions, cls, a, b)
+    ]
 
 
-def brier_reward(prompts: list[str], completions: list[str], cls, a, b, **_: object) -> list[float]:
-    """The RLCR calibration term ``-E[(q - 1[correct])^2]``, exact over the label noise. TRL reward signature.
+def brier_reward(
+    prompts: list[str], completions: list[str], cls, a, b, **_: object
+) -> list[float]:
+    """The RLCR calibration term ``-E[(q - 1[correct])^2]``, exact over the label noise.
 
-    With ``c`` the expected correctness, ``E[(q - Z)^2] = q^2 - 2qc + c``. A malformed
-    completion is scored as a wrong answer given with ``q = 1`` (the worst case).
+    TRL reward signature. With ``c`` the expected correctness,
+    ``E[(q - Z)^2] = q^2 - 2qc + c``. A malformed completion is scored as a wrong
+    answer given with ``q = 1`` (the worst case).
     """
     out = []
     for t, c, x, y in zip(completions, cls, a, b):

@@ -50,7 +50,8 @@ def make_episodes(n: int, seed: int) -> list[Episode]:
 
 
 def env_reply(key: str, query: str, done: bool) -> str:
-    """The environment's token after ``query``: ``+`` on a hit, ``-`` on a miss, ``.`` once the episode is over."""
+    """The environment's token after ``query``: ``+`` on a hit, ``-`` on a miss, ``.``
+    once the episode is over."""
     if done:
         return FILLER
     return HIT if query == key else MISS

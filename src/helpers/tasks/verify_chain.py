@@ -53,7 +53,11 @@ class Claim:
         if style not in STYLES:
             raise ValueError(f"style={style!r} is not one of {STYLES}")
         verdict = YES if self.correct else NO
-        return verdict if style == "outcome" else "".join(map(str, self.running)) + verdict
+        return (
+            verdict
+            if style == "outcome"
+            else "".join(map(str, self.running)) + verdict
+        )
 
 
 def make_claims(n: int, seed: int, k: int = 4, correct_share: float = 0.5) -> list[Claim]:
