@@ -28,6 +28,10 @@ def test_group_advantages_by_hand():
     assert ragged[:2].tolist() == pytest.approx(group_advantages(torch.tensor([[1.0, 0.0]]))[0].tolist())
     assert ragged[2:6].tolist() == pytest.approx(group_advantages(torch.tensor([[0.0, 0.0, 1.0, 1.0]]))[0].tolist())
     assert ragged[6].item() == 0.0
+    # a uniform group gets exactly 0, even where the float mean of equal values is inexact
+    floors = torch.full((1, 8), 5 / 6 - 1, dtype=torch.float32)
+    assert group_advantages(floors).abs().max().item() == 0.0
+    assert group_advantages(floors, scale="none").abs().max().item() == 0.0
     with pytest.raises(ValueError, match="scale"):
         group_advantages(flat, scale="batch")
 

@@ -146,10 +146,12 @@ params.check_positive(
 # **Which loop.** An earlier version said the gate needed its own loop because it "drops whole
 # groups from the loss, which a per-completion reward function cannot express". That was
 # wrong: a group where nothing passes has equal (floor) rewards, so its group-normalised
-# advantage is already exactly 0, and TRL's reward functions see the whole batch with each
-# group side by side, so `GRPOTrainer` could run the gate unchanged. The arms run on the
-# book's core loop (`helpers.rl.core.train`, whose gradient is tested equal to TRL's), so
-# they share the sampler and evaluation of the other hand-written methods.
+# advantage is 0, and TRL's reward functions see the whole batch with each group side by
+# side, so `GRPOTrainer` could run the gate. (One float detail: the mean of eight equal
+# rewards such as 5/6 − 1 can be off by 1e-7, which the division by the spread turns into
+# ±1e-3 in TRL's formula; the book's core sets a uniform group's advantage to exactly 0.)
+# The arms run on the core loop (`helpers.rl.core.train`, whose gradient is tested equal
+# to TRL's), so they share the sampler and evaluation of the other hand-written methods.
 #
 # **What "true quality" means here.** The spec defines true quality *through the rubric*: an
 # answer that fails any check scores 0, however much of the reference it contains. An arm that

@@ -3,7 +3,7 @@
 Every hand-written RL loop of the book is this loop with a different *rollout* (how
 responses are sampled and rewarded) and, for some methods, a different *advantage* (how a
 reward becomes the weight of each token's log-probability). The conventions are TRL's, and
-``tests/test_core_trl.py`` checks that this loss and its gradient equal ``GRPOTrainer``'s:
+``tests/test_core.py`` checks that this loss's gradient equals ``GRPOTrainer``'s:
 
 * **normalisation** (:func:`group_advantages`, TRL's ``scale_rewards``): ``"group"``,
   ``(r - mean) / (std + 1e-4)`` within each group with the sample standard deviation; or
@@ -78,26 +78,35 @@ def group_advantages(rewards: torch.Tensor, groups: torch.Tensor | None = None,
     """GRPO's advantage of every reward relative to its group (see the module docstring).
 
     ``rewards`` is ``(prompts, group_size)``, or flat ``(rows,)`` with ``groups`` giving each
-    row's group id (groups may differ in size). A group of one gets advantage 0.
+    row's group id (groups may differ in size). A group of one, and a group whose rewards are
+    all equal, get advantage exactly 0: in float arithmetic the mean of eight equal rewards
+    such as 5/6 can be off by 1e-7, which the division by ``std + 1e-4`` would turn into a
+    spurious ±1e-3 (TRL's formula keeps that artefact; a uniform group carries no signal).
+    Computed on the CPU in a fixed order, so the result does not depend on the device.
     """
     if scale not in SCALES:
         raise ValueError(f"scale={scale!r} is not one of {SCALES}")
+    device = rewards.device
     if groups is None:
         if rewards.dim() != 2:
             raise ValueError("rewards without groups must be (prompts, group_size)")
         shape = rewards.shape
-        groups, rewards = groups_of(shape[0], shape[1]).to(rewards.device), rewards.reshape(-1)
+        groups, rewards = groups_of(shape[0], shape[1]), rewards.reshape(-1)
     else:
         shape = rewards.shape
-    rewards = rewards.float()
-    ids = torch.unique(groups.cpu(), return_inverse=True)[1].to(rewards.device)
-    count = torch.zeros(int(ids.max()) + 1, device=rewards.device).index_add_(0, ids, torch.ones_like(rewards))
-    mean = torch.zeros_like(count).index_add_(0, ids, rewards) / count
+    rewards = rewards.detach().float().cpu()
+    ids = torch.unique(groups.cpu(), return_inverse=True)[1]
+    size = int(ids.max()) + 1
+    count = torch.zeros(size).index_add_(0, ids, torch.ones_like(rewards))
+    mean = torch.zeros(size).index_add_(0, ids, rewards) / count
     centred = rewards - mean[ids]
     if scale == "group":
-        var = torch.zeros_like(count).index_add_(0, ids, centred**2) / (count - 1).clamp_min(1)
+        var = torch.zeros(size).index_add_(0, ids, centred**2) / (count - 1).clamp_min(1)
         centred = centred / (var.sqrt()[ids] + 1e-4)
-    return centred.reshape(shape)
+    low = torch.full((size,), float("inf")).scatter_reduce(0, ids, rewards, "amin")
+    high = torch.full((size,), float("-inf")).scatter_reduce(0, ids, rewards, "amax")
+    centred = torch.where((low == high)[ids], torch.zeros_like(centred), centred)
+    return centred.reshape(shape).to(device)
 
 
 def policy_gradient_loss(logprobs: torch.Tensor, advantages: torch.Tensor, mask: torch.Tensor,

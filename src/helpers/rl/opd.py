@@ -125,7 +125,7 @@ def train(model, tokenizer, settings: FeedbackSettings, seed: int, eval_words: l
     """
     per_step = settings.prompts_per_step * settings.group_size
     if not (settings.use_reward or settings.use_hints):  # the no-update control: evaluated once, never trained
-        metrics = evaluate(model.to(device).eval(), tokenizer, eval_words, eval_samples, seed, device)
+        metrics = evaluate(copy.deepcopy(model).to(device).eval(), tokenizer, eval_words, eval_samples, seed, device)
         steps = sorted({*range(0, settings.num_steps + 1, settings.eval_every), settings.num_steps})
         return pd.DataFrame([{"step": s, "interactions": s * per_step, **metrics} for s in steps])
     frozen = copy.deepcopy(model).to(device).eval() if settings.teacher == "frozen" else None

@@ -5,14 +5,15 @@
 * ``gate``: the rubric as a group-level gate, as in DRO (Xu et al., 2025): a rollout that fails
   a check gets the group's lowest proxy reward minus 1 (so it ranks below every passing
   rollout). A group in which no rollout passes gets no gradient: every rollout in it gets the
-  same floor reward, so its group-normalised advantage is exactly 0 (no explicit drop needed).
+  same floor reward, so its group-normalised advantage is 0 (:func:`helpers.rl.core.group_advantages`
+  makes it exactly 0; TRL's formula leaves a float residue of about ±1e-3 there).
 
 Rollouts are sampled for ``MAX_RESPONSE`` tokens and cut at the first special token; the
 policy gradient runs over the response tokens up to and including that EOS, with GRPO's
 group-normalised advantage, token-averaged over the batch (:mod:`helpers.rl.core`). The gate
 is only a reward function that sees each group's rewards side by side, which TRL's reward
 functions also do (they get the whole batch, groups adjacent): ``GRPOTrainer`` could run it
-unchanged. The notebook uses the book's core loop, tested equal to TRL's GRPO loss, so that
+unchanged, up to that residue. The notebook uses the book's core loop, tested equal to TRL's GRPO loss, so that
 its four arms share the sampler and evaluation of the other hand-written methods.
 
 The task's *true quality* is defined through the rubric (token F1 if every check passes, else
