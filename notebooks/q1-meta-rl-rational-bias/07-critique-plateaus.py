@@ -134,8 +134,8 @@ OLD_STEPS = min(40, cfg["rl_steps"])
 #   **Critique-GRPO**: 7 samples, one failed sample per prompt gets a critique, the model's
 #   refinement is scored and added to the group *as a response to the original prompt*
 #   (critique stripped), advantages normalised over the 8. TRL's `GRPOTrainer` has no hook to
-#   add a sample generated from a different context to a group, so both arms share one small
-#   tested loop (`helpers.rl.critique`).
+#   add a sample generated from a different context to a group, so `helpers.rl.critique`
+#   supplies that rollout to the book's GRPO loop (`helpers.rl.core`, tested equal to TRL's).
 # * **Measures.** Bug-subclass Pass@1 and Pass@8 (8 samples per held-out problem), the share
 #   of problems never solved in 8 samples (the paper's persistent failures), and refinement
 #   success per critique type: the share of failed attempts that one refinement fixes.
