@@ -73,7 +73,7 @@ def test_exact_metrics_match_a_direct_forward_pass():
     tok = build_char_tokenizer()
     model = build_model(SMALL, tok, seed=0).eval()
     problems = pe.make_problems(5, seed=3)
-    m = hicra.evaluate(model, tok, problems)
+    m = pe.evaluate(model, tok, problems)
     # P(valid plan) and P(correct trace | valid plan) for each problem, by hand
     accuracy, plan_ok = 0.0, 0.0
     for p in problems:
@@ -94,8 +94,8 @@ def test_repeated_problems_are_computed_once_with_their_weight():
     tok = build_char_tokenizer()
     model = build_model(SMALL, tok, seed=0).eval()
     a, b = pe.make_problems(2, seed=5)
-    once, repeated = hicra.evaluate(model, tok, [a, b]), hicra.evaluate(model, tok, [a, b, b, a, b, b])
-    alone = {p: hicra.evaluate(model, tok, [p]) for p in (a, b)}
+    once, repeated = pe.evaluate(model, tok, [a, b]), pe.evaluate(model, tok, [a, b, b, a, b, b])
+    alone = {p: pe.evaluate(model, tok, [p]) for p in (a, b)}
     for metric in ("accuracy", "plan error", "execution error", "execution entropy", "plan entropy (per prompt)"):
         assert once[metric] == pytest.approx((alone[a][metric] + alone[b][metric]) / 2, rel=1e-5, abs=1e-7)
         assert repeated[metric] == pytest.approx((alone[a][metric] + 2 * alone[b][metric]) / 3, rel=1e-5, abs=1e-7)

@@ -31,14 +31,14 @@ def test_scores_of_the_ideal_a_stuffed_and_a_partial_response():
 
 
 def test_the_rubric_free_quality_scores_content_without_the_checks():
-    assert rubric.ideal_f1(P, P.ideal) == 1.0
+    assert ra.ideal_f1(P, P.ideal) == 1.0
     # a stuffed response fails every check (true quality 0) but keeps some content: 6 of its 16
     # tokens match the 7 of the ideal -> precision 6/16, recall 6/7
     stuffed = "aabbccddeeffaabb"
-    assert math.isclose(rubric.ideal_f1(P, stuffed), 2 * (6 / 16) * (6 / 7) / (6 / 16 + 6 / 7))
+    assert math.isclose(ra.ideal_f1(P, stuffed), 2 * (6 / 16) * (6 / 7) / (6 / 16 + 6 / 7))
     # the reference without its key fails one check (true quality 0); without the rubric it is close to ideal
-    assert ra.true_quality(P, "abcdef") == 0.0 and math.isclose(rubric.ideal_f1(P, "abcdef"), 12 / 13)
-    scores = rubric.score([P, P], [P.ideal, stuffed])
+    assert ra.true_quality(P, "abcdef") == 0.0 and math.isclose(ra.ideal_f1(P, "abcdef"), 12 / 13)
+    scores = ra.score([P, P], [P.ideal, stuffed])
     assert scores["ideal_f1"][0] == 1.0 and scores["quality"][1] == 0.0 and scores["ideal_f1"][1] > 0.5
 
 

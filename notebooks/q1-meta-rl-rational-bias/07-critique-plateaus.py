@@ -221,8 +221,8 @@ rl_pool = ca.make_problems(512, seed=3, split="train")
 def evaluate(model) -> dict[str, float]:
     """Pass@1 / Pass@8 / never-solved on held-out bug problems, Pass@1 on held-out clean
     ones."""
-    bug = cq.evaluate(model, base.tokenizer, bug_eval, seed=5, device=device)
-    clean = cq.evaluate(model, base.tokenizer, clean_eval, seed=6, device=device)
+    bug = ca.evaluate(model, base.tokenizer, bug_eval, seed=5, device=device)
+    clean = ca.evaluate(model, base.tokenizer, clean_eval, seed=6, device=device)
     return {**{f"bug {k}": v for k, v in bug.items()}, "clean pass@1": clean["pass@1"]}
 
 

@@ -182,7 +182,7 @@ print(
     "phase-0 model on held-out words:",
     {
         k: round(v, 3)
-        for k, v in opd.evaluate(
+        for k, v in hp.evaluate(
             base.model, base.tokenizer, eval_words, cfg["eval_samples"], 0, device
         ).items()
     },

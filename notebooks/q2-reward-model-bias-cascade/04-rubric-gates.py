@@ -201,7 +201,7 @@ base = ra.base(
     device=device,
 )
 held_out = ra.make_problems(cfg["eval_problems"], seed=999)
-start = rubric.evaluate(
+start = ra.evaluate(
     base.model, base.tokenizer, held_out, cfg["eval_samples"], seed=0, device=device
 )
 print(
@@ -239,7 +239,7 @@ for seed in seeds:
             {
                 "arm": arm,
                 "seed": seed,
-                **rubric.evaluate(
+                **ra.evaluate(
                     policy,
                     base.tokenizer,
                     held_out,
@@ -283,7 +283,7 @@ plots.finish(
 problem = held_out[0]
 print(f"prompt {problem.prompt}   ideal response {problem.ideal}")
 for arm, policy in policies.items():
-    samples = rubric.sample_responses(
+    samples = ra.sample_responses(
         policy, base.tokenizer, [problem], 3, seed=0, device=device
     )
     print(
@@ -503,7 +503,7 @@ say("\n".join(sentences))
 # 1. Find the smallest λ for which the summed arm is not hacked: try λ in {0.75, 1, 1.5}. Relate
 #    it to the largest proxy gain hacking can buy (16/6 − 1) and the rubric term it costs.
 # 2. Make the rubric judge noisy: flip each check's outcome with probability 0.2 inside
-#    `rubric.score` (training only, not evaluation). Which arm suffers more, the gate or λ = 2?
+#    `ra.score` (training only, not evaluation). Which arm suffers more, the gate or λ = 2?
 # 3. Under the gate, a group in which nothing passes gets no gradient. Read `groups_kept`
 #    (already in the training log): how many groups are without gradient at step 0, and what
 #    does that do to the effective batch size early in training?

@@ -12,10 +12,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import matplotlib.pyplot as plt
-from matplotlib.colors import to_rgba
 import numpy as np
 import pandas as pd
 import seaborn as sns
+from matplotlib.colors import to_rgba
 
 #: Colour-blind-safe palette (seaborn "colorblind"), fixed per arm name across the book.
 PALETTE: list[str] = sns.color_palette("colorblind", 10).as_hex()

@@ -10,10 +10,10 @@ real hub model on Colab or a GPU (and is tested here on a locally saved model).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import inspect
 import json
-import contextlib
 import os
 import shutil
 import tempfile

@@ -16,8 +16,8 @@ from dataclasses import replace
 import pandas as pd
 import torch
 
-from helpers.non_lm.classifiers import BottleneckMLP, ClassifierSettings, predict_proba, train_classifier
 from helpers.measure.probes import probe_accuracy
+from helpers.non_lm.classifiers import BottleneckMLP, ClassifierSettings, predict_proba, train_classifier
 from helpers.runtime import progress
 from helpers.tasks.teacher_classes import TeacherData, class_weights
 

@@ -23,7 +23,15 @@ import torch
 from torch import nn
 
 from helpers.tasks.feedback_loop import (
-    Logs, LoopConfig, World, empty_logs, make_world, ndcg, ranking_from_scores, satisfied_clicks_per_impression, simulate_round,
+    Logs,
+    LoopConfig,
+    World,
+    empty_logs,
+    make_world,
+    ndcg,
+    ranking_from_scores,
+    satisfied_clicks_per_impression,
+    simulate_round,
 )
 
 

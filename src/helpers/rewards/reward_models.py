@@ -23,7 +23,6 @@ from torch import nn
 from helpers.runtime import progress
 from helpers.tasks.preference_pairs import PreferencePairs, PreferenceTask, Responses, length_bins, sample_responses
 
-
 #: The last activation of the representation ``z``. ``"tanh"`` (the first design) cannot die under the
 #: MMD penalty, as a ReLU did, but it saturates on the long summed embeddings, which caps how far length
 #: can raise a reward; ``"leaky_relu"`` neither dies nor saturates (the current default, see n10's notes).

@@ -25,7 +25,6 @@ import numpy as np
 import pandas as pd
 import torch
 
-from helpers.measure.metrics import pass_at_k
 from helpers.lm.sampling import decode, encode, sample_tokens
 from helpers.rl import core
 from helpers.rl.core import Rollout
@@ -49,36 +48,12 @@ class CritiqueSettings:
             raise ValueError(f"critique={self.critique!r} is not None or one of {ca.CRITIQUES}")
 
 
-def _repeat(items: Sequence, times: int) -> list:
-    """``[a, a, b, b]`` for ``([a, b], 2)``."""
-    return [x for x in items for _ in range(times)]
-
-
-def attempt(model, tokenizer, problems: Sequence[ca.Problem], samples: int, generator: torch.Generator,  # noqa: ANN001
-            device: str = "cpu") -> tuple[torch.Tensor, list[str]]:
-    """``samples`` first attempts per problem (problem-major): their token ids and texts."""
-    prompts = encode(tokenizer, [p.prompt for p in problems], device).repeat_interleave(samples, 0)
-    ids = sample_tokens(model, prompts, ca.TRACE_LEN, generator)
-    return ids, decode(tokenizer, ids)
-
-
 def refine(model, tokenizer, problems: Sequence[ca.Problem], attempts: Sequence[str], kind: str,  # noqa: ANN001
            generator: torch.Generator, device: str = "cpu") -> tuple[torch.Tensor, list[str]]:
     """The model's refinement of each ``attempts[i]`` to ``problems[i]`` after a ``kind`` critique."""
     contexts = encode(tokenizer, [ca.refinement_context(p, a, kind) for p, a in zip(problems, attempts)], device)
     ids = sample_tokens(model, contexts, ca.TRACE_LEN, generator)
     return ids, decode(tokenizer, ids)
-
-
-@torch.no_grad()
-def evaluate(model, tokenizer, problems: Sequence[ca.Problem], samples: int = 8, seed: int = 0,  # noqa: ANN001
-             device: str = "cpu") -> dict[str, float]:
-    """Pass@1 (mean over ``samples``), Pass@``samples`` and the share of problems never solved."""
-    _, texts = attempt(model, tokenizer, problems, samples, torch.Generator().manual_seed(seed), device)
-    correct = np.array([ca.reward(p, t) for p, t in zip(_repeat(problems, samples), texts)]).reshape(len(problems), samples)
-    counts = correct.sum(1).astype(int)
-    return {"pass@1": float(correct.mean()), f"pass@{samples}": float(np.mean([pass_at_k(samples, c, samples) for c in counts])),
-            "never solved": float((counts == 0).mean())}
 
 
 @torch.no_grad()
@@ -103,8 +78,8 @@ def refinement_success_per_kind(model, tokenizer, problems: Sequence[ca.Problem]
     of one per kind.
     """
     generator = torch.Generator().manual_seed(seed)
-    _, texts = attempt(model, tokenizer, problems, samples, generator, device)
-    repeated = _repeat(problems, samples)
+    _, texts = ca.attempt(model, tokenizer, problems, samples, generator, device)
+    repeated = ca.repeat(problems, samples)
     failed = [(p, t) for p, t in zip(repeated, texts) if not ca.reward(p, t)]
     out = {}
     for kind in kinds:
@@ -137,8 +112,8 @@ def train(model, tokenizer, problems: Sequence[ca.Problem], settings: CritiqueSe
 
     def rollout(policy, step: int) -> Rollout:  # noqa: ANN001
         batch = [problems[i] for i in rng.choice(len(problems), settings.prompts_per_step, replace=False)]
-        ids, texts = attempt(policy, tokenizer, batch, n_first, generator, device)
-        rewards = np.array([ca.reward(p, t) for p, t in zip(_repeat(batch, n_first), texts)], dtype=float)
+        ids, texts = ca.attempt(policy, tokenizer, batch, n_first, generator, device)
+        rewards = np.array([ca.reward(p, t) for p, t in zip(ca.repeat(batch, n_first), texts)], dtype=float)
         prompt_ids = encode(tokenizer, [p.prompt for p in batch], device)
         seqs = [torch.cat([prompt_ids.repeat_interleave(n_first, 0), ids], dim=1)]
         groups, extra = list(np.repeat(np.arange(len(batch)), n_first)), []

@@ -7,7 +7,7 @@ the first response token of :mod:`helpers.tasks.plan_execute`. TRL's ``GRPOTrain
 has one advantage per sequence, so this per-token change is an advantage function on the
 book's GRPO loop (:mod:`helpers.rl.core`); reward 1 for a correct response.
 
-:func:`evaluate` measures the paper's training-dynamics quantities *exactly* from the
+:func:`helpers.tasks.plan_execute.evaluate` measures the paper's training-dynamics quantities *exactly* from the
 policy's probabilities (no sampling noise): plan and execution error, execution-token
 entropy, per-prompt plan entropy (token level) and the entropy of the plan histogram over
 a batch of prompts (strategy level, the analogue of the paper's semantic entropy).
@@ -63,59 +63,9 @@ def policy_loss(per_token: torch.Tensor, logprobs: torch.Tensor) -> torch.Tensor
     return core.policy_gradient_loss(logprobs, per_token, torch.ones_like(logprobs))
 
 
-def _entropy(p: torch.Tensor, dim: int = -1) -> torch.Tensor:
-    return -(p * p.clamp_min(1e-12).log()).sum(dim)
-
-
-@torch.no_grad()
-def evaluate(model, tokenizer, problems: Sequence[pe.Problem], device: str = "cpu") -> dict[str, float]:  # noqa: ANN001
-    """Exact training-dynamics metrics of ``model`` on ``problems`` (see the module docstring).
-
-    The correct trace of every plan is teacher-forced, so P(execution right | plan) is the
-    product of its four next-token probabilities and the execution entropy is the mean entropy
-    of those four next-token distributions, both weighted by the policy's plan probabilities.
-    A problem that occurs several times in ``problems`` is computed once and weighted by its
-    count (the same averages as computing every copy, for less work).
-    """
-    counts: dict[pe.Problem, int] = {}
-    for p in problems:
-        counts[p] = counts.get(p, 0) + 1
-    unique = list(counts)
-    plan_ids = tokenizer.convert_tokens_to_ids(list(pe.PLANS))
-    texts = [p.prompt + pe.trace(plan, p.a, p.b, p.c) for p in unique for plan in pe.PLANS]
-    ids = tokenizer(texts, return_tensors="pt", add_special_tokens=False)["input_ids"].to(device)
-    width = len(unique[0].prompt)
-    probs = model(input_ids=ids).logits[:, width - 1:-1].float().softmax(-1)  # rows x 6 x vocab
-    n = len(unique)
-    weight = torch.tensor([counts[p] for p in unique], dtype=torch.float32, device=ids.device)
-    weight = weight / weight.sum()
-
-    def mean(values: torch.Tensor) -> torch.Tensor:  # the average over ``problems``, repeats included
-        return (weight.reshape(-1, *[1] * (values.dim() - 1)) * values).sum(0)
-
-    plan_p = probs[::4, 0][:, plan_ids]  # n x 4: P(plan) on each prompt (rows of one prompt share the prefix)
-    steps = probs[:, 1:].gather(2, ids[:, width + 1:, None]).squeeze(-1)  # 4n x 5
-    exec_ok = steps.prod(1).reshape(n, 4)
-    exec_entropy = _entropy(probs[:, 1:]).mean(1).reshape(n, 4)
-    valid = torch.tensor([pe.PLANS.index(p.plan) for p in unique], device=ids.device)
-    on_plan = plan_p.sum(1)
-    p_valid = plan_p[torch.arange(n), valid]
-    cond = plan_p / on_plan[:, None].clamp_min(1e-12)
-    mean_plan = mean(cond)
-    return {
-        "accuracy": float(mean(p_valid * exec_ok[torch.arange(n), valid])),
-        "plan error": float(1 - mean(p_valid)),
-        "execution error": float(1 - mean((plan_p * exec_ok).sum(1) / on_plan.clamp_min(1e-12))),
-        "execution entropy": float(mean((cond * exec_entropy).sum(1))),
-        "plan entropy (per prompt)": float(mean(_entropy(cond))),
-        "plan entropy (batch)": float(_entropy(mean_plan)),
-        **{f"share {plan}": float(mean_plan[i]) for i, plan in enumerate(pe.PLANS)},
-    }
-
-
 def train(model, tokenizer, problems: Sequence[pe.Problem], eval_problems: Sequence[pe.Problem],  # noqa: ANN001
           settings: HicraSettings, seed: int, device: str = "cpu", desc: str = "") -> tuple[pd.DataFrame, torch.nn.Module]:
-    """RL on ``problems`` from a copy of ``model``; :func:`evaluate` on ``eval_problems`` every ``eval_every`` steps.
+    """RL on ``problems`` from a copy of ``model``; :func:`helpers.tasks.plan_execute.evaluate` on ``eval_problems`` every ``eval_every`` steps.
 
     The book's GRPO loop (:func:`helpers.rl.core.train`) with :func:`token_advantages` as
     the advantage. Returns ``(log, trained)``; the log has ``step``, the training reward and
@@ -141,7 +91,7 @@ def train(model, tokenizer, problems: Sequence[pe.Problem], eval_problems: Seque
     def log(step: int, policy, batch: Rollout | None) -> dict[str, float] | None:  # noqa: ANN001
         if step % settings.eval_every == 0 or step == settings.num_steps:
             reward = float("nan") if batch is None else float(batch.rewards.mean())
-            return {"train reward": reward, **evaluate(policy, tokenizer, eval_problems, device)}
+            return {"train reward": reward, **pe.evaluate(policy, tokenizer, eval_problems, device)}
         return None
 
     return core.train(model, rollout, num_steps=settings.num_steps, learning_rate=settings.learning_rate,

@@ -64,19 +64,6 @@ class FeedbackSettings:
             raise ValueError(f"hint_share must be in [0, 1], got {self.hint_share}")
 
 
-@torch.no_grad()
-def evaluate(model, tokenizer, words: list[str], samples: int, seed: int, device: str = "cpu") -> dict[str, float]:  # noqa: ANN001
-    """Exact-match rate, substitution accuracy (over letters the user wants changed) and ``"!"`` rate of sampled responses."""
-    ids = sample_tokens(model, encode(tokenizer, [hp.prompt(w) for w in words], device).repeat_interleave(samples, 0),
-                        hp.MAX_RESPONSE, torch.Generator().manual_seed(seed))
-    responses, _ = cut_at_special(tokenizer, ids)
-    repeated = [w for w in words for _ in range(samples)]
-    right, total = np.array([hp.substitution_accuracy(w, r) for w, r in zip(repeated, responses)]).sum(0)
-    return {"exact": float(np.mean([hp.reward(w, r) for w, r in zip(repeated, responses)])),
-            "substitution": float(right / max(total, 1)),
-            "bang": float(np.mean([r[hp.WORD_LEN:hp.WORD_LEN + 1] == hp.BANG for r in responses]))}
-
-
 def teacher_logprobs(teacher, tokenizer, words: list[str], ids: torch.Tensor,  # noqa: ANN001
                      hints: list[tuple[int, str] | None]) -> tuple[list[int], torch.Tensor]:
     """The hinted rows, and the teacher's log-probabilities of their sampled tokens given the *hinted* prompt."""
@@ -116,7 +103,7 @@ def logit_distillation_loss(
 
 def train(model, tokenizer, settings: FeedbackSettings, seed: int, eval_words: list[str], eval_samples: int,  # noqa: ANN001
           device: str = "cpu", show_progress: bool = True) -> pd.DataFrame:
-    """Phase 1 from a copy of ``model``; :func:`evaluate` on ``eval_words`` at step 0, every ``eval_every`` steps and at the end.
+    """Phase 1 from a copy of ``model``; :func:`helpers.tasks.hidden_preferences.evaluate` on ``eval_words`` at step 0, every ``eval_every`` steps and at the end.
 
     The book's policy-gradient loop (:func:`helpers.rl.core.train`) with per-token advantages:
     the group-centred reward (``scale="none"``, REINFORCE with the group mean as baseline)
@@ -125,7 +112,7 @@ def train(model, tokenizer, settings: FeedbackSettings, seed: int, eval_words: l
     """
     per_step = settings.prompts_per_step * settings.group_size
     if not (settings.use_reward or settings.use_hints):  # the no-update control: evaluated once, never trained
-        metrics = evaluate(copy.deepcopy(model).to(device).eval(), tokenizer, eval_words, eval_samples, seed, device)
+        metrics = hp.evaluate(copy.deepcopy(model).to(device).eval(), tokenizer, eval_words, eval_samples, seed, device)
         steps = sorted({*range(0, settings.num_steps + 1, settings.eval_every), settings.num_steps})
         return pd.DataFrame([{"step": s, "interactions": s * per_step, **metrics} for s in steps])
     frozen = copy.deepcopy(model).to(device).eval() if settings.teacher == "frozen" else None
@@ -167,7 +154,7 @@ def train(model, tokenizer, settings: FeedbackSettings, seed: int, eval_words: l
 
     def log(step: int, policy, batch: Rollout | None) -> dict[str, float] | None:  # noqa: ANN001
         if step % settings.eval_every == 0 or step == settings.num_steps:
-            return {"interactions": step * per_step, **evaluate(policy, tokenizer, eval_words, eval_samples, seed, device)}
+            return {"interactions": step * per_step, **hp.evaluate(policy, tokenizer, eval_words, eval_samples, seed, device)}
         return None
 
     extra = logit_distillation_loss if settings.use_hints and settings.distillation == "logits" else None

@@ -17,7 +17,7 @@ unchanged, up to that residue. The notebook uses the book's core loop, tested eq
 its four arms share the sampler and evaluation of the other hand-written methods.
 
 The task's *true quality* is defined through the rubric (token F1 if every check passes, else
-0). :func:`score` also reports a quality that does not use the rubric, ``ideal_f1``: the token
+0). :func:`helpers.tasks.rubric_answers.score` also reports a quality that does not use the rubric, ``ideal_f1``: the token
 F1 of the whole response against the ideal response (key + reference), where stuffing lowers
 precision and a dropped key lowers recall, so the arms can be compared off the rubric too.
 
@@ -76,41 +76,6 @@ def combined_rewards(
     return np.where(passed, proxy, floor), passed.any(axis=1)
 
 
-def ideal_f1(problem: ra.Problem, response: str) -> float:
-    """Token F1 of the whole response against the ideal response (key + reference): a quality without the rubric."""
-    return ra.token_f1(response, problem.ideal)
-
-
-def score(problems: list[ra.Problem], responses: list[str]) -> dict[str, np.ndarray]:
-    """Proxy reward, rubric checks, true quality and the rubric-free ``ideal_f1`` of each response."""
-    return {"proxy": np.array([ra.proxy_reward(p, r) for p, r in zip(problems, responses)]),
-            "checks": np.array([ra.rubric_checks(p, r) for p, r in zip(problems, responses)]),
-            "quality": np.array([ra.true_quality(p, r) for p, r in zip(problems, responses)]),
-            "ideal_f1": np.array([ideal_f1(p, r) for p, r in zip(problems, responses)]),
-            "length": np.array([len(r) for r in responses], dtype=float)}
-
-
-def _summary(scores: dict[str, np.ndarray]) -> dict[str, float]:
-    return {"proxy": float(scores["proxy"].mean()), "quality": float(scores["quality"].mean()),
-            "ideal_f1": float(scores["ideal_f1"].mean()),
-            "pass_rate": float(scores["checks"].all(axis=1).mean()), "length": float(scores["length"].mean()),
-            **{name: float(scores["checks"][:, i].mean()) for i, name in enumerate(ra.CHECK_NAMES)}}
-
-
-@torch.no_grad()
-def sample_responses(model, tokenizer, problems: list[ra.Problem], samples: int, seed: int, device: str = "cpu") -> list[str]:  # noqa: ANN001
-    """``samples`` responses per problem (problem-major) at temperature 1, cut at EOS."""
-    prompts = encode(tokenizer, [p.prompt for p in problems], device).repeat_interleave(samples, 0)
-    ids = sample_tokens(model, prompts, ra.MAX_RESPONSE, torch.Generator().manual_seed(seed))
-    return cut_at_special(tokenizer, ids)[0]
-
-
-def evaluate(model, tokenizer, problems: list[ra.Problem], samples: int, seed: int, device: str = "cpu") -> dict[str, float]:  # noqa: ANN001
-    """Mean proxy, true quality, ``ideal_f1``, rubric pass rate, length and each check's pass rate over ``samples`` rollouts per problem."""
-    responses = sample_responses(model, tokenizer, problems, samples, seed, device)
-    return _summary(score([p for p in problems for _ in range(samples)], responses))
-
-
 def train(model, tokenizer, settings: RubricSettings, seed: int, device: str = "cpu",  # noqa: ANN001
           show_progress: bool = True) -> tuple[pd.DataFrame, torch.nn.Module]:
     """GRPO (:func:`helpers.rl.core.train`) from a copy of ``model`` on fresh problems every step.
@@ -126,11 +91,11 @@ def train(model, tokenizer, settings: RubricSettings, seed: int, device: str = "
         prompt_ids = encode(tokenizer, [p.prompt for p in problems], device).repeat_interleave(settings.group_size, 0)
         ids = sample_tokens(policy, prompt_ids, ra.MAX_RESPONSE, generator)
         responses, ends = cut_at_special(tokenizer, ids)
-        scores = score([p for p in problems for _ in range(settings.group_size)], responses)
+        scores = ra.score([p for p in problems for _ in range(settings.group_size)], responses)
         rewards, keep = combined_rewards(scores["proxy"].reshape(shape), scores["checks"].reshape(*shape, 3), settings)
         return Rollout(torch.cat([prompt_ids, ids], dim=1), ra.PROMPT_LEN, torch.tensor(rewards.reshape(-1), dtype=torch.float32),
                        groups_of(*shape), mask=through_end(ends, ra.MAX_RESPONSE),
-                       info={**_summary(scores), "groups_kept": float(keep.mean())})
+                       info={**ra.summary(scores), "groups_kept": float(keep.mean())})
 
     def log(step: int, policy, batch: Rollout | None) -> dict[str, float] | None:  # noqa: ANN001
         return None if batch is None else {"step": step - 1, **batch.info}  # the batch was sampled before this update

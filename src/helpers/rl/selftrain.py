@@ -21,9 +21,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from helpers.lm.sft import SFTSettings, sft
 from helpers.runtime import progress
 from helpers.tasks import chain_arithmetic as chain
-from helpers.lm.sft import SFTSettings, sft
 
 ARMS = ("P", "T", "H")
 

@@ -32,9 +32,14 @@ Used by: n07 (critiques that break a reward plateau).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import torch
+
+from helpers.lm.sampling import decode, encode, sample_tokens
+from helpers.measure.metrics import pass_at_k
 
 COLUMNS = "uth"  # units, tens, hundreds
 CRITIQUES: tuple[str, ...] = ("indicative", "ground_truth", "cot")
@@ -198,3 +203,29 @@ def base(config, settings, refine_share: float = 0.5, device: str = "cpu",  # no
 
     return cached_base("column_addition_base", __name__, config, settings, {"refine_share": refine_share},
                        lambda n: sft_examples(n, seed=settings.seed, refine_share=refine_share), device, progress)
+
+
+# --- evaluation -----------------------------------------------------------------------------
+
+def repeat(items: Sequence, times: int) -> list:
+    """``[a, a, b, b]`` for ``([a, b], 2)``."""
+    return [x for x in items for _ in range(times)]
+
+
+def attempt(model, tokenizer, problems: Sequence[Problem], samples: int, generator: torch.Generator,  # noqa: ANN001
+            device: str = "cpu") -> tuple[torch.Tensor, list[str]]:
+    """``samples`` first attempts per problem (problem-major): their token ids and texts."""
+    prompts = encode(tokenizer, [p.prompt for p in problems], device).repeat_interleave(samples, 0)
+    ids = sample_tokens(model, prompts, TRACE_LEN, generator)
+    return ids, decode(tokenizer, ids)
+
+
+@torch.no_grad()
+def evaluate(model, tokenizer, problems: Sequence[Problem], samples: int = 8, seed: int = 0,  # noqa: ANN001
+             device: str = "cpu") -> dict[str, float]:
+    """Pass@1 (mean over ``samples``), Pass@``samples`` and the share of problems never solved."""
+    _, texts = attempt(model, tokenizer, problems, samples, torch.Generator().manual_seed(seed), device)
+    correct = np.array([reward(p, t) for p, t in zip(repeat(problems, samples), texts)]).reshape(len(problems), samples)
+    counts = correct.sum(1).astype(int)
+    return {"pass@1": float(correct.mean()), f"pass@{samples}": float(np.mean([pass_at_k(samples, c, samples) for c in counts])),
+            "never solved": float((counts == 0).mean())}

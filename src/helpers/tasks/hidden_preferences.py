@@ -20,6 +20,9 @@ Used by: n09 (evaluative vs directive feedback).
 from __future__ import annotations
 
 import numpy as np
+import torch
+
+from helpers.lm.sampling import cut_at_special, encode, sample_tokens
 
 LETTERS = "abcdefgh"
 WORD_LEN = 5
@@ -95,3 +98,18 @@ def base(config, settings, device: str = "cpu", progress: bool = True):  # noqa:
 
     return cached_base("hidden_preferences_base", __name__, config, settings, {},
                        lambda n: pretraining_examples(n, seed=settings.seed), device, progress)
+
+
+# --- evaluation -----------------------------------------------------------------------------
+
+@torch.no_grad()
+def evaluate(model, tokenizer, words: list[str], samples: int, seed: int, device: str = "cpu") -> dict[str, float]:  # noqa: ANN001
+    """Exact-match rate, substitution accuracy (over letters the user wants changed) and ``"!"`` rate of sampled responses."""
+    ids = sample_tokens(model, encode(tokenizer, [prompt(w) for w in words], device).repeat_interleave(samples, 0),
+                        MAX_RESPONSE, torch.Generator().manual_seed(seed))
+    responses, _ = cut_at_special(tokenizer, ids)
+    repeated = [w for w in words for _ in range(samples)]
+    right, total = np.array([substitution_accuracy(w, r) for w, r in zip(repeated, responses)]).sum(0)
+    return {"exact": float(np.mean([reward(w, r) for w, r in zip(repeated, responses)])),
+            "substitution": float(right / max(total, 1)),
+            "bang": float(np.mean([r[WORD_LEN:WORD_LEN + 1] == BANG for r in responses]))}

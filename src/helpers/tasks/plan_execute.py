@@ -20,9 +20,11 @@ Used by: n05 (two-phase learning and HICRA).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import torch
 
 PLANS: tuple[str, ...] = ("A", "B", "C", "D")
 RESPONSE_TOKENS = 5  # plan + 2 intermediate digits + 2 result digits
@@ -134,3 +136,55 @@ def base(config, settings, prior: tuple[float, ...] = TEACHER_PRIOR, corruption:
                        lambda n: sft_examples(n, seed=settings.seed, prior=prior, corruption=corruption,
                                               max_digit=max_digit, practice_share=practice_share),
                        device, progress)
+
+
+# --- evaluation -----------------------------------------------------------------------------
+
+def _entropy(p: torch.Tensor, dim: int = -1) -> torch.Tensor:
+    return -(p * p.clamp_min(1e-12).log()).sum(dim)
+
+
+@torch.no_grad()
+def evaluate(model, tokenizer, problems: Sequence[Problem], device: str = "cpu") -> dict[str, float]:  # noqa: ANN001
+    """Exact training-dynamics metrics of ``model`` on ``problems`` (see the module docstring).
+
+    The correct trace of every plan is teacher-forced, so P(execution right | plan) is the
+    product of its four next-token probabilities and the execution entropy is the mean entropy
+    of those four next-token distributions, both weighted by the policy's plan probabilities.
+    A problem that occurs several times in ``problems`` is computed once and weighted by its
+    count (the same averages as computing every copy, for less work).
+    """
+    counts: dict[Problem, int] = {}
+    for p in problems:
+        counts[p] = counts.get(p, 0) + 1
+    unique = list(counts)
+    plan_ids = tokenizer.convert_tokens_to_ids(list(PLANS))
+    texts = [p.prompt + trace(plan, p.a, p.b, p.c) for p in unique for plan in PLANS]
+    ids = tokenizer(texts, return_tensors="pt", add_special_tokens=False)["input_ids"].to(device)
+    width = len(unique[0].prompt)
+    probs = model(input_ids=ids).logits[:, width - 1:-1].float().softmax(-1)  # rows x 6 x vocab
+    n = len(unique)
+    weight = torch.tensor([counts[p] for p in unique], dtype=torch.float32, device=ids.device)
+    weight = weight / weight.sum()
+
+    def mean(values: torch.Tensor) -> torch.Tensor:  # the average over ``problems``, repeats included
+        return (weight.reshape(-1, *[1] * (values.dim() - 1)) * values).sum(0)
+
+    plan_p = probs[::4, 0][:, plan_ids]  # n x 4: P(plan) on each prompt (rows of one prompt share the prefix)
+    steps = probs[:, 1:].gather(2, ids[:, width + 1:, None]).squeeze(-1)  # 4n x 5
+    exec_ok = steps.prod(1).reshape(n, 4)
+    exec_entropy = _entropy(probs[:, 1:]).mean(1).reshape(n, 4)
+    valid = torch.tensor([PLANS.index(p.plan) for p in unique], device=ids.device)
+    on_plan = plan_p.sum(1)
+    p_valid = plan_p[torch.arange(n), valid]
+    cond = plan_p / on_plan[:, None].clamp_min(1e-12)
+    mean_plan = mean(cond)
+    return {
+        "accuracy": float(mean(p_valid * exec_ok[torch.arange(n), valid])),
+        "plan error": float(1 - mean(p_valid)),
+        "execution error": float(1 - mean((plan_p * exec_ok).sum(1) / on_plan.clamp_min(1e-12))),
+        "execution entropy": float(mean((cond * exec_entropy).sum(1))),
+        "plan entropy (per prompt)": float(mean(_entropy(cond))),
+        "plan entropy (batch)": float(_entropy(mean_plan)),
+        **{f"share {plan}": float(mean_plan[i]) for i, plan in enumerate(PLANS)},
+    }

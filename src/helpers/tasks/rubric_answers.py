@@ -25,6 +25,9 @@ from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
+import torch
+
+from helpers.lm.sampling import cut_at_special, encode, sample_tokens
 
 KEYS = "ABCDEFGH"
 LETTERS = "abcdefghijkl"
@@ -112,3 +115,41 @@ def base(config, settings, device: str = "cpu", progress: bool = True):  # noqa:
 
     return cached_base("rubric_answers_base", __name__, config, settings, {},
                        lambda n: sft_examples(n, seed=settings.seed), device, progress)
+
+
+# --- evaluation -----------------------------------------------------------------------------
+
+def ideal_f1(problem: Problem, response: str) -> float:
+    """Token F1 of the whole response against the ideal response (key + reference): a quality without the rubric."""
+    return token_f1(response, problem.ideal)
+
+
+def score(problems: list[Problem], responses: list[str]) -> dict[str, np.ndarray]:
+    """Proxy reward, rubric checks, true quality and the rubric-free ``ideal_f1`` of each response."""
+    return {"proxy": np.array([proxy_reward(p, r) for p, r in zip(problems, responses)]),
+            "checks": np.array([rubric_checks(p, r) for p, r in zip(problems, responses)]),
+            "quality": np.array([true_quality(p, r) for p, r in zip(problems, responses)]),
+            "ideal_f1": np.array([ideal_f1(p, r) for p, r in zip(problems, responses)]),
+            "length": np.array([len(r) for r in responses], dtype=float)}
+
+
+def summary(scores: dict[str, np.ndarray]) -> dict[str, float]:
+    """Means over the scored responses: proxy, quality, ``ideal_f1``, pass rate, length, each check."""
+    return {"proxy": float(scores["proxy"].mean()), "quality": float(scores["quality"].mean()),
+            "ideal_f1": float(scores["ideal_f1"].mean()),
+            "pass_rate": float(scores["checks"].all(axis=1).mean()), "length": float(scores["length"].mean()),
+            **{name: float(scores["checks"][:, i].mean()) for i, name in enumerate(CHECK_NAMES)}}
+
+
+@torch.no_grad()
+def sample_responses(model, tokenizer, problems: list[Problem], samples: int, seed: int, device: str = "cpu") -> list[str]:  # noqa: ANN001
+    """``samples`` responses per problem (problem-major) at temperature 1, cut at EOS."""
+    prompts = encode(tokenizer, [p.prompt for p in problems], device).repeat_interleave(samples, 0)
+    ids = sample_tokens(model, prompts, MAX_RESPONSE, torch.Generator().manual_seed(seed))
+    return cut_at_special(tokenizer, ids)[0]
+
+
+def evaluate(model, tokenizer, problems: list[Problem], samples: int, seed: int, device: str = "cpu") -> dict[str, float]:  # noqa: ANN001
+    """Mean proxy, true quality, ``ideal_f1``, rubric pass rate, length and each check's pass rate over ``samples`` rollouts per problem."""
+    responses = sample_responses(model, tokenizer, problems, samples, seed, device)
+    return summary(score([p for p in problems for _ in range(samples)], responses))
