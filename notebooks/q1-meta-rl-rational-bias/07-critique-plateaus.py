@@ -120,9 +120,10 @@ OLD_STEPS = min(40, cfg["rl_steps"])
 # * **Task.** Three-digit addition written as a column-by-column trace, units first:
 #   `^347+285=` → `2c1,3c1,6c0>0632` (digit, carry; then the sum). The reward is 1 only for
 #   the exact trace. The SFT teacher is right everywhere except a **bug subclass**: when the
-#   tens column carries into the hundreds it drops that carry (`…,5c0>0532`). The base model
-#   copies the bug, so on that subclass every rollout scores 0, the group advantage is 0,
-#   and GRPO has nothing to push on: a plateau by construction.
+#   tens column carries into the hundreds it drops that carry (`…,5c0>0532`). The design
+#   intends a base that copies the bug, so that on that subclass every rollout scores 0, the
+#   group advantage is 0 and GRPO has nothing to push on. Whether this run's base does is
+#   measured: its bug-subclass Pass@1 is the "SFT base" row of the table below.
 # * **Critiques** of a wrong trace, all seven characters: *indicative* `|wrong>` (what the
 #   reward already said), *ground truth* `|=0632>` (the answer; the trace must still be
 #   right) and *chain of thought* `|h:cin>` (where the trace first goes wrong and what went
@@ -323,7 +324,7 @@ refinement.pivot_table(
 ).round(3)
 
 # %% [markdown]
-# ## The plateau and its break
+# ## Does GRPO stall on the bug subclass, and does the critique move it?
 #
 # Bug-subclass Pass@1 on held-out problems during RL (band: min-max over seeds, thin lines:
 # seeds). On the right, problems never solved in 8 samples: the paper's persistent failures.
@@ -541,8 +542,10 @@ say(
 #   kind of error but not the digit: the model still has to redo the hundreds column. The
 #   paper's chain-of-thought critiques explain the reasoning error, which an answer alone
 #   does not. Which of the two wins in this run is computed below the list.
-# * **The plateau is manufactured.** The bug is a systematic teacher error on a whole
-#   subclass, so the base has essentially zero probability of the right trace there. The
+# * **The plateau is meant to be manufactured.** The bug is a systematic teacher error on a
+#   whole subclass, meant to leave the base with almost no probability of the right trace
+#   there; how far it does is the "SFT base" row measured above, and the refinement targets
+#   in the SFT data (correct bug traces after a critique) can leak into first attempts. The
 #   paper's plateaus are softer: scaling data stops helping, and persistent failures are
 #   29% of problems, not a whole subclass. A base trained for fewer SFT steps solves a few
 #   per cent of bug problems and plain GRPO then escapes on its own (see the design notes):
