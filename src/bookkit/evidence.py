@@ -15,11 +15,14 @@ import math
 from pathlib import Path
 from typing import Any
 
-from helpers.verdict import FAIL, INCONCLUSIVE, NOT_REPRODUCED, PARTLY, PASS, REPRODUCED, UNRESOLVED, VERDICT_WORDS, key_text
+from helpers.verdict import (FAIL, INCONCLUSIVE, NOT_REPRODUCED, PARTLY, PASS, PREMISE_NOT_MET, REPRODUCED, UNRESOLVED,
+                             VERDICT_WORDS, key_text)
 
 #: Badge colour (sphinx-design) and plot colour of each verdict word and criterion status.
-BADGE = {REPRODUCED: "success", PARTLY: "warning", INCONCLUSIVE: "secondary", NOT_REPRODUCED: "danger"}
+BADGE = {REPRODUCED: "success", PARTLY: "warning", INCONCLUSIVE: "secondary", NOT_REPRODUCED: "danger",
+         PREMISE_NOT_MET: "dark"}
 COLOUR = {REPRODUCED: "#2e7d32", PARTLY: "#ef8f00", INCONCLUSIVE: "#7f7f7f", NOT_REPRODUCED: "#c62828",
+          PREMISE_NOT_MET: "#5e35b1",
           PASS: "#2e7d32", FAIL: "#c62828", UNRESOLVED: "#7f7f7f"}
 #: Standardised distances beyond this are drawn at the edge of the forest plot, with an arrow.
 CLIP = 6.0
@@ -170,7 +173,8 @@ def scoreboard_plot(rows: list[tuple[str, dict[str, int]]], path: Path) -> Path:
 GROUP = {REPRODUCED: "Holds in miniature (reproduced)",
          PARTLY: "Holds in part (partly reproduced)",
          INCONCLUSIVE: "Not settled at this budget (inconclusive: an interval straddles its threshold)",
-         NOT_REPRODUCED: "Does not hold at this scale (not reproduced)"}
+         NOT_REPRODUCED: "Does not hold at this scale (not reproduced)",
+         PREMISE_NOT_MET: "Not tested: the starting model lacks what the claim needs (premise not met)"}
 
 
 def synthesis(question_id: str, note_ids: list[str], records: dict[str, dict[str, Any]], titles: dict[str, str],

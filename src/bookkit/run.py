@@ -440,20 +440,24 @@ def pooled_verdict(first: dict[str, Any], second: dict[str, Any]) -> dict[str, A
     """
     from helpers.verdict import Criterion, counts, verdict_word
 
-    other = {c["name"]: c for c in second["criteria"]}
-    criteria = []
-    for c in first["criteria"]:
-        if not c["decides"]:
-            continue
-        d = other.get(c["name"], {})
-        if c.get("per_seed") is not None and d.get("per_seed") is not None:
-            criteria.append(Criterion(c["name"], None, c["threshold"], c["op"], per_seed=c["per_seed"] + d["per_seed"]))
-        elif c.get("by_seed") is not None and d.get("by_seed") is not None:
-            criteria.append(Criterion(c["name"], c["by_seed"] + d["by_seed"], c["threshold"], c["op"]))
-        else:
-            criteria.append(Criterion(c["name"], c["measured"], c["threshold"], c["op"]))
+    def pooled(first_rows: list[dict[str, Any]], second_rows: list[dict[str, Any]]) -> list[Criterion]:
+        other = {c["name"]: c for c in second_rows}
+        out = []
+        for c in first_rows:
+            if not c["decides"]:
+                continue
+            d = other.get(c["name"], {})
+            flags = {"every_seed": bool(c.get("every_seed")), "binary": bool(c.get("binary"))}
+            if c.get("by_seed") is not None and d.get("by_seed") is not None:
+                out.append(Criterion(c["name"], None, c["threshold"], c["op"], by_seed=c["by_seed"] + d["by_seed"], **flags))
+            else:
+                out.append(Criterion(c["name"], c["measured"], c["threshold"], c["op"]))
+        return out
+
+    criteria = pooled(first["criteria"], second["criteria"])
+    premises = pooled(first.get("premises", []), second.get("premises", []))
     seeds = list(first["parameters"].get("seeds", [])) + list(second["parameters"].get("seeds", []))
-    return {"verdict": verdict_word(criteria), "counts": counts(criteria), "seeds": seeds}
+    return {"verdict": verdict_word(criteria, premises), "counts": counts(criteria), "seeds": seeds}
 
 
 def expectations_fingerprint(folder: Path = EXPECTED) -> str:

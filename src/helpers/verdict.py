@@ -6,20 +6,33 @@ A claim notebook builds a list of :class:`Criterion` from its own run, wraps the
 the execution-status page, the expectation check and the tests can read it. Nothing here knows any
 number in advance: the verdict word is a function of the measured values and the thresholds.
 
+**A seed is a (base, RL) pair.** In a language-model notebook seed ``s`` trains base ``s``
+(initialisation, data draw and order) and runs RL seed ``s``; every arm of seed ``s`` starts from
+base ``s``. So the interval below covers both sources of variation, and arm differences are paired.
+
 **Uncertainty.** A criterion measured in several seeds reports the seeds' mean and a 95%
 Student-t interval over seeds (``mean ± t(0.975, n-1) · sd / √n``, sd with ``n-1``), the
 few-run convention of CleanRL-style reports; a t-interval is wider than a bootstrap over 5 seeds,
-which is the honest direction with so few runs. Each deciding criterion gets a *status*:
+which is the honest direction with so few runs. A 0/1 outcome per seed (``binary=True``) gets a
+95% Wilson score interval of the proportion instead. Each deciding criterion gets a *status*:
+``pass`` when the whole interval is on the pass side of the threshold, ``fail`` when it is wholly
+on the fail side, ``unresolved`` when it straddles it (a value with no seeds, an exact computation,
+is its own comparison).
 
-* a criterion on the mean (``by_seed``): ``pass`` when the whole interval is on the pass side of
-  the threshold, ``fail`` when it is wholly on the fail side, ``unresolved`` when it straddles it;
-* an "in every seed" criterion (``per_seed``): ``pass`` when every seed passes, ``fail`` when no seed
-  passes or the interval is wholly on the fail side, ``unresolved`` otherwise (some seeds pass, some do not);
-* a value with no seeds (an exact computation with no randomness): its own comparison.
+**Every seed is shown, never decides.** ``every_seed=True`` adds the count of seeds that pass on
+their own beside the interval. It does not decide: the chance that every one of ``n`` seeds passes
+falls as seeds are added, so a rule built on it gets harder with more evidence.
+
+**Premises.** A claim needs something of the starting model (a habit to collapse onto, a bug to
+copy, a round 0 above chance). :class:`Verdict` takes those checks as ``premises``, criteria
+measured on the bases before RL; when one does not pass, the verdict is ``premise not met at this
+scale``, with its numbers: the experiment did not set up the claim's condition, which is a defect
+of the experiment, not a finding about the claim.
 
 Verdict words: ``reproduced`` (every deciding criterion passes), ``not reproduced at this scale``
-(every one fails), ``partly reproduced`` (some pass, some fail, none unresolved) and
-``inconclusive at this budget`` (at least one unresolved), always shown with the counts.
+(every one fails), ``partly reproduced`` (some pass, some fail, none unresolved),
+``inconclusive at this budget`` (at least one unresolved) and ``premise not met at this scale``,
+always shown with the counts.
 """
 
 from __future__ import annotations
@@ -39,11 +52,13 @@ import pandas as pd
 
 REPRODUCED, PARTLY, NOT_REPRODUCED = "reproduced", "partly reproduced", "not reproduced at this scale"
 INCONCLUSIVE = "inconclusive at this budget"
-VERDICT_WORDS = (REPRODUCED, PARTLY, INCONCLUSIVE, NOT_REPRODUCED)
+PREMISE_NOT_MET = "premise not met at this scale"
+VERDICT_WORDS = (REPRODUCED, PARTLY, INCONCLUSIVE, NOT_REPRODUCED, PREMISE_NOT_MET)
 PASS, FAIL, UNRESOLVED = "pass", "fail", "unresolved"
 _OPS = {">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt}
-RECORD_SCHEMA = 2
-INTERVAL_METHOD = "95% Student-t interval of the mean over seeds (n-1 degrees of freedom)"
+RECORD_SCHEMA = 3
+INTERVAL_METHOD = ("95% Student-t interval of the mean over seeds (n-1 degrees of freedom); "
+                   "95% Wilson interval for a 0/1 outcome per seed")
 
 #: Two-sided 95% quantiles t(0.975, df) for df = 1..30 (standard table values).
 _T975 = (12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.160, 2.145, 2.131,
@@ -75,6 +90,48 @@ def mean_interval(values: Sequence[float]) -> tuple[float, float, float]:
     return mean, mean - half, mean + half
 
 
+def wilson_interval(outcomes: Sequence[float]) -> tuple[float, float, float]:
+    """``(share, low, high)``: the share of 0/1 ``outcomes`` that are 1 and its 95% Wilson score interval.
+
+    The binomial interval for "in how many seeds did it happen": unlike a t-interval it stays in
+    [0, 1] and is not zero-width when every seed agrees (5 of 5 gives [0.57, 1]).
+    """
+    v = [float(x) for x in outcomes]
+    if not v or any(x not in (0.0, 1.0) for x in v):
+        raise ValueError(f"wilson_interval needs 0/1 outcomes, got {outcomes!r}")
+    n, z = len(v), 1.959964
+    share = sum(v) / n
+    centre = (share + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(share * (1 - share) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return share, max(0.0, centre - half), min(1.0, centre + half)
+
+
+def side(low: float, high: float, threshold: float, op: str = ">=") -> str:
+    """Where an interval ``[low, high]`` lies against ``threshold`` for the test ``value <op> threshold``:
+    :data:`PASS` (wholly on the pass side), :data:`FAIL` (wholly on the fail side) or :data:`UNRESOLVED`."""
+    if op not in _OPS:
+        raise ValueError(f"op={op!r} is not one of {tuple(_OPS)}")
+    if math.isnan(low) or math.isnan(high):
+        return FAIL
+    worst, best = (low, high) if op in (">=", ">") else (high, low)
+    if _OPS[op](worst, threshold):
+        return PASS
+    return UNRESOLVED if _OPS[op](best, threshold) else FAIL
+
+
+def where(values: Sequence[float], reference: float = 0.0, digits: int = 3, unit: str = "") -> str:
+    """Words for where the 95% interval of ``values`` lies against ``reference``, for prose built from a run:
+    ``"above 0 (0.12 [0.05, 0.19])"``, ``"below 0 (...)"`` or ``"not distinguishable from 0 (...)"``."""
+    _, low, high = mean_interval(values)
+    ref = _fmt(reference, digits)
+    text = format_interval(values, digits, unit)
+    if low > reference:
+        return f"above {ref} ({text})"
+    if high < reference:
+        return f"below {ref} ({text})"
+    return f"not distinguishable from {ref} ({text})"
+
+
 def format_interval(values: Sequence[float], digits: int = 3, unit: str = "") -> str:
     """``"0.123 [0.101, 0.145]"``: mean and 95% interval over seeds, for prose built from a run."""
     mean, low, high = mean_interval(values)
@@ -95,93 +152,88 @@ def say(text: str):  # noqa: ANN201 - IPython display object
 class Criterion:
     """One test of the claim: ``measured <op> threshold``, with its spread over seeds.
 
-    Give the seeds' values in one of two ways:
-
-    * ``by_seed``: the criterion is decided on the **mean** of the seeds (``measured`` may be
-      ``None`` or a list, then it is that mean); it passes when the 95% interval of the mean is
-      on the pass side of the threshold;
-    * ``per_seed``: the criterion must hold **in every seed** (``measured`` is conventionally the
-      worst seed); it passes when every seed passes.
-
-    With neither, ``measured`` is one exact value (no randomness) and decides on its own.
+    Give the seeds' values as ``by_seed`` (or as a list in ``measured``): the criterion is decided
+    on their **mean**, and passes when the mean's 95% interval is on the pass side of the threshold.
+    ``binary=True`` marks 0/1 outcomes (the share of seeds where something happened; Wilson
+    interval). ``every_seed=True`` also shows how many seeds pass on their own (report only: see the
+    module docstring). With no seeds, ``measured`` is one exact value and decides on its own.
     ``decides=False`` marks a *report only* row: shown with its numbers, not counted in the verdict.
+    ``per_seed=`` is the old spelling of ``by_seed=..., every_seed=True``.
     """
 
     name: str
-    measured: float | Sequence[float] | None
-    threshold: float
+    measured: float | Sequence[float] | None = None
+    threshold: float = 0.0
     op: str = ">="
     per_seed: list[float] | None = None
     decides: bool = True
     unit: str = ""
     by_seed: list[float] | None = None
+    every_seed: bool = False
+    binary: bool = False
 
     def __post_init__(self) -> None:
         if self.op not in _OPS:
             raise ValueError(f"op={self.op!r} is not one of {tuple(_OPS)}")
-        if self.per_seed is not None and self.by_seed is not None:
-            raise ValueError(f"{self.name}: give per_seed (every seed) or by_seed (mean), not both")
+        if self.per_seed is not None:
+            if self.by_seed is not None:
+                raise ValueError(f"{self.name}: give per_seed (every seed) or by_seed (mean), not both")
+            self.by_seed, self.per_seed, self.every_seed = list(self.per_seed), None, True
+            if self.measured is not None and not isinstance(self.measured, Sequence):
+                self.measured = None  # the old convention stored the worst seed here: the mean decides now
         if isinstance(self.measured, Sequence) and not isinstance(self.measured, str):
-            if self.per_seed is not None or self.by_seed is not None:
+            if self.by_seed is not None:
                 raise ValueError(f"{self.name}: a list of measured values is by_seed; do not give both")
             self.by_seed, self.measured = list(self.measured), None
-        if self.per_seed is not None:
-            self.per_seed = [float(v) for v in self.per_seed]
         if self.by_seed is not None:
             self.by_seed = [float(v) for v in self.by_seed]
         if self.measured is None:
-            if self.values is None:
-                raise ValueError(f"{self.name}: measured=None needs by_seed or per_seed values")
-            self.measured = mean_interval(self.values)[0] if self.by_seed is not None else min(
-                self.per_seed, key=lambda v: v if self.op in (">=", ">") else -v)
+            if self.by_seed is None:
+                raise ValueError(f"{self.name}: measured=None needs by_seed values")
+            self.measured = self.interval[0]
         self.measured = float(self.measured)
         self.threshold = float(self.threshold)
+        if self.binary:
+            if self.by_seed is None:
+                raise ValueError(f"{self.name}: binary=True needs one 0/1 outcome per seed (by_seed)")
+            wilson_interval(self.by_seed)  # raises on values other than 0 and 1
         if self.by_seed is not None and not math.isnan(self.measured):
-            mean = mean_interval(self.by_seed)[0]
+            mean = self.interval[0]
             if not math.isclose(self.measured, mean, rel_tol=1e-6, abs_tol=1e-9):
                 raise ValueError(f"{self.name}: measured={self.measured:.6g} is not the mean of by_seed ({mean:.6g})")
 
     @property
     def values(self) -> list[float] | None:
-        """The per-seed values (every-seed or mean criterion), or ``None`` for an exact value."""
-        return self.per_seed if self.per_seed is not None else self.by_seed
+        """The per-seed values, or ``None`` for an exact value."""
+        return self.by_seed
 
     @property
     def interval(self) -> tuple[float, float, float] | None:
-        """``(mean, low, high)`` over seeds, or ``None`` for an exact value."""
-        return None if self.values is None else mean_interval(self.values)
+        """``(mean, low, high)`` over seeds (Wilson for ``binary``), or ``None`` for an exact value."""
+        if self.by_seed is None:
+            return None
+        if any(math.isnan(v) for v in self.by_seed):
+            return math.nan, math.nan, math.nan
+        return wilson_interval(self.by_seed) if self.binary else mean_interval(self.by_seed)
 
-    def _passes(self, value: float) -> bool:
+    def passes(self, value: float) -> bool:
+        """Whether one value (a seed's, or a mean) is on the pass side of the threshold."""
         return not math.isnan(value) and _OPS[self.op](value, self.threshold)
 
-    def _interval_side(self) -> str:
-        """Where the 95% interval lies: wholly on the pass side, wholly on the fail side, or across."""
-        _, low, high = self.interval
-        if math.isnan(low) or math.isnan(high):
-            return FAIL
-        if self.op in (">=", ">"):
-            low_pass, high_pass = self._passes(low), self._passes(high)
-        else:
-            low_pass, high_pass = self._passes(high), self._passes(low)
-        if low_pass:  # the worst end of the interval passes
-            return PASS
-        return UNRESOLVED if high_pass else FAIL
+    @property
+    def seeds_passing(self) -> tuple[int, int] | None:
+        """``(k, n)``: how many of the ``n`` seeds pass on their own (shown, never deciding)."""
+        if self.by_seed is None:
+            return None
+        return sum(self.passes(v) for v in self.by_seed), len(self.by_seed)
 
     @property
     def status(self) -> str:
         """``pass``, ``fail`` or ``unresolved`` (see the module docstring)."""
-        if math.isnan(self.measured) and self.by_seed is not None:
-            return FAIL
-        if self.per_seed is not None:
-            passing = [self._passes(v) for v in self.per_seed]
-            if all(passing):
-                return PASS
-            if not any(passing) or (len(self.per_seed) > 1 and self._interval_side() == FAIL):
-                return FAIL
-            return UNRESOLVED
         if self.by_seed is not None:
-            return self._interval_side()
-        return PASS if self._passes(self.measured) else FAIL
+            _, low, high = self.interval
+            return side(low, high, self.threshold, self.op)
+        return PASS if self.passes(self.measured) else FAIL
 
     @property
     def passed(self) -> bool:
@@ -189,13 +241,18 @@ class Criterion:
         return self.status == PASS
 
     def describe(self, digits: int = 3) -> str:
-        """The measured value as text: mean [95% interval], worst seed for every-seed criteria, the seeds."""
+        """The measured value as text: mean [95% interval], the seeds, and how many seeds pass alone."""
         if self.values is None:
             return f"{_fmt(self.measured, digits)}{self.unit} (exact, no seeds)"
-        text = format_interval(self.values, digits, self.unit)
-        if self.per_seed is not None:
-            text += f"; worst seed {_fmt(self.measured, digits)}"
-        return text + " (" + ", ".join(_fmt(v, digits) for v in self.values) + ")"
+        mean, low, high = self.interval
+        if self.binary:
+            ones = f"{int(sum(self.by_seed))}/{len(self.by_seed)} seeds"
+            return f"{ones} = {_fmt(mean, digits)} [{_fmt(low, digits)}, {_fmt(high, digits)}] (Wilson)"
+        text = format_interval(self.values, digits, self.unit) + " (" + ", ".join(_fmt(v, digits) for v in self.values) + ")"
+        if self.every_seed:
+            k, n = self.seeds_passing
+            text += f"; {k}/{n} seeds pass alone"
+        return text
 
 
 def counts(criteria: list[Criterion]) -> dict[str, int]:
@@ -204,8 +261,10 @@ def counts(criteria: list[Criterion]) -> dict[str, int]:
     return {s: deciding.count(s) for s in (PASS, FAIL, UNRESOLVED)}
 
 
-def verdict_word(criteria: list[Criterion]) -> str:
-    """The verdict word from the deciding criteria's statuses (see the module docstring)."""
+def verdict_word(criteria: list[Criterion], premises: Sequence[Criterion] = ()) -> str:
+    """The verdict word from the premises and the deciding criteria's statuses (see the module docstring)."""
+    if any(p.status != PASS for p in premises):
+        return PREMISE_NOT_MET
     n = counts(criteria)
     total = sum(n.values())
     if not total:
@@ -217,7 +276,8 @@ def verdict_word(criteria: list[Criterion]) -> str:
     return PARTLY if n[PASS] else NOT_REPRODUCED
 
 
-ADMONITION_CLASS = {REPRODUCED: "tip", PARTLY: "warning", INCONCLUSIVE: "note", NOT_REPRODUCED: "danger"}
+ADMONITION_CLASS = {REPRODUCED: "tip", PARTLY: "warning", INCONCLUSIVE: "note", NOT_REPRODUCED: "danger",
+                    PREMISE_NOT_MET: "caution"}
 
 
 def key_text(key: dict[str, Any]) -> str:
@@ -252,8 +312,11 @@ class Verdict:
         criteria: the criteria, deciding and report-only.
         key_number: ``(label, value)`` or ``(label, per-seed values)`` shown in the chapter's
             evidence table (a list is shown as its mean and 95% interval).
-        paper_vs_run: rows ``{"quantity", "paper", "this run"}`` for the side-by-side table.
+        paper_vs_run: rows ``{"quantity", "paper", "this run"}`` for the side-by-side table
+            (:func:`paper_row` builds one).
         parameters: the run's parameters (scale, seeds, thresholds...).
+        premises: what the claim needs of the starting model, measured on the bases before RL
+            (criteria with ``decides=True``); if one does not pass, the word is ``premise not met``.
     """
 
     note_id: str
@@ -262,18 +325,24 @@ class Verdict:
     key_number: tuple[str, float | Sequence[float]]
     paper_vs_run: list[dict[str, str]] = field(default_factory=list)
     parameters: dict[str, Any] = field(default_factory=dict)
+    premises: list[Criterion] = field(default_factory=list)
 
     @property
     def word(self) -> str:
         """The verdict word."""
-        return verdict_word(self.criteria)
+        return verdict_word(self.criteria, self.premises)
 
     @property
     def reason(self) -> str:
-        """One line: the counts, then which deciding criteria failed and which are unresolved."""
+        """One line: unmet premises, the counts, then which deciding criteria failed and which are unresolved."""
         deciding = [c for c in self.criteria if c.decides]
         n = counts(self.criteria)
-        text = f"{n[PASS]} of {len(deciding)} deciding criteria pass, {n[FAIL]} fail, {n[UNRESOLVED]} unresolved"
+        unmet = [p for p in self.premises if p.status != PASS]
+        text = ""
+        if unmet:
+            text = "premise not met: " + "; ".join(f"{p.name} = {p.describe()}, needs {p.op} {_fmt(p.threshold)}"
+                                                   for p in unmet) + ". The criteria, not judged: "
+        text += f"{n[PASS]} of {len(deciding)} deciding criteria pass, {n[FAIL]} fail, {n[UNRESOLVED]} unresolved"
         for status, label in ((FAIL, "failed"), (UNRESOLVED, "unresolved (the interval straddles the threshold)")):
             names = [c.name for c in deciding if c.status == status]
             if names:
@@ -283,14 +352,14 @@ class Verdict:
     def table(self) -> pd.DataFrame:
         """The criteria as a table: criterion, mean [95% interval] (per seed), threshold, status, decides."""
         rows = []
-        for c in self.criteria:
+        for role, c in [("premise", p) for p in self.premises] + [(None, c) for c in self.criteria]:
             rows.append(
                 {
                     "criterion": c.name,
                     "measured: mean [95% interval] (per seed)": c.describe(),
                     "threshold": f"{c.op} {_fmt(c.threshold)}{c.unit}",
                     "status": c.status,
-                    "decides verdict": "yes" if c.decides else "report only",
+                    "decides verdict": role or ("yes" if c.decides else "report only"),
                 }
             )
         return pd.DataFrame(rows)
@@ -307,7 +376,7 @@ class Verdict:
 
     def summary(self) -> str:
         """One line with the verdict and every criterion's measured value (what nbval compares across runs)."""
-        values = "; ".join(f"{c.name} = {c.measured:.6g}" for c in self.criteria)
+        values = "; ".join(f"{c.name} = {c.measured:.6g}" for c in [*self.premises, *self.criteria])
         return f"{self.note_id}: {self.word} | {values}"
 
     def _key(self) -> dict[str, Any]:
@@ -320,12 +389,6 @@ class Verdict:
 
     def to_record(self) -> dict[str, Any]:
         """The JSON-able record the book and tests read."""
-        criteria = []
-        for c in self.criteria:
-            interval = c.interval
-            low, high = (None, None) if interval is None or math.isinf(interval[1]) else (interval[1], interval[2])
-            criteria.append({**asdict(c), "mean": None if interval is None else interval[0], "low": low, "high": high,
-                             "status": c.status, "passed": c.passed})
         return {
             "schema": RECORD_SCHEMA,
             "note_id": self.note_id,
@@ -335,7 +398,8 @@ class Verdict:
             "reason": self.reason,
             "interval_method": INTERVAL_METHOD,
             "key_number": self._key(),
-            "criteria": criteria,
+            "criteria": [_criterion_record(c) for c in self.criteria],
+            "premises": [_criterion_record(p) for p in self.premises],
             "paper_vs_run": self.paper_vs_run,
             "parameters": self.parameters,
             "written_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
@@ -359,6 +423,20 @@ class Verdict:
         """
         directory = Path(directory or os.environ.get("BOOK_VERDICT_DIR", "verdicts"))
         return write_json_atomic(directory / f"{self.note_id}.json", self.to_record())
+
+
+def _criterion_record(c: Criterion) -> dict[str, Any]:
+    interval = c.interval
+    low, high = (None, None) if interval is None or math.isinf(interval[1]) else (interval[1], interval[2])
+    row = {k: v for k, v in asdict(c).items() if k != "per_seed"}
+    k_n = c.seeds_passing
+    return {**row, "mean": None if interval is None else interval[0], "low": low, "high": high,
+            "status": c.status, "passed": c.passed, "seeds_passing": None if k_n is None else list(k_n)}
+
+
+def paper_row(quantity: str, paper: str, run: str, paper_label: str = "paper", run_label: str = "this run") -> dict[str, str]:
+    """One row of the paper-versus-run table (:attr:`Verdict.paper_vs_run`), its columns named once."""
+    return {"quantity": quantity, paper_label: paper, run_label: run}
 
 
 def write_json_atomic(path: Path, payload: dict[str, Any]) -> Path:

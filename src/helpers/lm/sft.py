@@ -7,7 +7,9 @@ context, not target). Used by every notebook that trains a base model before RL.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
 
 import torch
 from transformers import PreTrainedModel, PreTrainedTokenizerBase
@@ -135,3 +137,16 @@ def cached_base(recipe: str, task: str, config, settings: SFTSettings, extra: di
     base = cached_model(spec, train)
     base.model.to(device).eval()
     return base
+
+
+def bases_by_seed(make_base: Callable[[SFTSettings], Any], settings: SFTSettings, seeds: Sequence[int]) -> dict[int, Any]:
+    """One base per verdict seed: ``{s: make_base(settings with seed=s)}``.
+
+    A verdict seed is a (base, RL) pair: seed ``s`` trains base ``s`` (its initialisation, its
+    task data draw and its batch order all come from ``settings.seed``) and every arm of seed ``s``
+    starts from it, so arm comparisons stay paired and the interval over seeds covers the base
+    as well as the RL run. Each base is cached (:func:`cached_base`), so notebooks with the same
+    recipe share base ``s`` within a build. ``make_base`` is a task's ``base`` with its other
+    arguments bound, e.g. ``lambda st: na.base(config, st, device=device)``.
+    """
+    return {seed: make_base(replace(settings, seed=seed)) for seed in seeds}

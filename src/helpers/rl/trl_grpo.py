@@ -15,7 +15,7 @@ from __future__ import annotations
 import copy
 import tempfile
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -189,7 +189,7 @@ def settings_dict(settings: GRPOSettings) -> dict[str, Any]:
 
 
 def compare_arms(
-    base: PreTrainedModel,
+    base: PreTrainedModel | Mapping[int, PreTrainedModel],
     tokenizer: PreTrainedTokenizerBase,
     rows: Sequence[dict[str, Any]],
     arms: dict[str, Sequence[RewardFn]],
@@ -201,12 +201,15 @@ def compare_arms(
 ) -> tuple[pd.DataFrame, pd.DataFrame, dict[tuple[str, int], PreTrainedModel]]:
     """Run GRPO from a copy of ``base`` for every arm and seed (the arms differ only in their rewards).
 
+    ``base`` is one model or ``{seed: model}`` (a base per seed, :func:`helpers.lm.sft.bases_by_seed`):
+    then every arm of seed ``s`` starts from base ``s``.
+
     Returns:
         ``(train_log, eval_log, models)``: both logs with ``arm`` and ``seed`` columns
         added, and the final model of every ``(arm, seed)``.
     """
     def run(arm: str, reward_funcs: Sequence[RewardFn], seed: int) -> tuple[pd.DataFrame, pd.DataFrame, PreTrainedModel]:
-        model = copy.deepcopy(base).to(device)
+        model = copy.deepcopy(base[seed] if isinstance(base, Mapping) else base).to(device)
         settings_of_seed = GRPOSettings(**{**settings_dict(settings), "seed": seed})
         train_log, eval_log = train_grpo(model, tokenizer, rows, reward_funcs, settings_of_seed, device=device,
                                          eval_fn=eval_fn, eval_every=eval_every, desc=f"{arm} seed {seed}")
