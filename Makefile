@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 SCALE  ?= ci
 
-.PHONY: setup scaffold student book bench seedcost test-compat robustness execute html test chapter chapters clean check record golden
+.PHONY: setup scaffold student book bench seedcost test-compat replicate robustness execute html test chapter chapters clean check record golden
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,8 +33,10 @@ bench: setup
 seedcost: setup
 	$(BIN)/python -m bookkit.run seedcost --scale $(SCALE) $(if $(NB),--only $(NB),) $(if $(COUNTS),--counts $(COUNTS),)
 
-robustness: setup
-	$(BIN)/python -m bookkit.run robustness --scale $(SCALE) $(if $(SEEDS),--seeds $(SEEDS),)
+replicate: setup
+	$(BIN)/python -m bookkit.run replicate --scale $(SCALE) $(if $(SEEDS),--seeds $(SEEDS),)
+
+robustness: replicate
 
 execute: setup
 	$(BIN)/python -m bookkit.run execute --scale $(SCALE)

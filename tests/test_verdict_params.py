@@ -5,13 +5,14 @@ import pytest
 
 from helpers import params
 from bookkit.run import compare_records
-from helpers.verdict import (FAIL, INCONCLUSIVE, NOT_REPRODUCED, PARTLY, PASS, REPRODUCED, UNRESOLVED, Criterion,
-                             Verdict, mean_interval, read_record, t_quantile_975, verdict_word)
+from helpers.verdict import (FAIL, INCONCLUSIVE, NOT_REPRODUCED, PARTLY, PASS, PREMISE_NOT_MET, REPRODUCED, UNRESOLVED,
+                             Criterion, Verdict, mean_interval, read_record, side, t_quantile_975, verdict_word, where,
+                             wilson_interval)
 
 
-def make(mean_gap=(0.2, 0.3, 0.25), threshold: float = 0.1, seeds=(0.2, 0.3, 0.1)) -> Verdict:
+def make(mean_gap=(0.2, 0.3, 0.25), threshold: float = 0.1, seeds=(0.2, 0.25, 0.22)) -> Verdict:
     return Verdict("n99", "test claim", [
-        Criterion("gap in every seed", None, 0.0, ">", per_seed=list(seeds)),
+        Criterion("mean gap, every seed shown", by_seed=list(seeds), threshold=0.0, op=">", every_seed=True),
         Criterion("mean gap", list(mean_gap), threshold),
         Criterion("report only", -5, 0, decides=False),
     ], key_number=("gap", list(mean_gap)), parameters={"threshold": threshold})
@@ -36,19 +37,51 @@ def test_a_mean_criterion_passes_fails_or_is_unresolved_by_its_interval():
     assert Criterion("exact value", 0.3, 0.1).status == PASS and Criterion("exact value", 0.05, 0.1).status == FAIL
 
 
-def test_an_every_seed_criterion_keeps_its_per_seed_test():
-    assert Criterion("all pass", None, 0.0, ">", per_seed=[0.4, 0.6, 0.01]).status == PASS
-    assert Criterion("one fails", None, 0.0, ">", per_seed=[0.4, 0.6, -0.01]).status == UNRESOLVED
-    assert Criterion("none pass", None, 0.0, ">", per_seed=[-0.4, -0.6, -0.01]).status == FAIL
-    assert Criterion("mostly fail, interval below", None, 0.0, ">", per_seed=[-0.5, -0.52, -0.51, -0.49, 0.01]).status == FAIL
-    assert Criterion("worst seed is measured", None, 0.0, ">", per_seed=[0.4, 0.6, 0.01]).measured == 0.01
-    assert Criterion("worst seed for <=", None, 1.0, "<=", per_seed=[0.4, 0.6]).measured == 0.6
+def test_an_every_seed_criterion_is_decided_on_the_mean_and_shows_its_count():
+    # the count of seeds passing alone is shown, never decides: its chance of passing falls as seeds are added
+    all_pass = Criterion("all pass", by_seed=[0.4, 0.6, 0.01], threshold=0.0, op=">", every_seed=True)
+    assert all_pass.status == UNRESOLVED and all_pass.seeds_passing == (3, 3) and "3/3 seeds pass alone" in all_pass.describe()
+    one_fails = Criterion("one fails", by_seed=[0.5, 0.52, 0.51, 0.49, -0.01], threshold=0.0, op=">", every_seed=True)
+    assert one_fails.status == PASS and one_fails.seeds_passing == (4, 5)
+    assert Criterion("none pass", None, 0.0, ">", per_seed=[-0.4, -0.45, -0.41]).status == FAIL
+    old_spelling = Criterion("per_seed is by_seed + every_seed", None, 0.0, ">", per_seed=[0.4, 0.6, 0.01])
+    assert old_spelling.every_seed and old_spelling.by_seed == [0.4, 0.6, 0.01]
+    assert math.isclose(old_spelling.measured, (0.4 + 0.6 + 0.01) / 3)
+    assert Criterion("passes is public", 0.3, 0.1).passes(0.2) and not Criterion("x", 0.3, 0.1, "<=").passes(0.2)
+
+
+def test_a_binary_outcome_gets_a_wilson_interval():
+    share, low, high = wilson_interval([1, 1, 1, 1, 1])
+    assert share == 1.0 and high == 1.0 and abs(low - 0.566) < 1e-3  # 5 of 5 is not certainty
+    assert Criterion("5 of 5", by_seed=[1] * 5, threshold=0.5, binary=True).status == PASS
+    assert Criterion("4 of 5", by_seed=[1, 1, 1, 1, 0], threshold=0.5, binary=True).status == UNRESOLVED
+    assert Criterion("0 of 5", by_seed=[0] * 5, threshold=0.5, binary=True).status == FAIL
+    with pytest.raises(ValueError):
+        Criterion("not 0/1", by_seed=[0.5, 1], threshold=0.5, binary=True)
+
+
+def test_side_and_where_word_an_interval_against_a_reference():
+    assert side(0.1, 0.3, 0.0, ">") == PASS and side(-0.1, 0.3, 0.0, ">") == UNRESOLVED and side(-0.3, -0.1, 0.0) == FAIL
+    assert side(0.1, 0.3, 0.5, "<=") == PASS and side(0.4, 0.6, 0.5, "<=") == UNRESOLVED
+    assert where([0.1, 0.2, 0.15]).startswith("above 0") and where([-0.1, -0.2, -0.15]).startswith("below 0")
+    assert where([-0.1, 0.2, 0.05]).startswith("not distinguishable from 0")
+
+
+def test_a_premise_not_met_is_its_own_verdict():
+    premise_fails = Criterion("base copies the bug: bug Pass@1", [0.6, 0.7, 0.65], 0.3, "<=")
+    verdict = make()
+    assert verdict.word == REPRODUCED
+    verdict.premises = [premise_fails]
+    assert verdict.word == PREMISE_NOT_MET and verdict.reason.startswith("premise not met")
+    assert verdict.table()["decides verdict"].iloc[0] == "premise"
+    record = verdict.to_record()
+    assert record["verdict"] == PREMISE_NOT_MET and record["premises"][0]["status"] == FAIL
 
 
 def test_verdict_words_follow_the_statuses():
     assert make().word == REPRODUCED
     assert make(mean_gap=(0.01, 0.02, 0.015)).word == PARTLY
-    assert make(mean_gap=(0.01, 0.02, 0.015), seeds=(-0.2, -0.1, -0.3)).word == NOT_REPRODUCED
+    assert make(mean_gap=(0.01, 0.02, 0.015), seeds=(-0.2, -0.21, -0.19)).word == NOT_REPRODUCED
     assert make(mean_gap=(0.0, 0.3, 0.1)).word == INCONCLUSIVE
     assert make(seeds=(0.2, -0.1, 0.3)).word == INCONCLUSIVE
     with pytest.raises(ValueError):

@@ -78,7 +78,7 @@ import pandas as pd
 
 from helpers import notebook, params, plots
 from helpers.lm.models import TinyLMConfig
-from helpers.lm.sft import SFTSettings
+from helpers.lm.sft import SFTSettings, bases_by_seed
 from helpers.rl import hicra
 from helpers.tasks import plan_execute as pe
 from helpers.verdict import Criterion, Verdict, format_interval, say
@@ -112,10 +112,11 @@ MAX_DIGIT = 4
 #   **execution tokens**: the formula's intermediate value and result, two digits each
 #   (`^342>10=` → `B0610`). Exactly one formula reaches each target, and each formula is the
 #   right one for a quarter of the prompts. Reward 1 for a right plan executed right, else 0.
-# * **Base.** SFT on a teacher with the wrong planning *habit* (A 70%, B/C/D 10% each, whatever
+# * **Base.** One per seed (seed s trains base s: initialisation, data draw, batch order).
+#   SFT on a teacher with the wrong planning *habit* (A 70%, B/C/D 10% each, whatever
 #   the target) and noisy execution (each execution digit corrupted with probability 0.25). A
 #   plan choice that ignores the target reaches it on a quarter of the prompts, whatever the
-#   habit; the teacher's own traces are fully right 0.75⁴ ≈ 0.32 of the time. The base's
+#   habit; the teacher's own traces are fully right 0.75⁴ ≈ 0.32 of the time. The bases'
 #   measured errors are printed under the training cell.
 # * **Arms.** GRPO, 32 prompts × 8 samples per step, Adam 3e-4, one on-policy step per batch;
 #   and HICRA, the same with the planning token's advantage raised to `A + α|A|`. TRL's
@@ -170,6 +171,34 @@ MAX_DIGIT = 4
 # *are* the old design's, and the table under the verdict shows them beside the new ones.
 # The thresholds do not move. The same review found HICRA's α = 1.0 arm (the spec's second
 # value) dropped without a word; it is back, report-only, on the same seed as α = 0.2.
+#
+# **Design notes, 2026-12-02 (issue 28: a base per seed, premises, mean-interval rules)**
+# (written before the run). (6) *A seed is a (base, RL) pair.* Until now every seed's RL run
+# started from one base (SFT seed 0), so the seeds replicated the RL run only, not the
+# experiment. Seed s now trains base s (`bases_by_seed`) and every arm of seed s, HICRA
+# included, starts from it; quantities "at the start" are read per seed on that seed's base.
+# (7) *Premises*, measured on each base before RL (step 0), decided on the mean over bases:
+# the claim is about two bottlenecks removed in turn, so the base must have both.
+# **Plan error ≥ 0.5**: most responses pick a plan that cannot reach the target (a base that
+# ignores the target scores 0.75, one that plans scores 0), the habit phase 2 must undo.
+# **Execution error ≥ 0.25**: at least a quarter of the responses are mis-executed (the
+# teacher's noise alone gives about 1 − 0.775⁴ ≈ 0.64), so phase 1 has something to fix and
+# its halving is an absolute change of at least 0.125 in an exact measure. If a premise
+# fails, the verdict is "premise not met", not a finding about the claim.
+# (8) *Mean-interval rules.* "In every seed" no longer decides: the chance that all of n seeds
+# pass falls as seeds are added, so such a rule gets stricter with more evidence. The ordering
+# ("both errors halve, execution error first") is 0/1 per seed: it decides on the **share of
+# seeds** where it happens, with a 95% Wilson interval that must lie at or above **0.5**
+# (a majority of (base, RL) pairs show the two phases in order). 0.5 because the claim says
+# "consistently", so at least a majority; and a higher share could not pass at 5 seeds (5 of 5
+# gives a Wilson interval [0.57, 1]), which would make the criterion unpassable at `ci`. The
+# plan-error ratio decides on the 95% t-interval of its mean over seeds (≤ 0.5), with the
+# count of seeds that pass alone shown beside it; the entropy rise is unchanged. The budget
+# table below builds the same criteria at step 180 and at the end, so it applies the same rule
+# rather than restating it. (9) *Budget.* RL stays at 300 steps: in the last build (one base)
+# the plan-error ratio at step 300 was 0.98, 0.66, 0.59, 0.98, 0.90 by seed, two seeds still
+# moving towards 0.5, so the deciding quantity had not settled before step 300 and no cut is
+# argued. SFT stays at 800 steps per base; the four extra bases are the price of replication.
 
 # %% [markdown]
 # **HICRA's advantage in code.** Every token of a response gets the group-normalised
@@ -180,11 +209,11 @@ MAX_DIGIT = 4
 notebook.show_source(hicra.token_advantages)
 
 # %%
-base = pe.base(
-    TinyLMConfig(),
+# seed s trains base s; every arm of seed s starts from it (hicra_seeds ⊆ seeds)
+bases = bases_by_seed(
+    lambda st: pe.base(TinyLMConfig(), st, max_digit=MAX_DIGIT, device=device),
     SFTSettings(num_steps=cfg["sft_steps"], learning_rate=2e-3),
-    max_digit=MAX_DIGIT,
-    device=device,
+    seeds,
 )
 problems = pe.make_problems(2000, seed=11, max_digit=MAX_DIGIT)
 eval_problems = problems[:256]
@@ -205,8 +234,8 @@ for arm, (alpha, arm_seeds) in arms.items():
     )
     for seed in arm_seeds:
         log, _ = hicra.train(
-            base.model,
-            base.tokenizer,
+            bases[seed].model,
+            bases[seed].tokenizer,
             problems,
             eval_problems,
             settings,
@@ -224,11 +253,14 @@ phase = {
     )
     for s, part in grpo.groupby("seed")
 }
-base_row = grpo[grpo["step"] == 0].iloc[0]  # every seed starts from the same base
+# step 0 of seed s's GRPO run is base s, before any update
+base_rows = grpo[grpo["step"] == 0].set_index("seed").loc[seeds]
 say(
-    f"The base (step 0): plan error {base_row['plan error']:.3f}, execution "
-    f"error {base_row['execution error']:.3f}, accuracy "
-    f"{base_row['accuracy']:.3f}, share of plan A {base_row['share A']:.2f}."
+    f"The bases (step 0; mean [95% interval] over {len(seeds)} bases): plan error "
+    f"{format_interval(base_rows['plan error'])}, execution error "
+    f"{format_interval(base_rows['execution error'])}, accuracy "
+    f"{format_interval(base_rows['accuracy'])}, share of plan A "
+    f"{format_interval(base_rows['share A'], 2)}."
 )
 
 
@@ -337,11 +369,13 @@ say(
 # %% [markdown]
 # ## Verdict
 #
-# Deciding (GRPO): in every seed, both errors halve and execution error halves first (a seed
-# whose plan error never halves fails); in every seed, plan error at the end is at most half its
-# start (the second phase happens and holds); on the mean of seeds, batch plan entropy rises by
-# `entropy_rise_min` nats from start to end. Reported: the change of per-prompt (token-level)
-# plan entropy, and HICRA against GRPO (area under the accuracy curve, seeds HICRA ran on).
+# Premises (each base, before RL): plan error ≥ 0.5 and execution error ≥ 0.25 (design note 7).
+# Deciding (GRPO): the share of seeds in which both errors halve and execution error halves
+# first is at least 0.5 (Wilson interval; a seed whose plan error never halves scores 0); on the
+# mean of seeds, plan error at the end is at most half its start (the second phase happens and
+# holds), and batch plan entropy rises by `entropy_rise_min` nats from start to end. Reported:
+# the change of per-prompt (token-level) plan entropy, and HICRA against GRPO (area under the
+# accuracy curve, seeds HICRA ran on).
 
 # %%
 def deciding_values(steps: int) -> dict[str, list[float]]:
@@ -376,12 +410,58 @@ def deciding_values(steps: int) -> dict[str, list[float]]:
     }
 
 
+def deciding_criteria(steps: int) -> list[Criterion]:
+    """The three deciding criteria, reading the GRPO runs up to ``steps`` only."""
+    values = deciding_values(steps)
+    return [
+        Criterion(
+            "both errors halve, execution error first "
+            "(share of seeds; 1 = yes, 0 = not or never)",
+            by_seed=values["order"],
+            threshold=0.5,
+            op=">=",
+            binary=True,
+        ),
+        Criterion(
+            "plan error at end / at start (mean of seeds)",
+            by_seed=values["plan_ratio"],
+            threshold=0.5,
+            op="<=",
+            every_seed=True,
+        ),
+        Criterion(
+            "batch plan entropy, end - start (mean of seeds)",
+            by_seed=values["batch_rise"],
+            threshold=entropy_rise_min,
+            op=">=",
+            every_seed=True,
+            unit=" nats",
+        ),
+    ]
+
+
 start, end = (
     grpo[grpo["step"] == 0].set_index("seed"),
     grpo[grpo["step"] == cfg["rl_steps"]].set_index("seed"),
 )
 now = deciding_values(cfg["rl_steps"])
 order, plan_ratio, batch_rise = now["order"], now["plan_ratio"], now["batch_rise"]
+premises = [
+    Criterion(
+        "base plan error, before RL (mean of bases)",
+        by_seed=[start.loc[s, "plan error"] for s in seeds],
+        threshold=0.5,
+        op=">=",
+        every_seed=True,
+    ),
+    Criterion(
+        "base execution error, before RL (mean of bases)",
+        by_seed=[start.loc[s, "execution error"] for s in seeds],
+        threshold=0.25,
+        op=">=",
+        every_seed=True,
+    ),
+]
 token_change = [
     end.loc[s, "plan entropy (per prompt)"] - start.loc[s, "plan entropy (per prompt)"]
     for s in seeds
@@ -401,44 +481,27 @@ def auc(arm: str, seed: int) -> float:
 auc_gap = [auc(hicra_arm, s) - auc("GRPO", s) for s in hicra_seeds]
 auc_gap_1 = [auc("HICRA (α=1)", s) - auc("GRPO", s) for s in hicra_seeds]
 criteria = [
-    Criterion(
-        "both errors halve, execution error first "
-        "(1 = yes, 0 = not or never), every seed",
-        None,
-        1.0,
-        ">=",
-        per_seed=order,
-    ),
-    Criterion(
-        "plan error at end / at start, every seed", None, 0.5, "<=", per_seed=plan_ratio
-    ),
-    Criterion(
-        "batch plan entropy, end - start (mean of seeds)",
-        batch_rise,
-        entropy_rise_min,
-        ">=",
-        unit=" nats",
-    ),
+    *deciding_criteria(cfg["rl_steps"]),
     Criterion(
         "per-prompt plan entropy, end - start (mean of seeds)",
-        token_change,
-        0.0,
-        ">",
+        by_seed=token_change,
+        threshold=0.0,
+        op=">",
         decides=False,
         unit=" nats",
     ),
     Criterion(
         f"accuracy AUC, HICRA - GRPO (seeds {hicra_seeds})",
-        auc_gap,
-        0.0,
-        ">",
+        by_seed=auc_gap,
+        threshold=0.0,
+        op=">",
         decides=False,
     ),
     Criterion(
         f"accuracy AUC, HICRA (α=1) - GRPO (seeds {hicra_seeds})",
-        auc_gap_1,
-        0.0,
-        ">",
+        by_seed=auc_gap_1,
+        threshold=0.0,
+        op=">",
         decides=False,
     ),
 ]
@@ -487,30 +550,20 @@ verdict = Verdict(
         },
     ],
     parameters=run.parameters | {"hicra_seeds": hicra_seeds, "max_digit": MAX_DIGIT},
+    premises=premises,
 )
 verdict.publish()
 
 # %% [markdown]
 # **The old budget beside the new** (design note 5). The same GRPO runs, read at step 180 (the
-# design before the correction) and at the end. Each cell: mean [95% interval] over seeds, and
-# how many seeds meet the criterion's threshold.
+# design before the correction) and at the end, through the same deciding criteria (and so the
+# same rules). Each cell: the criterion's measured value (mean or share, 95% interval, seeds)
+# and its status.
 
 # %%
-def budget_column(values: dict[str, list[float]]) -> list[str]:
-    """One table column: each deciding quantity with its interval and the seeds that
-    meet the threshold."""
-    meets = {
-        "order": lambda v: v >= 1,
-        "plan_ratio": lambda v: v <= 0.5,
-        "batch_rise": lambda v: v >= entropy_rise_min,
-    }
-    return [
-        (
-            f"{format_interval(values[k])}; "
-            f"{sum(map(meets[k], values[k]))} of {len(seeds)} seeds"
-        )
-        for k in ("order", "plan_ratio", "batch_rise")
-    ]
+def budget_column(criteria: list[Criterion]) -> list[str]:
+    """One table column: each deciding criterion's measured value and status."""
+    return [f"{c.describe()}: {c.status}" for c in criteria]
 
 
 if cfg["rl_steps"] > OLD_STEPS:
@@ -518,15 +571,13 @@ if cfg["rl_steps"] > OLD_STEPS:
         pd.DataFrame(
             {
                 f"step {OLD_STEPS} (old design)": budget_column(
-                    deciding_values(OLD_STEPS)
+                    deciding_criteria(OLD_STEPS)
                 ),
-                f"step {cfg['rl_steps']} (this design)": budget_column(now),
+                f"step {cfg['rl_steps']} (this design)": budget_column(
+                    criteria[:3]
+                ),
             },
-            index=[
-                "both halve, execution first (1 = yes)",
-                "plan error end / start (<= 0.5)",
-                f"batch plan entropy rise (>= {entropy_rise_min:g} nats)",
-            ],
+            index=[f"{c.name} ({c.op} {c.threshold:g})" for c in criteria[:3]],
         )
     )
 else:
@@ -566,7 +617,8 @@ print(verdict.summary())
 # %% [markdown] tags=["exercises"]
 # ## Exercises
 #
-# 1. Build the base with `practice_share=0.0` in `plan_execute_base` (no execution practice).
+# 1. Build the bases with `practice_share=0.0` in `pe.base` (no execution practice), i.e.
+#    `lambda st: pe.base(TinyLMConfig(), st, max_digit=MAX_DIGIT, practice_share=0.0, ...)`.
 #    Predict the plan-share figure before you run it, then explain the result with the per-plan
 #    execution accuracies quoted in the design notes.
 # 2. Run HICRA with α = 1.0 on every seed. Does a larger planning credit speed up phase 2,

@@ -5,6 +5,8 @@
 #     text_representation:
 #       extension: .py
 #       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -71,7 +73,8 @@ device = "auto"  # "auto", "cpu", "cuda" or "mps"
 decide_weight = 64
 loss_gap_min = 0.05  # criterion at the largest weight: weighted CE, WT minus EPW
 probe_gap_min = 0.05  # criterion at the largest weight: probe accuracy, EPW minus WT
-sanity_tolerance = 0.01  # criterion at weight 1: the two arms must agree within this
+# report only at weight 1: the two arms should agree within this (0 by construction)
+sanity_tolerance = 0.01
 
 # %%
 import matplotlib.pyplot as plt
@@ -154,6 +157,23 @@ if decide_weight not in cfg["weights"] or 1 not in cfg["weights"]:
 # than the spec's `W = 64` and its verdict was not comparable with the CI one. The weight is
 # now the parameter `decide_weight = 64` at every scale; the larger weights of `full` only
 # extend the figure, and the width sweep runs at `decide_weight` too.
+#
+# **Design notes, 2026-12-02 (issue 28: a base per seed, premises, mean-interval rules).**
+# Two changes, made before this run. (i) The `W = 1` sanity check ("the arms agree within
+# `sanity_tolerance` in every seed") no longer decides. At `W = 1` the two arms are the same
+# computation: the same initialisation, batch order and unweighted loss, and the ex post
+# reweighting by `w = 1` is the identity, so their difference is 0 by construction. It tests
+# the code path, not the claim, and as a deciding row it added a pass the claim did nothing to
+# earn. It stays in the table as a report-only row, on the mean's interval with the count of
+# seeds that pass alone beside it (a nonzero value there would flag a bug, not a finding).
+# (ii) There is no other every-seed rule: the three deciding criteria at `W = decide_weight`
+# were already decided on the 95% interval of the mean over seeds. **No premise:** the claim
+# is about two ways of training the same network from scratch, not about a starting model;
+# each seed draws its own data and initialisation (the "base" here is the random
+# initialisation, shared by both arms of a seed, so the comparison is paired). The conditions
+# the mechanism needs (a rare costly class, about 10% of the data; a 16-unit bottleneck) are
+# set by the design, not measured. The verdict now rests on three deciding criteria instead of
+# four. No budget changed.
 
 # %% [markdown]
 # **The two arms in code.** WT is `train_classifier` with `class_weights`, which makes its
@@ -294,8 +314,9 @@ say(
 #
 # The spec's criteria at `W = decide_weight` (64 at every scale), each decided on the mean of
 # the seeds and its 95% interval: EPW's weighted cross-entropy at least `loss_gap_min` below
-# WT's; EPW's probe accuracy at least `probe_gap_min` above; EPW's utility at least WT's. And
-# a sanity check, in every seed: at `W = 1` the arms agree within `sanity_tolerance`.
+# WT's; EPW's probe accuracy at least `probe_gap_min` above; EPW's utility at least WT's. A
+# sanity check is shown but does not decide (0 by construction, see the design notes): at
+# `W = 1` the arms agree within `sanity_tolerance`.
 
 # %%
 W = decide_weight
@@ -334,11 +355,13 @@ criteria = [
     ),
     Criterion(f"utility at W={W}, EPW - WT (mean of seeds)", utility_gap, 0.0, ">="),
     Criterion(
-        "largest |WT - EPW| at W=1 (sanity: the same computation; every seed)",
-        None,
-        sanity_tolerance,
-        "<",
-        per_seed=sanity,
+        "largest |WT - EPW| at W=1 (report only: the same computation, 0 by "
+        "construction)",
+        by_seed=sanity,
+        threshold=sanity_tolerance,
+        op="<",
+        every_seed=True,
+        decides=False,
     ),
     Criterion(
         f"probe gap EPW - WT at width {wide}, below the width-16 gap "

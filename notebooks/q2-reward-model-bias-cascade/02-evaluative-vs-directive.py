@@ -68,6 +68,16 @@ hint_share = 0.5
 substitution_gain_min = 0.1  # criterion: substitution accuracy, OPD minus REINFORCE
 bang_excess_max = 0.1  # criterion: "!" rate, OPD minus no-updates control, at most this
 exact_tolerance = 0.02  # criterion: exact match, both >= max(REINFORCE, OPD) minus this
+# criteria: substitution accuracy and "!" rate, both >= the better single arm minus this
+retention_tolerance = 0.1
+# guard: a quantity is off its floor (can test "complementary") when the better single arm
+# beats the no-updates control on it by at least this (mean over seeds, 95% interval)
+learned_min = 0.1
+# premises, on each seed's phase-0 base: it does not already do what the feedback teaches,
+# and it obeys a hint (the directive signal is the model read with a hint)
+base_substitution_max = 0.1
+base_bang_max = 0.5
+hint_obedience_min = 0.9
 
 # %%
 import matplotlib.pyplot as plt
@@ -75,11 +85,11 @@ import pandas as pd
 
 from helpers import notebook, params, plots
 from helpers.lm.models import TinyLMConfig
-from helpers.lm.sft import SFTSettings
+from helpers.lm.sft import SFTSettings, bases_by_seed
 from helpers.rl import opd
 from helpers.rl.opd import FeedbackSettings
 from helpers.tasks import hidden_preferences as hp
-from helpers.verdict import Criterion, Verdict, format_interval, mean_interval, say
+from helpers.verdict import Criterion, Verdict, format_interval, say, where
 
 PRESETS = {
     "smoke": dict(
@@ -92,7 +102,7 @@ PRESETS = {
         pretrain_steps=1500, steps=300, eval_every=20, eval_words=256, eval_samples=8
     ),
 }
-# one phase-1 run per arm and seed; the phase-0 model is shared
+# one phase-0 base and one phase-1 run per arm for each seed
 run = notebook.start(
     scale,
     PRESETS,
@@ -102,6 +112,11 @@ run = notebook.start(
         substitution_gain_min=substitution_gain_min,
         bang_excess_max=bang_excess_max,
         exact_tolerance=exact_tolerance,
+        retention_tolerance=retention_tolerance,
+        learned_min=learned_min,
+        base_substitution_max=base_substitution_max,
+        base_bang_max=base_bang_max,
+        hint_obedience_min=hint_obedience_min,
     ),
 )
 cfg, seeds, device = run.cfg, run.seeds, run.device
@@ -161,6 +176,43 @@ if not 0.0 < hint_share <= 1.0:
 # The three learning arms all decide the verdict, so nothing else can move to one seed: each
 # seed costs what it did, and phase 1 trains 17 runs at the CI scale instead of 11 (about 1.5
 # times its former time; the phase-0 model is trained once, as before).
+#
+# **Design notes, 2026-12-02 (issue 28: a base per seed, premises, mean-interval rules)**
+# (written before the run). (1) **A base per seed.** The five seeds were five phase-1 runs
+# from one phase-0 model (seed 0): pseudo-replication, since the interval covered the RL
+# runs but not the pretraining. Seed `s` now pretrains its own phase-0 model (initialisation,
+# data draw, batch order) and every arm of seed `s`, the report-only variants included,
+# starts from it; each arm's difference is taken against the same seed's arms. This costs
+# four more 800-step pretrainings at the CI scale; the budgets are unchanged. (2) **Decided
+# on the mean.** "In every seed" rules get harder as seeds are added (the chance that all
+# pass falls), so each criterion is now decided on the 95% interval of the mean over seeds
+# against the same threshold; the count of seeds passing alone is shown beside it, never
+# deciding. (3) **Premises** (what the claim needs of each phase-0 base, before any
+# feedback): it does not already do what the feedback should teach, *substitution accuracy
+# at most `base_substitution_max` = 0.1* (the smallest gain the first criterion counts) and
+# *`"!"` rate at most `base_bang_max` = 0.5* (at most a coin flip: no preference for it yet);
+# and the directive signal is there to learn, *the base obeys a hint naming a letter other
+# than the copy on at least `hint_obedience_min` = 0.9 of held-out words*
+# (`hidden_preferences.hint_obedience`), because OPD's teacher is the model reading the
+# hint, and a teacher that ignores hints carries no direction (the spec's risk). (4) **The
+# complementarity criterion was settled by the floor.** The spec's "exact match,
+# REINFORCE + OPD ≥ best single arm − 0.02" passed because every arm's exact match was at
+# most 0.006 at this budget (the reward is sparse, see the last section): three numbers
+# near 0 are within 0.02 of each other whatever the combination does (once the same rule
+# measured +0.236 and the verdict did not move). Two changes. (a) A **guard**: a
+# complementarity criterion decides only when its quantity is off the floor, meaning the
+# better single arm beats the no-updates control on it by at least `learned_min` = 0.1
+# (mean interval); otherwise it is shown as report only, with the guard's numbers in its
+# name. So the spec's exact-match rule stays, and decides wherever a budget (e.g.
+# `scale="full"`) lifts exact match off the floor. (b) **Complementary, measured where each
+# channel teaches something**: "complementary rather than redundant" means the combination
+# keeps what each channel alone teaches. So two new criteria (same form as the spec's): the
+# combination's substitution accuracy, and its `"!"` rate, each at least the better single
+# arm's minus `retention_tolerance` = 0.1, the smallest difference the other two criteria
+# count as a change. This is a real test: OPD's distillation also moves the `"!"` (it is
+# the current model's whole next-token distribution) and can undo what the reward finds.
+# Both have the same guard. (5) The arms × seeds loop is written once, over the deciding
+# arms of every seed and the variants of the variant seeds.
 
 # %% [markdown]
 # **The directive signal in code.** The deciding OPD arms train on
@@ -171,23 +223,32 @@ if not 0.0 < hint_share <= 1.0:
 # %%
 notebook.show_source(opd.logit_distillation_loss, opd.opd_advantages)
 
+# %% [markdown]
+# **The phase-0 bases** (one per seed), on the held-out words before any feedback: the
+# premises' quantities. `hint obedience` is the share of answers to a hinted prompt that put
+# the hinted letter (never the copy's) where the hint says.
+
 # %%
-base = hp.base(
-    TinyLMConfig(),
+bases = bases_by_seed(
+    lambda st: hp.base(TinyLMConfig(), st, device=device),
     SFTSettings(num_steps=cfg["pretrain_steps"], learning_rate=3e-3),
-    device=device,
+    seeds,
 )
 eval_words = hp.make_words(cfg["eval_words"], seed=999)
-print(
-    "phase-0 model on held-out words:",
-    {
-        k: round(v, 3)
-        for k, v in hp.evaluate(
-            base.model, base.tokenizer, eval_words, cfg["eval_samples"], 0, device
-        ).items()
-    },
-)
+on_base = pd.DataFrame(
+    [
+        {
+            "seed": seed,
+            **hp.evaluate(m.model, m.tokenizer, eval_words, cfg["eval_samples"], seed, device),
+            "hint obedience": hp.hint_obedience(
+                m.model, m.tokenizer, eval_words, cfg["eval_samples"], seed, device
+            ),
+        }
+        for seed, m in bases.items()
+    ]
+).set_index("seed")
 print("example:", eval_words[0], "-> the user wants", hp.preferred(eval_words[0]))
+on_base.round(3)
 
 # %%
 common = dict(
@@ -217,34 +278,27 @@ variants = {
         **common,
     ),
 }
-logs = []
-for seed in seeds:
-    for arm, settings in arms.items():
-        logs.append(
-            opd.train(
-                base.model,
-                base.tokenizer,
-                settings,
-                seed,
-                eval_words,
-                cfg["eval_samples"],
-                device,
-            ).assign(arm=arm, seed=seed)
-        )
-for seed in variant_seeds:
-    for arm, settings in variants.items():
-        logs.append(
-            opd.train(
-                base.model,
-                base.tokenizer,
-                settings,
-                seed,
-                eval_words,
-                cfg["eval_samples"],
-                device,
-            ).assign(arm=arm, seed=seed)
-        )
-logs = pd.concat(logs, ignore_index=True)
+# every arm of seed s starts from base s; the variants run on the variant seeds only
+runs = [
+    (seed, arm, settings)
+    for seed in seeds
+    for arm, settings in (arms | (variants if seed in variant_seeds else {})).items()
+]
+logs = pd.concat(
+    [
+        opd.train(
+            bases[seed].model,
+            bases[seed].tokenizer,
+            settings,
+            seed,
+            eval_words,
+            cfg["eval_samples"],
+            device,
+        ).assign(arm=arm, seed=seed)
+        for seed, arm, settings in runs
+    ],
+    ignore_index=True,
+)
 
 # %% [markdown]
 # ## Learning curves: what each channel can teach
@@ -285,13 +339,14 @@ def val(arm: str, metric: str, on: list[int] | None = None) -> list[float]:
     return [float(end.loc[(arm, s), metric]) for s in (on or seeds)]
 
 
+def minus(first: str, second: str, metric: str) -> list[float]:
+    """Per seed: ``metric`` of arm ``first`` minus that of arm ``second`` (same base)."""
+    return [a - b for a, b in zip(val(first, metric), val(second, metric))]
+
+
 def vs_control(arm: str, metric: str) -> str:
-    """'above', 'below' or 'not separated from': where the 95% interval of ``arm`` minus
-    the control lies."""
-    _, low, high = mean_interval(
-        [a - c for a, c in zip(val(arm, metric), val("no updates", metric))]
-    )
-    return "above" if low > 0 else "below" if high < 0 else "not separated from"
+    """Where ``arm`` minus the no-updates control lies, in words with its interval."""
+    return where(minus(arm, "no updates", metric), digits=2)
 
 
 names = {
@@ -309,15 +364,13 @@ say(
         for arm in arms
     )
     + ". "
-    + (
-        "REINFORCE's substitution accuracy is "
-        f"{vs_control('REINFORCE (evaluative)', 'substitution')} the "
-    )
-    + (
-        'no-update control\'s, its "!" rate is '
-        f"{vs_control('REINFORCE (evaluative)', 'bang')} the control's, "
-    )
-    + f"and OPD's \"!\" rate is {vs_control('OPD (directive)', 'bang')} the control's."
+    + " Minus the no-updates control: REINFORCE's substitution accuracy is "
+    + vs_control("REINFORCE (evaluative)", "substitution")
+    + ', its "!" rate '
+    + vs_control("REINFORCE (evaluative)", "bang")
+    + ', and OPD\'s "!" rate '
+    + vs_control("OPD (directive)", "bang")
+    + "."
 )
 
 # %% [markdown]

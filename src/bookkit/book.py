@@ -186,8 +186,8 @@ def verdict_table(records: dict[str, dict[str, Any]], expectations: dict[str, An
     """Markdown table, one row per note: this build's verdict and counts, key number with interval,
     whether it matches the recorded expectation, and the verdict with the robustness seed set."""
     seeds = " ".join(map(str, robustness["seeds"])) if robustness else ""
-    column = f"verdict with seeds {seeds} (`make robustness`, {robustness['written_at']})" if robustness else \
-        "verdict with another seed set"
+    column = (f"replication: new bases and RL seeds {seeds} (`make replicate`, {robustness['written_at']})"
+              if robustness else "replication: new bases and RL seeds")
     stale = bool(robustness and robustness.get("stale"))
     if stale:  # run against an earlier record: its seeds ran on other code, so neither column is this code's
         column += ", **stale**: run before the last re-record"
@@ -200,6 +200,8 @@ def verdict_table(records: dict[str, dict[str, Any]], expectations: dict[str, An
         again = verdict_cell({"verdict": row["verdict (re-run)"], "counts": row["counts (re-run)"]}) if row else "not run"
         if row and row["changed"]:
             again = f"**{again}** (changed)"
+        if row and row.get("contradictions"):
+            again += " (pass <-> fail: " + "; ".join(table_cell(n) for n in row["contradictions"]) + ")"
         check = expected.get(note_id, {}).get("status", "not compared")
         seeds_used = ", ".join(map(str, record["parameters"].get("seeds", [])))
         pooled = verdict_cell({"verdict": row["verdict (pooled)"], "counts": row["counts (pooled)"]}) \
@@ -218,18 +220,24 @@ def render_status_page(timings: dict[str, Any], records: dict[str, dict[str, Any
     lines = ["# Execution status", ""]
     if records:
         changed = f"{robustness['changed']} of {len(robustness['notes'])}" if robustness else "not measured"
+        if robustness and "contradictions" in robustness:
+            changed += (f"; deciding criteria that went pass <-> fail: {robustness['contradictions']} of "
+                        f"{robustness['criteria compared']}; means outside the book's 95% interval: "
+                        f"{robustness['means outside']} of {robustness['criteria compared']}")
         if robustness and robustness.get("stale"):
             changed += (f"; stale: that run, of {robustness['written_at']}, was compared with an earlier record "
                         "and ran on the code of its day, so it says nothing about this build until "
-                        "`make robustness` runs again")
+                        "`make replicate` runs again")
         lines += ["## Verdicts", "",
                   "Every claim notebook decides its verdict from its own run: each deciding criterion's mean over "
-                  "seeds with a 95% Student-t interval, compared with the spec's threshold (see *How to use this "
-                  "book*). *Recorded expectation* compares this build's record with the one committed in "
+                  "seeds with a 95% interval, compared with the spec's threshold, after the claim's premise (what it "
+                  "needs of the starting model) is checked on the bases (see *How to use this book*). A seed is a "
+                  "(base, RL) pair: seed *s* trains base *s* and runs RL seed *s*, and every arm of seed *s* starts "
+                  "from base *s*. *Recorded expectation* compares this build's record with the one committed in "
                   "`data/verdicts/` (a changed verdict word, or a value outside its recorded interval, fails the "
-                  "build). The next column re-runs every notebook with a disjoint seed set of the same size "
-                  f"(verdict words that changed: {changed}); the last pools both seed sets (twice the seeds, "
-                  "narrower intervals) and decides again with the same rules.", "",
+                  "build). The next column is an independent replication: every notebook re-run with a disjoint "
+                  "seed set of the same size, so new bases *and* new RL seeds (verdict words that changed: "
+                  f"{changed}); the last pools both seed sets and decides again with the same rules.", "",
                   verdict_table(records, expectations, robustness), ""]
     lines += ["## Execution time", "",
               f"Every notebook of this build was executed by papermill at scale `{timings['scale']}` on the build machine "

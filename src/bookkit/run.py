@@ -10,7 +10,7 @@
     python -m bookkit.run seedcost [--only NB ...] [--counts 1 3 5 10] # cost of 1, 3, 5, 10 seeds (benchmark)
     python -m bookkit.run check                                        # the last run's records vs data/verdicts
     python -m bookkit.run record                                       # the last run's records -> data/verdicts
-    python -m bookkit.run robustness --seeds 5 6 7 8 9                 # re-execute with other seeds, compare verdicts
+    python -m bookkit.run replicate --seeds 20 21 22 23 24            # new bases and RL seeds, compare verdicts
     python -m bookkit.run chapters                                     # refresh committed chapter pages
     python -m bookkit.run student                                      # notebooks without solutions -> _build/student
     python -m bookkit.run scaffold QUESTION.txt [--claims DIR]         # a new chapter from a corpus question
@@ -62,8 +62,10 @@ BUILD = Path(os.environ.get("BOOK_BUILD_DIR", ROOT / "_build")).resolve()
 EXPECTED = ROOT / "data" / "verdicts"
 #: Notebooks executed at once; each kernel gets one torch thread.
 DEFAULT_JOBS = 2
-#: Seeds of the robustness check: as many as ``ci`` runs, disjoint from them.
-ROBUSTNESS_SEEDS = [5, 6, 7, 8, 9]
+#: Seeds of the independent replication: as many as ``ci`` runs, disjoint from every scale's seeds (``full``
+#: uses 0-9). A seed is a (base, RL) pair, so these are new bases *and* new RL seeds.
+REPLICATION_SEEDS = [20, 21, 22, 23, 24]
+ROBUSTNESS_SEEDS = REPLICATION_SEEDS  # the command's old name
 
 
 def toc_files(root: Path = ROOT) -> list[str]:
@@ -326,7 +328,7 @@ def build() -> Path:
     timings = json.loads(timings_path.read_text())
     expectations_path = BUILD / "status" / "expectations.json"
     expectations = json.loads(expectations_path.read_text()) if expectations_path.exists() else None
-    robustness_path = EXPECTED / "robustness.json"
+    robustness_path = EXPECTED / "replication.json"
     robust = json.loads(robustness_path.read_text()) if robustness_path.exists() else None
     if robust is not None:
         robust["stale"] = robust.get("expectations") != expectations_fingerprint()
@@ -472,10 +474,35 @@ def expectations_fingerprint(folder: Path = EXPECTED) -> str:
     return digest.hexdigest()[:16]
 
 
+def criterion_rows(first: dict[str, Any], other: dict[str, Any]) -> list[dict[str, Any]]:
+    """Per deciding criterion and premise of one note: the book's and the replication's mean, interval,
+    status and per-seed values, whether the replication's mean is outside the book's interval, and whether
+    the status went pass <-> fail (a *contradiction*; a move to or from ``unresolved`` is not one)."""
+    def rows_of(record: dict[str, Any]) -> dict[str, dict[str, Any]]:
+        rows = {c["name"]: c for c in record["criteria"] if c["decides"]}
+        rows.update({f"premise: {c['name']}": c for c in record.get("premises", [])})
+        return rows
+
+    mine, theirs = rows_of(first), rows_of(other)
+    out = []
+    for name, c in mine.items():
+        d = theirs.get(name)
+        if d is None:
+            continue
+        outside = (c.get("low") is not None and d.get("mean") is not None
+                   and not (c["low"] - 1e-9 <= d["mean"] <= c["high"] + 1e-9))
+        out.append({"criterion": name, "book": {k: c.get(k) for k in ("mean", "low", "high", "status", "by_seed")},
+                    "replication": {k: d.get(k) for k in ("mean", "low", "high", "status", "by_seed")},
+                    "mean outside the book's interval": bool(outside),
+                    "contradiction": {c["status"], d["status"]} == {"pass", "fail"}})
+    return out
+
+
 def compare_robustness(seeds: list[int], scale: str = "ci") -> dict[str, Any]:
-    """Compare the records in ``_build/robustness/verdicts`` with the recorded expectations (or this
-    build's records); write ``data/verdicts/robustness.json`` and return it."""
-    target = BUILD / "robustness"
+    """Compare the records in ``_build/replication/verdicts`` with the recorded expectations (or this
+    build's records); write ``data/verdicts/replication.json`` (per-seed values kept, so the
+    replication can be audited) and return it."""
+    target = BUILD / "replication"
     built = load_records()
     rows = []
     for path in sorted((target / "verdicts").glob("*.json")):
@@ -485,34 +512,44 @@ def compare_robustness(seeds: list[int], scale: str = "ci") -> dict[str, Any]:
         first = read_record(EXPECTED / f"{other['note_id']}.json") or built.get(other["note_id"])
         if first is None:
             continue
-        statuses = {c["name"]: c["status"] for c in first["criteria"] if c["decides"]}
+        criteria = criterion_rows(first, other)
         pooled = pooled_verdict(first, other)
         rows.append({"note": other["note_id"], "seeds (book)": first["parameters"].get("seeds"), "verdict (book)": first["verdict"],
                      "seeds (re-run)": other["parameters"].get("seeds", seeds), "verdict (re-run)": other["verdict"],
                      "counts (re-run)": other["counts"], "changed": first["verdict"] != other["verdict"],
-                     "criteria that changed status": [c["name"] for c in other["criteria"] if c["decides"]
-                                                      and statuses.get(c["name"]) not in (None, c["status"])],
+                     "criteria that changed status": [r["criterion"] for r in criteria
+                                                      if r["book"]["status"] != r["replication"]["status"]],
+                     "contradictions": [r["criterion"] for r in criteria if r["contradiction"]],
+                     "means outside the book's interval": sum(r["mean outside the book's interval"] for r in criteria),
+                     "criteria": criteria,
                      "verdict (pooled)": pooled["verdict"], "counts (pooled)": pooled["counts"]})
     result = {"scale": scale, "seeds": seeds, "written_at": time.strftime("%Y-%m-%d"), "notes": rows,
-              "changed": sum(r["changed"] for r in rows), "expectations": expectations_fingerprint()}
-    write_json_atomic(EXPECTED / "robustness.json", result)
+              "changed": sum(r["changed"] for r in rows),
+              "contradictions": sum(len(r["contradictions"]) for r in rows),
+              "means outside": sum(r["means outside the book's interval"] for r in rows),
+              "criteria compared": sum(len(r["criteria"]) for r in rows),
+              "expectations": expectations_fingerprint()}
+    write_json_atomic(EXPECTED / "replication.json", result)
     for row in rows:
-        print(f"[robustness] {row['note']}: {row['verdict (book)']} -> {row['verdict (re-run)']}; pooled: {row['verdict (pooled)']}"
-              + (f" (status changed: {', '.join(row['criteria that changed status'])})" if row["criteria that changed status"] else ""))
-    print(f"[robustness] {result['changed']} of {len(rows)} verdict words changed with seeds {seeds}")
+        print(f"[replicate] {row['note']}: {row['verdict (book)']} -> {row['verdict (re-run)']}; pooled: {row['verdict (pooled)']}"
+              + (f" (status changed: {', '.join(row['criteria that changed status'])})" if row["criteria that changed status"] else "")
+              + (f" CONTRADICTED: {', '.join(row['contradictions'])}" if row["contradictions"] else ""))
+    print(f"[replicate] {result['changed']} of {len(rows)} verdict words changed with seeds {seeds} (new bases, new RL seeds); "
+          f"{result['contradictions']} deciding criteria went pass <-> fail; {result['means outside']} of "
+          f"{result['criteria compared']} means outside the book's interval")
     return result
 
 
 def robustness(seeds: list[int], scale: str = "ci", only: list[str] | None = None) -> dict[str, Any]:
-    """Re-execute the book with another seed set into ``_build/robustness`` and compare verdicts.
+    """The independent replication: re-execute the book with a disjoint seed set into ``_build/replication``.
 
-    The reference is the recorded expectation (``data/verdicts``) where there is one, else this
-    build's record. Base models are shared through the main model cache (they do not depend on
-    the RL seeds). Writes ``data/verdicts/robustness.json`` (committed: the status page shows it
-    as the columns "verdict with seeds ..." and "pooled") and prints one row per note.
+    A seed is a (base, RL) pair, so the new seeds train new bases *and* run new RL seeds. The
+    reference is the recorded expectation (``data/verdicts``) where there is one, else this build's
+    record. Writes ``data/verdicts/replication.json`` (committed: the status page shows the
+    replication's verdicts, the counts, and every deciding criterion that went pass <-> fail).
     """
-    target = BUILD / "robustness"
-    env = {**os.environ, "BOOK_BUILD_DIR": str(target), "BOOK_CACHE_DIR": os.environ.get("BOOK_CACHE_DIR", str(BUILD / "cache"))}
+    target = BUILD / "replication"
+    env = {**os.environ, "BOOK_BUILD_DIR": str(target)}
     cmd = [sys.executable, "-m", "bookkit.run", "execute", "--scale", scale, "--seeds", *map(str, seeds)]
     if only:
         cmd += ["--only", *only]
@@ -527,14 +564,14 @@ def main(argv: list[str] | None = None) -> int:
         return _execute_one(*argv[1:6])
     parser = argparse.ArgumentParser(prog="python -m bookkit.run", description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
-    for name in ("execute", "all", "bench", "robustness"):
+    for name in ("execute", "all", "bench", "replicate", "robustness"):
         p = sub.add_parser(name)
         p.add_argument("--scale", default="ci", choices=SCALES)
         p.add_argument("--only", nargs="*", help="substrings of notebook paths to run (default: all)")
-        p.add_argument("--seeds", nargs="*", type=int, default=ROBUSTNESS_SEEDS if name == "robustness" else None,
+        p.add_argument("--seeds", nargs="*", type=int, default=REPLICATION_SEEDS if name in ("replicate", "robustness") else None,
                        help="override every notebook's seeds parameter")
         p.add_argument("--jobs", type=int, default=DEFAULT_JOBS, help="notebooks executed at once (one torch thread each)")
-        if name == "robustness":
+        if name in ("replicate", "robustness"):
             p.add_argument("--compare-only", action="store_true", help="re-compare the last robustness run, no execution")
     p = sub.add_parser("seedcost", help="wall time of a few notebooks against their number of seeds")
     p.add_argument("--scale", default="ci", choices=SCALES)
@@ -550,7 +587,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("question", type=Path, help="the question's raw text file (copied into data/corpus/raw)")
     p.add_argument("--claims", type=Path, default=ROOT.parent / "shared" / "claims", help="folder of claim specs")
     args = parser.parse_args(argv)
-    if args.command == "robustness":
+    if args.command in ("replicate", "robustness"):
         if args.compare_only:
             compare_robustness(args.seeds, args.scale)
         else:

@@ -107,13 +107,14 @@ raise NotImplementedError(
 # ## Verdict
 
 # %%
-# One value per seed for every deciding criterion: Criterion(name, values, threshold, op)
-# decides on the mean's 95% interval; Criterion(name, None, threshold, op,
-# per_seed=values) must hold in every seed. Prose that states a result is built here from
-# the values: say(f"... {{format_interval(values)}} ...").
+# One value per seed (a seed is a (base, RL) pair) for every deciding criterion:
+# Criterion(name, by_seed=values, threshold=..., op=...) decides on the mean's 95% interval
+# (every_seed=True shows how many seeds pass alone; binary=True for 0/1 outcomes). The
+# premise, what the claim needs of the bases, goes in premises=[Criterion(...)]. Prose that
+# states a result is built here from the values: say(f"... {{where(values)}} ...").
 # verdict = Verdict(note_id="{note_id}", claim=..., criteria=[Criterion(...)],
-#                   key_number=(label, values), paper_vs_run=[...],
-#                   parameters=run.parameters)
+#                   premises=[Criterion(...)], key_number=(label, values),
+#                   paper_vs_run=[paper_row(...)], parameters=run.parameters)
 # verdict.publish()
 
 # %% tags=["nbval-check-output"]

@@ -113,3 +113,24 @@ def evaluate(model, tokenizer, words: list[str], samples: int, seed: int, device
     return {"exact": float(np.mean([reward(w, r) for w, r in zip(repeated, responses)])),
             "substitution": float(right / max(total, 1)),
             "bang": float(np.mean([r[WORD_LEN:WORD_LEN + 1] == BANG for r in responses]))}
+
+
+@torch.no_grad()
+def hint_obedience(model, tokenizer, words: list[str], samples: int, seed: int, device: str = "cpu") -> float:  # noqa: ANN001
+    """Share of sampled responses to a hinted prompt whose hinted position holds the hinted letter.
+
+    Each word gets one random hint naming a letter *other* than the word's own at that
+    position, so copying never counts as obeying. This is what OPD's teacher must do: its
+    directive signal is the model's distribution given the hint.
+    """
+    rng = np.random.default_rng(seed)
+    hints = []
+    for word in words:
+        position = int(rng.integers(WORD_LEN))
+        hints.append((position, str(rng.choice([c for c in LETTERS if c != word[position]]))))
+    contexts = [hinted_prompt(w, i, c) for w, (i, c) in zip(words, hints)]
+    ids = sample_tokens(model, encode(tokenizer, contexts, device).repeat_interleave(samples, 0),
+                        MAX_RESPONSE, torch.Generator().manual_seed(seed))
+    responses, _ = cut_at_special(tokenizer, ids)
+    repeated = [h for h in hints for _ in range(samples)]
+    return float(np.mean([i < len(r) and r[i] == c for (i, c), r in zip(repeated, responses)]))
