@@ -577,6 +577,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--scale", default="ci", choices=SCALES)
     p.add_argument("--only", nargs="*", default=list(seedcost.DEFAULT_NOTEBOOKS))
     p.add_argument("--counts", nargs="*", type=int, default=list(seedcost.DEFAULT_COUNTS))
+    sub.add_parser("stepbench", help="the tiny GPT's forward + backward time against its matmul floor")
     sub.add_parser("build")
     sub.add_parser("check", help="compare the last build's verdict records with data/verdicts")
     sub.add_parser("record", help="copy the last build's ci verdict records into data/verdicts")
@@ -599,6 +600,12 @@ def main(argv: list[str] | None = None) -> int:
         print(seedcost.table(result))
         print(f"[book] figure: {seedcost.figure(result, BUILD / 'status' / 'seed_cost.png')}")
         return 0
+    if args.command in ("stepbench", "bench"):
+        from bookkit import stepbench
+
+        print(stepbench.table(stepbench.measure()), flush=True)
+        if args.command == "stepbench":
+            return 0
     if args.command in ("execute", "all", "bench"):
         execute(args.scale, args.only, args.seeds, args.jobs)
     if args.command in ("all", "bench", "check"):
