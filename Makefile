@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 SCALE  ?= ci
 
-.PHONY: setup scaffold student book bench seedcost test-compat replicate robustness execute html test chapter chapters clean check record golden
+.PHONY: variance setup scaffold student book bench seedcost test-compat replicate robustness execute html test chapter chapters clean check record golden
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,9 @@ replicate: setup
 	$(BIN)/python -m bookkit.run replicate --scale $(SCALE) $(if $(SEEDS),--seeds $(SEEDS),)
 
 robustness: replicate
+
+variance: setup
+	$(BIN)/python -m bookkit.run variance $(if $(NOTES),--only $(NOTES),)
 
 execute: setup
 	$(BIN)/python -m bookkit.run execute --scale $(SCALE)

@@ -355,6 +355,35 @@ def robustness(seeds: list[int], scale: str = "ci", only: list[str] | None = Non
     return compare_replication(seeds, scale)
 
 
+def run_variance(notes: list[str] | None = None, compare_only: bool = False) -> int:
+    """``make variance``: re-run a few notebooks with seeds ``1000 + s`` sharing base ``s``, and split the variance.
+
+    Needs this build's ``ci`` records (seeds 0-4) in ``_build/verdicts``. Writes
+    ``data/verdicts/variance.json`` (committed; the status page shows it) and prints the table.
+    """
+    from bookkit import variance
+
+    notes = list(notes or variance.DEFAULT_NOTES)
+    target = BUILD / "variance"
+    seeds = [variance.PERIOD + s for s in SCALE_SEEDS["ci"]]
+    if not compare_only:
+        env = {**os.environ, "BOOK_BUILD_DIR": str(target), "BOOK_BASE_SEED_PERIOD": str(variance.PERIOD),
+               "BOOK_CACHE_DIR": os.environ.get("BOOK_CACHE_DIR", str(BUILD / "cache"))}  # the book's bases, not retrained
+        paths = [nb for nb in toc_notebooks() if note_of(nb) in notes]
+        cmd = [sys.executable, "-m", "bookkit.run", "execute", "--scale", "ci", "--seeds", *map(str, seeds), "--only", *paths]
+        subprocess.run(cmd, env=env, cwd=ROOT, check=True)
+    rerun = {}
+    for path in sorted((target / "verdicts").glob("*.json")):
+        record = read_record(path)
+        if record is not None and record["note_id"] in notes:
+            rerun[record["note_id"]] = record
+    book_records = {n: r for n, r in load_records().items() if expected_run(r)}
+    result = variance.compare(book_records, rerun)
+    write_json_atomic(EXPECTED / "variance.json", result)
+    print(variance.table(result))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of ``python -m bookkit.run`` (and the ``book`` console script)."""
     argv = sys.argv[1:] if argv is None else argv
@@ -371,6 +400,9 @@ def main(argv: list[str] | None = None) -> int:
         p.add_argument("--jobs", type=int, default=DEFAULT_JOBS, help="notebooks executed at once (one torch thread each)")
         if name in ("replicate", "robustness"):
             p.add_argument("--compare-only", action="store_true", help="re-compare the last robustness run, no execution")
+    p = sub.add_parser("variance", help="five bases x two RL seeds: the base's share of each criterion's variance")
+    p.add_argument("--only", nargs="*", default=None, help="note ids (default: n01 n02 n07 n09 n13)")
+    p.add_argument("--compare-only", action="store_true", help="re-compare the last variance run, no execution")
     p = sub.add_parser("seedcost", help="wall time of a few notebooks against their number of seeds")
     p.add_argument("--scale", default="ci", choices=SCALES)
     p.add_argument("--only", nargs="*", default=list(seedcost.DEFAULT_NOTEBOOKS))
@@ -392,6 +424,8 @@ def main(argv: list[str] | None = None) -> int:
         else:
             robustness(args.seeds, args.scale, args.only)
         return 0
+    if args.command == "variance":
+        return run_variance(args.only, args.compare_only)
     if args.command == "seedcost":
         result = seedcost.measure(ROOT, BUILD, args.only, args.counts, args.scale)
         write_json_atomic(BUILD / "status" / "seedcost.json", result)

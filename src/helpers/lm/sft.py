@@ -7,6 +7,7 @@ context, not target). Used by every notebook that trains a base model before RL.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -148,5 +149,10 @@ def bases_by_seed(make_base: Callable[[SFTSettings], Any], settings: SFTSettings
     as well as the RL run. Each base is cached (:func:`cached_base`), so notebooks with the same
     recipe share base ``s`` within a build. ``make_base`` is a task's ``base`` with its other
     arguments bound, e.g. ``lambda st: na.base(config, st, device=device)``.
+
+    ``$BOOK_BASE_SEED_PERIOD`` (set only by ``make variance``) maps seed ``s`` to base ``s mod period``,
+    so seeds ``s`` and ``s + period`` share a base and differ in their RL seed: the split of a
+    criterion's variance into between bases and within a base (see :mod:`bookkit.variance`).
     """
-    return {seed: make_base(replace(settings, seed=seed)) for seed in seeds}
+    period = int(os.environ.get("BOOK_BASE_SEED_PERIOD", "0"))
+    return {seed: make_base(replace(settings, seed=seed % period if period > 0 else seed)) for seed in seeds}
