@@ -214,7 +214,8 @@ def verdict_table(records: dict[str, dict[str, Any]], expectations: dict[str, An
 
 
 def render_status_page(timings: dict[str, Any], records: dict[str, dict[str, Any]] | None = None,
-                       expectations: dict[str, Any] | None = None, robustness: dict[str, Any] | None = None) -> str:
+                       expectations: dict[str, Any] | None = None, robustness: dict[str, Any] | None = None,
+                       variance: dict[str, Any] | None = None) -> str:
     """The execution-status page: the verdicts of this build (with the expectation check and the
     robustness column), then the timing table of the last build (see :func:`timing_table`)."""
     lines = ["# Execution status", ""]
@@ -239,6 +240,16 @@ def render_status_page(timings: dict[str, Any], records: dict[str, dict[str, Any
                   "seed set of the same size, so new bases *and* new RL seeds (verdict words that changed: "
                   f"{changed}); the last pools both seed sets and decides again with the same rules.", "",
                   verdict_table(records, expectations, robustness), ""]
+    if variance and variance.get("notes"):
+        from bookkit.variance import table as variance_table
+
+        lines += ["## How much of the spread is the base?", "",
+                  f"`make variance` ({variance['written_at']}{', **stale**: run before the last re-record' if variance.get('stale') else ''}) "
+                  "re-ran these notebooks with a second RL seed from each of the same five bases, so every deciding "
+                  "criterion has two values per base. The base's share is the between-base variance over the total "
+                  "(a one-way random-effects split, as MultiBERTs splits pre-training from fine-tuning seeds): a large "
+                  "share means an interval over RL seeds from one base would have been far too narrow. With five "
+                  "bases each share is a rough estimate.", "", variance_table(variance), ""]
     lines += ["## Execution time", "",
               f"Every notebook of this build was executed by papermill at scale `{timings['scale']}` on the build machine "
               "(for CI: 2 CPU cores, no GPU), two notebooks at a time with one torch thread each. Wall time includes "

@@ -322,7 +322,11 @@ def build() -> Path:
     robust = json.loads(robustness_path.read_text()) if robustness_path.exists() else None
     if robust is not None:
         robust["stale"] = robust.get("expectations") != expectations_fingerprint()
-    (stage / "book" / "status.md").write_text(book.render_status_page(timings, records, expectations, robust))
+    variance_path = EXPECTED / "variance.json"
+    split = json.loads(variance_path.read_text()) if variance_path.exists() else None
+    if split is not None:
+        split["stale"] = split.get("expectations") != expectations_fingerprint()
+    (stage / "book" / "status.md").write_text(book.render_status_page(timings, records, expectations, robust, split))
     (stage / "book" / "instructors.md").write_text(instructor.render_instructor_page(ROOT, toc_notebooks(), timings["notebooks"]))
     html = BUILD / "html"
     shutil.rmtree(html, ignore_errors=True)
@@ -378,7 +382,7 @@ def run_variance(notes: list[str] | None = None, compare_only: bool = False) -> 
         if record is not None and record["note_id"] in notes:
             rerun[record["note_id"]] = record
     book_records = {n: r for n, r in load_records().items() if expected_run(r)}
-    result = variance.compare(book_records, rerun)
+    result = {**variance.compare(book_records, rerun), "expectations": expectations_fingerprint()}
     write_json_atomic(EXPECTED / "variance.json", result)
     print(variance.table(result))
     return 0
