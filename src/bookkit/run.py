@@ -100,8 +100,32 @@ def kernel_env() -> dict[str, str]:
     env["BOOK_VERDICT_DIR"] = str(BUILD / "verdicts")
     env.setdefault("BOOK_PROGRESS_INTERVAL", "30")
     env.setdefault("BOOK_TORCH_THREADS", "1")  # one thread per kernel, always: see the module docstring
+    env.setdefault("BOOK_COMMIT", build_stamp()["commit"])
+    env.setdefault("BOOK_BUILD_DATE", build_stamp()["build_date"])
     env["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"  # figures inline even if the caller set Agg
     return env
+
+
+def build_stamp() -> dict[str, str]:
+    """The commit (short hash, ``-dirty`` with uncommitted changes; ``unknown`` outside git), today's date and
+    the versions of torch, transformers and TRL: printed in every page's footer and kept in every verdict record."""
+    from helpers.verdict import provenance
+
+    def git(*args: str) -> str:
+        proc = subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True)
+        return proc.stdout.strip() if proc.returncode == 0 else ""
+
+    commit = git("rev-parse", "--short=10", "HEAD") or "unknown"
+    if commit != "unknown" and git("status", "--porcelain", "--untracked-files=no"):
+        commit += "-dirty"
+    versions = {k: v for k, v in provenance().items() if k in ("torch", "transformers", "trl")}
+    return {"commit": commit, "build_date": time.strftime("%Y-%m-%d"), **{k: v or "?" for k, v in versions.items()}}
+
+
+def footer_html(stamp: dict[str, str]) -> str:
+    """The build stamp as the footer line of every page."""
+    return (f"Built from commit <code>{stamp['commit']}</code> on {stamp['build_date']} with torch {stamp['torch']}, "
+            f"transformers {stamp['transformers']}, TRL {stamp['trl']}. Code: MIT licence; text and figures: CC BY 4.0.")
 
 
 def _execute_one(src: str, out: str, scale: str, cwd: str, extra: str = "{}") -> int:
@@ -297,6 +321,11 @@ def build() -> Path:
     stage.mkdir(parents=True)
     for name in ("_config.yml", "_toc.yml"):
         shutil.copy2(ROOT / name, stage / name)
+    import yaml
+
+    config = yaml.safe_load((stage / "_config.yml").read_text())
+    config.setdefault("html", {})["extra_footer"] = footer_html(build_stamp())  # the build stamp on every page
+    (stage / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True))
     shutil.copytree(ROOT / "book", stage / "book")
     missing = []
     for nb in toc_notebooks():

@@ -403,6 +403,7 @@ class Verdict:
             "paper_vs_run": self.paper_vs_run,
             "parameters": self.parameters,
             "written_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            "provenance": provenance(),
             "complete": True,
         }
 
@@ -423,6 +424,21 @@ class Verdict:
         """
         directory = Path(directory or os.environ.get("BOOK_VERDICT_DIR", "verdicts"))
         return write_json_atomic(directory / f"{self.note_id}.json", self.to_record())
+
+
+def provenance() -> dict[str, str | None]:
+    """What produced a record: the book's commit and build date (``$BOOK_COMMIT``, ``$BOOK_BUILD_DATE``, set
+    by the runner; ``None`` elsewhere, e.g. on Colab) and the versions of torch, transformers and TRL."""
+    from importlib import metadata
+
+    def version(name: str) -> str | None:
+        try:
+            return metadata.version(name)
+        except metadata.PackageNotFoundError:
+            return None
+
+    return {"commit": os.environ.get("BOOK_COMMIT"), "build_date": os.environ.get("BOOK_BUILD_DATE"),
+            "torch": version("torch"), "transformers": version("transformers"), "trl": version("trl")}
 
 
 def _criterion_record(c: Criterion) -> dict[str, Any]:
