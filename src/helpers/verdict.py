@@ -294,6 +294,35 @@ def admonition_text(record: dict[str, Any], note: str = "") -> str:
             f"Key number: {key_text(record['key_number'])} (mean of seeds, 95% interval).{note}\n:::")
 
 
+#: Box colours of the HTML verdict (Jupyter, Colab, GitHub), by admonition class.
+_BOX_COLOUR = {"tip": "#2e7d32", "warning": "#ef8f00", "note": "#546e7a", "danger": "#c62828", "caution": "#5e35b1"}
+
+
+class VerdictBox:
+    """A verdict shown everywhere: ``text/markdown`` holds the MyST admonition the book renders (myst-nb is
+    set to prefer it, ``_config.yml``), ``text/html`` a styled box for Jupyter, Colab and GitHub, which do not
+    know MyST, and ``text/plain`` the same words for a terminal."""
+
+    def __init__(self, record: dict[str, Any], note: str = "") -> None:
+        self.record, self.note = record, note
+
+    def _repr_markdown_(self) -> str:
+        return admonition_text(self.record, self.note)
+
+    def _repr_html_(self) -> str:
+        import html
+
+        colour = _BOX_COLOUR[ADMONITION_CLASS[self.record["verdict"]]]
+        body = html.escape(f"{self.record['reason']}. Key number: {key_text(self.record['key_number'])} "
+                           f"(mean of seeds, 95% interval).{self.note}")
+        return (f'<div style="border-left:6px solid {colour};background:{colour}14;padding:0.6em 1em;margin:0.5em 0">'
+                f'<p style="margin:0 0 0.3em 0;font-weight:bold;color:{colour}">Verdict: '
+                f'{html.escape(self.record["verdict"])}</p><p style="margin:0">{body}</p></div>')
+
+    def __repr__(self) -> str:
+        return f"Verdict: {self.record['verdict']}. {self.record['reason']}. Key number: {key_text(self.record['key_number'])}"
+
+
 def _fmt(x: float, digits: int = 3) -> str:
     if math.isnan(x):
         return "nan"
@@ -368,11 +397,10 @@ class Verdict:
         """The paper's headline numbers beside this run's."""
         return pd.DataFrame(self.paper_vs_run)
 
-    def admonition(self):  # noqa: ANN201 - IPython display object
-        """A short MyST admonition with the verdict and its one-line reason (for the top of the results)."""
-        from IPython.display import Markdown
-
-        return Markdown(admonition_text(self.to_record()))
+    def admonition(self) -> VerdictBox:
+        """The verdict and its one-line reason (for the top of the results), as a display bundle:
+        MyST for the book, HTML for Jupyter, Colab and GitHub."""
+        return VerdictBox(self.to_record())
 
     def summary(self) -> str:
         """One line with the verdict and every criterion's measured value (what nbval compares across runs)."""
