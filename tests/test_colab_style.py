@@ -1,11 +1,12 @@
-"""A notebook run the way Colab runs it: one .ipynb in an empty folder, the package installed from a wheel.
+"""A notebook run the way Colab runs it: one .ipynb in an empty folder, the package installed by its own Colab cell.
 
 Colab gets a single notebook, not the repository, in a Python that already has torch,
 transformers, numpy, pandas and matplotlib. Its set-up cell installs only this package, whose
 ``pyproject.toml`` asks for ranges, so pip adds what is missing and reinstalls nothing Colab has.
-Here: build the wheel; make a fresh virtual environment outside the repo whose preinstalled
+Here: make a fresh virtual environment outside the repo whose preinstalled
 stack is the project's environment (a ``.pth`` line, as Colab's packages are simply there);
-install the wheel as the cell does, checking that pip would add nothing else; copy one
+run the notebook's Colab cell as written against a local git copy of the checkout, checking that
+pip would add nothing else; copy one
 notebook per chapter into an empty folder and execute it with that environment's papermill
 at the smoke scale. (A fresh install of ``requirements.txt`` is what ``make`` does on every
 clean machine, CI included, so it is not repeated here.)
@@ -38,33 +39,59 @@ def _clean_env(home: Path) -> dict[str, str]:
     return env
 
 
+def colab_cell(rel: str) -> str:
+    """The source of a notebook's Colab set-up cell (tag ``colab``), exactly as committed."""
+    import nbformat
+
+    [cell] = [c for c in nbformat.read(ROOT / rel, as_version=4).cells if "colab" in c.metadata.get("tags", [])]
+    return cell.source
+
+
 @pytest.fixture(scope="module")
 def colab_python(tmp_path_factory) -> tuple[Path, dict[str, str]]:
-    """A fresh venv over a preinstalled stack, with the wheel installed as the notebooks' set-up cell does."""
+    """A fresh venv over a preinstalled stack, where a notebook's Colab cell ran as written.
+
+    The cell's own code runs with a stand-in ``google.colab`` module and ``$BOOK_REPO`` pointed at a local
+    git repository holding this checkout's tree (committed on branch ``main``, so uncommitted work is in it),
+    so pip installs ``git+file://...@main`` exactly as Colab would install ``git+https://...@main``.
+    """
     work = tmp_path_factory.mktemp("colab")
     env = _clean_env(work / "home")
     (work / "home").mkdir()
-    src = work / "src"  # build from a copy, so no build artefacts land in the checkout
-    shutil.copytree(ROOT, src, ignore=shutil.ignore_patterns(".venv", "_build", ".git", "*.egg-info", "__pycache__", ".pytest_cache"))
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(work / "dist"), str(src)],
-                   check=True, env=env, timeout=600)
-    [wheel] = (work / "dist").glob("*.whl")
+    repo = work / "repo.git"  # the cell appends ".git" to the address
+    shutil.copytree(ROOT, repo, ignore=shutil.ignore_patterns(".venv", "_build", ".git", "*.egg-info", "__pycache__", ".pytest_cache"))
+    git = ["git", "-c", "user.name=test", "-c", "user.email=test@example.invalid", "-c", "init.defaultBranch=main"]
+    for args in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "checkout"]):
+        subprocess.run([*git, *args], cwd=repo, check=True, env=env, capture_output=True)
     subprocess.run([sys.executable, "-m", "venv", str(work / "venv")], check=True, env=env)
     python = str(work / "venv" / "bin" / "python")
     site = subprocess.run([python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
                           check=True, env=env, capture_output=True, text=True).stdout.strip()
     stack = sysconfig.get_paths()["purelib"]  # the project's environment plays Colab's preinstalled packages
     (Path(site) / "preinstalled-stack.pth").write_text(stack + "\n")
+    env = {**env, "BOOK_REPO": f"file://{work / 'repo'}"}
     report = work / "report.json"
-    subprocess.run([python, "-m", "pip", "install", "-q", "--dry-run", "--report", str(report), str(wheel)],
-                   check=True, env=env, timeout=600)
+    subprocess.run([python, "-m", "pip", "install", "-q", "--dry-run", "--report", str(report),
+                    f"git+file://{repo}@main"], check=True, env=env, timeout=600)
     added = {i["metadata"]["name"] for i in json.loads(report.read_text())["install"]}
     assert added <= {"reward-bias-helpers", "setuptools"}, f"the Colab cell would reinstall {added}"
-    subprocess.run([python, "-m", "pip", "install", "-q", str(wheel)], check=True, env=env, timeout=600)
+    cell = work / "colab_cell.py"
+    cell.write_text("import sys, types\nsys.modules['google.colab'] = types.ModuleType('google.colab')\n"
+                    + colab_cell(ONE_PER_CHAPTER[0]))
+    proc = subprocess.run([python, str(cell)], cwd=work, env=env, capture_output=True, text=True, timeout=900)
+    assert proc.returncode == 0, proc.stderr[-3000:]
     return work / "venv" / "bin", env
 
 
-def test_the_package_comes_from_the_wheel(colab_python):
+def test_every_colab_cell_is_generated_from_the_config():
+    from bookkit import colab
+
+    expected = colab.cell_source(colab.repository_url(ROOT))
+    for rel in run.toc_notebooks(ROOT):
+        assert colab_cell(rel) == expected, f"{rel}: run `python -m bookkit.run colab` to regenerate its Colab cell"
+
+
+def test_the_package_comes_from_the_colab_cell_install(colab_python):
     bin_dir, env = colab_python
     where = subprocess.run([str(bin_dir / "python"), "-c", "import helpers, bookkit.run; print(helpers.__file__, bookkit.run.__file__)"], cwd="/",
                            env=env, capture_output=True, text=True, check=True).stdout

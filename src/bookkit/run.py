@@ -88,8 +88,10 @@ def toc_files(root: Path = ROOT) -> list[str]:
 
 
 def toc_notebooks(root: Path = ROOT) -> list[str]:
-    """The notebooks the book contains (``notebooks/...ipynb``), in reading order."""
-    return [f + ".ipynb" for f in toc_files(root) if f.startswith("notebooks/")]
+    """The notebooks the book contains (``notebooks/...ipynb``), in reading order (:func:`bookkit.toc.notebooks`)."""
+    from bookkit import toc
+
+    return toc.notebooks(root)
 
 
 def kernel_env() -> dict[str, str]:
@@ -304,6 +306,22 @@ def render_chapters(target_root: Path, records: dict[str, dict[str, Any]] | None
     front.write_text(book.replace_generated_block(front.read_text(), book.render_front_block(questions, records or {}, scoreboard)))
 
 
+def pin_colab_cell(path: Path, commit: str) -> None:
+    """Set the published copy's Colab cell to install the helpers of the commit the book was built from
+    (left at ``main`` for a build from uncommitted changes, whose commit Colab could not fetch)."""
+    import nbformat
+
+    from bookkit import colab
+
+    if commit == "unknown" or commit.endswith("-dirty"):
+        return
+    nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        if colab.TAG in cell.metadata.get("tags", []):
+            cell.source = colab.pin(cell.source, commit)
+    nbformat.write(nb, path)
+
+
 def add_verdict_banner(path: Path, record: dict[str, Any]) -> None:
     """Insert the verdict admonition after the notebook's first (title) cell, so a reader sees it first."""
     import nbformat
@@ -335,6 +353,7 @@ def build() -> Path:
             continue
         (stage / nb).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(executed, stage / nb)
+        pin_colab_cell(stage / nb, build_stamp()["commit"])
     if missing:
         raise SystemExit(f"[book] not executed yet (run `python -m bookkit.run execute`): {missing}")
     records = load_records()
@@ -386,6 +405,48 @@ def robustness(seeds: list[int], scale: str = "ci", only: list[str] | None = Non
         cmd += ["--only", *only]
     subprocess.run(cmd, env=env, cwd=ROOT, check=True)
     return compare_replication(seeds, scale)
+
+
+def collect(runs: list[Path]) -> None:
+    """Merge the build folders of several runs (one notebook each, as the CI matrix makes them) into ``_build``:
+    executed notebooks and verdict records side by side, and one timings table in reading order."""
+    timings: dict[str, dict[str, Any]] = {}
+    meta: dict[str, Any] = {}
+    for folder in runs:
+        for sub in ("executed", "verdicts"):
+            if (folder / sub).is_dir():
+                shutil.copytree(folder / sub, BUILD / sub, dirs_exist_ok=True)
+        path = folder / "status" / "timings.json"
+        if path.exists():
+            data = json.loads(path.read_text())
+            timings.update({t["notebook"]: t for t in data["notebooks"]})
+            meta = {k: v for k, v in data.items() if k in ("scale", "seeds")}
+    ordered = [timings[nb] for nb in toc_notebooks() if nb in timings]
+    write_json_atomic(BUILD / "status" / "timings.json", {**meta, "jobs": len(runs), "notebooks": ordered,
+                                                          "execute_wall_s": max((t["wall_s"] for t in ordered), default=0.0)})
+    print(f"[book] collected {len(ordered)} notebook(s) from {len(runs)} run(s) into {BUILD}")
+
+
+def write_colab_cells(root: Path = ROOT) -> list[str]:
+    """Rewrite every notebook's Colab cell (``.ipynb`` and its jupytext ``.py``) from ``_config.yml``."""
+    import jupytext
+    import nbformat
+
+    from bookkit import colab
+
+    source = colab.cell_source(colab.repository_url(root))
+    changed = []
+    for nb in toc_notebooks(root):
+        notebook = nbformat.read(root / nb, as_version=4)
+        cells = [c for c in notebook.cells if colab.TAG in c.metadata.get("tags", [])]
+        if len(cells) != 1:
+            raise SystemExit(f"{nb}: expected one cell tagged {colab.TAG!r}, found {len(cells)}")
+        if cells[0].source != source:
+            cells[0].source = source
+            nbformat.write(notebook, root / nb)
+            jupytext.write(notebook, (root / nb).with_suffix(".py"), fmt="py:percent")
+            changed.append(nb)
+    return changed
 
 
 def run_variance(notes: list[str] | None = None, compare_only: bool = False) -> int:
@@ -440,6 +501,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--scale", default="ci", choices=SCALES)
     p.add_argument("--only", nargs="*", default=list(seedcost.DEFAULT_NOTEBOOKS))
     p.add_argument("--counts", nargs="*", type=int, default=list(seedcost.DEFAULT_COUNTS))
+    p = sub.add_parser("collect", help="merge the _build folders of per-notebook jobs (the CI matrix) into _build")
+    p.add_argument("runs", nargs="+", type=Path, help="folders that each hold executed/, verdicts/, status/timings.json")
+    sub.add_parser("colab", help="regenerate every notebook's Colab cell from _config.yml")
     sub.add_parser("stepbench", help="the tiny GPT's forward + backward time against its matmul floor")
     sub.add_parser("build")
     sub.add_parser("check", help="compare the last build's verdict records with data/verdicts")
@@ -456,6 +520,13 @@ def main(argv: list[str] | None = None) -> int:
             compare_replication(args.seeds, args.scale)
         else:
             robustness(args.seeds, args.scale, args.only)
+        return 0
+    if args.command == "collect":
+        collect(args.runs)
+        return 0
+    if args.command == "colab":
+        changed = write_colab_cells()
+        print(f"[book] Colab cell regenerated in {len(changed)} notebook(s): {changed or 'none needed'}")
         return 0
     if args.command == "variance":
         return run_variance(args.only, args.compare_only)
