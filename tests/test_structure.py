@@ -79,7 +79,9 @@ def test_notebook_conventions(path: Path):
     colab = [c for c in nb.cells if "colab" in c.metadata.get("tags", [])]
     assert len(colab) == 1 and "google.colab" in colab[0].source
     repo = yaml.safe_load((ROOT / "_config.yml").read_text())["repository"]["url"]
-    assert f'REPO = "{repo}"' in colab[0].source, "the Colab cell must install from _config.yml's repository"
+    from bookkit import colab as colab_cell
+
+    assert colab[0].source == colab_cell.cell_source(repo), "the Colab cell is generated: run `python -m bookkit.run colab`"
     assert nb.cells.index(colab[0]) < nb.cells.index(tagged[0])
 
 

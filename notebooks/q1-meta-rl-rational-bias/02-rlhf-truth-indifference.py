@@ -5,6 +5,8 @@
 #     text_representation:
 #       extension: .py
 #       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -44,19 +46,23 @@
 # **Prerequisites.** The lab notebook; {term}`GRPO`; {term}`Bullshit Index`; {term}`Cramér's V`.
 
 # %% tags=["colab"]
-# Colab set-up: installs the book's helpers (and their pinned requirements) when this
-# notebook runs on Colab; does nothing anywhere else.
+# Colab set-up: installs the book's helpers when this notebook runs on Colab; does
+# nothing anywhere else. Generated from _config.yml (bookkit.colab): do not edit here.
+import os
 import sys
 
 if "google.colab" in sys.modules:
     import subprocess
 
-    REPO = "https://github.com/reward-bias-book/reward-bias-book"
-    # Only the helpers package, with the ranges of its pyproject.toml:
-    # Colab keeps its own torch, numpy and matplotlib, and pip adds
-    # what Colab lacks (trl; transformers if too old).
+    REPO = os.environ.get(
+        "BOOK_REPO", "https://github.com/reward-bias-book/reward-bias-book"
+    )
+    REF = "main"  # the build writes the commit the published book was built from
+    # Only the helpers package, with the ranges of its pyproject.toml: Colab keeps its
+    # own torch, numpy and matplotlib, and pip adds what it lacks (trl, maybe transformers).
     subprocess.run(
-        [sys.executable, "-m", "pip", "install", "-q", f"git+{REPO}.git"], check=True
+        [sys.executable, "-m", "pip", "install", "-q", f"git+{REPO}.git@{REF}"],
+        check=True,
     )
 
 # %% tags=["parameters"]
@@ -67,10 +73,11 @@ scale = "ci"
 seeds = None
 device = "auto"  # "auto", "cpu", "cuda" or "mps"
 kl_beta = 0.1  # the KL-regularised arm's β (report only)
-unknown_yes_rise_min = 0.4  # criterion: rise of P(claim Y | truth Unknown), every seed
+unknown_yes_rise_min = 0.4  # criterion: rise of P(claim Y | truth Unknown), mean
 v_drop_min = 0.15  # criterion: fall of Cramér's V (mean of seeds)
 bi_rise_min = 0.2  # criterion: rise of the Bullshit Index (mean of seeds)
-probe_min = 0.9  # criterion: frozen probe accuracy after RL, every seed
+probe_min = 0.9  # criterion: frozen probe accuracy after RL (mean of seeds)
+base_v_min = 0.5  # premise: Cramér's V of each base (its claims track the truth)
 probe_drop_max = 0.05  # criterion: frozen probe accuracy may fall by at most this much
 
 # %%
@@ -79,14 +86,22 @@ import copy
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+import torch
 
 from helpers import notebook, params, plots
 from helpers.lm.models import TinyLMConfig
-from helpers.lm.sft import SFTSettings
+from helpers.lm.sft import SFTSettings, bases_by_seed
 from helpers.measure.probes import FrozenProbe
 from helpers.rl import GRPOSettings, train_grpo
 from helpers.tasks import marketplace as mk
-from helpers.verdict import Criterion, Verdict, format_interval, mean_interval, say
+from helpers.verdict import (
+    Criterion,
+    Verdict,
+    format_interval,
+    paper_row,
+    say,
+    where,
+)
 
 PRESETS = {
     "smoke": dict(sft_steps=40, rl_steps=3, prompts_per_step=4, eval_every=1),
@@ -105,6 +120,7 @@ run = notebook.start(
         bi_rise_min=bi_rise_min,
         probe_min=probe_min,
         probe_drop_max=probe_drop_max,
+        base_v_min=base_v_min,
     ),
 )
 cfg, seeds, device = run.cfg, run.seeds, run.device
@@ -146,6 +162,67 @@ kl_seeds = params.report_seeds(seeds, scale)  # the KL arm is report only
 # of P(Y | Unknown) and the two frozen-probe criteria keep the per-seed test ("every seed").
 # The KL arm, which does not decide, runs on the first seed only at `smoke` and `ci`
 # (`params.report_seeds`) and on every seed at `full`; its time pays for the two extra GRPO seeds.
+#
+# **Design notes, 2026-12-02 (issue 28: a base per seed, premises, mean-interval rules)**,
+# written before the run. (1) *A seed is a (base, RL) pair.* Until now every GRPO seed started
+# from one SFT base (seed 0), so five seeds were five RL runs from one frozen base. Now seed
+# `s` trains base `s` (initialisation, the SFT data draw and the batch order; the recipe is
+# unchanged) and fits its own frozen probe on that base; every arm of seed `s` (the KL arm
+# too) starts from base `s`, and every "after − before" is taken against that seed's base
+# (step 0 of its own run). The left bar chart shows the mean over bases. (2) *Deciding
+# rules.* All five deciding criteria are decided on the 95% interval of the mean over seeds;
+# the rise of P(Y | Unknown) and the two frozen-probe criteria used to require every seed,
+# and keep that count beside them, report only: an every-seed rule's chance of passing falls
+# with every seed added, so it cannot decide an interval-based verdict. Names lose "every
+# seed". (3) *Premises*, per base, before RL, decided on the mean over bases (the count of
+# bases passing alone shown): the base's claims track the truth, Cramér's V ≥ `base_v_min` =
+# 0.5 (the paper's pre-RLHF seller has V = 0.575; a base under 0.5 would leave V's fall and
+# BI's rise little to measure); the base represents the truth: its frozen probe's held-out
+# accuracy is at least halfway from chance (the largest truth class of the test half, 0.375)
+# to 1, i.e. ≥ 0.6875, so there is a belief for RL to keep or lose; and P(Y | Unknown)
+# ≤ 1 − `unknown_yes_rise_min` (otherwise the spec's rise cannot happen). The probe premise
+# was first written as ≥ `probe_min` (0.9, the after-RL bar); the curve below shows the base's
+# probe at exactly 0.900 at 1200 steps, so that premise would be decided by the probe's fit,
+# the concern of issue 22 (see (5)), not by whether the base represents the truth. The 0.9
+# level stays with the deciding criterion. (4) *Saturation.* In every earlier run the policy
+# ended answering Y to everything (P(Y | Unknown) and P(Y | Negative) 0.999). At that point
+# V = 0 and BI = 1 by arithmetic, so V's fall and BI's rise equal the base's V and one minus
+# its BI: the claim criteria then test the premise and that RL reached the reward's optimum,
+# not a selective dissociation and nothing about belief. The section after the verdict says,
+# computed from this run, whether the claims saturated and what that leaves; the belief
+# read-outs (frozen probe deciding; fact-check, re-fitted probe and re-centred probe report
+# only, the last two against chance) are the measures saturation does not settle. (5) *Why
+# the probe correction was rejected.* Issue 22 proposed choosing the probe's regularisation
+# by cross-validation (120 items in 128 dimensions at l2 = 1e-3 might overfit; an early
+# prototype's probe read about 0.85 before RL, under the 0.9 bar, so the criterion would test
+# the probe, not RL) and a report-only probe on re-centred post-RL features. The session that
+# took it up rejected the first part with numbers: in the recorded run the frozen probe read
+# 0.900 (later 0.95) before RL, which passes the bar, and 0.375 after RL in every seed, the
+# share of the largest truth class, i.e. it predicts one class for everything, while a probe
+# re-fitted after RL reads about 0.75. The failure is the collapse after RL, not the fit
+# before it, and a different l2 would move the before-RL number, not the collapse. The
+# premise on the base's probe now checks that argument in every run and on every base. The
+# second part was not done then and is added now, report only: the frozen probe's weights
+# applied to post-RL features standardised with their own (post-RL) mean and spread, with
+# no labels, separates "the truth direction moved as a whole" from "the truth direction is
+# gone"; it costs no extra run. (6) *SFT budget: kept at 1200 steps.* One `ci` base (seed
+# 0, the recipe's settings, CPU), read every 150 steps (loss = mean of the last 50 steps):
+#
+# | SFT steps | loss | P(Y\|P) | P(Y\|U) | Cramér's V | fact-check acc. | frozen probe |
+# |---|---|---|---|---|---|---|
+# | 300 | 0.187 | 0.63 | 0.38 | 0.25 | 0.66 | 0.50 |
+# | 450 | 0.109 | 0.78 | 0.35 | 0.47 | 0.72 | 0.71 |
+# | 600 | 0.067 | 0.84 | 0.21 | 0.71 | 0.89 | 0.78 |
+# | 750 | 0.057 | 0.87 | 0.20 | 0.78 | 0.90 | 0.87 |
+# | 900 | 0.039 | 0.87 | 0.17 | 0.80 | 0.93 | 0.89 |
+# | 1050 | 0.029 | 0.95 | 0.24 | 0.85 | 0.95 | 0.91 |
+# | 1200 | 0.025 | 0.96 | 0.17 | 0.90 | 0.97 | 0.90 |
+#
+# The premises hold with margin from about 750 steps (V 0.78 ≥ 0.5, probe 0.87 ≥ 0.69,
+# P(Y | Unknown) 0.20 ≤ 0.6), but the deciding criterion "frozen probe after RL ≥ 0.9" needs
+# a base whose probe reads 0.9 to begin with, and this base's probe reaches 0.9 only at
+# 1050-1200 steps. A shorter base would turn that criterion into "RL must *raise* the
+# probe", so the budget is not cut; issue 29's saving has to come from elsewhere here.
 
 # %% [markdown]
 # **The reward in code.** GRPO is paid by `satisfaction_reward`, the customer's expected
@@ -156,33 +233,53 @@ kl_seeds = params.report_seeds(seeds, scale)  # the KL arm is report only
 notebook.show_source(mk.expected_satisfaction, mk.satisfaction_reward)
 
 # %%
-base = mk.base(
-    TinyLMConfig(),
+# a verdict seed is a (base, RL) pair: seed s trains base s, and every arm of
+# seed s starts from it (the KL arm's seeds are a subset of `seeds`)
+bases = bases_by_seed(
+    lambda st: mk.base(TinyLMConfig(), st, device=device),
     SFTSettings(num_steps=cfg["sft_steps"], learning_rate=1e-3),
-    device=device,
+    seeds,
 )
+tokenizer = bases[seeds[0]].tokenizer  # one character tokenizer for every base
 items = mk.make_items()
 fit, test = mk.split_items(items)
 labels = mk.truth_labels(items)
-features_before = mk.answer_features(
-    base.model, base.tokenizer, [it.qa_prompt for it in items], device=device
-)
-probe = FrozenProbe(features_before[fit], labels[fit])
+qa_prompts = [it.qa_prompt for it in items]
 
 
-def evaluate(model) -> dict[str, float]:
-    """Claims, Cramér's V, BI, fact-check accuracy and the frozen probe's accuracy on
-    the test half."""
-    return mk.evaluate(model, base.tokenizer, items, {-1: probe}, test, device)
+def features(model):
+    """Last-layer hidden state at the QA answer position, one row per item."""
+    return mk.answer_features(model, tokenizer, qa_prompts, device=device)
+
+
+# one probe per base, fitted on that base's features of the fit half, then frozen
+probes = {
+    s: FrozenProbe(features(bases[s].model)[fit], labels[fit]) for s in seeds
+}
+
+
+def evaluate_with(probe):
+    """Claims, Cramér's V, BI, fact-check accuracy and `probe`'s accuracy on the
+    test half."""
+    return lambda model: mk.evaluate(model, tokenizer, items, {-1: probe}, test, device)
+
+
+def recentred_accuracy(probe, feats) -> float:
+    """The frozen probe's weights on features standardised with their own (post-RL)
+    fit-half mean and spread instead of the base's: no labels are used."""
+    mean, std = feats[fit].mean(0), feats[fit].std(0).clamp_min(1e-6)
+    with torch.no_grad():
+        guess = probe.probe((feats[test] - mean) / std).argmax(dim=1)
+    return float((guess == labels[test]).float().mean())
 
 
 rows = [{"prompt": it.qa_prompt, "truth": it.truth} for it in items]
 arms = {"GRPO": 0.0, f"GRPO + KL (β={kl_beta:g})": kl_beta}
 arm_seeds = {"GRPO": seeds, f"GRPO + KL (β={kl_beta:g})": kl_seeds}
-logs, retrained = [], {}
+logs, retrained, recentred = [], {}, {}
 for arm, beta in arms.items():
     for seed in arm_seeds[arm]:
-        model = copy.deepcopy(base.model)
+        model = copy.deepcopy(bases[seed].model)
         settings = GRPOSettings(
             num_steps=cfg["rl_steps"],
             prompts_per_step=cfg["prompts_per_step"],
@@ -194,24 +291,25 @@ for arm, beta in arms.items():
         )
         _, eval_log = train_grpo(
             model,
-            base.tokenizer,
+            tokenizer,
             rows,
             [mk.satisfaction_reward],
             settings,
             device=device,
-            eval_fn=evaluate,
+            eval_fn=evaluate_with(probes[seed]),
             eval_every=cfg["eval_every"],
             desc=f"{arm} seed {seed}",
         )
         logs.append(eval_log.assign(arm=arm, seed=seed))
-        after = mk.answer_features(
-            model, base.tokenizer, [it.qa_prompt for it in items], device=device
-        )
+        after = features(model)
         retrained[(arm, seed)] = FrozenProbe(after[fit], labels[fit]).accuracy(
             after[test], labels[test]
         )
+        recentred[(arm, seed)] = recentred_accuracy(probes[seed], after)
 log = pd.concat(logs, ignore_index=True)
-before = log[log["step"] == 0].iloc[0]
+# step 0 of each GRPO run is its seed's base, measured before any update
+before = log[(log["step"] == 0) & (log["arm"] == "GRPO")].set_index("seed")
+before_mean = before.mean(numeric_only=True)
 final = log[log["step"] == cfg["rl_steps"]]
 
 # %% [markdown]
@@ -227,7 +325,11 @@ claim_colors = {"Y": plots.PALETTE[3], "N": plots.PALETTE[0], "U": plots.PALETTE
 after_mean = final[final["arm"] == "GRPO"].mean(numeric_only=True)
 names = {"P": "Positive", "N": "Negative", "U": "Unknown"}
 for ax, (title, values) in zip(
-    axes, [("before RL (SFT base)", before), ("after GRPO (mean of seeds)", after_mean)]
+    axes,
+    [
+        ("before RL (SFT bases, mean of seeds)", before_mean),
+        ("after GRPO (mean of seeds)", after_mean),
+    ],
 ):
     bottom = np.zeros(3)
     for claim in mk.CLAIMS:
@@ -315,99 +417,159 @@ print("probe re-fitted after RL on the RL model's own features (held-out accurac
 # %% [markdown]
 # ## Verdict
 #
-# Deciding (GRPO arm): P(Y | Unknown) rises by `unknown_yes_rise_min` in every seed; Cramér's V
-# falls by `v_drop_min` and the Bullshit Index rises by `bi_rise_min` (mean of seeds, decided
-# on its 95% interval); the frozen probe after RL reaches `probe_min` and falls by at most
-# `probe_drop_max`, in every seed. Reported: P(Y | Negative), the fact-check template's drift,
-# the probe re-fitted after RL, the KL arm.
+# Premises (each base, before RL; decided on the mean over bases, the count of bases that
+# pass alone shown beside): the base's claims track the truth (Cramér's V at least
+# `base_v_min`); its frozen probe reads the truth on held-out items (at least halfway from
+# chance to 1);
+# and its P(Y | Unknown) leaves room for the spec's rise (at most 1 − `unknown_yes_rise_min`).
+# Deciding (GRPO arm, each a change against that seed's own base, decided on the 95%
+# interval of the mean over seeds, with the count of seeds that pass alone shown beside):
+# P(Y | Unknown) rises by `unknown_yes_rise_min`; Cramér's V falls by `v_drop_min`; the
+# Bullshit Index rises by `bi_rise_min`; the frozen probe after RL reaches `probe_min` and
+# falls by at most `probe_drop_max`. Reported: P(Y | Negative), the fact-check template's
+# drift, the probe re-fitted after RL and the frozen probe on re-centred features (both
+# against chance), the KL arm.
 
 # %%
 grpo_final = final[final["arm"] == "GRPO"].set_index("seed")
 kl_final = final[final["arm"] != "GRPO"].set_index("seed")
-yes_unknown_rise = [grpo_final.loc[s, "Y|U"] - before["Y|U"] for s in seeds]
-yes_negative_rise = [grpo_final.loc[s, "Y|N"] - before["Y|N"] for s in seeds]
-v_drop = [before["cramers_v"] - grpo_final.loc[s, "cramers_v"] for s in seeds]
-bi_rise = [
-    grpo_final.loc[s, "bullshit_index"] - before["bullshit_index"] for s in seeds
-]
-probe_after = [grpo_final.loc[s, "probe_accuracy_L-1"] for s in seeds]
-probe_change = [p - before["probe_accuracy_L-1"] for p in probe_after]
-fact_after = [grpo_final.loc[s, "fact_check_accuracy"] for s in seeds]
+
+
+def change(metric: str, frame=grpo_final, which=seeds) -> list[float]:
+    """After RL minus that seed's own base, per seed."""
+    return [frame.loc[s, metric] - before.loc[s, metric] for s in which]
+
+
+def at_end(metric: str) -> list[float]:
+    """The GRPO arm's value after RL, per seed."""
+    return [float(grpo_final.loc[s, metric]) for s in seeds]
+
+
+def on_base(metric: str) -> list[float]:
+    """The value on each seed's base, before RL."""
+    return [float(before.loc[s, metric]) for s in seeds]
+
+
+yes_unknown_rise = change("Y|U")
+yes_negative_rise = change("Y|N")
+v_drop = [-d for d in change("cramers_v")]
+bi_rise = change("bullshit_index")
+probe_after = at_end("probe_accuracy_L-1")
+probe_change = change("probe_accuracy_L-1")
+fact_after = at_end("fact_check_accuracy")
+fact_change = change("fact_check_accuracy")
 refit_after = [retrained[("GRPO", s)] for s in seeds]
-kl_yes_unknown_rise = [kl_final.loc[s, "Y|U"] - before["Y|U"] for s in kl_seeds]
+recentred_after = [recentred[("GRPO", s)] for s in seeds]
+chance = float(np.bincount(labels[test].numpy()).max() / len(test))
+kl_yes_unknown_rise = change("Y|U", kl_final, kl_seeds)
+premises = [
+    Criterion(
+        "base: Cramér's V (truth, claim) before RL",
+        by_seed=on_base("cramers_v"),
+        threshold=base_v_min,
+        every_seed=True,
+    ),
+    Criterion(
+        "base: frozen probe accuracy on held-out items before RL "
+        f"(halfway from chance {chance:.3f} to 1)",
+        by_seed=on_base("probe_accuracy_L-1"),
+        threshold=(1 + chance) / 2,
+        every_seed=True,
+    ),
+    Criterion(
+        "base: P(Y | Unknown) before RL (room for the rise)",
+        by_seed=on_base("Y|U"),
+        threshold=1 - unknown_yes_rise_min,
+        op="<=",
+        every_seed=True,
+    ),
+]
 criteria = [
     Criterion(
-        "P(Y | Unknown) after - before, every seed",
-        None,
-        unknown_yes_rise_min,
-        ">=",
-        per_seed=yes_unknown_rise,
-    ),
-    Criterion("Cramér's V before - after (mean of seeds)", v_drop, v_drop_min, ">="),
-    Criterion(
-        "Bullshit Index after - before (mean of seeds)", bi_rise, bi_rise_min, ">="
+        "P(Y | Unknown) after - before",
+        by_seed=yes_unknown_rise,
+        threshold=unknown_yes_rise_min,
+        every_seed=True,
     ),
     Criterion(
-        "frozen probe accuracy after RL, every seed",
-        None,
-        probe_min,
-        ">=",
-        per_seed=probe_after,
+        "Cramér's V before - after",
+        by_seed=v_drop,
+        threshold=v_drop_min,
+        every_seed=True,
     ),
     Criterion(
-        "frozen probe accuracy after - before, every seed",
-        None,
-        -probe_drop_max,
-        ">=",
-        per_seed=probe_change,
+        "Bullshit Index after - before",
+        by_seed=bi_rise,
+        threshold=bi_rise_min,
+        every_seed=True,
     ),
     Criterion(
-        "P(Y | Negative) after - before (mean)",
-        yes_negative_rise,
-        0.0,
-        ">",
+        "frozen probe accuracy after RL",
+        by_seed=probe_after,
+        threshold=probe_min,
+        every_seed=True,
+    ),
+    Criterion(
+        "frozen probe accuracy after - before",
+        by_seed=probe_change,
+        threshold=-probe_drop_max,
+        every_seed=True,
+    ),
+    Criterion(
+        "P(Y | Negative) after - before",
+        by_seed=yes_negative_rise,
+        threshold=0.0,
+        op=">",
         decides=False,
     ),
     Criterion(
-        "fact-check accuracy after RL (mean; before: {:.2f})".format(
-            before["fact_check_accuracy"]
-        ),
-        fact_after,
-        before["fact_check_accuracy"] - probe_drop_max,
-        ">=",
+        "fact-check accuracy after - before",
+        by_seed=fact_change,
+        threshold=-probe_drop_max,
         decides=False,
     ),
     Criterion(
-        "probe re-fitted after RL, held-out accuracy (mean)",
-        refit_after,
-        probe_min,
-        ">=",
+        "probe re-fitted after RL, held-out accuracy",
+        by_seed=refit_after,
+        threshold=probe_min,
+        decides=False,
+    ),
+    Criterion(
+        f"probe re-fitted after RL - chance ({chance:.3f})",
+        by_seed=[a - chance for a in refit_after],
+        threshold=0.0,
+        op=">",
+        decides=False,
+    ),
+    Criterion(
+        f"frozen probe on re-centred features after RL - chance ({chance:.3f})",
+        by_seed=[a - chance for a in recentred_after],
+        threshold=0.0,
+        op=">",
         decides=False,
     ),
     Criterion(
         f"with KL β={kl_beta:g}: P(Y | Unknown) "
         f"after - before ({len(kl_seeds)} seed(s))",
-        kl_yes_unknown_rise,
-        unknown_yes_rise_min,
-        ">=",
+        by_seed=kl_yes_unknown_rise,
+        threshold=unknown_yes_rise_min,
         decides=False,
     ),
 ]
 
 
-def before_after(
-    before_value: float, after_values: list[float], pct: bool = False
-) -> str:
-    """``before → mean after [95% interval]`` for the paper-vs-run table."""
-    if pct:
-        return (
-            f"{before_value:.1%} → "
-            f"{format_interval([100 * v for v in after_values], 3, '%')}"
-        )
-    return f"{before_value:.3f} → {format_interval(after_values)}"
+def before_after(metric: str, pct: bool = False) -> str:
+    """``mean of bases [95%] → mean after [95%]`` for the paper-vs-run table."""
+    scale_by, unit, digits = (100, "%", 3) if pct else (1, "", 3)
+    return (
+        format_interval([scale_by * v for v in on_base(metric)], digits, unit)
+        + " → "
+        + format_interval([scale_by * v for v in at_end(metric)], digits, unit)
+    )
 
 
-run_col = "this run (GRPO: before → mean after [95% interval])"
+PAPER = "paper (marketplace, RLHF)"
+RUN = "this run (GRPO: bases → after RL, mean [95%])"
 verdict = Verdict(
     note_id="n02",
     claim=(
@@ -415,39 +577,20 @@ verdict = Verdict(
         "(BI up, V down) while a belief probe still reads the truth."
     ),
     criteria=criteria,
+    premises=premises,
     key_number=("P(Y | Unknown) after - before", yes_unknown_rise),
     paper_vs_run=[
-        {
-            "quantity": "P(claim positive | Unknown)",
-            "paper (marketplace, RLHF)": "20.9% → 84.5%",
-            run_col: before_after(
-                before["Y|U"], [grpo_final.loc[s, "Y|U"] for s in seeds], pct=True
-            ),
-        },
-        {
-            "quantity": "P(claim positive | Negative)",
-            "paper (marketplace, RLHF)": "11.8% → 67.9%",
-            run_col: before_after(
-                before["Y|N"], [grpo_final.loc[s, "Y|N"] for s in seeds], pct=True
-            ),
-        },
-        {
-            "quantity": "Cramér's V (truth, claim)",
-            "paper (marketplace, RLHF)": "0.575 → 0.269",
-            run_col: before_after(
-                before["cramers_v"], [grpo_final.loc[s, "cramers_v"] for s in seeds]
-            ),
-        },
-        {
-            "quantity": "belief after RL: fact-check template accuracy",
-            "paper (marketplace, RLHF)": "model's own answers still track truth",
-            run_col: before_after(before["fact_check_accuracy"], fact_after),
-        },
-        {
-            "quantity": "belief after RL: frozen probe accuracy (held-out items)",
-            "paper (marketplace, RLHF)": "n/a (no probe)",
-            run_col: before_after(before["probe_accuracy_L-1"], probe_after),
-        },
+        paper_row("P(claim positive | Unknown)", "20.9% → 84.5%",
+                  before_after("Y|U", pct=True), PAPER, RUN),
+        paper_row("P(claim positive | Negative)", "11.8% → 67.9%",
+                  before_after("Y|N", pct=True), PAPER, RUN),
+        paper_row("Cramér's V (truth, claim)", "0.575 → 0.269",
+                  before_after("cramers_v"), PAPER, RUN),
+        paper_row("belief after RL: fact-check template accuracy",
+                  "model's own answers still track truth",
+                  before_after("fact_check_accuracy"), PAPER, RUN),
+        paper_row("belief after RL: frozen probe accuracy (held-out items)",
+                  "n/a (no probe)", before_after("probe_accuracy_L-1"), PAPER, RUN),
     ],
     parameters=run.parameters | {"kl_seeds": kl_seeds},
 )
@@ -475,29 +618,50 @@ print(verdict.summary())
 # * **Exact measures.** The paper samples responses and rates them; we compute the claim mix,
 #   V and BI from the policy's probabilities, so seed-to-seed differences are training noise only.
 
+# %% [markdown]
+# **What a saturated pass shows, and what it does not.** The reward's optimum is "Y to every
+# item". If RL reaches it, the claim is the same for every truth class, so Cramér's V is 0 and
+# the Bullshit Index is 1 by arithmetic (a constant claim has no association and no
+# correlation with anything), whatever the model believes. The fall of V is then the base's V
+# and the rise of BI is one minus the base's BI: those two criteria and the rise of
+# P(Y | Unknown) say that the base tracked the truth (the premises) and that RL found the
+# reward's optimum. They do not say that the dissociation is *selective* (the paper's policy
+# still tracks the truth partly, V 0.269 after RL, not 0), and they say nothing about belief:
+# a policy that forgot the truth would pass them equally. The belief half of the claim rests
+# on read-outs that saturation does not settle: the frozen probe (deciding), the fact-check
+# template, the probe re-fitted after RL and the frozen probe on re-centred features (report
+# only). The next cell says, from this run, whether the claims saturated.
+
 # %%
-def change_word(values: list[float]) -> str:
-    """"rose", "fell" or "did not move clearly", from the 95% interval of the change
-    over seeds."""
-    _, low, high = mean_interval(values)
-    return (
-        "rose"
-        if low > 0
-        else "fell"
-        if high < 0
-        else "did not move clearly (the interval contains 0)"
-    )
-
-
-fact_change = [v - before["fact_check_accuracy"] for v in fact_after]
+smallest_yes = [
+    min(float(grpo_final.loc[s, f"Y|{t}"]) for t in mk.TRUTHS) for s in seeds
+]
+saturated = min(smallest_yes) >= 0.99
+v_share = [d / max(v, 1e-9) for d, v in zip(v_drop, on_base("cramers_v"))]
 say(
-    "Belief read-outs after GRPO, change from the base (mean of seeds [95% "
-    "interval]): the fact-check template's accuracy "
-    f"{change_word(fact_change)}, {format_interval(fact_change, unit='')} "
-    f"(from {before['fact_check_accuracy']:.3f}); the frozen probe's held-out "
-    f"accuracy {change_word(probe_change)}, {format_interval(probe_change)} "
-    f"(from {before['probe_accuracy_L-1']:.3f}); a probe re-fitted on the RL "
-    f"model's own features reads {format_interval(refit_after)}."
+    "**Saturation in this run.** The smallest of P(Y | Positive), P(Y | Negative) and "
+    f"P(Y | Unknown) after GRPO is {format_interval(smallest_yes)} (lowest seed "
+    f"{min(smallest_yes):.3f}): the policy "
+    + (
+        "answers Y to everything, so the claim criteria pass by saturation. "
+        if saturated
+        else "does not answer Y to everything in every seed, so the claim criteria "
+        "are not settled by saturation alone. "
+    )
+    + f"Cramér's V after RL is {format_interval(at_end('cramers_v'))}; its fall, as a "
+    f"share of each base's V, is {format_interval(v_share)}. The Bullshit Index after "
+    "RL is "
+    f"{format_interval(at_end('bullshit_index'))}."
+)
+say(
+    "**Belief read-outs after GRPO**, change from each seed's base (mean of seeds "
+    "[95% interval]): the fact-check template's accuracy is "
+    f"{where(fact_change)} (bases: {format_interval(on_base('fact_check_accuracy'))}); "
+    f"the frozen probe's held-out accuracy is {where(probe_change)} (bases: "
+    f"{format_interval(on_base('probe_accuracy_L-1'))}). Against chance "
+    f"({chance:.3f}, the largest truth class of the test half): a probe re-fitted on "
+    f"the RL model's own features is {where(refit_after, chance)}; the frozen "
+    f"probe on re-centred post-RL features is {where(recentred_after, chance)}."
 )
 
 # %% [markdown] tags=["exercises"]

@@ -5,6 +5,8 @@
 #     text_representation:
 #       extension: .py
 #       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -47,19 +49,23 @@
 # **Prerequisites.** The lab notebook; {term}`GRPO`; the n06 notebook (the same task and loop).
 
 # %% tags=["colab"]
-# Colab set-up: installs the book's helpers (and their pinned requirements) when this
-# notebook runs on Colab; does nothing anywhere else.
+# Colab set-up: installs the book's helpers when this notebook runs on Colab; does
+# nothing anywhere else. Generated from _config.yml (bookkit.colab): do not edit here.
+import os
 import sys
 
 if "google.colab" in sys.modules:
     import subprocess
 
-    REPO = "https://github.com/reward-bias-book/reward-bias-book"
-    # Only the helpers package, with the ranges of its pyproject.toml:
-    # Colab keeps its own torch, numpy and matplotlib, and pip adds
-    # what Colab lacks (trl; transformers if too old).
+    REPO = os.environ.get(
+        "BOOK_REPO", "https://github.com/reward-bias-book/reward-bias-book"
+    )
+    REF = "main"  # the build writes the commit the published book was built from
+    # Only the helpers package, with the ranges of its pyproject.toml: Colab keeps its
+    # own torch, numpy and matplotlib, and pip adds what it lacks (trl, maybe transformers).
     subprocess.run(
-        [sys.executable, "-m", "pip", "install", "-q", f"git+{REPO}.git"], check=True
+        [sys.executable, "-m", "pip", "install", "-q", f"git+{REPO}.git@{REF}"],
+        check=True,
     )
 
 # %% tags=["parameters"]
@@ -75,8 +81,12 @@ learning_rates = [3e-6, 1e-5, 3e-5]
 decision_lr = 1e-5
 # criterion: GRPO sparsity minus SFT sparsity, at each matched rate
 sparsity_gap_min = 0.10
-overlap_margin = 0.05  # criterion: GRPO seed-pair Jaccard above chance by at least this
-rank_min = 0.9  # criterion: rank(ΔW)/min(shape) of every RL-updated block matrix
+# criterion: within-base GRPO pair's (Jaccard - chance) above the shuffled-reward
+# pair's by more than this (the spec's margin over a null, with the control as null)
+overlap_margin = 0.05
+rank_min = 0.9  # reported: rank(ΔW)/min(shape) of every RL-updated block matrix
+# premise: share of GRPO groups the base answers both right and wrong, at least this
+mixed_groups_min = 0.5
 
 # %%
 import itertools
@@ -88,11 +98,18 @@ import torch
 
 from helpers import notebook, params, plots
 from helpers.lm.models import TinyLMConfig
-from helpers.lm.sft import SFTSettings
+from helpers.lm.sft import SFTSettings, bases_by_seed
 from helpers.measure import sparsity as sp
 from helpers.rl.objectives import PGSettings, train_policy
 from helpers.tasks import key_lookup as kl
-from helpers.verdict import Criterion, Verdict, format_interval, mean_interval, say
+from helpers.verdict import (
+    Criterion,
+    Verdict,
+    format_interval,
+    paper_row,
+    say,
+    where,
+)
 
 PRESETS = {
     "smoke": dict(sft_steps=40, rl_steps=3),
@@ -109,6 +126,7 @@ run = notebook.start(
         sparsity_gap_min=sparsity_gap_min,
         overlap_margin=overlap_margin,
         rank_min=rank_min,
+        mixed_groups_min=mixed_groups_min,
     ),
     learning_rates=learning_rates,
 )
@@ -123,29 +141,34 @@ if decision_lr not in learning_rates:
 learning_rates = sorted(learning_rates)
 # report-only arms: first seed at smoke and ci, all at full
 report = params.report_seeds(seeds, scale)
-# the shuffled control needs one seed pair at least
-control_seeds = seeds if scale == "full" else seeds[:2]
-print(f"report seeds={report} control seeds={control_seeds}")
+# a base's second RL run (the within-base pair) uses RL seed `seed + SECOND`
+SECOND = 1000
+# rates with within-base pairs: the deciding rate at smoke and ci, every rate at full
+pair_rates = learning_rates if scale == "full" else [decision_lr]
+print(f"report seeds={report} pair rates={pair_rates}")
 
 # %% [markdown]
 # ## The experiment
 #
-# * **Base.** The n06 base: a 2-layer GPT-2 after SFT on the key-lookup task (160 two-letter
-#   keys, two-digit answers, a teacher that is right with a per-key probability between 0.02
-#   and 0.9). RL and SFT below use the 80 RL keys.
-# * **Arms**, each from the same base for the same number of steps with 128 sequences per step,
+# * **Bases.** The n06 base recipe: a 2-layer GPT-2 after SFT on the key-lookup task (160
+#   two-letter keys, two-digit answers, a teacher that is right with a per-key probability
+#   between 0.02 and 0.9), one base per seed (seed `s` sets the initialisation and the SFT data
+#   draw and order). RL and SFT below use the 80 RL keys.
+# * **Arms**, each from the seed's base for the same number of steps with 128 sequences per step,
 #   Adam, no weight decay, at each learning rate:
 #   **SFT** on the gold answers; **SFT-new**, SFT on a fresh random answer per key (new
 #   knowledge to write in); **RFT**, rejection-sampling fine-tuning (sample 8 answers per key,
 #   train on the right ones: the PSR objective of n06); **GRPO** (16 keys × 8 samples, reward
 #   ±1, one on-policy step per batch); and **GRPO-shuffled**, GRPO whose rewards are permuted
 #   across the batch: the same kind of update with no information about which answer was
-#   right, the control for overlap that comes from the weights rather than the task.
+#   right, the control for overlap that comes from the weights rather than the task. GRPO and
+#   GRPO-shuffled run twice from each base at `decision_lr` (RL seeds `s` and `s + 1000`).
 # * **Measures.** A parameter counts as *changed* if its bf16 value differs from the base's
 #   bf16 value (the paper's measurement); also with an fp32 tolerance of 1e-5. Parameters that
 #   never received a gradient in any run (position embeddings beyond the 6 tokens used) are
 #   left out. Update sparsity = 1 − changed fraction. Rank: rank(ΔW)/min(shape) for each 2-D
-#   matrix of the transformer blocks. Overlap: Jaccard index of two runs' changed sets, against
+#   matrix of the transformer blocks. Overlap: Jaccard index of the changed sets of two runs from
+#   the same base, against
 #   the Jaccard index two *independent* random sets of the same densities would have,
 #   p₁p₂/(p₁+p₂−p₁p₂).
 #
@@ -174,6 +197,41 @@ print(f"report seeds={report} control seeds={control_seeds}")
 # values with their mean and interval. With the report-only arms on one seed (the control on
 # one pair), a `ci` run trains 14 policies per rate against 11 for the old three-seed design,
 # about a quarter more time; the loop is shared with other notebooks and was not made cheaper.
+#
+# **Design notes, 2026-12-02 (issue 28: a base per seed, premises, mean-interval rules).**
+# Written before running this version at `ci`. (1) *A seed is a base and its runs.* Until now
+# every seed's runs started from one base (seed 0), so the five seeds were five RL runs from one
+# frozen model. Now seed `s` trains base `s` (same recipe as n06, so the two notebooks share the
+# cached bases) and every arm of seed `s` starts from it; differences such as GRPO − SFT are
+# paired by base. (2) *Seed overlap, within a base, beyond the control.* The claim ("nearly
+# identical subnetworks across seeds"; the paper: overlap substantially above chance) is about
+# two RL runs from *one* base, so each base now gets two GRPO runs (RL seeds `s` and `s + 1000`)
+# and the comparison is replicated across bases. The old rule ("every GRPO seed pair above chance
+# by 0.05") passed although the shuffled-reward control, which carries no information about the
+# task, overlapped at least as much (0.111 against 0.105 in the last `ci` build): it was settled
+# by the weights, not the task. The deciding quantity is now, per base, (GRPO pair's Jaccard −
+# chance) − (shuffled-reward pair's Jaccard − chance), and its mean's interval must lie above
+# `overlap_margin` = 0.05: the spec's margin over a null, with the control as the null instead
+# of independent random masks. Both one-arm overlaps stay as report-only rows. (3) *Rank is
+# report only.* "Every RL matrix at relative rank ≥ 0.9" passes for any optimiser: a sum of 100
+# Adam steps on these small matrices is generically full rank, whatever the objective (the
+# no-information control included). Compared with SFT's update from the same base the difference
+# sits at the ceiling (both ≈ 1), so it cannot separate RL from SFT either; both rows are shown,
+# neither decides. (4) *Mean-interval rules.* Every deciding criterion decides on the 95%
+# interval of the mean over seeds; "every seed/pair" counts are shown beside it and never decide
+# (the chance that all of n seeds pass falls as seeds are added). (5) *Premise.* GRPO's update
+# comes only from groups whose samples get different rewards; if a base answered (almost)
+# always right or always wrong, RL would have no room to change behaviour and its "sparsity"
+# would be the sparsity of no signal. The premise, per base before RL: the expected share of
+# GRPO groups of 8 samples with a right and a wrong answer, 1 − p⁸ − (1 − p)⁸ averaged over the
+# RL keys, at least `mixed_groups_min` = 0.5 (most of GRPO's batch carries a gradient), decided
+# on the mean's interval. (6) *Compute.* The within-base pairs cost two runs per base at one
+# rate, and the control now needs its pair on every base. To pay for it, the pairs run only at
+# `decision_lr` at `smoke` and `ci` (every rate at `full`), the old across-seed pairing is gone,
+# and the shuffled control runs at the other two rates on the first seed only (report, as RFT and
+# SFT-new); SFT gets a second run on the first base (report: SFT's own overlap). Per `ci` build
+# that is 54 runs (decision rate 28, each other rate 13) against 42 before, of which the
+# extra 12 are mostly GRPO/shuffled runs; no budget was cut.
 
 # %% [markdown]
 # **The measurement in code.** `changed_mask` rounds the base's and the tuned model's
@@ -185,10 +243,10 @@ print(f"report seeds={report} control seeds={control_seeds}")
 notebook.show_source(sp.changed_mask, sp.chance_jaccard)
 
 # %%
-base = kl.base(
-    TinyLMConfig(),
+bases = bases_by_seed(
+    lambda st: kl.base(TinyLMConfig(), st, device=device),
     SFTSettings(num_steps=cfg["sft_steps"], learning_rate=1e-3),
-    device=device,
+    seeds,
 )
 rl_keys = [k for k in kl.make_keys() if k.split == "rl"]
 prompts = [k.prompt for k in rl_keys]
@@ -197,57 +255,98 @@ new_labels = [
     kl.answer_text(int(a))
     for a in np.random.default_rng(7).integers(0, 100, len(rl_keys))
 ]
-ARMS = {  # arm: (objective, target answers, seeds)
-    "SFT": ("SFT", gold, seeds),
-    "SFT-new": ("SFT", new_labels, report),
-    "RFT": ("PSR", gold, report),
-    "GRPO": ("GRPO", gold, seeds),
-    "GRPO-shuffled": ("GRPO-shuffled", gold, control_seeds),
+GROUP = 8  # GRPO samples per prompt
+
+
+def start_of_rl(seed: int) -> dict:
+    """Base ``seed`` on the RL keys: exact Pass@1, and the expected share of GRPO
+    groups of ``GROUP`` samples with a right and a wrong answer (non-zero advantage)."""
+    b = bases[seed]
+    dist = kl.answer_distribution(b.model, b.tokenizer, rl_keys, device)
+    p = dist[np.arange(len(rl_keys)), [k.answer for k in rl_keys]]
+    mixed = 1 - p**GROUP - (1 - p) ** GROUP
+    return {
+        "seed": seed,
+        "pass@1": float(p.mean()),
+        "mixed groups": float(mixed.mean()),
+    }
+
+
+start = pd.DataFrame([start_of_rl(s) for s in seeds]).set_index("seed")
+say(
+    "The bases before RL, on the RL keys (mean [95% interval] over bases): Pass@1 "
+    f"{format_interval(start['pass@1'].tolist())}; share of GRPO groups with a right "
+    f"and a wrong answer {format_interval(start['mixed groups'].tolist())}."
+)
+ARMS = {  # arm: (objective, answers, seeds at every rate, within-base pair seeds)
+    "SFT": ("SFT", gold, seeds, report),
+    "SFT-new": ("SFT", new_labels, report, []),
+    "RFT": ("PSR", gold, report, []),
+    "GRPO": ("GRPO", gold, seeds, seeds),
+    "GRPO-shuffled": ("GRPO-shuffled", gold, report, seeds),
 }
 RL_ARMS = ("RFT", "GRPO", "GRPO-shuffled")
+
+
+def planned_runs(lr: float) -> list[tuple[str, int, int]]:
+    """``(arm, base seed, rep)`` of every run at ``lr``: rep 1 is the base's second
+    run (seed ``seed + SECOND``), only at the pair rates."""
+    out = []
+    for arm, (_, _, every, pair) in ARMS.items():
+        paired = pair if lr in pair_rates else []
+        out += [(arm, s, 0) for s in seeds if s in every or s in paired]
+        out += [(arm, s, 1) for s in paired]
+    return out
+
 
 tracker = sp.GradientTracker()  # shared: "touched" = received a gradient in some run
 tuned, rewards = {}, {}
 for lr in learning_rates:
     settings = PGSettings(
-        num_steps=cfg["rl_steps"], prompts_per_step=16, group_size=8, learning_rate=lr
+        num_steps=cfg["rl_steps"],
+        prompts_per_step=16,
+        group_size=GROUP,
+        learning_rate=lr,
     )
-    for arm, (objective, answers, arm_seeds) in ARMS.items():
-        for seed in arm_seeds:
-            log, tuned[(lr, arm, seed)] = train_policy(
-                base.model,
-                base.tokenizer,
-                prompts,
-                answers,
-                objective,
-                settings,
-                seed,
-                device=device,
-                after_backward=tracker,
-            )
-            rewards[(lr, arm, seed)] = log["train_reward"].tail(10).mean()
+    for arm, seed, rep in planned_runs(lr):
+        objective, answers = ARMS[arm][:2]
+        log, tuned[(lr, arm, seed, rep)] = train_policy(
+            bases[seed].model,
+            bases[seed].tokenizer,
+            prompts,
+            answers,
+            objective,
+            settings,
+            seed + rep * SECOND,
+            device=device,
+            after_backward=tracker,
+        )
+        rewards[(lr, arm, seed, rep)] = log["train_reward"].tail(10).mean()
 
 masks = {
-    run: sp.changed_mask(base.model, model, tracker.touched)
-    for run, model in tuned.items()
+    key: sp.changed_mask(bases[key[2]].model, model, tracker.touched)
+    for key, model in tuned.items()
 }
 rows = []
-for (lr, arm, seed), model in tuned.items():
-    fp32 = sp.changed_mask(base.model, model, tracker.touched, precision="fp32")
-    ranks = sp.relative_ranks(base.model, model)
+for (lr, arm, seed, rep), model in tuned.items():
+    base_model = bases[seed].model
+    fp32 = sp.changed_mask(base_model, model, tracker.touched, precision="fp32")
+    ranks = sp.relative_ranks(base_model, model)
     rows.append(
         {
             "lr": lr,
             "arm": arm,
             "seed": seed,
-            "sparsity (bf16)": sp.sparsity(masks[(lr, arm, seed)]),
+            "rep": rep,
+            "sparsity (bf16)": sp.sparsity(masks[(lr, arm, seed, rep)]),
             "sparsity (fp32, tol 1e-5)": sp.sparsity(fp32),
             "min relative rank": min(ranks.values()),
             "mean relative rank": float(np.mean(list(ranks.values()))),
-            "train reward (last 10 steps)": rewards[(lr, arm, seed)],
+            "train reward (last 10 steps)": rewards[(lr, arm, seed, rep)],
         }
     )
-runs = pd.DataFrame(rows)
+all_runs = pd.DataFrame(rows)
+runs = all_runs[all_runs["rep"] == 0]  # one run per arm, rate and base
 summary = runs.groupby(["lr", "arm"], sort=False)[
     [
         "sparsity (bf16)",
@@ -285,18 +384,19 @@ plots.finish(fig, "Update sparsity against the learning rate, per arm");
 # about `|w|/256` (half the gap to the next bf16 number). Adam moves every weight that gets a
 # consistent gradient by about the learning rate per step, whatever the gradient's size; a
 # weight whose gradient keeps flipping sign moves much less. The left panel bins the weights
-# by their size and shows the share that changed, at `decision_lr`, first seed: whether large
-# weights (coarse bf16 spacing) stay put. The right panel shows the median |Δw| per run in
-# fp32: whether the arms differ in how far weights move (RL's per-sample advantages of both
-# signs can cancel where SFT's targets cannot).
+# by their size and shows the share that changed, at `decision_lr`, first seed (its base and its
+# runs): whether large weights (coarse bf16 spacing) stay put. The right panel shows the median
+# |Δw| per run in fp32, against the run's own base: whether the arms differ in how far weights
+# move (RL's per-sample advantages of both signs can cancel where SFT's targets cannot).
 
 # %%
-values = sp.touched_values(base.model, tracker.touched)
+values = {s: sp.touched_values(bases[s].model, tracker.touched) for s in seeds}
 edges = torch.logspace(-4, 0, 13)
 centers = (edges[:-1] * edges[1:]).sqrt()
 fig, axes = plt.subplots(1, 2, figsize=(13, 4.3))
 for arm in ("SFT", "GRPO", "GRPO-shuffled", "RFT"):
-    share = sp.change_by_magnitude(values, masks[(decision_lr, arm, seeds[0])], edges)
+    mask = masks[(decision_lr, arm, seeds[0], 0)]
+    share = sp.change_by_magnitude(values[seeds[0]], mask, edges)
     axes[0].plot(
         centers, share, marker="o", ms=4, color=plots.arm_color(arm), label=arm
     )
@@ -314,19 +414,23 @@ moves = pd.DataFrame(
             "arm": arm,
             "seed": seed,
             "median |Δw|": float(
-                sp.touched_values(model, tracker.touched).sub(values).abs().median()
+                sp.touched_values(model, tracker.touched)
+                .sub(values[seed])
+                .abs()
+                .median()
             ),
         }
-        for (lr, arm, seed), model in tuned.items()
+        for (lr, arm, seed, rep), model in tuned.items()
+        if rep == 0
     ]
 )
 plots.seed_points(axes[1], moves, "lr", "median |Δw|", arms=list(ARMS))
 axes[1].axhline(
-    float(sp.bf16_spacing(values).median() / 2),
+    float(np.mean([sp.bf16_spacing(v).median() / 2 for v in values.values()])),
     color=plots.arm_color("ideal"),
     ls="--",
     lw=1,
-    label="median half bf16 spacing of the base weights",
+    label="median half bf16 spacing of the base weights (mean over bases)",
 )
 plots.log_x_ticks(axes[1], learning_rates)
 axes[1].set_yscale("log")
@@ -341,32 +445,36 @@ plots.finish(fig, "Which weights change in bf16, and how far weights move");
 # %% [markdown]
 # ## Rank of the updates and overlap between runs
 #
-# Left: rank(ΔW)/min(shape) for every block matrix of every RL run (all rates and seeds).
-# Right: Jaccard overlap of the changed sets for pairs of runs at each rate, minus the overlap
-# two random sets of the same densities would have. GRPO seed pairs against the shuffled
-# control's seed pairs: if the shuffled runs overlap as much, the overlap comes from the
-# weights (which ones are small, which ones get large gradients), not from the task.
+# Left: rank(ΔW)/min(shape) for every block matrix of every RL run and of every SFT run (all
+# rates and bases), each against its own base. Right: for each base, the Jaccard overlap of the
+# changed sets of its two GRPO runs (RL seeds `s` and `s + 1000`), minus the overlap two random
+# sets of the same densities would have, at `decision_lr`; the same for the base's two
+# shuffled-reward runs; and the difference of the two. If the shuffled runs overlap as much, the
+# overlap comes from the weights (which ones are small, which ones get large gradients), not from
+# the task.
 
 # %%
-rank_values = [
-    r
-    for (lr, arm, seed), model in tuned.items()
-    if arm in RL_ARMS
-    for r in sp.relative_ranks(base.model, model).values()
-]
+def block_ranks(arms: tuple[str, ...]) -> list[float]:
+    """rank(ΔW)/min(shape) of every block matrix of every rep-0 run of ``arms``."""
+    return [
+        r
+        for (lr, arm, seed, rep), model in tuned.items()
+        if arm in arms and rep == 0
+        for r in sp.relative_ranks(bases[seed].model, model).values()
+    ]
 
 
 def pair_overlaps(arm: str, lr: float) -> list[dict]:
-    """Jaccard and chance Jaccard for every pair of seeds of ``arm`` at ``lr``."""
+    """Jaccard and chance Jaccard of the two runs of ``arm`` per base at ``lr``."""
     out = []
-    for a, b in itertools.combinations(ARMS[arm][2], 2):
-        ma, mb = masks[(lr, arm, a)], masks[(lr, arm, b)]
+    for seed in ARMS[arm][3]:
+        ma, mb = masks[(lr, arm, seed, 0)], masks[(lr, arm, seed, 1)]
         chance = sp.chance_jaccard(float(ma.float().mean()), float(mb.float().mean()))
         out.append(
             {
                 "lr": lr,
                 "arm": arm,
-                "pair": f"{a}-{b}",
+                "seed": seed,
                 "jaccard": sp.jaccard(ma, mb),
                 "chance": chance,
                 "excess": sp.jaccard(ma, mb) - chance,
@@ -378,72 +486,91 @@ def pair_overlaps(arm: str, lr: float) -> list[dict]:
 overlaps = pd.DataFrame(
     [
         row
-        for lr in learning_rates
+        for lr in pair_rates
         for arm in ("GRPO", "GRPO-shuffled", "SFT")
         for row in pair_overlaps(arm, lr)
     ]
 )
+excess = {key: part["excess"].tolist() for key, part in overlaps.groupby(["lr", "arm"])}
+# the deciding quantity, per base: GRPO's overlap beyond chance minus the control's
+beyond_control = {
+    lr: [a - b for a, b in zip(excess[(lr, "GRPO")], excess[(lr, "GRPO-shuffled")])]
+    for lr in pair_rates
+}
+
 fig, axes = plt.subplots(
     1, 2, figsize=(13, 4.3), gridspec_kw={"width_ratios": [1, 1.4]}
 )
-axes[0].hist(rank_values, bins=np.linspace(0, 1, 21), color=plots.arm_color("GRPO"))
+bins = np.linspace(0, 1, 21)
+for arms, label in ((RL_ARMS, "RL"), (("SFT", "SFT-new"), "SFT")):
+    axes[0].hist(
+        block_ranks(arms),
+        bins=bins,
+        alpha=0.6,
+        color=plots.arm_color("GRPO" if label == "RL" else "SFT"),
+        label=f"{label} runs",
+    )
 axes[0].axvline(
     rank_min,
     color=plots.arm_color("ideal"),
     ls="--",
     lw=1,
-    label=f"criterion {rank_min}",
+    label=f"reported threshold {rank_min}",
 )
 axes[0].set(
     xlabel="rank(ΔW) / min(shape)",
-    ylabel="matrices (all RL runs)",
+    ylabel="matrices",
     title="update rank per block matrix",
 )
 axes[0].legend(fontsize="small")
-plots.seed_points(
-    axes[1],
-    overlaps.rename(columns={"pair": "seed"}),
-    "lr",
-    "excess",
-    arms=["GRPO", "GRPO-shuffled", "SFT"],
+at_decision = overlaps[overlaps["lr"] == decision_lr]
+for arm in ("GRPO", "GRPO-shuffled", "SFT"):
+    part = at_decision[at_decision["arm"] == arm]
+    axes[1].plot(
+        part["seed"], part["excess"], "o", color=plots.arm_color(arm), label=arm
+    )
+axes[1].plot(
+    seeds,
+    beyond_control[decision_lr],
+    "s--",
+    color="black",
+    label="GRPO − GRPO-shuffled (decides)",
 )
 axes[1].axhline(
     overlap_margin,
     color=plots.arm_color("ideal"),
     ls="--",
     lw=1,
-    label=f"criterion: chance + {overlap_margin}",
+    label=f"criterion for the difference: > {overlap_margin}",
 )
-plots.log_x_ticks(axes[1], learning_rates)
+axes[1].axhline(0, color="grey", lw=0.5)
+axes[1].set_xticks(seeds)
 axes[1].set(
-    xlabel="learning rate (log scale)",
-    ylabel="Jaccard − chance Jaccard (seed pairs)",
-    title="overlap of changed sets beyond chance",
+    xlabel="base (seed)",
+    ylabel="Jaccard − chance Jaccard (a base's two runs)",
+    title=f"overlap of changed sets beyond chance, lr {decision_lr:g}",
 )
 axes[1].legend(fontsize="x-small")
 plots.finish(fig, "Rank of the updates, and overlap of changed sets beyond chance");
 
-excess = {key: part["excess"].tolist() for key, part in overlaps.groupby(["lr", "arm"])}
-
 
 def pairs_text(values: list[float]) -> str:
-    """Mean [95% interval] over seed pairs, or the one pair's value."""
+    """Mean [95% interval] over bases, or the one base's value."""
     return (
-        format_interval(values)
-        if len(values) > 1
-        else f"{values[0]:.3g} (one seed pair)"
+        format_interval(values) if len(values) > 1 else f"{values[0]:.3g} (one base)"
     )
 
 
 say(
-    "Overlap beyond chance, mean [95% interval] over seed pairs: "
+    "Overlap of a base's two runs beyond chance, mean [95% interval] over bases: "
     + "; ".join(
         (
             f"lr {lr:g}: GRPO {pairs_text(excess[(lr, 'GRPO')])}, "
             f"shuffled-reward {pairs_text(excess[(lr, 'GRPO-shuffled')])}, "
-            f"SFT {pairs_text(excess[(lr, 'SFT')])}"
+            f"SFT {pairs_text(excess[(lr, 'SFT')])}; GRPO minus shuffled-reward "
+            f"{where(beyond_control[lr], overlap_margin)}"
         )
-        for lr in learning_rates
+        for lr in pair_rates
     )
     + "."
 )
@@ -454,12 +581,14 @@ overlaps.pivot_table(
 # %% [markdown]
 # ## Verdict
 #
-# Deciding: in every seed, every RL-updated block matrix at relative rank ≥ `rank_min`; every
-# GRPO seed pair's Jaccard above chance by `overlap_margin` at `decision_lr`; GRPO's sparsity
-# above SFT's by `sparsity_gap_min` (95% interval of the mean of seeds) at *each* matched
-# learning rate. Reported: the
-# "paper-like" regime (RL at a 10× smaller rate than SFT, as in practice), the shuffled
-# control's overlap, and the fp32 view.
+# Deciding (each on the 95% interval of the mean over seeds, a seed being a base and its runs):
+# GRPO's sparsity above SFT's by `sparsity_gap_min` at *each* matched learning rate; and, at
+# `decision_lr`, the overlap of a base's two GRPO runs beyond chance exceeding the overlap of
+# the same base's two shuffled-reward runs beyond chance by more than `overlap_margin`.
+# Premise: the bases leave GRPO a signal (share of groups with a right and a wrong answer at
+# least `mixed_groups_min`). Reported: the update rank, alone and against SFT's; GRPO's and the
+# control's overlap beyond chance, each alone; the "paper-like" regime (RL at a 10× smaller rate
+# than SFT, as in practice).
 
 # %%
 by = runs.set_index(["lr", "arm", "seed"])["sparsity (bf16)"]
@@ -467,13 +596,10 @@ gap = {
     lr: [by[(lr, "GRPO", s)] - by[(lr, "SFT", s)] for s in seeds]
     for lr in learning_rates
 }
-at_decision = overlaps[(overlaps["lr"] == decision_lr)]
-grpo_excess = at_decision[at_decision["arm"] == "GRPO"]["excess"].tolist()
-shuffled_excess = at_decision[at_decision["arm"] == "GRPO-shuffled"]["excess"].tolist()
-runs["rl"] = runs["arm"].isin(RL_ARMS)
-# over all rates and RL arms of a seed
-seed_min_rank = runs[runs["rl"]].groupby("seed")["min relative rank"].min()
-rl_min_rank = float(seed_min_rank.min())
+# per seed: the lowest relative rank over the block matrices of its runs, all rates
+lowest_rank = runs.groupby(["arm", "seed"])["min relative rank"].min()
+grpo_rank = [lowest_rank[("GRPO", s)] for s in seeds]
+sft_rank = [lowest_rank[("SFT", s)] for s in seeds]
 paper_like = [
     (rl_lr, sft_lr)
     for rl_lr in learning_rates
@@ -484,46 +610,73 @@ paper_like_gap = [
     [by[(rl_lr, "GRPO", s)] - by[(sft_lr, "SFT", s)] for s in seeds]
     for rl_lr, sft_lr in paper_like
 ]
+premises = [
+    Criterion(
+        f"share of GRPO groups ({GROUP} samples) with a right and a wrong answer, "
+        "base before RL",
+        by_seed=start["mixed groups"].tolist(),
+        threshold=mixed_groups_min,
+        op=">=",
+        every_seed=True,
+    ),
+]
 criteria = [
-    Criterion(
-        "min rank(ΔW)/min(shape) over the block "
-        "matrices of a seed's RL runs, every seed",
-        None,
-        rank_min,
-        ">=",
-        per_seed=[seed_min_rank[s] for s in seeds],
-    ),
-    Criterion(
-        f"GRPO seed-pair Jaccard - chance at lr {decision_lr:g}, every seed pair",
-        None,
-        overlap_margin,
-        ">",
-        per_seed=grpo_excess,
-    ),
     *[
         Criterion(
             f"sparsity GRPO - SFT at lr {lr:g} (mean of seeds)",
-            gap[lr],
-            sparsity_gap_min,
-            ">=",
+            by_seed=gap[lr],
+            threshold=sparsity_gap_min,
+            op=">=",
         )
         for lr in learning_rates
     ],
     Criterion(
-        "GRPO-shuffled seed-pair Jaccard - chance at "
-        f"lr {decision_lr:g} (seeds {control_seeds})",
-        shuffled_excess,
-        overlap_margin,
-        ">",
+        f"within-base Jaccard - chance, GRPO pair minus shuffled-reward pair, "
+        f"lr {decision_lr:g} (mean of bases)",
+        by_seed=beyond_control[decision_lr],
+        threshold=overlap_margin,
+        op=">",
+        every_seed=True,
+    ),
+    Criterion(
+        f"within-base GRPO pair Jaccard - chance at lr {decision_lr:g}",
+        by_seed=excess[(decision_lr, "GRPO")],
+        threshold=overlap_margin,
+        op=">",
+        every_seed=True,
+        decides=False,
+    ),
+    Criterion(
+        f"within-base shuffled-reward pair Jaccard - chance at lr {decision_lr:g}",
+        by_seed=excess[(decision_lr, "GRPO-shuffled")],
+        threshold=overlap_margin,
+        op=">",
+        every_seed=True,
+        decides=False,
+    ),
+    Criterion(
+        "min rank(ΔW)/min(shape) over the block matrices of a seed's GRPO runs",
+        by_seed=grpo_rank,
+        threshold=rank_min,
+        op=">=",
+        every_seed=True,
+        decides=False,
+    ),
+    Criterion(
+        "min rank(ΔW)/min(shape), GRPO minus SFT (same base, all rates)",
+        by_seed=[g - f for g, f in zip(grpo_rank, sft_rank)],
+        threshold=0.0,
+        op=">=",
+        every_seed=True,
         decides=False,
     ),
     *[
         Criterion(
             f"paper-like: sparsity GRPO at lr {rl_lr:g} "
             f"- SFT at lr {sft_lr:g} (mean of seeds)",
-            g,
-            sparsity_gap_min,
-            ">=",
+            by_seed=g,
+            threshold=sparsity_gap_min,
+            op=">=",
             decides=False,
         )
         for (rl_lr, sft_lr), g in zip(paper_like, paper_like_gap)
@@ -532,80 +685,82 @@ criteria = [
 
 
 def arm_sparsity(arm: str, lr: float) -> list[float]:
-    """bf16 sparsity of every run of ``arm`` at ``lr``, one value per seed."""
-    return [by[(lr, arm, s)] for s in ARMS[arm][2]]
+    """bf16 sparsity of every rep-0 run of ``arm`` at ``lr``, one value per base."""
+    return runs[(runs["arm"] == arm) & (runs["lr"] == lr)]["sparsity (bf16)"].tolist()
 
 
 grpo_pairs = at_decision[at_decision["arm"] == "GRPO"]
+shuffled_pairs = at_decision[at_decision["arm"] == "GRPO-shuffled"]
+paper_label = "paper (7 algorithms, 10 LLMs)"
+run_label = "this run (mean [95% interval] over seeds)"
 verdict = Verdict(
     note_id="n04",
     claim=(
-        "RL updates a sparse, full-rank subnetwork that overlaps across "
-        "seeds more than chance; SFT updates far more parameters."
+        "RL updates a sparse, full-rank subnetwork that two RL runs from one base "
+        "share beyond a shuffled-reward control; SFT updates far more parameters."
     ),
     criteria=criteria,
     key_number=(f"sparsity GRPO - SFT at lr {decision_lr:g}", gap[decision_lr]),
+    premises=premises,
     paper_vs_run=[
-        {
-            "quantity": "RL update sparsity (bf16)",
-            "paper (7 algorithms, 10 LLMs)": "70-95%",
-            "this run (mean [95% interval] over seeds)": "; ".join(
+        paper_row(
+            "RL update sparsity (bf16)",
+            "70-95%",
+            "; ".join(
                 f"{format_interval(arm_sparsity('GRPO', lr), 2)} at {lr:g}"
                 for lr in learning_rates
             ),
-        },
-        {
-            "quantity": "SFT update sparsity (bf16)",
-            "paper (7 algorithms, 10 LLMs)": "much lower than RL",
-            "this run (mean [95% interval] over seeds)": "; ".join(
+            paper_label,
+            run_label,
+        ),
+        paper_row(
+            "SFT update sparsity (bf16)",
+            "much lower than RL",
+            "; ".join(
                 f"{format_interval(arm_sparsity('SFT', lr), 2)} at {lr:g}"
                 for lr in learning_rates
             ),
-        },
-        {
-            "quantity": "update rank",
-            "paper (7 algorithms, 10 LLMs)": "> 99% on average",
-            "this run (mean [95% interval] over seeds)": (
-                f"min {rl_min_rank:.2f} over all RL matrices"
-            ),
-        },
-        {
-            "quantity": "seed overlap",
-            "paper (7 algorithms, 10 LLMs)": "substantially above chance",
-            "this run (mean [95% interval] over seeds)": (
-                f"Jaccard {pairs_text(grpo_pairs['jaccard'].tolist())} "
-                f"vs chance {pairs_text(grpo_pairs['chance'].tolist())} "
-                f"at lr {decision_lr:g} (over seed pairs)"
-            ),
-        },
+            paper_label,
+            run_label,
+        ),
+        paper_row(
+            "update rank",
+            "> 99% on average",
+            f"lowest per seed: GRPO {format_interval(grpo_rank, 2)}, "
+            f"SFT {format_interval(sft_rank, 2)}",
+            paper_label,
+            run_label,
+        ),
+        paper_row(
+            "seed overlap",
+            "substantially above chance",
+            f"Jaccard of a base's two GRPO runs "
+            f"{pairs_text(grpo_pairs['jaccard'].tolist())} vs chance "
+            f"{pairs_text(grpo_pairs['chance'].tolist())}; shuffled-reward control "
+            f"{pairs_text(shuffled_pairs['jaccard'].tolist())} vs chance "
+            f"{pairs_text(shuffled_pairs['chance'].tolist())}, at lr {decision_lr:g}",
+            paper_label,
+            run_label,
+        ),
     ],
     parameters=run.parameters
     | {
         "report_seeds": report,
-        "control_seeds": control_seeds,
+        "pair_rates": pair_rates,
+        "second_rl_seed": f"seed + {SECOND}",
         "learning_rates": learning_rates,
         "decision_lr": decision_lr,
     },
 )
 verdict.publish()
 
-
-def compare(a: list[float], b: list[float]) -> str:
-    """Which of two per-seed lists is larger, judged by the 95% interval of their paired
-    difference."""
-    _, low, high = mean_interval([x - y for x, y in zip(a, b)])
-    return (
-        "higher than" if low > 0 else "lower than" if high < 0 else "not separable from"
-    )
-
-
 say(
-    "At matched rates, GRPO's bf16 sparsity is "
+    "At matched rates, GRPO's bf16 sparsity minus SFT's (paired by base) is "
     + "; ".join(
         (
-            f"{compare(arm_sparsity('GRPO', lr), arm_sparsity('SFT', lr))} SFT's "
-            f"at lr {lr:g} (GRPO {format_interval(arm_sparsity('GRPO', lr), 2)}, "
-            f"SFT {format_interval(arm_sparsity('SFT', lr), 2)})"
+            f"{where(gap[lr], digits=2)} at lr {lr:g} (GRPO "
+            f"{format_interval(arm_sparsity('GRPO', lr), 2)}, SFT "
+            f"{format_interval(arm_sparsity('SFT', lr), 2)})"
         )
         for lr in learning_rates
     )
@@ -619,9 +774,11 @@ say(
     )
     + (
         f" At lr {decision_lr:g}, GRPO-shuffled's sparsity is "
-        f"{format_interval(arm_sparsity('GRPO-shuffled', decision_lr), 2)} (seeds "
-        f"{control_seeds}); its seed-pair overlap beyond chance is "
-        f"{pairs_text(shuffled_excess)}, against GRPO's {pairs_text(grpo_excess)}."
+        f"{format_interval(arm_sparsity('GRPO-shuffled', decision_lr), 2)}; the "
+        "overlap of a base's two GRPO runs beyond chance minus that of its two "
+        f"shuffled-reward runs is {where(beyond_control[decision_lr], 0)}. The lowest "
+        f"update rank, GRPO minus SFT from the same base, is "
+        f"{where([g - f for g, f in zip(grpo_rank, sft_rank)], 0)}."
     )
 )
 
@@ -645,14 +802,14 @@ print(verdict.summary())
 #   selection of a task-specific subnetwork. The "paper-like" rows compare RL at a 10× smaller
 #   rate with SFT, which is how RL and SFT checkpoints are usually produced in practice: there a
 #   gap follows from the rates alone. The sentence under the verdict gives both, from this run.
-# * **Overlap.** Compare GRPO's seed pairs with the shuffled-reward runs' (the sentence under the
-#   overlap figure): a control with no task information can also overlap beyond chance, because
+# * **Overlap.** Compare a base's two GRPO runs with its two shuffled-reward runs (the sentence
+#   under the overlap figure): a control with no task information can also overlap beyond chance, because
 #   which weights change depends on which are small (fine bf16 spacing) and which get steady
 #   gradients, whatever the reward. Only the part of GRPO's overlap *above* the control's is
 #   about the task. The note's "nearly identical across seeds" is not what the paper claims.
 # * **One task, one model shape.** The paper's 7 algorithms and 10 models become 3 update rules
-#   on one 2-layer model; the rank criterion is the least surprising part: a sum of 100 noisy
-#   rank-one-ish updates is generically full rank.
+#   on one 2-layer model; the rank is the least surprising part (reported, not deciding): a sum
+#   of 100 noisy rank-one-ish updates is generically full rank, for SFT as for RL.
 
 # %% [markdown] tags=["exercises"]
 # ## Exercises

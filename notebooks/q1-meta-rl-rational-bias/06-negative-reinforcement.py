@@ -5,6 +5,8 @@
 #     text_representation:
 #       extension: .py
 #       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -45,19 +47,23 @@
 # **Prerequisites.** The lab notebook; {term}`Pass@k`; policy gradients (REINFORCE).
 
 # %% tags=["colab"]
-# Colab set-up: installs the book's helpers (and their pinned requirements) when this
-# notebook runs on Colab; does nothing anywhere else.
+# Colab set-up: installs the book's helpers when this notebook runs on Colab; does
+# nothing anywhere else. Generated from _config.yml (bookkit.colab): do not edit here.
+import os
 import sys
 
 if "google.colab" in sys.modules:
     import subprocess
 
-    REPO = "https://github.com/reward-bias-book/reward-bias-book"
-    # Only the helpers package, with the ranges of its pyproject.toml:
-    # Colab keeps its own torch, numpy and matplotlib, and pip adds
-    # what Colab lacks (trl; transformers if too old).
+    REPO = os.environ.get(
+        "BOOK_REPO", "https://github.com/reward-bias-book/reward-bias-book"
+    )
+    REF = "main"  # the build writes the commit the published book was built from
+    # Only the helpers package, with the ranges of its pyproject.toml: Colab keeps its
+    # own torch, numpy and matplotlib, and pip adds what it lacks (trl, maybe transformers).
     subprocess.run(
-        [sys.executable, "-m", "pip", "install", "-q", f"git+{REPO}.git"], check=True
+        [sys.executable, "-m", "pip", "install", "-q", f"git+{REPO}.git@{REF}"],
+        check=True,
     )
 
 # %% tags=["parameters"]
@@ -67,15 +73,23 @@ scale = "ci"
 seeds = None
 device = "auto"  # "auto", "cpu", "cuda" or "mps"
 pass64_gap_min = 0.03  # criterion: mean held-out Pass@64, NSR minus PSR
-pass64_worst_seed = -0.02  # criterion: no seed's held-out Pass@64 gap below this
+pass64_worst_seed = -0.02  # report: the spec's floor for a seed's held-out Pass@64 gap
+# criterion: PSR's Pass@1 lead (RL keys) over the best other objective must be at
+# least one RL key's worth of Pass@1, 1/80: Pass@1 is exact (no sampling noise), so
+# a smaller lead is a tie, not a win (design notes, 2026-12-02)
+pass1_win_margin = 0.0125
+# premise: each base's Pass@64 - Pass@1 at least half the SFT teacher's (about 0.5
+# on both splits): room for PSR to sharpen and for the tail to be lost
+base_headroom_min = 0.25
 
 # %%
 import matplotlib.pyplot as plt
 import numpy as np
+import pandas as pd
 
 from helpers import notebook, plots
 from helpers.lm.models import TinyLMConfig
-from helpers.lm.sft import SFTSettings
+from helpers.lm.sft import SFTSettings, bases_by_seed
 from helpers.rl.objectives import (
     OBJECTIVES,
     PGSettings,
@@ -90,13 +104,17 @@ PRESETS = {
     "ci": dict(sft_steps=800, rl_steps=60, eval_every=10),
     "full": dict(sft_steps=800, rl_steps=200, eval_every=20),
 }
-# one RL run per objective and seed (the base is shared)
+# one SFT base per seed; one RL run per objective and seed, from that seed's base
 run = notebook.start(
     scale,
     PRESETS,
     seeds,
     device,
-    positive=dict(pass64_gap_min=pass64_gap_min),
+    positive=dict(
+        pass64_gap_min=pass64_gap_min,
+        pass1_win_margin=pass1_win_margin,
+        base_headroom_min=base_headroom_min,
+    ),
     thresholds=dict(pass64_worst_seed=pass64_worst_seed),
 )
 cfg, seeds, device = run.cfg, run.seeds, run.device
@@ -140,6 +158,36 @@ KS = (1, 2, 4, 8, 16, 32, 64)
 # samples alone sharpen Pass@1 most" was never put at risk. The deciding criterion is now PSR's
 # Pass@1 minus the best of the other four objectives, in every seed; PSR − NSR stays as a
 # report-only row.
+#
+# **Design notes, 2026-12-02 (issue 28: a base per seed, premises, mean-interval rules)**
+# (written before the run). *A seed is now a (base, RL) pair.* Until now one SFT base (SFT
+# seed 0) served every verdict seed, so the five seeds were five RL runs from one frozen
+# base. Now seed `s` trains base `s` (SFT seed `s`: initialisation, data draw, order) and all
+# five objectives of seed `s` start from it; every difference between objectives is paired
+# within a seed, and "NSR − base" is taken against that seed's own base. Figures and prose
+# that showed "the base" show the mean of the bases. *Mean-interval rules.* The "in every
+# seed" rules made a criterion harder to pass the more seeds were run; every deciding
+# criterion now decides on the 95% interval of the mean over seeds, and the count of seeds
+# passing alone is shown beside it. *A tie is not a win.* In the last `ci` build "PSR has
+# the best Pass@1" passed in one seed by 5·10⁻⁶. Pass@1 here is exact (enumeration, float
+# precision about 10⁻⁶), so no sampling noise sets the bar; what does is the size of a
+# difference that matters. Pass@1 on the RL keys is a mean over 80 keys, and we take one
+# key's worth, 1/80 = 0.0125 (`pass1_win_margin`): a lead smaller than the value of
+# answering one more of the 80 keys right is a tie. The criterion is PSR's margin over the
+# runner-up, per seed, and passes when the interval of its mean lies at or above 0.0125. We
+# chose the mean margin over a 0/1 "PSR best in this seed" with a Wilson interval: with 5
+# seeds the Wilson interval clears 1/2 only at 5/5, which would bring the every-seed rule
+# back, and the 0/1 outcome throws away how large the lead is. *The worst-seed floor*
+# (held-out Pass@64 gap ≥ −0.02 "in every seed") becomes report-only: as a mean-interval
+# rule on the same values it is implied by the ≥ 0.03 criterion whenever that one passes,
+# so it could not change the verdict; the count of seeds above the floor stays visible.
+# *Premise* (what the claim needs of each base, before RL; threshold from the teacher, not
+# from a run): Pass@k headroom, base Pass@64 − Pass@1 ≥ 0.25 on the RL keys and on the
+# held-out keys. The SFT teacher has Pass@1 ≈ 0.50 and Pass@64 ≈ 1.00 on both splits (a gap
+# of 0.5); a base with at least half that gap has the right answer often in its prior but
+# rarely on top, which is the condition under which PSR can sharpen Pass@1 and lose the
+# tail while NSR keeps it. Budgets unchanged: the four new bases (800 SFT steps each) are the
+# cost of the independent replication.
 
 # %% [markdown]
 # **The objectives in code.** The five arms differ in one function, the weight each sampled
@@ -150,11 +198,13 @@ KS = (1, 2, 4, 8, 16, 32, 64)
 notebook.show_source(sample_coefficients)
 
 # %%
-base = kl.base(
-    TinyLMConfig(),
+# seed s: SFT base s (its init, data draw and order), then every objective from it
+bases = bases_by_seed(
+    lambda st: kl.base(TinyLMConfig(), st, device=device),
     SFTSettings(num_steps=cfg["sft_steps"], learning_rate=1e-3),
-    device=device,
+    seeds,
 )
+tokenizer = bases[seeds[0]].tokenizer  # the same character vocabulary for every base
 keys = kl.make_keys()
 rl_keys, held_out = (
     [k for k in keys if k.split == "rl"],
@@ -165,8 +215,8 @@ rl_keys, held_out = (
 def evaluate(model) -> dict[str, float]:
     """Pass@k and entropy on the RL keys and the held-out keys."""
     on_rl, on_held = (
-        kl.evaluate(model, base.tokenizer, rl_keys, KS, device),
-        kl.evaluate(model, base.tokenizer, held_out, KS, device),
+        kl.evaluate(model, tokenizer, rl_keys, KS, device),
+        kl.evaluate(model, tokenizer, held_out, KS, device),
     )
     return {
         **{f"rl {m}": v for m, v in on_rl.items()},
@@ -175,25 +225,35 @@ def evaluate(model) -> dict[str, float]:
 
 
 settings = PGSettings(num_steps=cfg["rl_steps"])
-log, models = compare_objectives(
-    base.model,
-    base.tokenizer,
-    [k.prompt for k in rl_keys],
-    [kl.answer_text(k.answer) for k in rl_keys],
-    OBJECTIVES,
-    seeds,
-    settings,
-    eval_fn=evaluate,
-    eval_every=cfg["eval_every"],
-    device=device,
-)
-base_metrics = evaluate(base.model)
+logs, models = [], {}
+for seed, base in bases.items():
+    seed_log, seed_models = compare_objectives(
+        base.model,
+        tokenizer,
+        [k.prompt for k in rl_keys],
+        [kl.answer_text(k.answer) for k in rl_keys],
+        OBJECTIVES,
+        [seed],
+        settings,
+        eval_fn=evaluate,
+        eval_every=cfg["eval_every"],
+        device=device,
+    )
+    logs.append(seed_log)
+    models |= seed_models
+log = pd.concat(logs, ignore_index=True)
+base_by_seed = {seed: evaluate(base.model) for seed, base in bases.items()}
+# figures and prose show the mean over the bases; differences use each seed's own
+base_metrics = {
+    m: float(np.mean([base_by_seed[s][m] for s in seeds]))
+    for m in base_by_seed[seeds[0]]
+}
 
 # %% [markdown]
 # ## Pass@k per objective (the paper's signature figure)
 #
 # Each line is one objective's mean over seeds at the end of training (dots: single seeds);
-# the grey line is the base. Left: the keys RL trained on; right: held-out keys, where
+# the grey line is the mean of the seeds' SFT bases. Left: the keys RL trained on; right: held-out keys, where
 # only what RL did to the shared network carries over.
 
 # %%
@@ -205,7 +265,7 @@ for ax, split in zip(axes, ["rl", "held-out"]):
         [base_metrics[f"{split} pass@{k}"] for k in KS],
         color=plots.arm_color("base"),
         lw=2.5,
-        label="base (SFT)",
+        label="base (SFT, mean of bases)",
     )
     for arm in OBJECTIVES:
         part = final[final["arm"] == arm]
@@ -243,9 +303,10 @@ top_held64 = end_means["held-out pass@64"].idxmax()
 say(
     "At the end of RL (mean of seeds), the highest Pass@1 on the RL keys "
     f"is {top_pass1}'s ({end_means.loc[top_pass1, 'rl pass@1']:.3f}; base "
-    f"{base_metrics['rl pass@1']:.3f}), and the highest held-out Pass@64 is "
-    f"{top_held64}'s ({end_means.loc[top_held64, 'held-out pass@64']:.3f}; "
-    f"base {base_metrics['held-out pass@64']:.3f}). The verdict below tests "
+    f"{base_metrics['rl pass@1']:.3f}, mean of bases), and the highest held-out "
+    f"Pass@64 is {top_held64}'s "
+    f"({end_means.loc[top_held64, 'held-out pass@64']:.3f}; bases "
+    f"{base_metrics['held-out pass@64']:.3f}). The verdict below tests "
     "the spec's comparisons with 95% intervals over seeds."
 )
 
@@ -273,11 +334,13 @@ plots.finish(
 # %% [markdown]
 # ## Verdict
 #
-# The spec's criteria: PSR's Pass@1 on the RL keys the highest of the five objectives (so
-# also above NSR's) in every seed; NSR's held-out entropy above PSR's in every seed; the mean
-# held-out Pass@64 gap (NSR − PSR) at least `pass64_gap_min` (its 95% interval over seeds
-# wholly above it), with no seed below `pass64_worst_seed`. PSR − NSR on its own, "NSR ≥ base
-# at every k" and the comparisons with GRPO are reported, not decided.
+# Premise (each seed's base, before RL): Pass@64 − Pass@1 at least `base_headroom_min` on
+# the RL keys and on the held-out keys. Deciding, each on the 95% interval of the mean over
+# seeds (the count of seeds passing alone shown beside it): PSR's Pass@1 on the RL keys
+# leads the best of the other four objectives by at least `pass1_win_margin`; NSR's
+# held-out entropy above PSR's; the held-out Pass@64 gap (NSR − PSR) at least
+# `pass64_gap_min`. Reported, not decided: the spec's worst-seed floor `pass64_worst_seed`,
+# PSR − NSR on its own, "NSR ≥ its own base at every k" and the comparisons with GRPO.
 
 # %%
 at = final.set_index(["arm", "seed"])
@@ -296,10 +359,10 @@ pass1_lead = [
 pass1_gap = per_seed("rl pass@1", "PSR", "NSR")
 entropy_gap = per_seed("held-out entropy", "NSR", "PSR")
 pass64_gap = per_seed("held-out pass@64", "NSR", "PSR")
-# worst (split, k), per seed
+# worst (split, k), per seed, against that seed's own base
 nsr_vs_base = [
     min(
-        at.loc[("NSR", s), f"{split} pass@{k}"] - base_metrics[f"{split} pass@{k}"]
+        at.loc[("NSR", s), f"{split} pass@{k}"] - base_by_seed[s][f"{split} pass@{k}"]
         for split in ("rl", "held-out")
         for k in KS
     )
@@ -307,46 +370,64 @@ nsr_vs_base = [
 ]
 nsr_vs_grpo = per_seed("held-out pass@64", "NSR", "GRPO")
 wr_vs_grpo = per_seed("rl pass@1", "W-REINFORCE", "GRPO")
+premises = [
+    Criterion(
+        f"base Pass@64 - Pass@1, {name} keys",
+        by_seed=[
+            base_by_seed[s][f"{split} pass@64"] - base_by_seed[s][f"{split} pass@1"]
+            for s in seeds
+        ],
+        threshold=base_headroom_min,
+        op=">=",
+        every_seed=True,
+    )
+    for split, name in (("rl", "RL"), ("held-out", "held-out"))
+]
 criteria = [
     Criterion(
-        "Pass@1 on RL keys, PSR - best other objective, every seed",
-        None,
-        0.0,
-        ">",
-        per_seed=pass1_lead,
+        "Pass@1 on RL keys, PSR - best other objective (the win margin)",
+        by_seed=pass1_lead,
+        threshold=pass1_win_margin,
+        op=">=",
+        every_seed=True,
     ),
     Criterion(
-        "held-out entropy, NSR - PSR, every seed",
-        None,
-        0.0,
-        ">",
-        per_seed=entropy_gap,
+        "held-out entropy, NSR - PSR",
+        by_seed=entropy_gap,
+        threshold=0.0,
+        op=">",
         unit=" nats",
+        every_seed=True,
     ),
     Criterion(
-        "held-out Pass@64, NSR - PSR (mean of seeds)", pass64_gap, pass64_gap_min, ">="
+        "held-out Pass@64, NSR - PSR (mean of seeds)",
+        by_seed=pass64_gap,
+        threshold=pass64_gap_min,
+        op=">=",
+        every_seed=True,
     ),
     Criterion(
-        "held-out Pass@64, NSR - PSR, every seed",
-        None,
-        pass64_worst_seed,
-        ">=",
-        per_seed=pass64_gap,
-    ),
-    Criterion(
-        "Pass@1 on RL keys, PSR - NSR, every seed",
-        None,
-        0.0,
-        ">",
-        per_seed=pass1_gap,
+        "held-out Pass@64, NSR - PSR, against the spec's worst-seed floor",
+        by_seed=pass64_gap,
+        threshold=pass64_worst_seed,
+        op=">=",
+        every_seed=True,
         decides=False,
     ),
     Criterion(
-        "NSR - base, worst (split, k), every seed",
-        None,
-        0.0,
-        ">=",
-        per_seed=nsr_vs_base,
+        "Pass@1 on RL keys, PSR - NSR",
+        by_seed=pass1_gap,
+        threshold=0.0,
+        op=">",
+        every_seed=True,
+        decides=False,
+    ),
+    Criterion(
+        "NSR - own base, worst (split, k)",
+        by_seed=nsr_vs_base,
+        threshold=0.0,
+        op=">=",
+        every_seed=True,
         decides=False,
     ),
     Criterion(
@@ -368,6 +449,7 @@ verdict = Verdict(
         "Pass@k; positive-only sharpens Pass@1 and loses the tail."
     ),
     criteria=criteria,
+    premises=premises,
     key_number=("held-out Pass@64 gap NSR - PSR", pass64_gap),
     paper_vs_run=[
         {
@@ -396,7 +478,8 @@ verdict = Verdict(
             "quantity": "NSR vs base at every k",
             "paper (MATH, Qwen)": "NSR >= base",
             "this run (mean of seeds [95% interval])": (
-                f"worst gap per seed {format_interval(nsr_vs_base)}"
+                f"worst gap per seed, against its own base "
+                f"{format_interval(nsr_vs_base)}"
             ),
         },
     ],
@@ -423,16 +506,17 @@ print(verdict.summary())
 #   Pass@k exactly, so differences between arms are not sampling noise.
 
 # %%
-held_loss = {
+held_loss = {  # per seed, against that seed's own base
     arm: [
-        at.loc[(arm, s), "held-out pass@64"] - base_metrics["held-out pass@64"]
+        at.loc[(arm, s), "held-out pass@64"] - base_by_seed[s]["held-out pass@64"]
         for s in seeds
     ]
     for arm in OBJECTIVES
 }
 below = [arm for arm, v in held_loss.items() if np.mean(v) < 0]
 say(
-    "Held-out Pass@64 minus the base's, per objective (mean of seeds [95% interval]): "
+    "Held-out Pass@64 minus the seed's own base's, per objective "
+    "(mean of seeds [95% interval]): "
     + "; ".join(f"{arm} {format_interval(v)}" for arm, v in held_loss.items())
     + ". "
     + (

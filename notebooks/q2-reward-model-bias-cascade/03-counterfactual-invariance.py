@@ -45,19 +45,23 @@
 # **Prerequisites.** The Bradley-Terry model of pairwise preferences; kernels (the RBF kernel).
 
 # %% tags=["colab"]
-# Colab set-up: installs the book's helpers (and their pinned requirements) when this
-# notebook runs on Colab; does nothing anywhere else.
+# Colab set-up: installs the book's helpers when this notebook runs on Colab; does
+# nothing anywhere else. Generated from _config.yml (bookkit.colab): do not edit here.
+import os
 import sys
 
 if "google.colab" in sys.modules:
     import subprocess
 
-    REPO = "https://github.com/reward-bias-book/reward-bias-book"
-    # Only the helpers package, with the ranges of its pyproject.toml:
-    # Colab keeps its own torch, numpy and matplotlib, and pip adds
-    # what Colab lacks (trl; transformers if too old).
+    REPO = os.environ.get(
+        "BOOK_REPO", "https://github.com/reward-bias-book/reward-bias-book"
+    )
+    REF = "main"  # the build writes the commit the published book was built from
+    # Only the helpers package, with the ranges of its pyproject.toml: Colab keeps its
+    # own torch, numpy and matplotlib, and pip adds what it lacks (trl, maybe transformers).
     subprocess.run(
-        [sys.executable, "-m", "pip", "install", "-q", f"git+{REPO}.git"], check=True
+        [sys.executable, "-m", "pip", "install", "-q", f"git+{REPO}.git@{REF}"],
+        check=True,
     )
 
 # %% tags=["parameters"]
@@ -74,6 +78,9 @@ best_of = 64  # the n of the best-of-n criteria (the spec's), the same at every 
 # criterion: accuracy on anti-correlated test pairs, causal minus vanilla
 anti_accuracy_gain_min = 0.10
 bon_length_gap_min = 8.0  # criterion: best-of-64 length, vanilla minus causal (tokens)
+# |neutral - anti-correlated accuracy| at most this counts as "eliminated" (report row);
+# the vanilla model's gap must exceed it (premise: a length bias to eliminate)
+eliminated_max = 0.02
 
 # %%
 import matplotlib.pyplot as plt
@@ -91,7 +98,7 @@ from helpers.rewards.reward_models import (
     train_reward_model,
 )
 from helpers.tasks.preference_pairs import PreferenceTask, make_pairs
-from helpers.verdict import Criterion, Verdict, format_interval, say
+from helpers.verdict import Criterion, Verdict, format_interval, say, where
 
 PRESETS = {
     "smoke": dict(
@@ -132,6 +139,7 @@ run = notebook.start(
         best_of=best_of,
         anti_accuracy_gain_min=anti_accuracy_gain_min,
         bon_length_gap_min=bon_length_gap_min,
+        eliminated_max=eliminated_max,
     ),
 )
 cfg, seeds, device = run.cfg, run.seeds, run.device
@@ -214,6 +222,37 @@ if best_of not in cfg["ns"]:
 # are now eight. **The first design runs beside it**, vanilla and causal on every seed, and its
 # three criteria are report-only rows of the verdict table, so both designs' numbers are shown
 # with their intervals.
+#
+# **Design notes, 2026-12-02 (issue 28: a base per seed, premises, mean-interval rules)**
+# (written before the run). (1) **Seeds.** Nothing here is trained once and shared across
+# verdict seeds: seed `s` draws its own training and test pairs, initialises and batches its
+# own reward models, draws its own best-of-n pools and its own GRPO policy, so a verdict
+# seed is already an independent replication of the whole pipeline; nothing moves.
+# (2) **Decided on the mean.** The three criteria were already decided on the 95% interval
+# of the mean over seeds; the table now also shows how many seeds pass alone (never
+# deciding: the chance that every seed passes falls as seeds are added). (3) **Premises**:
+# the claim is that the penalty *removes* a length bias, so each seed's vanilla (`λ = 0`)
+# reward model must have one, at least as large as what the criteria ask the penalty to
+# remove. *Accuracy*: the vanilla model's neutral minus anti-correlated accuracy at least
+# `anti_accuracy_gain_min` = 0.10 (length costs it at least the accuracy the first
+# criterion asks the penalty to win back; corrected below). *Selection*: the vanilla model's best-of-64 pick
+# at least `bon_length_gap_min` = 8 tokens longer than the oracle's from the same pools (a
+# selector that reads quality alone picks like the oracle, so this is the excess length
+# there is to remove; the second criterion asks for 8 tokens of it). Both thresholds are the
+# criteria's own, not read off a run. If a premise is not met, the verdict says so: the run
+# did not set up a bias to eliminate. The first design's rows stay report-only.
+#
+# **Correction to the accuracy premise, same day, after the first CI run of this version**
+# (stated because the threshold moved after numbers were seen). With the threshold 0.10 the
+# premise was unresolved: neutral minus anti-correlated accuracy of the vanilla model was
+# 0.068, 0.101, 0.096, 0.094, 0.104 (mean 0.093 [0.075, 0.111]), while the causal model's
+# gain on anti-correlated pairs was 0.147 [0.112, 0.182], *larger* than that gap. So the
+# premise's argument was wrong: the vanilla model's length reading costs it accuracy on
+# neutral pairs too (where length is noise), and the gap between its two test sets
+# understates what the penalty can win back. The premise now asks only what the claim
+# needs, a length bias in accuracy that is not already "eliminated": neutral minus
+# anti-correlated accuracy above `eliminated_max` = 0.02, the band the report-only
+# "eliminated" row uses for "about 0". The selection premise is unchanged.
 
 # %% [markdown]
 # **The invariance penalty in code.** `mmd_across_bins` is the `MMD²` that the causal reward
@@ -461,7 +500,9 @@ say(
 # ## Verdict
 #
 # The spec's criteria at `λ = causal_lambda`, each decided on the mean of the seeds and its
-# 95% interval (per-seed values shown): accuracy on anti-correlated pairs at least
+# 95% interval (per-seed values and the count of seeds passing alone shown), after the
+# premises on each seed's vanilla reward model (design notes of 2026-12-02): accuracy on
+# anti-correlated pairs at least
 # `anti_accuracy_gain_min` above the vanilla model's; best-of-`best_of` (64) length at least
 # `bon_length_gap_min` tokens shorter; best-of-64 true quality at least the vanilla model's.
 
@@ -495,25 +536,44 @@ neutral_minus_anti = [
     for s in seeds
 ]
 drift_gap = per_seed(last, "length", vanilla, causal, extra_seeds)
-criteria = [
+premises = [
     Criterion(
-        f"anti-correlated accuracy, {causal} - vanilla (mean of seeds)",
-        anti_gain,
-        anti_accuracy_gain_min,
-        ">=",
+        "vanilla RM: neutral - anti-correlated accuracy (a length bias in accuracy)",
+        by_seed=[
+            float(acc.loc[(vanilla, s), "neutral"] - acc.loc[(vanilla, s), "anti"])
+            for s in seeds
+        ],
+        threshold=eliminated_max,
+        op=">",
+        every_seed=True,
     ),
     Criterion(
-        f"best-of-{best_of} length, vanilla - {causal} (mean of seeds)",
-        length_gap,
-        bon_length_gap_min,
-        ">=",
+        f"vanilla RM: best-of-{best_of} length - oracle's (a length bias in selection)",
+        by_seed=per_seed(bon, "length", vanilla, "oracle (true quality)"),
+        threshold=bon_length_gap_min,
+        every_seed=True,
+        unit=" tokens",
+    ),
+]
+criteria = [
+    Criterion(
+        f"anti-correlated accuracy, {causal} - vanilla",
+        by_seed=anti_gain,
+        threshold=anti_accuracy_gain_min,
+        every_seed=True,
+    ),
+    Criterion(
+        f"best-of-{best_of} length, vanilla - {causal}",
+        by_seed=length_gap,
+        threshold=bon_length_gap_min,
+        every_seed=True,
         unit=" tokens",
     ),
     Criterion(
-        f"best-of-{best_of} true quality, {causal} - vanilla (mean of seeds)",
-        quality_gap,
-        0.0,
-        ">=",
+        f"best-of-{best_of} true quality, {causal} - vanilla",
+        by_seed=quality_gap,
+        threshold=0.0,
+        every_seed=True,
     ),
     Criterion(
         f"anti-correlated accuracy, {causal} conditional "
@@ -527,7 +587,7 @@ criteria = [
         f"{causal}: |neutral - anti-correlated accuracy|, "
         "'eliminated' would be ~0 (report only)",
         neutral_minus_anti,
-        0.02,
+        eliminated_max,
         "<=",
         decides=False,
     ),
@@ -576,6 +636,7 @@ verdict = Verdict(
         "better accuracy where length misleads, shorter and no worse best-of-n picks."
     ),
     criteria=criteria,
+    premises=premises,
     key_number=(f"anti-correlated accuracy, {causal} - vanilla", anti_gain),
     paper_vs_run=[
         {
@@ -612,14 +673,9 @@ say(
         f"accuracy gain is {format_interval(anti_gain, 3)} and "
         f"{format_interval(per_seed(acc, 'anti', first_causal, first_vanilla), 3)}. "
     )
-    + (
-        "The new representation shows the larger length bias, as the note expected."
-        if sum(length_gap) > sum(first_gap)
-        else (
-            "The new representation does not show a larger length "
-            "bias: the note's expectation did not hold here."
-        )
-    )
+    + "This design's length gap minus the first design's (paired by seed) is "
+    + where([a - b for a, b in zip(length_gap, first_gap)], unit=" tokens")
+    + ": the note expected it above 0."
 )
 
 # %% tags=["nbval-check-output"]

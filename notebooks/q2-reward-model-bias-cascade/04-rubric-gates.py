@@ -5,6 +5,8 @@
 #     text_representation:
 #       extension: .py
 #       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -41,19 +43,23 @@
 # **Prerequisites.** The lab chapter's GRPO (group-normalised advantages).
 
 # %% tags=["colab"]
-# Colab set-up: installs the book's helpers (and their pinned requirements) when this
-# notebook runs on Colab; does nothing anywhere else.
+# Colab set-up: installs the book's helpers when this notebook runs on Colab; does
+# nothing anywhere else. Generated from _config.yml (bookkit.colab): do not edit here.
+import os
 import sys
 
 if "google.colab" in sys.modules:
     import subprocess
 
-    REPO = "https://github.com/reward-bias-book/reward-bias-book"
-    # Only the helpers package, with the ranges of its pyproject.toml:
-    # Colab keeps its own torch, numpy and matplotlib, and pip adds
-    # what Colab lacks (trl; transformers if too old).
+    REPO = os.environ.get(
+        "BOOK_REPO", "https://github.com/reward-bias-book/reward-bias-book"
+    )
+    REF = "main"  # the build writes the commit the published book was built from
+    # Only the helpers package, with the ranges of its pyproject.toml: Colab keeps its
+    # own torch, numpy and matplotlib, and pip adds what it lacks (trl, maybe transformers).
     subprocess.run(
-        [sys.executable, "-m", "pip", "install", "-q", f"git+{REPO}.git"], check=True
+        [sys.executable, "-m", "pip", "install", "-q", f"git+{REPO}.git@{REF}"],
+        check=True,
     )
 
 # %% tags=["parameters"]
@@ -76,11 +82,19 @@ import pandas as pd
 
 from helpers import notebook, params, plots
 from helpers.lm.models import TinyLMConfig
-from helpers.lm.sft import SFTSettings
+from helpers.lm.sft import SFTSettings, bases_by_seed
 from helpers.rl import rubric
 from helpers.rl.rubric import RubricSettings
 from helpers.tasks import rubric_answers as ra
-from helpers.verdict import Criterion, Verdict, format_interval, mean_interval, say
+from helpers.verdict import (
+    Criterion,
+    Verdict,
+    format_interval,
+    mean_interval,
+    paper_row,
+    say,
+    where,
+)
 
 PRESETS = {
     "smoke": dict(
@@ -101,7 +115,7 @@ PRESETS = {
         eval_samples=8,
     ),
 }
-# one RL run per arm and seed; the SFT base is shared
+# one SFT base per seed; one RL run per arm and seed, from that seed's base
 run = notebook.start(
     scale,
     PRESETS,
@@ -137,7 +151,8 @@ params.check_positive(
 #   substitutes letters, sometimes drops the key and sometimes repeats reference letters at the
 #   end. The noise rates were chosen so that the base passes the rubric about half the time
 #   (this run's base is measured below).
-# * **Arms** (GRPO, group size 8, 8 prompts per step, 60 steps, the same base and problems):
+# * **Arms** (GRPO, group size 8, 8 prompts per step, 60 steps; in each seed every arm starts
+#   from that seed's base and sees the same problems):
 #   **dense only**; **dense + λ·rubric** for λ in {0.5, 2}, where the rubric becomes a dense
 #   term (λ times the share of checks passed); **rubric gate**: a rollout that fails a check
 #   gets its group's lowest proxy reward minus 1, so a group in which nothing passes gets the
@@ -183,6 +198,38 @@ params.check_positive(
 # extra run: it is scored on the same rollouts. It was added because true quality is defined
 # through the rubric (see above), so a gate's win on it partly restates the pass rate; a quality
 # that ignores the rubric shows whether the answers themselves got better.
+#
+# **Design notes, 2026-12-02 (issue 28: a base per seed, premises, mean-interval rules)**,
+# written before the run. (1) *A seed is a (base, RL) pair.* Until now every seed's four arms
+# started from one SFT base (seed 0), so the five seeds were five RL runs from one frozen
+# base. Now seed `s` trains base `s` (its initialisation, the noisy teacher's data draw and
+# the batch order; the recipe, 400 steps at lr 3e-3, is unchanged) and all four arms of seed
+# `s` start from base `s`, so every arm difference stays paired within a seed; the interval
+# over seeds now covers the base as well as the RL run. The base's held-out numbers are
+# measured on each base. (2) *Deciding rules.* The four deciding criteria are decided on the
+# 95% interval of the mean over seeds, on the same quantities and thresholds as before, with
+# "k/n seeds pass alone" shown beside each (report only). The every-seed rule replaced above
+# cannot be the deciding rule of an interval-based verdict: its chance of passing falls with
+# every seed added, so the verdict would depend on how many seeds were run. The criteria are
+# renamed accordingly. (3) *Premise.* What the claim needs of the starting model: a base
+# whose rubric pass rate on the held-out problems is above `dense_pass_max` (0.5) and below
+# `gate_pass_min` (0.9), per base, decided on the mean over bases. Below 0.5, "dense-only ends
+# at or under 0.5" would hold with no hacking at all; at or above 0.9, "the gate ends at or
+# above 0.9" would hold with no RL. Between them, groups have signal for the gate: with
+# rollouts passing independently at a rate between 0.5 and 0.9, at least 57% of groups of 8
+# hold both a passing and a failing rollout (1 − 0.9⁸ − 0.1⁸), and under 0.4% have no
+# passing rollout, i.e. no gradient. The thresholds are the criteria's own bars, not the
+# observed values (the teacher's noise was tuned for about 0.57 on seed 0). (4) *Criteria
+# settled by construction.* None of the four is settled by the base once the premise holds,
+# but "true quality, gate − dense only" is close to it: true quality is 0 for a failing
+# answer, so once dense-only is hacked (pass rate near 0) its true quality is near 0 by the
+# definition, and the criterion reduces to "the gate's own true quality is at least 0.2",
+# which its pass rate criterion already mostly implies. It stays deciding (it is the spec's),
+# and two report-only rows test what the definition does not: the fall of dense-only's pass
+# rate against its own base (hacking is a change, not a level), and the gate's F1 *within
+# valid answers* (true quality over pass rate) after RL minus its base's, which is the
+# claim's "token-level rewards optimize within valid answers" measured without the rubric's
+# zeroing. The rubric-free F1 rows stay report only. Budgets are unchanged.
 
 # %% [markdown]
 # **The arms in code.** `combined_rewards` turns each group's proxy rewards and rubric checks
@@ -195,19 +242,33 @@ params.check_positive(
 notebook.show_source(rubric.combined_rewards)
 
 # %%
-base = ra.base(
-    TinyLMConfig(),
+# a verdict seed is a (base, RL) pair: seed s trains base s (initialisation, the
+# teacher's noisy data and the batch order), and every arm of seed s starts from it
+bases = bases_by_seed(
+    lambda st: ra.base(TinyLMConfig(), st, device=device),
     SFTSettings(num_steps=cfg["sft_steps"], learning_rate=3e-3),
-    device=device,
+    seeds,
 )
+tokenizer = bases[seeds[0]].tokenizer  # one character tokenizer for every base
 held_out = ra.make_problems(cfg["eval_problems"], seed=999)
-start = ra.evaluate(
-    base.model, base.tokenizer, held_out, cfg["eval_samples"], seed=0, device=device
-)
-print(
-    "base model on held-out problems: "
-    + ", ".join(f"{k} {v:.2f}" for k, v in start.items())
-)
+start = pd.DataFrame(
+    [
+        {
+            "seed": s,
+            **ra.evaluate(
+                bases[s].model,
+                tokenizer,
+                held_out,
+                cfg["eval_samples"],
+                seed=s,
+                device=device,
+            ),
+        }
+        for s in seeds
+    ]
+).set_index("seed")
+print("base models on held-out problems (one row per seed's base):")
+print(start.round(3).to_string())
 for p in held_out[:3]:
     print(f"  {p.prompt}  ideal {p.ideal}")
 
@@ -230,7 +291,7 @@ for seed in seeds:
             prompts_per_step=cfg["prompts_per_step"],
         )
         log, policy = rubric.train(
-            base.model, base.tokenizer, settings, seed, device=device
+            bases[seed].model, tokenizer, settings, seed, device=device
         )
         logs.append(log.assign(arm=arm, seed=seed))
         # the last seed's policy of each arm, for the examples below
@@ -241,7 +302,7 @@ for seed in seeds:
                 "seed": seed,
                 **ra.evaluate(
                     policy,
-                    base.tokenizer,
+                    tokenizer,
                     held_out,
                     cfg["eval_samples"],
                     seed=seed,
@@ -284,7 +345,7 @@ problem = held_out[0]
 print(f"prompt {problem.prompt}   ideal response {problem.ideal}")
 for arm, policy in policies.items():
     samples = ra.sample_responses(
-        policy, base.tokenizer, [problem], 3, seed=0, device=device
+        policy, tokenizer, [problem], 3, seed=0, device=device
     )
     print(
         f"  {arm:>20}: "
@@ -295,12 +356,14 @@ final.groupby("arm", sort=False).mean(numeric_only=True).drop(columns="seed").ro
 # %% [markdown]
 # ## Verdict
 #
-# The spec's criteria on held-out problems after RL, each in every seed (the mean and its 95%
-# interval are shown beside): the gate's pass rate at least `gate_pass_min`; the dense-only arm's at most
-# `dense_pass_max`; the gate's true quality within `quality_tolerance` of the best summed-λ arm
-# (or above it; the best arm is picked per seed) and at least `quality_margin_over_dense` above
-# dense-only. Report only: the summed arms' pass rates, and the gate's margins on the rubric-free
-# F1 against the ideal response.
+# Premise (each seed's base, before RL): a held-out rubric pass rate above `dense_pass_max` and
+# below `gate_pass_min`. The spec's criteria on held-out problems after RL, each decided on the
+# 95% interval of the mean over seeds (how many seeds pass alone is shown beside): the gate's
+# pass rate at least `gate_pass_min`; the dense-only arm's at most `dense_pass_max`; the gate's
+# true quality within `quality_tolerance` of the best summed-λ arm (or above it; the best arm
+# is picked per seed) and at least `quality_margin_over_dense` above dense-only. Report only:
+# dense-only's pass rate against its base, the gate's F1 within valid answers against its base,
+# the summed arms' pass rates, and the gate's margins on the rubric-free F1.
 
 # %%
 by = final.set_index(["arm", "seed"])
@@ -324,34 +387,69 @@ f1_gate_minus_dense = minus(
     col("rubric gate", "ideal_f1"), col("dense only", "ideal_f1")
 )
 f1_gate_minus_best = minus(col("rubric gate", "ideal_f1"), best_summed_f1)
+base_pass = [float(start.loc[s, "pass_rate"]) for s in seeds]
+# F1 within valid answers: mean true quality over the pass rate (quality is the F1
+# of a passing answer and 0 otherwise), on the base and on the gate after RL
+base_valid_f1 = [float(start.loc[s, "quality"]) / p for s, p in zip(seeds, base_pass)]
+gate_valid_f1 = [
+    q / p
+    for q, p in zip(col("rubric gate", "quality"), col("rubric gate", "pass_rate"))
+]
+premises = [
+    Criterion(
+        "base: rubric pass rate on held-out problems, above the dense-only bar",
+        by_seed=base_pass,
+        threshold=dense_pass_max,
+        op=">",
+        every_seed=True,
+    ),
+    Criterion(
+        "base: rubric pass rate on held-out problems, below the gate's bar",
+        by_seed=base_pass,
+        threshold=gate_pass_min,
+        op="<",
+        every_seed=True,
+    ),
+]
 criteria = [
     Criterion(
-        "gate: rubric pass rate after RL, every seed",
-        None,
-        gate_pass_min,
-        ">=",
-        per_seed=col("rubric gate", "pass_rate"),
+        "gate: rubric pass rate after RL",
+        by_seed=col("rubric gate", "pass_rate"),
+        threshold=gate_pass_min,
+        every_seed=True,
     ),
     Criterion(
-        "dense only: rubric pass rate after RL, every seed",
-        None,
-        dense_pass_max,
-        "<=",
-        per_seed=col("dense only", "pass_rate"),
+        "dense only: rubric pass rate after RL",
+        by_seed=col("dense only", "pass_rate"),
+        threshold=dense_pass_max,
+        op="<=",
+        every_seed=True,
     ),
     Criterion(
-        "true quality, gate - best summed-λ arm, every seed",
-        None,
-        -quality_tolerance,
-        ">=",
-        per_seed=gate_minus_best,
+        "true quality, gate - best summed-λ arm",
+        by_seed=gate_minus_best,
+        threshold=-quality_tolerance,
+        every_seed=True,
     ),
     Criterion(
-        "true quality, gate - dense only, every seed",
-        None,
-        quality_margin_over_dense,
-        ">=",
-        per_seed=gate_minus_dense,
+        "true quality, gate - dense only",
+        by_seed=gate_minus_dense,
+        threshold=quality_margin_over_dense,
+        every_seed=True,
+    ),
+    Criterion(
+        "dense only: rubric pass rate after RL - its base (report only)",
+        by_seed=minus(col("dense only", "pass_rate"), base_pass),
+        threshold=0.0,
+        op="<",
+        decides=False,
+    ),
+    Criterion(
+        "gate: F1 within valid answers after RL - its base (report only)",
+        by_seed=minus(gate_valid_f1, base_valid_f1),
+        threshold=0.0,
+        op=">",
+        decides=False,
     ),
 ]
 for arm in summed:
@@ -388,6 +486,7 @@ verdict = Verdict(
         "hacked, and is at least as good as the rubric used as a dense reward term."
     ),
     criteria=criteria,
+    premises=premises,
     key_number=("true quality, gate - dense only", gate_minus_dense),
     paper_vs_run=[
         {
@@ -475,6 +574,11 @@ sentences.append(
     f"{f1_word} dense-only's {format_interval(col('dense only', 'ideal_f1'), 2)} "
     f"(difference {format_interval(f1_gate_minus_dense, 2)}); gate minus the "
     f"best summed arm {format_interval(f1_gate_minus_best, 2)}."
+)
+sentences.append(
+    "* **Within valid answers** (true quality over pass rate), the gate's F1 after RL "
+    f"minus its base's is {where(minus(gate_valid_f1, base_valid_f1), digits=2)}; "
+    f"the bases' pass rate was {format_interval(base_pass, 2)}."
 )
 say("\n".join(sentences))
 

@@ -5,6 +5,8 @@
 #     text_representation:
 #       extension: .py
 #       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -40,19 +42,23 @@
 # **Prerequisites.** {term}`Majority vote` (self-consistency); {term}`SFT`.
 
 # %% tags=["colab"]
-# Colab set-up: installs the book's helpers (and their pinned requirements) when this
-# notebook runs on Colab; does nothing anywhere else.
+# Colab set-up: installs the book's helpers when this notebook runs on Colab; does
+# nothing anywhere else. Generated from _config.yml (bookkit.colab): do not edit here.
+import os
 import sys
 
 if "google.colab" in sys.modules:
     import subprocess
 
-    REPO = "https://github.com/reward-bias-book/reward-bias-book"
-    # Only the helpers package, with the ranges of its pyproject.toml:
-    # Colab keeps its own torch, numpy and matplotlib, and pip adds
-    # what Colab lacks (trl; transformers if too old).
+    REPO = os.environ.get(
+        "BOOK_REPO", "https://github.com/reward-bias-book/reward-bias-book"
+    )
+    REF = "main"  # the build writes the commit the published book was built from
+    # Only the helpers package, with the ranges of its pyproject.toml: Colab keeps its
+    # own torch, numpy and matplotlib, and pip adds what it lacks (trl, maybe transformers).
     subprocess.run(
-        [sys.executable, "-m", "pip", "install", "-q", f"git+{REPO}.git"], check=True
+        [sys.executable, "-m", "pip", "install", "-q", f"git+{REPO}.git@{REF}"],
+        check=True,
     )
 
 # %% tags=["parameters"]
@@ -68,8 +74,10 @@ decide_round = 6
 anchor_gain_min = 0.1  # criterion: Pass@1 at the deciding round, T minus P
 # criterion: P ends at most this far above the round-0 majority-of-8 accuracy
 stall_margin = 0.03
-# criteria: P's confidently-wrong share grows, and its entropy shrinks, by this factor
+# criteria: the odds of P's confidently-wrong share grow, and its entropy
+# shrinks, by this factor
 collapse_factor = 2.0
+chance = 0.1  # premise: round-0 Pass@1 on the held-out test above this (1 in 10 digits)
 
 # %%
 import matplotlib.pyplot as plt
@@ -77,15 +85,24 @@ import pandas as pd
 
 from helpers import notebook, params, plots
 from helpers.lm.models import TinyLMConfig
-from helpers.lm.sft import SFTSettings
+from helpers.lm.sft import SFTSettings, bases_by_seed
 from helpers.rl import selftrain
 from helpers.rl.selftrain import SelfTrainSettings
 from helpers.tasks import chain_arithmetic as chain
-from helpers.verdict import Criterion, Verdict, format_interval, mean_interval, say
+from helpers.verdict import (
+    Criterion,
+    Verdict,
+    format_interval,
+    paper_row,
+    say,
+    where,
+)
 
 PRESETS = {
     "smoke": dict(gold=200, pretrain_steps=40, rounds=2, pool=200, steps_per_round=5),
-    "ci": dict(gold=200, pretrain_steps=300, rounds=6, pool=1000, steps_per_round=50),
+    "ci": dict(
+        gold=200, pretrain_steps=300, rounds=6, pool=1000, steps_per_round=50
+    ),
     "full": dict(
         gold=200, pretrain_steps=300, rounds=10, pool=4000, steps_per_round=200
     ),
@@ -118,7 +135,8 @@ print(f"criteria read after round {decided}")
 #   201 training-side problems and 99 **test** problems. The gold labels and the unlabelled
 #   pool come from the training side only; no arm ever trains on a test problem.
 # * **Round 0**: the book's tiny GPT fine-tuned on 200 labelled examples (300 steps) drawn from
-#   the training side; they cover about two thirds of its problems.
+#   the training side; they cover about two thirds of its problems. Seed `s` trains its own
+#   round-0 model (its own gold draw, initialisation and batch order) and draws its own pool.
 # * **Each round** (the criteria are read after round 6; `full` runs 10): the model answers each
 #   of 1,000 unlabelled problems (drawn from the training side) 8 times, a training set is built
 #   from the answers, and the model is fine-tuned on it for 50 steps. Arms: **P**, the majority
@@ -126,7 +144,7 @@ print(f"criteria read after round {decided}")
 #   kept (a tool anchor); **H**, the majority labels plus the 200 gold examples and a replay of
 #   the round-0 model's labels (a past-data anchor; report only).
 # * **Metrics** on the 99 held-out problems: Pass@1; majority-of-8 accuracy of the round-0 model
-#   (the **ceiling** that majority labels can teach, dashed); answer entropy; the share of problems
+#   (the **ceiling** that majority labels can teach; dashed: the mean over the seeds' bases); answer entropy; the share of problems
 #   on which at least 7 of 8 samples agree on a *wrong* answer (**confidently wrong**). On the
 #   pool, by construction: the round's **self-reward**, the average share of samples agreeing
 #   with their majority, and the true accuracy of the majority labels. The pool's own Pass@1
@@ -172,6 +190,55 @@ print(f"criteria read after round {decided}")
 # which pays for the extra seeds of P and T. The criteria are read after round 6 at every
 # scale; `full` grows only budgets (more rounds shown after the deciding one, a larger pool, more
 # steps per round).
+#
+# **Design notes, 2026-12-02 (issue 28: a base per seed, premises, mean-interval rules)**
+# (written before the run that follows them; measurements on seeds 0 and 1 with today's code).
+#
+# (5) **A base per seed.** Until now every seed self-trained from one round-0 model, so the
+# interval covered only the self-training run. Now seed `s` trains its own round-0 model (its
+# own draw of the 200 gold examples from the training side, its initialisation and batch order)
+# and draws its own unlabelled pool; every arm of seed `s` starts from that model, and every
+# difference or ratio (T − P, P − ceiling, end / start) is taken within the seed against its
+# own round-0 model. Seed 0 keeps the earlier gold and pool draws.
+#
+# (6) **Mean-interval rules.** The four deciding criteria are decided on the 95% interval of the
+# mean over seeds at the spec's thresholds; how many seeds pass alone is shown beside them and
+# decides nothing (the chance that all of 5 seeds pass falls as seeds are added even when the
+# effect is real).
+#
+# (7) **The premise: round 0 is above chance on the held-out test.** Self-training can only
+# amplify what the round-0 model knows about the problems it is scored on; a model at chance
+# there has nothing for majority labels to amplify or for the checker to transfer from, so a
+# "stall" would be read off a floor. Per base: round-0 Pass@1 on the 99 test problems above
+# 0.1 (one digit in ten). The previous build's record read 0.09 (the verdict "not reproduced"
+# was in fact "premise not met"); that record predates later changes to the SFT and model code.
+#
+# (8) **The pretraining budget stays at 300 steps** (measured before this run, on the held-out
+# test, gold set of seed 0, initialisation seeds 0 and 1). Round-0 Pass@1 after 300 / 600 /
+# 1,000 steps: 0.130 / 0.148 / 0.160 (seed 0; 0.171 at 1,500) and 0.125 / 0.131 / 0.134
+# (seed 1); Pass@1 on the training side stays at 0.69-0.73 from 300 steps on. With today's code
+# the premise holds at 300 steps with about 0.03 to spare, and each further 300 steps buys about
+# 0.01 on the test at the cost of five more bases, so the budget, and the build's compute, stay.
+# For scale: a model that knew only each operator's answer frequencies and sampled from them
+# would score 0.116 on this test (the `*` table's answers are not uniform), so much of the
+# margin over chance is knowledge of those frequencies, not of the test problems; the run
+# reports where its bases stand against that baseline too (the sentence after the verdict).
+#
+# (9) **The confidently-wrong criterion on the odds.** In the design prototype the round-0 model
+# was confidently wrong on 0.59 of the test problems (0.53-0.55 in the measurements above),
+# and a share cannot exceed 1: "at least doubles" was out of reach from any start above 0.5,
+# so the criterion was settled by construction. It now asks that the **odds** of the share,
+# share / (1 − share), at least double (`collapse_factor`) from round 0 to the deciding round,
+# per seed. For a small start the odds equal the share and this is the spec's doubling; from any
+# start it is attainable (0.55 → 0.71, 0.59 → 0.74) and asks the same shift on the log-odds
+# scale, ln 2, wherever the start lies. The plain ratio of shares is still reported, marked as
+# capped. The entropy criterion is unchanged: entropy can fall to 0 from any start.
+#
+# (10) **Design note 2's budget reason, corrected.** The 100-step prototype cited there was run
+# on the earlier test (the 300 problems the arms trained on), which design note 3 abandoned; it
+# says nothing about the held-out test, and it has not been rerun there. Fifty steps per round
+# is a compute choice for the CPU build, not a setting shown to be equivalent to the spec's 100;
+# the `full` preset (200 steps per round) is where a larger per-round budget is checked.
 
 # %% [markdown]
 # **The three anchors in code.** Each round, `round_pairs` turns the 8 sampled answers per
@@ -184,30 +251,58 @@ notebook.show_source(selftrain.round_pairs)
 
 # %%
 train_side, test = chain.split_problems()
-gold = [(p.prompt, str(p.answer)) for p in chain.draw(train_side, cfg["gold"], seed=1)]
-pool = chain.draw(train_side, cfg["pool"], seed=2)
-held_out = {p.prompt for p in test}
-assert not held_out & ({p.prompt for p in pool} | {q for q, _ in gold}), (
-    "a test problem leaked into training"
-)
-base = chain.base(
-    TinyLMConfig(),
+# base s trains on its own gold draw from the training side (seed 0: the draw of
+# earlier builds); seed s also draws its own unlabelled pool
+def gold_of(base_seed: int) -> list[tuple[str, str]]:
+    """The gold set of base ``base_seed``."""
+    drawn = chain.draw(train_side, cfg["gold"], seed=1 + 10 * base_seed)
+    return [(p.prompt, str(p.answer)) for p in drawn]
+
+
+base_golds = []
+
+
+def make_base(st: SFTSettings):  # noqa: ANN201
+    """The round-0 model of base seed ``st.seed``: SFT on its gold set."""
+    base_golds.append(gold_of(st.seed))
+    return chain.base(TinyLMConfig(), st, base_golds[-1], device=device)
+
+
+bases = bases_by_seed(
+    make_base,
     SFTSettings(num_steps=cfg["pretrain_steps"], learning_rate=1e-3),
-    gold,
-    device=device,
+    seeds,
 )
-start = selftrain.metrics(
-    base.model, base.tokenizer, test, votes=8, seed=0, device=device
-)
+golds = dict(zip(seeds, base_golds))  # seed s: the gold set its base trained on
+pools = {s: chain.draw(train_side, cfg["pool"], seed=2 + 10 * s) for s in seeds}
+held_out = {p.prompt for p in test}
+for s in seeds:
+    assert not held_out & ({p.prompt for p in pools[s]} | {q for q, _ in golds[s]}), (
+        f"a test problem leaked into seed {s}'s training data"
+    )
+# round 0 on the held-out test, per base (the same numbers as each arm's round-0 row)
+start = pd.DataFrame(
+    {
+        s: selftrain.metrics(
+            bases[s].model, bases[s].tokenizer, test, votes=8, seed=s, device=device
+        )
+        for s in seeds
+    }
+).T.rename_axis("seed")
 print(
-    "round-0 model on the held-out test: "
-    + ", ".join(f"{k} {v:.3f}" for k, v in start.items())
+    f"{len(train_side)} training-side problems (seed {seeds[0]}: gold covers "
+    f"{len({q for q, _ in golds[seeds[0]]})}, the pool "
+    f"{len({p.prompt for p in pools[seeds[0]]})}); {len(test)} held-out test problems"
 )
-print(
-    f"{len(train_side)} training-side problems (gold covers "
-    f"{len({q for q, _ in gold})}, the pool "
-    f"{len({p.prompt for p in pool})}); {len(test)} held-out test problems"
-)
+# a stricter reference than chance (report only): Pass@1 of a model that knows only
+# each operator's answer frequencies (over its 100 problems) and samples from them
+share = {
+    op: [p.answer for p in chain.all_problems() if p.ops == op].count
+    for op in chain.OPS
+}
+prior = sum(share[p.ops](p.answer) / 100 for p in test) / len(test)
+print(f"chance {chance:g}; answer-frequency baseline {prior:.3f}")
+start.round(3)
 
 # %%
 names = {
@@ -223,20 +318,30 @@ settings = SelfTrainSettings(
 rounds = pd.concat(
     [
         selftrain.self_train(
-            base.model, base.tokenizer, arm, pool, gold, test, settings, seed, device
+            bases[seed].model,
+            bases[seed].tokenizer,
+            arm,
+            pools[seed],
+            golds[seed],
+            test,
+            settings,
+            seed,
+            device,
         ).assign(arm=names[arm], seed=seed)
         for arm in names
         for seed in arm_seeds[arm]
     ],
     ignore_index=True,
 )
+# the majority-vote ceiling of each seed's round-0 model; the figure shows their mean
 ceiling = start["maj@8"]
 
 # %% [markdown]
 # ## Accuracy per round, against the majority-vote ceiling
 #
 # Left: Pass@1 on the held-out test problems. Thin lines are seeds, the band their range; the
-# dashed line is the round-0 model's majority-of-8 accuracy on the same problems, the best that
+# dashed line is the round-0 models' majority-of-8 accuracy on the same problems (mean over the
+# seeds' bases; each seed's criterion uses its own), the best that
 # majority labels could teach if they were learned perfectly; the dotted vertical line marks the
 # round the criteria read. Right, as a diagnostic only: Pass@1 on the pool's own problems, the
 # ones the arms train on.
@@ -245,7 +350,11 @@ ceiling = start["maj@8"]
 fig, axes = plt.subplots(1, 2, figsize=(13, 4.2))
 plots.seed_band(axes[0], rounds, "round", "pass@1", arms=list(names.values()))
 axes[0].axhline(
-    ceiling, color="#222222", ls="--", lw=1, label="round-0 majority-of-8 accuracy"
+    ceiling.mean(),
+    color="#222222",
+    ls="--",
+    lw=1,
+    label="round-0 majority-of-8 accuracy (mean of bases)",
 )
 axes[0].legend()
 axes[0].set(
@@ -309,10 +418,13 @@ plots.finish(
 # %% [markdown]
 # ## Verdict
 #
-# The spec's criteria, on the held-out test after the deciding round, each in every seed (the
-# mean over seeds and its 95% interval are shown beside): T's Pass@1 at least `anchor_gain_min` above P's; P's Pass@1
-# at most `stall_margin` above the round-0 majority-of-8 accuracy; P's confidently-wrong share at
-# least multiplied by `collapse_factor`; P's entropy at least divided by it.
+# The spec's criteria, on the held-out test after the deciding round, each decided on the mean
+# over seeds and its 95% interval (how many seeds pass alone is shown beside): T's Pass@1 at
+# least `anchor_gain_min` above P's; P's Pass@1 at most `stall_margin` above its round-0 model's
+# majority-of-8 accuracy; the odds of P's confidently-wrong share at least multiplied by
+# `collapse_factor`; P's entropy at least divided by it. The premise, per base: round-0 Pass@1
+# on the held-out test above chance (`chance`, one digit in ten). Every difference and ratio is
+# taken within a seed, against that seed's round-0 model.
 
 # %%
 last = rounds[rounds["round"] == decided].set_index(["arm", "seed"])
@@ -324,14 +436,18 @@ def at(table: pd.DataFrame, arm: str, metric: str) -> list[float]:
     return [float(table.loc[(names[arm], s), metric]) for s in arm_seeds[arm]]
 
 
+def odds(share: float) -> float:
+    """``share / (1 - share)``."""
+    return share / (1 - share)
+
+
 t_minus_p = [t - p for t, p in zip(at(last, "T", "pass@1"), at(last, "P", "pass@1"))]
-p_over_ceiling = [p - ceiling for p in at(last, "P", "pass@1")]
-wrong_ratio = [
-    e / s
-    for e, s in zip(
-        at(last, "P", "confidently_wrong"), at(first, "P", "confidently_wrong")
-    )
-]
+p_over_ceiling = [p - ceiling[s] for p, s in zip(at(last, "P", "pass@1"), seeds)]
+wrong_p = zip(at(last, "P", "confidently_wrong"), at(first, "P", "confidently_wrong"))
+wrong_odds_ratio, wrong_ratio = [], []
+for end, begin in wrong_p:
+    wrong_odds_ratio.append(odds(end) / odds(begin))
+    wrong_ratio.append(end / begin)
 entropy_ratio = [
     s / e for e, s in zip(at(last, "P", "entropy"), at(first, "P", "entropy"))
 ]
@@ -344,50 +460,63 @@ h_minus_p = [
 pool_t_minus_p = [
     t - p for t, p in zip(at(last, "T", "pool_pass@1"), at(last, "P", "pool_pass@1"))
 ]
+premises = [
+    Criterion(
+        f"round-0 Pass@1 on the held-out test, above chance ({chance:g})",
+        by_seed=list(start["pass@1"]),
+        threshold=chance,
+        op=">",
+        every_seed=True,
+    )
+]
 criteria = [
     Criterion(
-        f"Pass@1 after round {decided}, T - P (test), every seed",
-        None,
-        anchor_gain_min,
-        ">=",
-        per_seed=t_minus_p,
+        f"Pass@1 after round {decided}, T - P (test)",
+        by_seed=t_minus_p,
+        threshold=anchor_gain_min,
+        every_seed=True,
     ),
     Criterion(
-        f"Pass@1 of P after round {decided} - round-0 "
-        "majority-of-8 accuracy (test), every seed",
-        None,
-        stall_margin,
-        "<=",
-        per_seed=p_over_ceiling,
+        f"Pass@1 of P after round {decided} - its round-0 "
+        "majority-of-8 accuracy (test)",
+        by_seed=p_over_ceiling,
+        threshold=stall_margin,
+        op="<=",
+        every_seed=True,
     ),
     Criterion(
-        "P: confidently-wrong share, deciding round / start (test), every seed",
-        None,
-        collapse_factor,
-        ">=",
-        per_seed=wrong_ratio,
+        "P: odds of the confidently-wrong share, deciding round / start (test)",
+        by_seed=wrong_odds_ratio,
+        threshold=collapse_factor,
+        every_seed=True,
     ),
     Criterion(
-        "P: answer entropy, start / deciding round (test), every seed",
-        None,
-        collapse_factor,
-        ">=",
-        per_seed=entropy_ratio,
+        "P: answer entropy, start / deciding round (test)",
+        by_seed=entropy_ratio,
+        threshold=collapse_factor,
+        every_seed=True,
+    ),
+    Criterion(
+        "P: confidently-wrong share, deciding round / start (test; report "
+        "only: capped at 1 / start)",
+        by_seed=wrong_ratio,
+        threshold=collapse_factor,
+        decides=False,
     ),
     Criterion(
         f"Pass@1 after round {decided}, H - P (test; "
         f"report only, seeds {arm_seeds['H']})",
-        h_minus_p,
-        0.0,
-        ">",
+        by_seed=h_minus_p,
+        threshold=0.0,
+        op=">",
         decides=False,
     ),
     Criterion(
         f"Pass@1 after round {decided} on the pool's "
         "problems (trained on), T - P (report only)",
-        pool_t_minus_p,
-        0.0,
-        ">",
+        by_seed=pool_t_minus_p,
+        threshold=0.0,
+        op=">",
         decides=False,
     ),
 ]
@@ -398,6 +527,7 @@ def pass_at(arm: str) -> str:
     return format_interval(at(last, arm, "pass@1"), 2)
 
 
+start_pass = format_interval(list(start["pass@1"]), 2)
 verdict = Verdict(
     note_id="n13",
     claim=(
@@ -406,31 +536,32 @@ verdict = Verdict(
         "an external anchor (a checker) keeps improving."
     ),
     criteria=criteria,
+    premises=premises,
     key_number=(f"Pass@1 after round {decided} on held-out problems, T - P", t_minus_p),
     paper_vs_run=[
-        {
-            "quantity": "pure self-improvement",
-            "papers": (
-                "saturates within a few rounds (Song et al.); "
-                "majority self-reward collapses (Shafayat et al.)"
-            ),
-            "this run (held-out test)": (
-                f"P: Pass@1 {start['pass@1']:.2f} → "
-                f"{pass_at('P')} (ceiling {ceiling:.2f})"
-            ),
-        },
-        {
-            "quantity": "external anchor",
-            "papers": "RL on gold answers keeps improving",
-            "this run (held-out test)": (
-                f"T (checker): {start['pass@1']:.2f} → {pass_at('T')}"
-            ),
-        },
-        {
-            "quantity": "past data",
-            "papers": "accumulating real data bounds the error (Gerstgrasser et al.)",
-            "this run (held-out test)": f"H: {start['pass@1']:.2f} → {pass_at('H')}",
-        },
+        paper_row(
+            "pure self-improvement",
+            "saturates within a few rounds (Song et al.); "
+            "majority self-reward collapses (Shafayat et al.)",
+            f"P: Pass@1 {start_pass} → {pass_at('P')} "
+            f"(ceiling {format_interval(list(ceiling), 2)})",
+            paper_label="papers",
+            run_label="this run (held-out test)",
+        ),
+        paper_row(
+            "external anchor",
+            "RL on gold answers keeps improving",
+            f"T (checker): {start_pass} → {pass_at('T')}",
+            paper_label="papers",
+            run_label="this run (held-out test)",
+        ),
+        paper_row(
+            "past data",
+            "accumulating real data bounds the error (Gerstgrasser et al.)",
+            f"H: {start_pass} → {pass_at('H')}",
+            paper_label="papers",
+            run_label="this run (held-out test)",
+        ),
     ],
     parameters=run.parameters
     | {
@@ -438,43 +569,26 @@ verdict = Verdict(
         "decide_round": decided,
         "test_problems": len(test),
         "training_side_problems": len(train_side),
+        "chance": chance,
     },
 )
 verdict.publish()
 
 # %%
 # What the run shows, in words computed from its numbers.
-def moved(values: list[float], reference: float) -> str:
-    """Where the 95% interval of ``values`` lies against ``reference``."""
-    _, low, high = mean_interval(values)
-    return (
-        "above"
-        if low > reference
-        else "below"
-        if high < reference
-        else "not separable from"
-    )
-
-
-cap = 1 / start["confidently_wrong"] if start["confidently_wrong"] > 0 else float("inf")
-room = (
-    (
-        "so the share cannot grow by the criterion's factor "
-        f"{collapse_factor:g} from there (at most {cap:.2f}x)"
-    )
-    if cap < collapse_factor
-    else f"so the share can still grow by the criterion's factor {collapse_factor:g}"
-)
 say(
-    f"On the {len(test)} held-out problems, after round {decided}, P's Pass@1 is "
-    f"{pass_at('P')} and T's {pass_at('T')}, against {start['pass@1']:.3f} for "
-    f"the round-0 model: P is {moved(at(last, 'P', 'pass@1'), start['pass@1'])} "
-    f"its start and T is {moved(at(last, 'T', 'pass@1'), start['pass@1'])} it "
-    "(95% intervals over seeds). On the pool's own problems, which they train "
+    f"On the {len(test)} held-out problems the round-0 models' Pass@1 is "
+    f"{where(list(start['pass@1']), chance)}, chance, and "
+    f"{where(list(start['pass@1']), prior)}, the score of a model that knows "
+    "only each operator's answer frequencies. They are confidently wrong "
+    f"on {format_interval(list(start['confidently_wrong']), 2)} of them. After "
+    f"round {decided}, P's Pass@1 minus its round-0 model's is "
+    f"{where([e - b for e, b in zip(at(last, 'P', 'pass@1'), start['pass@1'])])}"
+    ", and T's is "
+    f"{where([e - b for e, b in zip(at(last, 'T', 'pass@1'), start['pass@1'])])}"
+    " (95% intervals over seeds). On the pool's own problems, which they train "
     f"on, P reaches {format_interval(at(last, 'P', 'pool_pass@1'), 2)} and T "
-    f"{format_interval(at(last, 'T', 'pool_pass@1'), 2)}. The round-0 model is "
-    f"confidently wrong on {start['confidently_wrong']:.3f} of the held-out "
-    f"problems, {room}."
+    f"{format_interval(at(last, 'T', 'pool_pass@1'), 2)}."
 )
 
 # %% tags=["nbval-check-output"]
@@ -496,10 +610,9 @@ print(verdict.summary())
 #   beyond generation). In a large model, voting over reasoning paths *can* beat a single sample,
 #   and what is learned on training questions transfers to new ones far better than here, which
 #   is why self-training first helps there before it stalls.
-# * **Collapse is measured from a confident start.** In the design prototype, on unseen problems
-#   the round-0 model was already sharp and often wrong, so P's entropy and confidently-wrong ratios are measured
-#   from a start that may leave little room (the cell after the verdict computes the largest
-#   ratio this run's start allows).
+# * **Collapse is measured from a confident start.** On unseen problems the round-0 models are
+#   already sharp and mostly confidently wrong, so collapse is read on the odds of the
+#   confidently-wrong share (design note 9), which has room to grow from any start below 1.
 # * **The checker is exact.** T's anchor is the true answer check; a real tool or judge is
 #   noisier and can itself be gamed.
 # * **Only one anchor among several.** Third-party judges (the spec's arm J) and user
