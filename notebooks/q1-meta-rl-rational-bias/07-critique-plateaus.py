@@ -5,6 +5,8 @@
 #     text_representation:
 #       extension: .py
 #       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -44,19 +46,23 @@
 # **Prerequisites.** The lab notebook; {term}`GRPO` advantages; n06 (policy-gradient objectives).
 
 # %% tags=["colab"]
-# Colab set-up: installs the book's helpers (and their pinned requirements) when this
-# notebook runs on Colab; does nothing anywhere else.
+# Colab set-up: installs the book's helpers when this notebook runs on Colab; does
+# nothing anywhere else. Generated from _config.yml (bookkit.colab): do not edit here.
+import os
 import sys
 
 if "google.colab" in sys.modules:
     import subprocess
 
-    REPO = "https://github.com/reward-bias-book/reward-bias-book"
-    # Only the helpers package, with the ranges of its pyproject.toml:
-    # Colab keeps its own torch, numpy and matplotlib, and pip adds
-    # what Colab lacks (trl; transformers if too old).
+    REPO = os.environ.get(
+        "BOOK_REPO", "https://github.com/reward-bias-book/reward-bias-book"
+    )
+    REF = "main"  # the build writes the commit the published book was built from
+    # Only the helpers package, with the ranges of its pyproject.toml: Colab keeps its
+    # own torch, numpy and matplotlib, and pip adds what it lacks (trl, maybe transformers).
     subprocess.run(
-        [sys.executable, "-m", "pip", "install", "-q", f"git+{REPO}.git"], check=True
+        [sys.executable, "-m", "pip", "install", "-q", f"git+{REPO}.git@{REF}"],
+        check=True,
     )
 
 # %% tags=["parameters"]
@@ -68,10 +74,15 @@ device = "auto"  # "auto", "cpu", "cuda" or "mps"
 # the critique Critique-GRPO trains with: "indicative", "ground_truth" or "cot"
 critique_kind = "cot"
 plateau_max = 0.1  # criterion: GRPO's bug-subclass Pass@1 stays below this
+# premise: each SFT base's bug-subclass Pass@1 at most this (it copies the bug)
+premise_max = 0.02
+# premise: each SFT base's clean-problem Pass@1 at least this (it can add: the bug is copied,
+# not a failure to add at all)
+premise_clean_min = 0.5
 # criterion: chain-of-thought refinement success at least this ...
 cot_success_min = 0.5
 cot_margin_min = 0.3  # ... and this much above the indicative critique's
-# criterion: Critique-GRPO minus GRPO, bug-subclass Pass@1, in every seed
+# criterion: Critique-GRPO minus GRPO, bug-subclass Pass@1 (mean over seeds)
 gain_min = 0.3
 
 # %%
@@ -81,32 +92,44 @@ import pandas as pd
 
 from helpers import notebook, plots
 from helpers.lm.models import TinyLMConfig
-from helpers.lm.sft import SFTSettings
+from helpers.lm.sft import SFTSettings, bases_by_seed
 from helpers.rl import critique as cq
 from helpers.tasks import column_addition as ca
-from helpers.verdict import Criterion, Verdict, first_design, format_interval, say
+from helpers.verdict import (
+    Criterion,
+    Verdict,
+    first_design,
+    format_interval,
+    paper_row,
+    say,
+    where,
+)
 
 PRESETS = {
     "smoke": dict(
         sft_steps=60, sft_batch=16, rl_steps=2, eval_every=2, eval_problems=16
     ),
     "ci": dict(
-        sft_steps=1000, sft_batch=64, rl_steps=100, eval_every=20, eval_problems=64
+        sft_steps=2000, sft_batch=64, rl_steps=100, eval_every=20, eval_problems=64
     ),
     "full": dict(
-        sft_steps=1000, sft_batch=64, rl_steps=300, eval_every=20, eval_problems=256
+        sft_steps=2000, sft_batch=64, rl_steps=300, eval_every=20, eval_problems=256
     ),
 }
 if critique_kind not in ca.CRITIQUES:
     raise ValueError(f"critique_kind={critique_kind!r} is not one of {ca.CRITIQUES}")
-# one RL run per arm and seed (the SFT base is shared)
+# seed s: SFT base s, then one RL run per arm from it
 run = notebook.start(
     scale,
     PRESETS,
     seeds,
     device,
     positive=dict(
-        plateau_max=plateau_max, cot_success_min=cot_success_min, gain_min=gain_min
+        plateau_max=plateau_max,
+        premise_max=premise_max,
+        premise_clean_min=premise_clean_min,
+        cot_success_min=cot_success_min,
+        gain_min=gain_min,
     ),
     thresholds=dict(cot_margin_min=cot_margin_min),
 )
@@ -122,8 +145,8 @@ OLD_STEPS = min(40, cfg["rl_steps"])
 #   the exact trace. The SFT teacher is right everywhere except a **bug subclass**: when the
 #   tens column carries into the hundreds it drops that carry (`…,5c0>0532`). The design
 #   intends a base that copies the bug, so that on that subclass every rollout scores 0, the
-#   group advantage is 0 and GRPO has nothing to push on. Whether this run's base does is
-#   measured: its bug-subclass Pass@1 is the "SFT base" row of the table below.
+#   group advantage is 0 and GRPO has nothing to push on. Whether this run's bases do is
+#   the premise, measured per base: the "SFT base" rows of the table below.
 # * **Critiques** of a wrong trace, all seven characters: *indicative* `|wrong>` (what the
 #   reward already said), *ground truth* `|=0632>` (the answer; the trace must still be
 #   right) and *chain of thought* `|h:cin>` (where the trace first goes wrong and what went
@@ -131,8 +154,8 @@ OLD_STEPS = min(40, cfg["rl_steps"])
 #   wrong; `ans`, only the answer is). Half the SFT data are
 #   refinements `prompt + attempt + critique → trace`, where the teacher repairs what the
 #   critique localises and, after "wrong", can only try again.
-# * **Arms**, from one base, 16 prompts × 8 samples per step, Adam 3e-4: **GRPO**, and
-#   **Critique-GRPO**: 7 samples, one failed sample per prompt gets a critique, the model's
+# * **Arms**, from the seed's own SFT base (seed `s` trains base `s`), 16 prompts × 8
+#   samples per step, Adam 3e-4: **GRPO**, and **Critique-GRPO**: 7 samples, one failed sample per prompt gets a critique, the model's
 #   refinement is scored and added to the group *as a response to the original prompt*
 #   (critique stripped), advantages normalised over the 8. TRL's `GRPOTrainer` has no hook to
 #   add a sample generated from a different context to a group, so `helpers.rl.critique`
@@ -193,6 +216,53 @@ OLD_STEPS = min(40, cfg["rl_steps"])
 # sample), as a report-only row, so a reader sees how much of the skill predates RL. No
 # threshold moved. Expected, before the run: higher cot refinement success on both models;
 # a Critique-GRPO gain at least as large; an unknown effect on the plateau.
+#
+# **Design notes, 2026-12-02 (issue 28: a base per seed, premises, mean-interval rules).**
+# Until now every seed's arms started from one SFT base (seed 0), so the seeds replicated
+# the RL runs and not the base, and the base is what makes the plateau: a retrained base
+# moved GRPO's end point from 0.08 to 0.42. Now a seed is a base and its RL runs: seed `s`
+# trains base `s` (`bases_by_seed`: initialisation, data draw and batch order), both arms of
+# seed `s` start from it, and the SFT-base rows (its bug Pass@1, its refinement success) are
+# measured on each seed's own base. Four further changes, written before the run:
+#
+# 1. *A premise.* The claim needs a bug the base does not already solve: the spec asks for a
+#    correct-answer probability "about 0" on the bug subclass, so that GRPO has nothing to
+#    reinforce. We read "about 0" as at most one correct trace in 50 samples,
+#    `premise_max` = 0.02: below the 2-3% of the prototype base that GRPO escaped from (first
+#    design notes above), and at 8 samples per group still a correct sample in only about
+#    one bug group in seven. It is measured per base (bug-subclass Pass@1 before RL, 8
+#    samples on each held-out bug problem) and decided on the mean's 95% interval over bases.
+#    When it is not met, the verdict is "premise not met at this scale": a GRPO escape from
+#    a base that already solves the subclass says nothing about the claim.
+# 2. *Mean-interval rules.* The plateau (`plateau_max`) and the Critique-GRPO gain
+#    (`gain_min`) were decided "in every seed". The chance that every one of n seeds passes
+#    falls as seeds are added, so that rule grows stricter with more evidence; both are now
+#    decided, like the refinement criteria, on the 95% interval of the mean over seeds, with
+#    the same thresholds. How many seeds pass alone is shown beside them (report only).
+# 3. *Stale prose.* The "where the toy differs" list described results of earlier runs (a
+#    re-run with other RL seeds escaping the plateau); those numbers are now computed below
+#    the list, base by base.
+# 4. *SFT budget 1000 → 2000 steps* (batch 64, learning rate 1e-3 unchanged; `ci` and
+#    `full`). Seen while making this change, before any run of this version: around 1000
+#    steps the tiny model learns to add, and bases of different seeds cross that step at
+#    different times. A base caught mid-transition leaks correct bug traces and fails the
+#    premise; GRPO's training on clean problems then finishes the transition for it, which
+#    fits the earlier recorded bases (bug Pass@1 0.074, GRPO escaping to 0.2-0.4). Bug-subclass
+#    / clean-problem Pass@1 of single bases (8 samples × 64 held-out bug problems, 32 clean):
+#
+#    | SFT steps | seed 0 | seed 1 | seed 2 | seed 3 | seed 4 |
+#    | --- | --- | --- | --- | --- | --- |
+#    | 1000 | 0.023 / 0.48 | | | | |
+#    | 1500 | 0.000 / 0.89 | 0.000 / 0.96 | 0.004 / 0.93 | 0.107 / 0.65 | 0.002 / 0.94 |
+#    | 2000 | | | | 0.000 / 1.00 | |
+#    | 2500 | | | | 0.000 / 0.99 | |
+#
+#    (A probe, seed-0 initialisation with another data draw: 0.004 / 0.008 after 500 steps,
+#    0.000 / 0.93 after 1000.) At 1500 steps seed 3 is still mid-transition, so the five
+#    bases' mean would fail `premise_max`; at 2000 and 2500 it copies the bug and adds
+#    correctly, and neither base trained at two budgets got worse with more steps. So 2000 steps, at twice the SFT
+#    compute per base (the two RL runs per seed are unchanged). The per-base premise row
+#    of this run is the check on all five.
 
 # %% [markdown]
 # **The critique in code.** What the environment tells the model after a failed attempt,
@@ -206,12 +276,20 @@ notebook.show_source(ca.critique, ca.error_kind)
 sft = SFTSettings(
     num_steps=cfg["sft_steps"], batch_size=cfg["sft_batch"], learning_rate=1e-3
 )
-base = ca.base(TinyLMConfig(n_layer=2, n_positions=64), sft, device=device)
-sft_pairs = ca.sft_examples(sft.num_steps * sft.batch_size, seed=sft.seed)
-cot_bug_share = float(np.mean([x.endswith("|h:cin>") for x, _ in sft_pairs]))
+config = TinyLMConfig(n_layer=2, n_positions=64)
+# seed s trains base s (initialisation, data draw, batch order); its arms start from it
+bases = bases_by_seed(lambda st: ca.base(config, st, device=device), sft, seeds)
+tokenizer = bases[seeds[0]].tokenizer  # the same character tokenizer for every base
+cot_bug_share = [
+    np.mean([x.endswith("|h:cin>") for x, _ in ca.sft_examples(sft.num_steps
+             * sft.batch_size, seed=s)])
+    for s in seeds
+]
 say(
     "Chain-of-thought refinements of the bug (`|h:cin>`) are "
-    f"{cot_bug_share:.1%} of this base's {len(sft_pairs):,} SFT examples."
+    f"{np.mean(cot_bug_share):.1%} of each base's "
+    f"{sft.num_steps * sft.batch_size:,} SFT examples (mean over the {len(seeds)} "
+    "bases' data draws)."
 )
 n_eval = cfg["eval_problems"]
 bug_eval = ca.make_problems(n_eval, seed=1, split="eval", bug=True)
@@ -222,8 +300,8 @@ rl_pool = ca.make_problems(512, seed=3, split="train")
 def evaluate(model) -> dict[str, float]:
     """Pass@1 / Pass@8 / never-solved on held-out bug problems, Pass@1 on held-out clean
     ones."""
-    bug = ca.evaluate(model, base.tokenizer, bug_eval, seed=5, device=device)
-    clean = ca.evaluate(model, base.tokenizer, clean_eval, seed=6, device=device)
+    bug = ca.evaluate(model, tokenizer, bug_eval, seed=5, device=device)
+    clean = ca.evaluate(model, tokenizer, clean_eval, seed=6, device=device)
     return {**{f"bug {k}": v for k, v in bug.items()}, "clean pass@1": clean["pass@1"]}
 
 
@@ -234,25 +312,38 @@ arms = {
     ),
 }
 CRIT = f"Critique-GRPO ({critique_kind})"
-log, models = cq.compare(
-    base.model,
-    base.tokenizer,
-    rl_pool,
-    arms,
-    seeds,
-    eval_fn=evaluate,
-    eval_every=cfg["eval_every"],
-    device=device,
+# cq.compare runs every arm from one base: call it once per seed, with that seed's base
+logs, models = [], {}
+for s in seeds:
+    log_s, models_s = cq.compare(
+        bases[s].model,
+        tokenizer,
+        rl_pool,
+        arms,
+        [s],
+        eval_fn=evaluate,
+        eval_every=cfg["eval_every"],
+        device=device,
+    )
+    logs.append(log_s)
+    models |= models_s
+log = pd.concat(logs, ignore_index=True)
+start = log[(log["step"] == 0) & (log["arm"] == "GRPO")].set_index("seed")
+base_bug = [start.loc[s, "bug pass@1"] for s in seeds]
+say(
+    f"Bug-subclass Pass@1 of the SFT bases: {format_interval(base_bug)} (mean of the "
+    f"{len(seeds)} bases [95% interval]); the premise asks for at most "
+    f"`premise_max` = {premise_max}, and "
+    f"{sum(v <= premise_max for v in base_bug)} of {len(seeds)} bases meet it alone."
 )
-log[log["step"] == 0].iloc[[0]][
-    ["bug pass@1", "bug pass@8", "bug never solved", "clean pass@1"]
-].set_index(pd.Index(["SFT base"])).round(3)
+start[["bug pass@1", "bug pass@8", "bug never solved", "clean pass@1"]].rename(
+    index=lambda s: f"SFT base {s}"
+).round(3)
 
 # %% [markdown]
 # ## Does a critique carry the missing information?
 #
-# Take each seed's GRPO-trained model (and, for comparison, the SFT base, sampled with each
-# seed), sample 4
+# Take each seed's GRPO-trained model (and, for comparison, that seed's SFT base), sample 4
 # first attempts per held-out bug problem, and give every failed attempt each kind of critique.
 # "Wrong" alone adds nothing the reward had not already said; naming the column (or the
 # answer) adds where the trace went wrong. The bars show how often the model uses that.
@@ -261,10 +352,10 @@ log[log["step"] == 0].iloc[[0]][
 refinement = pd.DataFrame(
     [
         {"model": name, "seed": seed, "critique": kind, **result}
-        for name, seed, model in [("SFT base", s, base.model) for s in seeds]
+        for name, seed, model in [("SFT base", s, bases[s].model) for s in seeds]
         + [("GRPO", s, models[("GRPO", s)]) for s in seeds]
         for kind, result in cq.refinement_success_per_kind(
-            model, base.tokenizer, bug_eval, ca.CRITIQUES, seed=seed, device=device
+            model, tokenizer, bug_eval, ca.CRITIQUES, seed=seed, device=device
         ).items()
     ]
 )
@@ -351,24 +442,28 @@ below = sum(v < plateau_max for v in end_bug["GRPO"])
 say(
     (
         f"Bug-subclass Pass@1 after {cfg['rl_steps']} RL steps (mean of seeds [95% "
-        f"interval]; base {curve[curve['step'] == 0]['bug pass@1'].iloc[0]:.3f}): "
+        f"interval]; SFT bases {format_interval(base_bug)}): "
     )
     + "; ".join(f"{arm} {format_interval(v)}" for arm, v in end_bug.items())
     + (
-        ". GRPO ends below `plateau_max` = "
-        f"{plateau_max} in {below} of {len(seeds)} seeds."
+        f". GRPO's mean is {where(end_bug['GRPO'], plateau_max)}; "
+        f"{below} of {len(seeds)} seeds end below `plateau_max` alone."
     )
 )
 
 # %% [markdown]
 # ## Verdict
 #
-# The spec's criteria: GRPO's bug-subclass Pass@1 below `plateau_max` at the end (every
-# seed); chain-of-thought refinement success at least `cot_success_min` and `cot_margin_min`
-# above the indicative critique's (mean of seeds, on the GRPO model); Critique-GRPO's
-# bug-subclass Pass@1 at least `gain_min` above GRPO's in every seed. A criterion on a mean
-# passes only when its 95% interval over seeds is wholly on the pass side. Ground-truth success,
-# persistent failures and clean-problem accuracy are reported, not decided.
+# The premises: each SFT base's bug-subclass Pass@1 at most `premise_max` (the base copies
+# the bug; mean over bases), and its clean-problem Pass@1 at least `premise_clean_min` (a base
+# that cannot add at all would also score about 0 on bug problems, without copying any bug;
+# added by the lead after the helper's review, before any `ci` run of the notebook). The spec's criteria: GRPO's bug-subclass Pass@1 below
+# `plateau_max` at the end; chain-of-thought refinement success at least `cot_success_min`
+# and `cot_margin_min` above the indicative critique's (on the GRPO model); Critique-GRPO's
+# bug-subclass Pass@1 at least `gain_min` above GRPO's. Every one is decided on the mean over
+# seeds (a seed is a base and its RL runs): it passes only when the mean's 95% interval is
+# wholly on the pass side; the table also shows how many seeds pass alone. Ground-truth
+# success, persistent failures and clean-problem accuracy are reported, not decided.
 
 # %%
 final = log[log["step"] == cfg["rl_steps"]].set_index(["arm", "seed"])
@@ -391,26 +486,41 @@ clean_gap = [
     for s in seeds
 ]
 grpo_never = [final.loc[("GRPO", s), "bug never solved"] for s in seeds]
+RUN = "this run (mean of seeds [95% interval])"
+PLATEAU = "GRPO bug Pass@1 at the end (mean)"
+GAIN = f"bug Pass@1, {CRIT} - GRPO (mean)"
+premises = [
+    Criterion(
+        "SFT base bug Pass@1 (mean over bases)",
+        by_seed=base_bug,
+        threshold=premise_max,
+        op="<=",
+        every_seed=True,
+    ),
+    Criterion(
+        "SFT base clean-problem Pass@1 (it can add; mean over bases)",
+        by_seed=[start.loc[s, "clean pass@1"] for s in seeds],
+        threshold=premise_clean_min,
+        every_seed=True,
+    ),
+]
 criteria = [
     Criterion(
-        "GRPO bug Pass@1 at the end, every seed",
-        None,
-        plateau_max,
-        "<",
-        per_seed=grpo_end,
+        PLATEAU, by_seed=grpo_end, threshold=plateau_max, op="<", every_seed=True
     ),
     Criterion(
         "cot refinement success (GRPO model, mean)",
-        success["cot"].tolist(),
-        cot_success_min,
-        ">=",
+        by_seed=success["cot"].tolist(),
+        threshold=cot_success_min,
+        every_seed=True,
     ),
     Criterion(
-        "cot - indicative refinement success (mean)", cot_margin, cot_margin_min, ">="
+        "cot - indicative refinement success (mean)",
+        by_seed=cot_margin,
+        threshold=cot_margin_min,
+        every_seed=True,
     ),
-    Criterion(
-        f"bug Pass@1, {CRIT} - GRPO, every seed", None, gain_min, ">=", per_seed=gain
-    ),
+    Criterion(GAIN, by_seed=gain, threshold=gain_min, every_seed=True),
     Criterion(
         "cot refinement success (SFT base, mean)",
         base_success["cot"].tolist(),
@@ -439,31 +549,31 @@ verdict = Verdict(
         "plateaued model fix failures a 0/1 reward cannot move."
     ),
     criteria=criteria,
+    premises=premises,
     key_number=("bug-subclass Pass@1 gain, Critique-GRPO - GRPO", gain),
     paper_vs_run=[
-        {
-            "quantity": "Pass@1 gain of Critique-GRPO over GRPO",
-            "paper": "+4.4 (Qwen2.5-7B), +3.8 (Qwen3-8B) points, all problems",
-            "this run (mean of seeds [95% interval])": (
-                f"{format_interval([100 * g for g in gain])} points, bug subclass"
-            ),
-        },
-        {
-            "quantity": "persistent failures under numeric RL",
-            "paper": "~29% of training problems, Pass@4 = 0",
-            "this run (mean of seeds [95% interval])": (
-                f"{format_interval([100 * v for v in grpo_never], unit='%')} "
-                "of bug problems, Pass@8 = 0"
-            ),
-        },
-        {
-            "quantity": "refinement success: cot / ground truth / indicative",
-            "paper": "cot highest, indicative lowest",
-            "this run (mean of seeds [95% interval])": " / ".join(
+        paper_row(
+            "Pass@1 gain of Critique-GRPO over GRPO",
+            "+4.4 (Qwen2.5-7B), +3.8 (Qwen3-8B) points, all problems",
+            f"{format_interval([100 * g for g in gain])} points, bug subclass",
+            run_label=RUN,
+        ),
+        paper_row(
+            "persistent failures under numeric RL",
+            "~29% of training problems, Pass@4 = 0",
+            f"{format_interval([100 * v for v in grpo_never], unit='%')} "
+            "of bug problems, Pass@8 = 0",
+            run_label=RUN,
+        ),
+        paper_row(
+            "refinement success: cot / ground truth / indicative",
+            "cot highest, indicative lowest",
+            " / ".join(
                 format_interval(success[k].tolist())
                 for k in ("cot", "ground_truth", "indicative")
             ),
-        },
+            run_label=RUN,
+        ),
     ],
     parameters=run.parameters | {"critique_kind": critique_kind},
 )
@@ -488,13 +598,13 @@ at_old = log[log["step"] == OLD_STEPS].set_index(["arm", "seed"])
 
 
 rows = {
-    "GRPO bug Pass@1 at the end, every seed": (
+    PLATEAU: (
         np.mean([at_old.loc[("GRPO", s), "bug pass@1"] for s in seeds]),
         np.mean(grpo_end),
     ),
     "cot refinement success (GRPO model, mean)": (np.nan, np.mean(success["cot"])),
     "cot - indicative refinement success (mean)": (np.nan, np.mean(cot_margin)),
-    f"bug Pass@1, {CRIT} - GRPO, every seed": (
+    GAIN: (
         np.mean(
             [
                 at_old.loc[(CRIT, s), "bug pass@1"]
@@ -505,11 +615,19 @@ rows = {
         np.mean(gain),
     ),
 }
+# the first design's record names the two "every seed" criteria as they were then
+old_name = {
+    PLATEAU: "GRPO bug Pass@1 at the end, every seed",
+    GAIN: f"bug Pass@1, {CRIT} - GRPO, every seed",
+}
+recorded = {
+    name: first["criteria"].get(old_name.get(name, name), np.nan) for name in rows
+}
 pd.DataFrame(
     [
         {
             "criterion": name,
-            "first design (recorded)": first["criteria"].get(name, np.nan),
+            "first design (recorded)": recorded[name],
             f"this design, step {OLD_STEPS}": old,
             f"this design, step {cfg['rl_steps']}": new,
         }
@@ -521,11 +639,11 @@ pd.DataFrame(
 say(
     f"The first design's verdict was \"{first['verdict']}\"; this design's is "
     f"\"{verdict.word}\". GRPO's bug-subclass Pass@1 went from "
-    f"{rows['GRPO bug Pass@1 at the end, every seed'][0]:.3f} at step {OLD_STEPS} to "
+    f"{rows[PLATEAU][0]:.3f} at step {OLD_STEPS} to "
     f"{np.mean(grpo_end):.3f} at step {cfg['rl_steps']} (mean of seeds)"
     + (
-        f"; the first design's record had {first['criteria'][next(iter(rows))]:.3f}."
-        if next(iter(rows)) in first["criteria"]
+        f"; the first design's record had {recorded[PLATEAU]:.3f} (one shared base)."
+        if not np.isnan(recorded[PLATEAU])
         else "."
     )
 )
@@ -542,29 +660,44 @@ say(
 #   kind of error but not the digit: the model still has to redo the hundreds column. The
 #   paper's chain-of-thought critiques explain the reasoning error, which an answer alone
 #   does not. Which of the two wins in this run is computed below the list.
-# * **The plateau is meant to be manufactured.** The bug is a systematic teacher error on a
-#   whole subclass, meant to leave the base with almost no probability of the right trace
-#   there; how far it does is the "SFT base" row measured above, and the refinement targets
-#   in the SFT data (correct bug traces after a critique) can leak into first attempts. The
-#   paper's plateaus are softer: scaling data stops helping, and persistent failures are
-#   29% of problems, not a whole subclass. A base trained for fewer SFT steps solves a few
-#   per cent of bug problems and plain GRPO then escapes on its own (see the design notes):
-#   a scalar reward is enough as soon as any sample succeeds.
+# * **The plateau is manufactured.** The bug is a systematic teacher error on a whole
+#   subclass, meant to leave each base with almost no probability of the right trace there
+#   (the premise); the refinement targets in the SFT data (correct bug traces after a
+#   critique) can leak into first attempts. The paper's plateaus are softer: scaling data
+#   stops helping, and persistent failures are 29% of problems, not a whole subclass. A
+#   scalar reward is enough as soon as some samples succeed, so how far GRPO climbs depends
+#   on how far the base leaks; the sentences below the list compare the two, base by base.
 # * **What the refinements cost elsewhere.** The report-only row on clean (non-bug) problems
 #   compares the arms where the base was already right. When it is negative, the refinements,
 #   trained as if they answered the original prompt, also push clean problems towards the
 #   repaired pattern (a carry into the hundreds) where it does not belong; the paper's
 #   gains are averaged over all problems, so this is the number to watch before calling the
 #   method free.
-# * **How robust the plateau is.** In an earlier, three-seed version of this
-#   notebook, a re-run with RL seeds 3, 4, 5 (`make robustness`, same base) ended with GRPO at
-#   0.10-0.17 bug-subclass Pass@1: a few lucky samples per group are enough for GRPO to start
-#   climbing, so the plateau criterion failed and that run's verdict was "not reproduced at
-#   this scale", although Critique-GRPO still led by 0.18-0.35 in every seed. Seeds 3 and 4
-#   are now among the default five, so the plateau criterion's per-seed values above show
-#   directly whether this run's seeds escape; the seed set is a parameter, so check others.
 # * **Scale of the gain.** The paper's +4 points are over all problems with 7-8B models;
 #   ours is measured on the subclass built to be stuck, so the two sizes are not comparable.
+
+# %%
+escaped = [s for s, v in zip(seeds, grpo_end) if v >= plateau_max]
+varied = len(seeds) > 2 and min(np.std(base_bug), np.std(grpo_end)) > 0
+leak_order = np.corrcoef(base_bug, grpo_end)[0, 1] if varied else np.nan
+say(
+    f"Base by base: bug-subclass Pass@1 of the SFT base "
+    + ", ".join(f"{v:.3f}" for v in base_bug)
+    + f"; GRPO's after {cfg['rl_steps']} steps "
+    + ", ".join(f"{v:.3f}" for v in grpo_end)
+    + f" (seeds {', '.join(map(str, seeds))}). "
+    + (
+        f"GRPO reaches `plateau_max` = {plateau_max} from the bases of seeds "
+        f"{', '.join(map(str, escaped))}"
+        if escaped
+        else f"GRPO stays below `plateau_max` = {plateau_max} from every base"
+    )
+    + (
+        f"; the correlation between the two over bases is {leak_order:.2f}."
+        if not np.isnan(leak_order)
+        else "."
+    )
+)
 
 # %%
 gt_minus_cot = (success["ground_truth"] - success["cot"]).tolist()
