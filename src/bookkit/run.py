@@ -47,6 +47,7 @@ from pathlib import Path
 from typing import Any
 
 from helpers import runtime
+from helpers.lm.models import default_cache_dir
 from bookkit import book
 from bookkit import corpus
 from bookkit import evidence
@@ -98,7 +99,9 @@ def kernel_env() -> dict[str, str]:
     """The environment every notebook kernel runs in: offline, cache and verdicts under ``_build``."""
     env = dict(os.environ)
     env.update(runtime.OFFLINE_ENV)
-    env.setdefault("BOOK_CACHE_DIR", str(BUILD / "cache"))
+    # trained bases persist across builds (content-addressed: the key holds the recipe, the seed and the
+    # code that determines the weights, so a change to any of them trains anew): ~/.cache/reward-bias-book
+    env.setdefault("BOOK_CACHE_DIR", str(default_cache_dir()))
     env["BOOK_VERDICT_DIR"] = str(BUILD / "verdicts")
     env.setdefault("BOOK_PROGRESS_INTERVAL", "30")
     env.setdefault("BOOK_TORCH_THREADS", "1")  # one thread per kernel, always: see the module docstring
@@ -462,7 +465,7 @@ def run_variance(notes: list[str] | None = None, compare_only: bool = False) -> 
     seeds = [variance.PERIOD + s for s in SCALE_SEEDS["ci"]]
     if not compare_only:
         env = {**os.environ, "BOOK_BUILD_DIR": str(target), "BOOK_BASE_SEED_PERIOD": str(variance.PERIOD),
-               "BOOK_CACHE_DIR": os.environ.get("BOOK_CACHE_DIR", str(BUILD / "cache"))}  # the book's bases, not retrained
+               "BOOK_CACHE_DIR": os.environ.get("BOOK_CACHE_DIR", str(default_cache_dir()))}  # the book's bases
         paths = [nb for nb in toc_notebooks() if note_of(nb) in notes]
         cmd = [sys.executable, "-m", "bookkit.run", "execute", "--scale", "ci", "--seeds", *map(str, seeds), "--only", *paths]
         subprocess.run(cmd, env=env, cwd=ROOT, check=True)

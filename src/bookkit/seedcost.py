@@ -34,7 +34,9 @@ def measure(root: Path, build: Path, notebooks: list[str], counts: list[int], sc
     """
     if not counts or min(counts) < 1:
         raise ValueError(f"counts must be positive seed counts, got {counts}")
-    cache = os.environ.get("BOOK_CACHE_DIR", str(build / "cache"))
+    from helpers.lm.models import default_cache_dir
+
+    cache = os.environ.get("BOOK_CACHE_DIR", str(default_cache_dir()))
 
     def execute(k: int, folder: Path) -> list[dict[str, Any]]:
         env = {**os.environ, "BOOK_BUILD_DIR": str(folder), "BOOK_CACHE_DIR": cache}
