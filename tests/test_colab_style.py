@@ -59,7 +59,12 @@ def colab_python(tmp_path_factory) -> tuple[Path, dict[str, str]]:
     env = _clean_env(work / "home")
     (work / "home").mkdir()
     repo = work / "repo.git"  # the cell appends ".git" to the address
-    shutil.copytree(ROOT, repo, ignore=shutil.ignore_patterns(".venv", "_build", ".git", "*.egg-info", "__pycache__", ".pytest_cache"))
+    listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=ROOT,
+                            capture_output=True, text=True, check=True).stdout.split("\0")
+    for rel in filter(None, listed):  # the checkout's files, as git sees them: no venv, builds or caches
+        if (ROOT / rel).is_file():
+            (repo / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / rel, repo / rel)
     git = ["git", "-c", "user.name=test", "-c", "user.email=test@example.invalid", "-c", "init.defaultBranch=main"]
     for args in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "checkout"]):
         subprocess.run([*git, *args], cwd=repo, check=True, env=env, capture_output=True)
