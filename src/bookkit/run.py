@@ -413,7 +413,9 @@ def robustness(seeds: list[int], scale: str = "ci", only: list[str] | None = Non
 def collect(runs: list[Path]) -> None:
     """Merge the build folders of several runs (one notebook each, as the CI matrix makes them) into ``_build``:
     executed notebooks and verdict records side by side, and one timings table in reading order."""
-    timings: dict[str, dict[str, Any]] = {}
+    own = BUILD / "status" / "timings.json"  # notebooks this build already holds stay, unless a run replaces them
+    timings: dict[str, dict[str, Any]] = (
+        {t["notebook"]: t for t in json.loads(own.read_text())["notebooks"]} if own.exists() else {})
     meta: dict[str, Any] = {}
     for folder in runs:
         for sub in ("executed", "verdicts"):
@@ -425,8 +427,9 @@ def collect(runs: list[Path]) -> None:
             timings.update({t["notebook"]: t for t in data["notebooks"]})
             meta = {k: v for k, v in data.items() if k in ("scale", "seeds")}
     ordered = [timings[nb] for nb in toc_notebooks() if nb in timings]
-    write_json_atomic(BUILD / "status" / "timings.json", {**meta, "jobs": len(runs), "notebooks": ordered,
-                                                          "execute_wall_s": max((t["wall_s"] for t in ordered), default=0.0)})
+    previous = json.loads(own.read_text()) if own.exists() else {}
+    write_json_atomic(own, {**previous, **meta, "notebooks": ordered,
+                            "execute_wall_s": previous.get("execute_wall_s") or max((t["wall_s"] for t in ordered), default=0.0)})
     print(f"[book] collected {len(ordered)} notebook(s) from {len(runs)} run(s) into {BUILD}")
 
 
