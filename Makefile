@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 SCALE  ?= ci
 
-.PHONY: variance setup scaffold student book bench seedcost test-compat replicate robustness execute html test chapter chapters clean check record golden
+.PHONY: variance setup scaffold student book bench seedcost test-compat test-latest replicate robustness execute html test chapter chapters clean check record golden
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -58,7 +58,10 @@ test: setup
 	$(BIN)/python -m pytest -q
 
 test-compat: setup
-	BOOK_COMPAT=1 $(BIN)/python -m pytest -q -p no:cacheprovider tests/test_lowest_versions.py
+	BOOK_COMPAT=lowest $(BIN)/python -m pytest -q -s -p no:cacheprovider tests/test_lowest_versions.py
+
+test-latest: setup
+	BOOK_COMPAT=latest $(BIN)/python -m pytest -q -s -p no:cacheprovider tests/test_lowest_versions.py
 
 clean:
 	rm -rf _build

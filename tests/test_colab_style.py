@@ -21,21 +21,27 @@ import sysconfig
 from pathlib import Path
 
 import pytest
-
-from bookkit import run
-from helpers.verdict import read_record
 from tests.conftest import ROOT
 
-ONE_PER_CHAPTER = ["notebooks/lab/00-tiny-lm-and-grpo.ipynb",
-                   "notebooks/q1-meta-rl-rational-bias/07-critique-plateaus.ipynb",
-                   "notebooks/q2-reward-model-bias-cascade/01-utility-weighted-loss.ipynb"]
+from bookkit import execution, toc
+from helpers.verdict import read_record
+
+ONE_PER_CHAPTER = [
+    "notebooks/lab/00-tiny-lm-and-grpo.ipynb",
+    "notebooks/q1-meta-rl-rational-bias/07-critique-plateaus.ipynb",
+    "notebooks/q2-reward-model-bias-cascade/01-utility-weighted-loss.ipynb",
+]
 
 
 def _clean_env(home: Path) -> dict[str, str]:
     """The environment of a fresh machine: no repo paths, no book settings, user-level Jupyter dirs empty."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("BOOK_", "PYTHON", "VIRTUAL_ENV", "JUPYTER"))}
-    env.update(HOME=str(home), JUPYTER_DATA_DIR=str(home / "jupyter"), JUPYTER_CONFIG_DIR=str(home / "jupyter-config"),
-               PATH=os.pathsep.join(p for p in env.get("PATH", "").split(os.pathsep) if ".venv" not in p))
+    env.update(
+        HOME=str(home),
+        JUPYTER_DATA_DIR=str(home / "jupyter"),
+        JUPYTER_CONFIG_DIR=str(home / "jupyter-config"),
+        PATH=os.pathsep.join(p for p in env.get("PATH", "").split(os.pathsep) if ".venv" not in p),
+    )
     return env
 
 
@@ -59,8 +65,13 @@ def colab_python(tmp_path_factory) -> tuple[Path, dict[str, str]]:
     env = _clean_env(work / "home")
     (work / "home").mkdir()
     repo = work / "repo.git"  # the cell appends ".git" to the address
-    listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=ROOT,
-                            capture_output=True, text=True, check=True).stdout.split("\0")
+    listed = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split("\0")
     for rel in filter(None, listed):  # the checkout's files, as git sees them: no venv, builds or caches
         if (ROOT / rel).is_file():
             (repo / rel).parent.mkdir(parents=True, exist_ok=True)
@@ -70,19 +81,30 @@ def colab_python(tmp_path_factory) -> tuple[Path, dict[str, str]]:
         subprocess.run([*git, *args], cwd=repo, check=True, env=env, capture_output=True)
     subprocess.run([sys.executable, "-m", "venv", str(work / "venv")], check=True, env=env)
     python = str(work / "venv" / "bin" / "python")
-    site = subprocess.run([python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-                          check=True, env=env, capture_output=True, text=True).stdout.strip()
+    site = subprocess.run(
+        [python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        check=True,
+        env=env,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
     stack = sysconfig.get_paths()["purelib"]  # the project's environment plays Colab's preinstalled packages
     (Path(site) / "preinstalled-stack.pth").write_text(stack + "\n")
     env = {**env, "BOOK_REPO": f"file://{work / 'repo'}"}
     report = work / "report.json"
-    subprocess.run([python, "-m", "pip", "install", "-q", "--dry-run", "--report", str(report),
-                    f"git+file://{repo}@main"], check=True, env=env, timeout=600)
+    subprocess.run(
+        [python, "-m", "pip", "install", "-q", "--dry-run", "--report", str(report), f"git+file://{repo}@main"],
+        check=True,
+        env=env,
+        timeout=600,
+    )
     added = {i["metadata"]["name"] for i in json.loads(report.read_text())["install"]}
     assert added <= {"reward-bias-helpers", "setuptools"}, f"the Colab cell would reinstall {added}"
     cell = work / "colab_cell.py"
-    cell.write_text("import sys, types\nsys.modules['google.colab'] = types.ModuleType('google.colab')\n"
-                    + colab_cell(ONE_PER_CHAPTER[0]))
+    cell.write_text(
+        "import sys, types\nsys.modules['google.colab'] = types.ModuleType('google.colab')\n"
+        + colab_cell(ONE_PER_CHAPTER[0])
+    )
     proc = subprocess.run([python, str(cell)], cwd=work, env=env, capture_output=True, text=True, timeout=900)
     assert proc.returncode == 0, proc.stderr[-3000:]
     return work / "venv" / "bin", env
@@ -92,28 +114,51 @@ def test_every_colab_cell_is_generated_from_the_config():
     from bookkit import colab
 
     expected = colab.cell_source(colab.repository_url(ROOT))
-    for rel in run.toc_notebooks(ROOT):
+    for rel in toc.toc_notebooks(ROOT):
         assert colab_cell(rel) == expected, f"{rel}: run `python -m bookkit.run colab` to regenerate its Colab cell"
 
 
 def test_the_package_comes_from_the_colab_cell_install(colab_python):
     bin_dir, env = colab_python
-    where = subprocess.run([str(bin_dir / "python"), "-c", "import helpers, bookkit.run; print(helpers.__file__, bookkit.run.__file__)"], cwd="/",
-                           env=env, capture_output=True, text=True, check=True).stdout
+    where = subprocess.run(
+        [str(bin_dir / "python"), "-c", "import helpers, bookkit.run; print(helpers.__file__, bookkit.run.__file__)"],
+        cwd="/",
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     assert where.count("site-packages") == 2 and str(ROOT) not in where
 
 
 @pytest.mark.parametrize("rel", ONE_PER_CHAPTER, ids=lambda r: Path(r).stem)
 def test_a_notebook_alone_in_an_empty_folder_runs(colab_python, rel: str, tmp_path: Path):
-    assert rel in run.toc_notebooks(ROOT)
+    assert rel in toc.toc_notebooks(ROOT)
     bin_dir, env = colab_python
     folder = tmp_path / "content"  # Colab's working directory
     folder.mkdir()
     shutil.copy2(ROOT / rel, folder / Path(rel).name)
-    proc = subprocess.run([str(bin_dir / "python"), "-m", "papermill", Path(rel).name, "out.ipynb", "-p", "scale", "smoke",
-                           "--kernel", "python3", "--no-progress-bar"],
-                          cwd=folder, env=env, capture_output=True, text=True, timeout=600)
+    proc = subprocess.run(
+        [
+            str(bin_dir / "python"),
+            "-m",
+            "papermill",
+            Path(rel).name,
+            "out.ipynb",
+            "-p",
+            "scale",
+            "smoke",
+            "--kernel",
+            "python3",
+            "--no-progress-bar",
+        ],
+        cwd=folder,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert proc.returncode == 0, proc.stderr[-3000:]
-    note = run.note_of(rel)
+    note = execution.note_of(rel)
     if note:  # the verdict record lands beside the notebook, not in the repository
         assert read_record(folder / "verdicts" / f"{note}.json") is not None, sorted(p.name for p in folder.rglob("*"))

@@ -5,12 +5,12 @@ import tempfile
 import pytest
 import torch
 
-from helpers.lm.sampling import encode, sample_tokens, sequence_logprob, through_end
 from helpers.lm.models import TinyLMConfig, build_model
+from helpers.lm.sampling import encode, sample_tokens, sequence_logprob, through_end
+from helpers.lm.tokenizer import build_char_tokenizer
 from helpers.rl import core
 from helpers.rl.core import Rollout, group_advantages, groups_of, policy_gradient_loss
 from helpers.rl.trl_grpo import GRPOSettings, grpo_config
-from helpers.lm.tokenizer import build_char_tokenizer
 
 SMALL = TinyLMConfig(n_embd=32, n_head=2, n_positions=16)
 
@@ -21,7 +21,8 @@ def test_group_advantages_by_hand():
     assert adv[0].tolist() == pytest.approx([0.5 / (0.5**0.5 + 1e-4), -0.5 / (0.5**0.5 + 1e-4)])
     assert adv[1].tolist() == [0.0, 0.0]  # a uniform group teaches nothing
     assert group_advantages(torch.tensor([[1.0, 0.0, 0.0]]), scale="none")[0].tolist() == pytest.approx(
-        [2 / 3, -1 / 3, -1 / 3])
+        [2 / 3, -1 / 3, -1 / 3]
+    )
     # ragged groups given by id (Critique-GRPO's mixed groups); a group of one gets 0
     flat = torch.tensor([1.0, 0.0, 0.0, 0.0, 1.0, 1.0, 5.0])
     ragged = group_advantages(flat, torch.tensor([0, 0, 1, 1, 1, 1, 2]))
@@ -52,8 +53,13 @@ def _rollout(tok, model, advantages_zero_rows: bool = True) -> Rollout:  # noqa:
     prompts = encode(tok, ["^A12=", "^A34=", "^A56=", "^A78="]).repeat_interleave(2, 0)
     ids = sample_tokens(model.eval(), prompts, 4, torch.Generator().manual_seed(3))
     ends = torch.tensor([4, 1, 2, 4, 0, 3, 4, 2])
-    return Rollout(torch.cat([prompts, ids], 1), prompts.shape[1], torch.tensor([1.0, 0, 0, 0, 1, 1, 0, 1]),
-                   groups_of(4, 2), mask=through_end(ends, 4))
+    return Rollout(
+        torch.cat([prompts, ids], 1),
+        prompts.shape[1],
+        torch.tensor([1.0, 0, 0, 0, 1, 1, 0, 1]),
+        groups_of(4, 2),
+        mask=through_end(ends, 4),
+    )
 
 
 @pytest.mark.parametrize("loss_type", core.LOSS_TYPES)
@@ -64,14 +70,15 @@ def test_rows_with_zero_advantage_are_skipped_without_changing_loss_or_gradient(
     adv = group_advantages(batch.rewards, batch.groups)
     assert (adv[2:6] == 0).all()  # two uniform groups
     model.train()
-    full_logp = model(input_ids=batch.seqs).logits[:, batch.width - 1:-1].log_softmax(-1)
-    full_logp = full_logp.gather(2, batch.seqs[:, batch.width:, None]).squeeze(-1)
+    full_logp = model(input_ids=batch.seqs).logits[:, batch.width - 1 : -1].log_softmax(-1)
+    full_logp = full_logp.gather(2, batch.seqs[:, batch.width :, None]).squeeze(-1)
     full = policy_gradient_loss(full_logp, adv, batch.response_mask(), loss_type)
     skipped = core.rollout_loss(model, batch, adv, loss_type)
     assert skipped.item() == pytest.approx(full.item(), abs=1e-6)
     params = list(model.parameters())
-    for a, b in zip(torch.autograd.grad(full, params, allow_unused=True),
-                    torch.autograd.grad(skipped, params, allow_unused=True)):
+    for a, b in zip(
+        torch.autograd.grad(full, params, allow_unused=True), torch.autograd.grad(skipped, params, allow_unused=True)
+    ):
         assert (a is None and b is None) or torch.allclose(a, b, atol=1e-6)
     assert core.rollout_loss(model, batch, torch.zeros(8), loss_type) is None
 
@@ -97,25 +104,38 @@ def test_core_step_equals_trl_grpo_loss_and_gradient():
     mask = batch.response_mask()
     for loss_type in core.LOSS_TYPES:
         with tempfile.TemporaryDirectory() as out:
-            settings = GRPOSettings(num_steps=1, prompts_per_step=4, group_size=2, max_completion_length=batch.length,
-                                    loss_type=loss_type)
-            trainer = GRPOTrainer(model=model, reward_funcs=[lambda completions, **_: [0.0] * len(completions)],
-                                  args=grpo_config(settings, "cpu", out),
-                                  train_dataset=Dataset.from_list([{"prompt": "^A12="}] * 8), processing_class=tok)
+            settings = GRPOSettings(
+                num_steps=1, prompts_per_step=4, group_size=2, max_completion_length=batch.length, loss_type=loss_type
+            )
+            trainer = GRPOTrainer(
+                model=model,
+                reward_funcs=[lambda completions, **_: [0.0] * len(completions)],
+                args=grpo_config(settings, "cpu", out),
+                train_dataset=Dataset.from_list([{"prompt": "^A12="}] * 8),
+                processing_class=tok,
+            )
             trainer.current_gradient_accumulation_steps = 1
             model.eval()  # TRL's "eval" mode: no gradient-accumulation rescaling (dropout is 0 in the tiny GPT)
-            inputs = {"prompt_ids": batch.seqs[:, :batch.width], "prompt_mask": torch.ones_like(batch.seqs[:, :batch.width]),
-                      "completion_ids": batch.seqs[:, batch.width:], "completion_mask": mask.long(),
-                      "advantages": trl_adv, "num_items_in_batch": mask.sum()}
+            inputs = {
+                "prompt_ids": batch.seqs[:, : batch.width],
+                "prompt_mask": torch.ones_like(batch.seqs[:, : batch.width]),
+                "completion_ids": batch.seqs[:, batch.width :],
+                "completion_mask": mask.long(),
+                "advantages": trl_adv,
+                "num_items_in_batch": mask.sum(),
+            }
             theirs = trainer._compute_loss(model, inputs)
             ours = core.rollout_loss(model, batch, group_advantages(batch.rewards, batch.groups), loss_type)
             # TRL's value is the ratio objective at ratio 1 (-Σ A / n), ours is -Σ A·log π / n:
             # different numbers with the same gradient, which is what the optimiser sees
-            assert theirs.item() == pytest.approx(policy_gradient_loss(torch.ones_like(mask), trl_adv, mask,
-                                                                       loss_type).item(), abs=1e-6)
+            assert theirs.item() == pytest.approx(
+                policy_gradient_loss(torch.ones_like(mask), trl_adv, mask, loss_type).item(), abs=1e-6
+            )
             params = list(model.parameters())
-            for a, b in zip(torch.autograd.grad(theirs, params, allow_unused=True),
-                            torch.autograd.grad(ours, params, allow_unused=True)):
+            for a, b in zip(
+                torch.autograd.grad(theirs, params, allow_unused=True),
+                torch.autograd.grad(ours, params, allow_unused=True),
+            ):
                 if a is None or b is None:
                     assert a is None or not a.any()
                     continue
@@ -134,17 +154,29 @@ def test_train_is_deterministic_and_steps_adam_on_a_zero_gradient():
     runs = []
     for _ in range(2):
         generator = torch.Generator().manual_seed(1)
-        runs.append(core.train(model, rollout, num_steps=3, learning_rate=1e-2, show_progress=False,
-                               log=lambda step, policy, batch: {"r": float("nan") if batch is None else
-                                                                float(batch.rewards.mean())}))
+        runs.append(
+            core.train(
+                model,
+                rollout,
+                num_steps=3,
+                learning_rate=1e-2,
+                show_progress=False,
+                log=lambda step, policy, batch: {"r": float("nan") if batch is None else float(batch.rewards.mean())},
+            )
+        )
     (log_a, a), (log_b, b) = runs
     assert log_a.equals(log_b) and log_a["step"].tolist() == [0, 1, 2, 3]
     assert all(torch.equal(x, y) for x, y in zip(a.parameters(), b.parameters()))
     assert not all(torch.equal(x, y) for x, y in zip(model.parameters(), a.parameters()))
     # a batch whose every group is uniform has gradient 0: no forward pass, the weights do not move on step 1
     generator = torch.Generator().manual_seed(1)
-    _, still = core.train(model, lambda p, s: rollout(p, s, lambda ids: torch.ones(len(ids))), num_steps=1,
-                          learning_rate=1e-2, show_progress=False)
+    _, still = core.train(
+        model,
+        lambda p, s: rollout(p, s, lambda ids: torch.ones(len(ids))),
+        num_steps=1,
+        learning_rate=1e-2,
+        show_progress=False,
+    )
     assert all(torch.equal(x, y) for x, y in zip(model.parameters(), still.parameters()))
 
 

@@ -4,11 +4,11 @@ import numpy as np
 import pytest
 import torch
 
-from helpers.rl import critique as cq
 from helpers.lm.models import TinyLMConfig, build_model
 from helpers.lm.sampling import encode, sample_tokens, sequence_logprob
-from helpers.tasks import column_addition as ca
 from helpers.lm.tokenizer import build_char_tokenizer
+from helpers.rl import critique as cq
+from helpers.tasks import column_addition as ca
 
 SMALL = TinyLMConfig(n_embd=32, n_head=2, n_layer=1, n_positions=64)
 
@@ -65,7 +65,7 @@ def test_splits_are_disjoint_and_subclasses_respected():
     assert not set(train) & set(evals) and len(set(train)) == 300
     assert all(p.is_bug for p in evals) and all(ca.split_of(p) == "eval" for p in evals)
     pairs = ca.sft_examples(400, seed=1)
-    prompts = {x[:ca.PROMPT_LEN] for x, _ in pairs}
+    prompts = {x[: ca.PROMPT_LEN] for x, _ in pairs}
     assert not prompts & {p.prompt for p in ca.make_problems(200, seed=2, split="eval")}
     assert all(len(c) == ca.TRACE_LEN for _, c in pairs)
     assert 0.35 < np.mean([len(x) > ca.PROMPT_LEN for x, _ in pairs]) < 0.65  # refine_share 0.5
@@ -90,7 +90,7 @@ def test_cached_sampling_matches_full_forward_sampling():
         for _ in range(6):
             probs = model(input_ids=seq).logits[:, -1].float().softmax(-1)
             seq = torch.cat([seq, torch.multinomial(probs, 1, generator=gen)], dim=1)
-    assert torch.equal(fast, seq[:, prompts.shape[1]:])
+    assert torch.equal(fast, seq[:, prompts.shape[1] :])
     # sequence_logprob sums the per-token log-probabilities of the continuation
     with torch.no_grad():
         logp = model(input_ids=seq).logits.log_softmax(-1)
@@ -128,11 +128,12 @@ def test_refinement_success_per_kind_matches_one_call_per_kind():
 def test_bug_refinements_start_from_the_teachers_bug():
     """n07's second design: every refinement example on a bug problem repairs the teacher's own bug."""
     pairs = ca.sft_examples(2000, seed=4)
-    bug_refinements = [(x, y) for x, y in pairs if len(x) > ca.PROMPT_LEN
-                       and ca.Problem(int(x[1:4]), int(x[5:8])).is_bug]
+    bug_refinements = [
+        (x, y) for x, y in pairs if len(x) > ca.PROMPT_LEN and ca.Problem(int(x[1:4]), int(x[5:8])).is_bug
+    ]
     assert len(bug_refinements) > 300
     for x, y in bug_refinements:
         p = ca.Problem(int(x[1:4]), int(x[5:8]))
-        assert x[ca.PROMPT_LEN:ca.PROMPT_LEN + ca.TRACE_LEN] == ca.teacher_attempt(p)
+        assert x[ca.PROMPT_LEN : ca.PROMPT_LEN + ca.TRACE_LEN] == ca.teacher_attempt(p)
         if x.endswith("|h:cin>"):
             assert y == ca.correct_trace(p)

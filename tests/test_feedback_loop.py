@@ -5,7 +5,13 @@ import torch
 
 from helpers.non_lm.rankers import RankerSettings, _scores_of, fit_ranker, implied_examination, run_loop
 from helpers.tasks.feedback_loop import (
-    LoopConfig, empty_logs, make_world, ndcg, ranking_from_scores, satisfied_clicks_per_impression, simulate_round,
+    LoopConfig,
+    empty_logs,
+    make_world,
+    ndcg,
+    ranking_from_scores,
+    satisfied_clicks_per_impression,
+    simulate_round,
 )
 
 SMALL = LoopConfig(num_users=20, num_items=40, rounds=2, impressions_per_round=400)

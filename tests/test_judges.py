@@ -3,11 +3,11 @@
 import numpy as np
 import torch
 
-from helpers.rewards import judges
 from helpers.lm.models import TinyLMConfig, build_model
 from helpers.lm.sampling import sample_tokens
-from helpers.tasks import verify_chain as vc
 from helpers.lm.tokenizer import build_char_tokenizer
+from helpers.rewards import judges
+from helpers.tasks import verify_chain as vc
 
 
 def test_items_and_targets_by_hand():

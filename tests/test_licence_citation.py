@@ -3,7 +3,6 @@
 import re
 
 import yaml
-
 from tests.conftest import ROOT
 
 #: The CITATION.cff 1.2.0 schema's required keys, and the shapes this file must have.
@@ -28,9 +27,9 @@ def test_code_and_text_licences_are_present_and_point_at_each_other():
 
 
 def test_the_build_stamp_names_commit_date_and_versions():
-    from bookkit import run
+    from bookkit import execution, site
 
-    stamp = run.build_stamp()
+    stamp = execution.build_stamp()
     assert set(stamp) == {"commit", "build_date", "torch", "transformers", "trl"}
-    footer = run.footer_html(stamp)
+    footer = site.footer_html(stamp)
     assert stamp["commit"] in footer and "TRL" in footer and "CC BY 4.0" in footer

@@ -6,11 +6,11 @@ import numpy as np
 import pytest
 import torch
 
-from helpers.measure.metrics import bullshit_index, cramers_v
 from helpers.lm.models import TinyLMConfig, build_model
+from helpers.lm.tokenizer import build_char_tokenizer
+from helpers.measure.metrics import bullshit_index, cramers_v
 from helpers.measure.probes import FrozenProbe
 from helpers.tasks import marketplace as mk
-from helpers.lm.tokenizer import build_char_tokenizer
 
 SMALL = TinyLMConfig(n_embd=32, n_head=2, n_positions=24)
 
@@ -96,4 +96,6 @@ def test_exact_evaluation_on_an_untrained_model():
     ids = tok([items[3].qa_prompt], return_tensors="pt", add_special_tokens=False)["input_ids"]
     with torch.no_grad():
         p = model(input_ids=ids).logits[0, -1].softmax(-1)
-    assert mk.claim_distribution(model, tok, [items[3].qa_prompt])[0, 0] == pytest.approx(float(p[tok.convert_tokens_to_ids("Y")]), rel=1e-5)
+    assert mk.claim_distribution(model, tok, [items[3].qa_prompt])[0, 0] == pytest.approx(
+        float(p[tok.convert_tokens_to_ids("Y")]), rel=1e-5
+    )

@@ -3,7 +3,15 @@ import json
 import pytest
 import torch
 
-from helpers.lm.models import TinyLMConfig, build_model, cached_model, config_hash, count_parameters, load_pretrained, save_model
+from helpers.lm.models import (
+    TinyLMConfig,
+    build_model,
+    cached_model,
+    config_hash,
+    count_parameters,
+    load_pretrained,
+    save_model,
+)
 from helpers.lm.tokenizer import build_char_tokenizer
 
 SMALL = TinyLMConfig(n_embd=32, n_head=2, n_positions=16)
@@ -76,9 +84,9 @@ def test_config_hash_changes_with_the_recipe():
 
 
 def test_code_hash_follows_the_source():
-    from helpers.measure import metrics
     from helpers.lm import sft as train
     from helpers.lm.models import code_hash
+    from helpers.measure import metrics
 
     assert code_hash(train) == code_hash(train) and len(code_hash(train)) == 16
     assert code_hash(train) != code_hash(metrics) and code_hash(train, metrics) != code_hash(metrics, train)

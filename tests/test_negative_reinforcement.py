@@ -4,12 +4,12 @@ import numpy as np
 import pytest
 import torch
 
-from helpers.measure.metrics import pass_at_k, pass_at_k_exact
 from helpers.lm.models import TinyLMConfig, build_model
+from helpers.lm.sft import SFTSettings, sft
+from helpers.lm.tokenizer import build_char_tokenizer
+from helpers.measure.metrics import pass_at_k, pass_at_k_exact
 from helpers.rl.objectives import OBJECTIVES, PGSettings, sample_coefficients, train_policy
 from helpers.tasks import key_lookup as kl
-from helpers.lm.tokenizer import build_char_tokenizer
-from helpers.lm.sft import SFTSettings, sft
 
 SMALL = TinyLMConfig(n_embd=32, n_head=2, n_positions=16)
 
@@ -61,7 +61,13 @@ def test_train_policy_is_deterministic_and_moves_the_right_way(objective: str):
     tok = build_char_tokenizer()
     model = build_model(SMALL, tok, seed=0)
     keys = kl.make_keys()[:4]
-    sft(model, tok, kl.sft_examples(keys, 512, seed=0), SFTSettings(num_steps=40, batch_size=32, learning_rate=3e-3), progress=False)
+    sft(
+        model,
+        tok,
+        kl.sft_examples(keys, 512, seed=0),
+        SFTSettings(num_steps=40, batch_size=32, learning_rate=3e-3),
+        progress=False,
+    )
     prompts, answers = [k.prompt for k in keys], [kl.answer_text(k.answer) for k in keys]
     settings = PGSettings(num_steps=15, prompts_per_step=4, group_size=8, learning_rate=1e-3)
     right_mass = lambda m: kl.answer_distribution(m, tok, keys)[np.arange(4), [k.answer for k in keys]].mean()  # noqa: E731

@@ -3,8 +3,8 @@ import pytest
 import torch
 
 from helpers.lm.models import TinyLMConfig, build_model
-from helpers.tasks import noisy_addition as na
 from helpers.lm.tokenizer import build_char_tokenizer
+from helpers.tasks import noisy_addition as na
 
 
 def test_best_accuracy_and_expected_correctness():

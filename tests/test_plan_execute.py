@@ -7,10 +7,10 @@ import pandas as pd
 import pytest
 import torch
 
-from helpers.rl import hicra
 from helpers.lm.models import TinyLMConfig, build_model
-from helpers.tasks import plan_execute as pe
 from helpers.lm.tokenizer import build_char_tokenizer
+from helpers.rl import hicra
+from helpers.tasks import plan_execute as pe
 
 SMALL = TinyLMConfig(n_embd=32, n_head=2, n_positions=16)
 
@@ -26,7 +26,10 @@ def test_problems_have_exactly_one_plan_and_uniform_plans():
     assert problems == pe.make_problems(4000, seed=0)
     for p in problems[:500]:
         assert [pe.result(q, p.a, p.b, p.c) == p.target for q in pe.PLANS].count(True) == 1
-        assert pe.result(p.plan, p.a, p.b, p.c) == p.target and 1 <= min(p.a, p.b, p.c) <= max(p.a, p.b, p.c) <= pe.MAX_DIGIT
+        assert (
+            pe.result(p.plan, p.a, p.b, p.c) == p.target
+            and 1 <= min(p.a, p.b, p.c) <= max(p.a, p.b, p.c) <= pe.MAX_DIGIT
+        )
     shares = Counter(p.plan for p in problems)
     assert all(abs(shares[q] / 4000 - 0.25) < 0.03 for q in pe.PLANS)
 
@@ -77,7 +80,9 @@ def test_exact_metrics_match_a_direct_forward_pass():
     # P(valid plan) and P(correct trace | valid plan) for each problem, by hand
     accuracy, plan_ok = 0.0, 0.0
     for p in problems:
-        ids = tok([p.prompt + pe.trace(p.plan, p.a, p.b, p.c)], return_tensors="pt", add_special_tokens=False)["input_ids"]
+        ids = tok([p.prompt + pe.trace(p.plan, p.a, p.b, p.c)], return_tensors="pt", add_special_tokens=False)[
+            "input_ids"
+        ]
         with torch.no_grad():
             logp = model(input_ids=ids).logits[0].log_softmax(-1)
         w = len(p.prompt)

@@ -10,9 +10,14 @@ from helpers.verdict import Criterion, Verdict
 
 
 def record(gap: list[float], premise: list[float], seeds: list[int]) -> dict:
-    return Verdict("n99", "claim", [Criterion("gap", by_seed=gap, threshold=0.1), Criterion("shown", 1.0, 0, decides=False)],
-                   key_number=("gap", gap), parameters={"scale": "ci", "seeds": seeds},
-                   premises=[Criterion("base has room", by_seed=premise, threshold=0.5, op="<=")]).to_record()
+    return Verdict(
+        "n99",
+        "claim",
+        [Criterion("gap", by_seed=gap, threshold=0.1), Criterion("shown", 1.0, 0, decides=False)],
+        key_number=("gap", gap),
+        parameters={"scale": "ci", "seeds": seeds},
+        premises=[Criterion("base has room", by_seed=premise, threshold=0.5, op="<=")],
+    ).to_record()
 
 
 def test_the_replication_names_pass_fail_contradictions_and_means_outside():
@@ -25,8 +30,12 @@ def test_the_replication_names_pass_fail_contradictions_and_means_outside():
     assert [r["contradiction"] for r in criterion_rows(book, flipped) if r["criterion"] == "gap"] == [True]
     moved = [r for r in criterion_rows(book, unresolved) if r["criterion"] == "gap"][0]
     assert not moved["contradiction"] and moved["mean outside the book's interval"]  # to unresolved: no contradiction
-    assert any("premise: base has room" in p for p in compare_records(
-        record([0.3, 0.32, 0.31, 0.29, 0.3], [0.6, 0.62, 0.61, 0.6, 0.6], [0, 1, 2, 3, 4]), book))
+    assert any(
+        "premise: base has room" in p
+        for p in compare_records(
+            record([0.3, 0.32, 0.31, 0.29, 0.3], [0.6, 0.62, 0.61, 0.6, 0.6], [0, 1, 2, 3, 4]), book
+        )
+    )
 
 
 def test_the_variance_split_separates_bases_from_rl_seeds():

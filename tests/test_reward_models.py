@@ -6,8 +6,14 @@ import pytest
 import torch
 from torch import nn
 
-from helpers.rewards.reward_models import (RMSettings, best_of_n, mmd_across_bins, pairwise_accuracy, rollouts_to_responses,
-                                   train_reward_model)
+from helpers.rewards.reward_models import (
+    RMSettings,
+    best_of_n,
+    mmd_across_bins,
+    pairwise_accuracy,
+    rollouts_to_responses,
+    train_reward_model,
+)
 from helpers.tasks.preference_pairs import PreferenceTask, length_bins, make_pairs, sample_responses
 
 TASK = PreferenceTask()
@@ -32,7 +38,7 @@ def test_responses_have_the_stated_lengths_padding_and_quality():
     assert r.lengths.min() >= TASK.min_length and r.lengths.max() <= TASK.max_length
     for i in range(20):
         body = r.tokens[i, : r.lengths[i]]
-        assert (body >= 0).all() and (r.tokens[i, r.lengths[i]:] == -1).all()
+        assert (body >= 0).all() and (r.tokens[i, r.lengths[i] :] == -1).all()
         assert math.isclose(float(r.quality[i]), float((body < 8).float().mean()), abs_tol=1e-6)
     # quality is independent of length in the population
     big = sample_responses(TASK, 20_000, torch.Generator().manual_seed(1))
@@ -43,7 +49,9 @@ def test_pairs_have_the_planted_length_correlation_and_true_test_labels():
     train = make_pairs(TASK, 1000, 0.9, seed=0, noisy_labels=True)
     anti = make_pairs(TASK, 1000, 0.1, seed=1, noisy_labels=False)
     assert len(train) == len(anti) == 1000
-    assert math.isclose(train.longer_wins_share, 0.9, abs_tol=1e-6) and math.isclose(anti.longer_wins_share, 0.1, abs_tol=1e-6)
+    assert math.isclose(train.longer_wins_share, 0.9, abs_tol=1e-6) and math.isclose(
+        anti.longer_wins_share, 0.1, abs_tol=1e-6
+    )
     assert (anti.chosen.quality > anti.rejected.quality).all()
     assert (train.chosen.lengths != train.rejected.lengths).all()
     # Bradley-Terry labels at sharpness 12 are noisy: some training winners are worse
@@ -62,7 +70,9 @@ def test_mmd_matches_a_hand_computation_and_vanishes_for_identical_bins():
     assert float(mmd_across_bins(z, torch.tensor([0, 0, 1, 1]), 2, bandwidth=1.0)) < 1e-7
     # bins {0} and {2}: K = exp(-4/2); MMD^2 = 1 + 1 - 2 exp(-2)
     z = torch.tensor([[0.0], [2.0]])
-    assert math.isclose(float(mmd_across_bins(z, torch.tensor([0, 1]), 2, bandwidth=1.0)), 2 - 2 * math.exp(-2), rel_tol=1e-6)
+    assert math.isclose(
+        float(mmd_across_bins(z, torch.tensor([0, 1]), 2, bandwidth=1.0)), 2 - 2 * math.exp(-2), rel_tol=1e-6
+    )
     # three bins, one of them empty: the mean over the two present bins' pair equals a naive double loop
     g = torch.Generator().manual_seed(0)
     z, bins = torch.randn(30, 3, generator=g), torch.randint(0, 3, (30,), generator=g) * 2  # bins 0, 2, 4 of 5
@@ -73,7 +83,9 @@ def test_mmd_matches_a_hand_computation_and_vanishes_for_identical_bins():
             if len(a) and len(b):
                 k = lambda x, y: torch.exp(-torch.cdist(x, y).pow(2) / 2).mean()  # noqa: E731
                 naive.append(k(a, a) + k(b, b) - 2 * k(a, b))
-    assert math.isclose(float(mmd_across_bins(z, bins, 5, bandwidth=1.0)), float(torch.stack(naive).mean()), rel_tol=1e-5)
+    assert math.isclose(
+        float(mmd_across_bins(z, bins, 5, bandwidth=1.0)), float(torch.stack(naive).mean()), rel_tol=1e-5
+    )
 
 
 def test_best_of_n_oracle_improves_with_n_and_pools_are_shared():
@@ -99,10 +111,14 @@ def test_rollouts_are_cut_at_the_first_eos():
 
 def test_reward_model_training_is_deterministic_and_the_penalty_lowers_mmd():
     pairs = make_pairs(TASK, 500, 0.9, seed=0, noisy_labels=True)
-    plain_a, log_a = train_reward_model(pairs, TASK, RMSettings(num_steps=40, batch_pairs=64, conditional=False), seed=3)
+    plain_a, log_a = train_reward_model(
+        pairs, TASK, RMSettings(num_steps=40, batch_pairs=64, conditional=False), seed=3
+    )
     plain_b, _ = train_reward_model(pairs, TASK, RMSettings(num_steps=40, batch_pairs=64, conditional=False), seed=3)
     assert all(torch.equal(p, q) for p, q in zip(plain_a.parameters(), plain_b.parameters()))
-    _, log_c = train_reward_model(pairs, TASK, RMSettings(num_steps=40, batch_pairs=64, mmd_weight=30.0, conditional=False), seed=3)
+    _, log_c = train_reward_model(
+        pairs, TASK, RMSettings(num_steps=40, batch_pairs=64, mmd_weight=30.0, conditional=False), seed=3
+    )
     assert log_c["mmd"].iloc[-10:].mean() < log_a["mmd"].iloc[-10:].mean()
 
 

@@ -5,20 +5,22 @@ import math
 import numpy as np
 import torch
 
-from helpers.rl import rubric
 from helpers.lm.models import TinyLMConfig, build_model
 from helpers.lm.sampling import cut_at_special, through_end
+from helpers.lm.tokenizer import build_char_tokenizer
+from helpers.rl import rubric
 from helpers.rl.core import group_advantages
 from helpers.rl.rubric import RubricSettings, combined_rewards
 from helpers.tasks import rubric_answers as ra
-from helpers.lm.tokenizer import build_char_tokenizer
 
 P = ra.Problem("C", "abcdef")
 
 
 def test_scores_of_the_ideal_a_stuffed_and_a_partial_response():
     assert P.prompt == "C:abcdef>" and ra.PROMPT_LEN == 9
-    assert ra.proxy_reward(P, P.ideal) == 1.0 and all(ra.rubric_checks(P, P.ideal)) and ra.true_quality(P, P.ideal) == 1.0
+    assert (
+        ra.proxy_reward(P, P.ideal) == 1.0 and all(ra.rubric_checks(P, P.ideal)) and ra.true_quality(P, P.ideal) == 1.0
+    )
     stuffed = "aabbccddeeffaabb"
     assert math.isclose(ra.proxy_reward(P, stuffed), 16 / 6)
     assert ra.rubric_checks(P, stuffed) == (False, False, False) and ra.true_quality(P, stuffed) == 0.0
@@ -75,7 +77,11 @@ def test_reward_combiners():
 
 def test_responses_are_cut_at_the_first_special_token():
     tok = build_char_tokenizer()
-    row0 = tok("Cabc", add_special_tokens=False)["input_ids"] + [tok.eos_token_id] + tok("ab" * 6, add_special_tokens=False)["input_ids"]
+    row0 = (
+        tok("Cabc", add_special_tokens=False)["input_ids"]
+        + [tok.eos_token_id]
+        + tok("ab" * 6, add_special_tokens=False)["input_ids"]
+    )
     row1 = tok("Cabcdefaaaaaaaaa", add_special_tokens=False)["input_ids"] + [tok.eos_token_id]
     responses, ends = cut_at_special(tok, torch.tensor([row0, row1]))
     assert responses == ["Cabc", "Cabcdefaaaaaaaaa"]

@@ -6,11 +6,15 @@ import pytest
 
 from bookkit import seedcost
 
-RESULT = {"scale": "ci", "counts": [1, 3, 5], "runs": [
-    {"notebook": "notebooks/q/01-a.ipynb", "seeds": 1, "wall_s": 20.0, "cpu_s": 19.0, "startup_s": 10.0},
-    {"notebook": "notebooks/q/01-a.ipynb", "seeds": 3, "wall_s": 40.0, "cpu_s": 39.0, "startup_s": 10.0},
-    {"notebook": "notebooks/q/01-a.ipynb", "seeds": 5, "wall_s": 60.0, "cpu_s": 59.0, "startup_s": 10.0},
-]}
+RESULT = {
+    "scale": "ci",
+    "counts": [1, 3, 5],
+    "runs": [
+        {"notebook": "notebooks/q/01-a.ipynb", "seeds": 1, "wall_s": 20.0, "cpu_s": 19.0, "startup_s": 10.0},
+        {"notebook": "notebooks/q/01-a.ipynb", "seeds": 3, "wall_s": 40.0, "cpu_s": 39.0, "startup_s": 10.0},
+        {"notebook": "notebooks/q/01-a.ipynb", "seeds": 5, "wall_s": 60.0, "cpu_s": 59.0, "startup_s": 10.0},
+    ],
+}
 
 
 def test_ratio_is_five_seeds_over_one():

@@ -42,7 +42,12 @@ def test_round_pairs_per_arm():
     gold, replay = [("5+5=", "0")], [("1+1=", "2")]
     assert selftrain.round_pairs("P", problems, counts, gold, replay) == [("1+1=", "7"), ("2*2=", "9")]
     assert selftrain.round_pairs("T", problems, counts, gold, replay) == [("1+1=", "2")] * 3
-    assert selftrain.round_pairs("H", problems, counts, gold, replay) == [("1+1=", "7"), ("2*2=", "9"), ("5+5=", "0"), ("1+1=", "2")]
+    assert selftrain.round_pairs("H", problems, counts, gold, replay) == [
+        ("1+1=", "7"),
+        ("2*2=", "9"),
+        ("5+5=", "0"),
+        ("1+1=", "2"),
+    ]
 
 
 def test_sampled_counts_follow_the_distribution():

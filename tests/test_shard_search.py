@@ -6,10 +6,10 @@ from collections import Counter
 import pytest
 import torch
 
-from helpers.rl import agent
 from helpers.lm.models import TinyLMConfig, build_model
-from helpers.tasks import shard_search as ss
 from helpers.lm.tokenizer import build_char_tokenizer
+from helpers.rl import agent
+from helpers.tasks import shard_search as ss
 
 SMALL = TinyLMConfig(n_embd=32, n_head=2, n_positions=16)
 
@@ -49,7 +49,10 @@ def test_rollout_trains_only_queries_before_the_hit():
     model = build_model(SMALL, tok, seed=0).eval()
     episodes = ss.make_episodes(40, seed=1)
     seqs, trained, texts, entropies, _ = agent.rollout(model, tok, episodes, torch.Generator().manual_seed(0))
-    assert seqs.shape == (40, len(ss.PROMPTS[0]) + 2 * ss.BUDGET) and trained.shape == entropies.shape == (40, ss.BUDGET)
+    assert seqs.shape == (40, len(ss.PROMPTS[0]) + 2 * ss.BUDGET) and trained.shape == entropies.shape == (
+        40,
+        ss.BUDGET,
+    )
     for e, t, m in zip(episodes, texts, trained):
         assert t == ss.rollout_text(e, t[0::2])  # the environment's tokens follow from the agent's
         assert m.tolist() == [True, t[1] != ss.HIT]
@@ -77,10 +80,12 @@ def test_incorrect_episodes_are_measured_apart():
     episodes = [ss.Episode(p, p[1 + i % 3]) for p in ss.PROMPTS for i in range(6)]
     _, trained, texts, entropies, _ = agent.rollout(model, tok, episodes, torch.Generator().manual_seed(0))
     failed = [not ss.success(t) for t in texts]
-    per_prompt = [len({ss.query_sequence(t) for t, f in zip(texts[i * 6:(i + 1) * 6], failed[i * 6:(i + 1) * 6]) if f})
-                  for i in range(len(ss.PROMPTS))]
+    per_prompt = [
+        len({ss.query_sequence(t) for t, f in zip(texts[i * 6 : (i + 1) * 6], failed[i * 6 : (i + 1) * 6]) if f})
+        for i in range(len(ss.PROMPTS))
+    ]
     assert m["unique incorrect sequences"] == pytest.approx(sum(per_prompt) / len(per_prompt))
-    all_per_prompt = [len({ss.query_sequence(t) for t in texts[i * 6:(i + 1) * 6]}) for i in range(len(ss.PROMPTS))]
+    all_per_prompt = [len({ss.query_sequence(t) for t in texts[i * 6 : (i + 1) * 6]}) for i in range(len(ss.PROMPTS))]
     assert m["unique sequences"] == pytest.approx(sum(all_per_prompt) / len(all_per_prompt))
     rows = torch.tensor(failed)
     assert m["action entropy (incorrect)"] == pytest.approx(float(entropies[trained & rows[:, None]].mean()))

@@ -4,11 +4,11 @@ import pytest
 import torch
 from torch import nn
 
-from helpers.measure import sparsity as sp
 from helpers.lm.models import TinyLMConfig, build_model
+from helpers.lm.tokenizer import build_char_tokenizer
+from helpers.measure import sparsity as sp
 from helpers.rl.objectives import PGSettings, sample_coefficients, train_policy
 from helpers.tasks import key_lookup as kl
-from helpers.lm.tokenizer import build_char_tokenizer
 
 SMALL = TinyLMConfig(n_embd=32, n_head=2, n_positions=16)
 
@@ -30,7 +30,10 @@ def test_bf16_mask_counts_only_moves_beyond_bf16_resolution():
     assert sp.changed_mask(base, tuned, touched, precision="fp32", tolerance=1e-5).tolist() == [True, True, True, False]
     assert sp.sparsity(sp.changed_mask(base, tuned, touched)) == pytest.approx(0.5)
     # untouched entries are left out of the mask altogether
-    assert sp.changed_mask(base, tuned, {"weight": torch.tensor([[True, True, False, False]])}).tolist() == [False, True]
+    assert sp.changed_mask(base, tuned, {"weight": torch.tensor([[True, True, False, False]])}).tolist() == [
+        False,
+        True,
+    ]
     with pytest.raises(ValueError, match="precision"):
         sp.changed_mask(base, tuned, touched, precision="fp16")
 
@@ -43,7 +46,10 @@ def test_jaccard_and_its_chance_level():
     a = torch.tensor([True, True, False, False])
     b = torch.tensor([True, False, True, False])
     assert sp.jaccard(a, b) == pytest.approx(1 / 3)
-    assert sp.jaccard(a, a) == 1.0 and sp.jaccard(torch.zeros(3, dtype=torch.bool), torch.zeros(3, dtype=torch.bool)) == 1.0
+    assert (
+        sp.jaccard(a, a) == 1.0
+        and sp.jaccard(torch.zeros(3, dtype=torch.bool), torch.zeros(3, dtype=torch.bool)) == 1.0
+    )
     assert sp.chance_jaccard(0.5, 0.5) == pytest.approx(0.25 / 0.75)
     # the formula is the expectation for independent random masks
     g = torch.Generator().manual_seed(0)

@@ -8,11 +8,9 @@ import jupytext
 import nbformat
 import pytest
 import yaml
-
-from bookkit import book
-from bookkit import corpus
-from bookkit import run
 from tests.conftest import ROOT, shared_dir
+
+from bookkit import book, corpus, site, toc
 
 DATA = ROOT / "data" / "corpus"
 NOTEBOOKS = sorted(p for p in (ROOT / "notebooks").rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
@@ -46,14 +44,14 @@ def test_every_cited_note_exists_and_has_one_notebook_path():
 
 
 def test_toc_and_notebooks_match():
-    listed = run.toc_notebooks(ROOT)
+    listed = toc.toc_notebooks(ROOT)
     for nb in listed:
         assert (ROOT / nb).exists(), f"_toc.yml lists missing {nb}"
     on_disk = {p.relative_to(ROOT).as_posix() for p in NOTEBOOKS}
     assert on_disk == set(listed), "every notebook must be in _toc.yml and vice versa"
     hosted = {n.notebook for n in NOTES.values()}
     assert {nb for nb in listed if not nb.startswith("notebooks/lab/")} <= hosted
-    for f in run.toc_files(ROOT):
+    for f in toc.toc_files(ROOT):
         assert (ROOT / f).with_suffix(".md").exists() or (ROOT / f).with_suffix(".ipynb").exists() or f == "book/status"
 
 
@@ -74,14 +72,18 @@ def test_notebook_conventions(path: Path):
     namespace: dict = {}
     exec(tagged[0].source, namespace)
     assert namespace["scale"] == "ci" and namespace["device"] == "auto"
-    assert namespace["seeds"] is None or isinstance(namespace["seeds"], list), "seeds: None (the scale's seeds) or a list"
+    assert namespace["seeds"] is None or isinstance(namespace["seeds"], list), (
+        "seeds: None (the scale's seeds) or a list"
+    )
 
     colab = [c for c in nb.cells if "colab" in c.metadata.get("tags", [])]
     assert len(colab) == 1 and "google.colab" in colab[0].source
     repo = yaml.safe_load((ROOT / "_config.yml").read_text())["repository"]["url"]
     from bookkit import colab as colab_cell
 
-    assert colab[0].source == colab_cell.cell_source(repo), "the Colab cell is generated: run `python -m bookkit.run colab`"
+    assert colab[0].source == colab_cell.cell_source(repo), (
+        "the Colab cell is generated: run `python -m bookkit.run colab`"
+    )
     assert nb.cells.index(colab[0]) < nb.cells.index(tagged[0])
 
 
@@ -89,8 +91,11 @@ def test_notebook_conventions(path: Path):
 def test_every_scale_sets_the_same_fields(path: Path):
     """The GPU scale cannot be run here; at least its preset must name what the CPU scale names."""
     source = "\n".join(c.source for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code")
-    found = [n.value for n in ast.walk(ast.parse(source)) if isinstance(n, ast.Assign)
-             and any(isinstance(t, ast.Name) and t.id == "PRESETS" for t in n.targets)]
+    found = [
+        n.value
+        for n in ast.walk(ast.parse(source))
+        if isinstance(n, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "PRESETS" for t in n.targets)
+    ]
     assert len(found) == 1 and isinstance(found[0], ast.Dict), f"{path.name}: one literal PRESETS dict"
 
     def fields(node: ast.expr) -> set[str]:
@@ -115,7 +120,7 @@ def test_claim_notebooks_quote_their_note():
 
 
 def test_committed_chapter_pages_are_generated_from_the_corpus():
-    existing = run.existing_notebooks(ROOT)
+    existing = site.existing_notebooks(ROOT)
     for q in QUESTIONS:
         page = (ROOT / "book" / f"{q.id}.md").read_text()
         block = book.render_generated_block(q, NOTES, None, existing)
@@ -132,6 +137,8 @@ def test_every_claim_notebook_has_a_recorded_expectation():
     for note in NOTES.values():
         if (ROOT / note.notebook).exists():
             record = read_record(ROOT / "data" / "verdicts" / f"{note.id}.json")
-            assert record is not None, f"{note.id}: no recorded expectation in data/verdicts (run `make book`, `make record`)"
+            assert record is not None, (
+                f"{note.id}: no recorded expectation in data/verdicts (run `make book`, `make record`)"
+            )
             assert record["parameters"]["scale"] == "ci" and record["parameters"]["seeds"] == SCALE_SEEDS["ci"]
             assert "written_at" not in record, "recorded by `make record`, which drops the timestamp"

@@ -5,10 +5,15 @@ import math
 import pytest
 import torch
 
-from helpers.non_lm.classifiers import ClassifierSettings, predict_proba, train_classifier
 from helpers.measure.probes import probe_accuracy
+from helpers.non_lm.classifiers import ClassifierSettings, predict_proba, train_classifier
+from helpers.non_lm.decision_utility import (
+    compare_weighting,
+    ex_post_reweight,
+    realised_utility,
+    weighted_cross_entropy,
+)
 from helpers.tasks.teacher_classes import TeacherTask, class_weights, make_data
-from helpers.non_lm.decision_utility import compare_weighting, ex_post_reweight, realised_utility, weighted_cross_entropy
 
 SMALL = TeacherTask(num_train=600, num_test=400)
 
@@ -59,7 +64,9 @@ def test_training_is_deterministic_and_unit_weights_change_nothing():
     settings = ClassifierSettings(epochs=2)
     first = predict_proba(train_classifier(d.x_train, d.y_train, settings, seed=3), d.x_test)
     again = predict_proba(train_classifier(d.x_train, d.y_train, settings, seed=3), d.x_test)
-    unit = predict_proba(train_classifier(d.x_train, d.y_train, settings, seed=3, class_weights=torch.ones(10)), d.x_test)
+    unit = predict_proba(
+        train_classifier(d.x_train, d.y_train, settings, seed=3, class_weights=torch.ones(10)), d.x_test
+    )
     assert torch.equal(first, again) and torch.allclose(first, unit, atol=1e-6)
     with pytest.raises(ValueError, match="epochs"):
         train_classifier(d.x_train, d.y_train, ClassifierSettings(epochs=0), seed=0)

@@ -3,19 +3,41 @@ import math
 
 import pytest
 
+from bookkit.records import compare_records
 from helpers import params
-from bookkit.run import compare_records
-from helpers.verdict import (FAIL, INCONCLUSIVE, NOT_REPRODUCED, PARTLY, PASS, PREMISE_NOT_MET, REPRODUCED, UNRESOLVED,
-                             Criterion, Verdict, mean_interval, read_record, side, t_quantile_975, verdict_word, where,
-                             wilson_interval)
+from helpers.verdict import (
+    FAIL,
+    INCONCLUSIVE,
+    NOT_REPRODUCED,
+    PARTLY,
+    PASS,
+    PREMISE_NOT_MET,
+    REPRODUCED,
+    UNRESOLVED,
+    Criterion,
+    Verdict,
+    mean_interval,
+    read_record,
+    side,
+    t_quantile_975,
+    verdict_word,
+    where,
+    wilson_interval,
+)
 
 
 def make(mean_gap=(0.2, 0.3, 0.25), threshold: float = 0.1, seeds=(0.2, 0.25, 0.22)) -> Verdict:
-    return Verdict("n99", "test claim", [
-        Criterion("mean gap, every seed shown", by_seed=list(seeds), threshold=0.0, op=">", every_seed=True),
-        Criterion("mean gap", list(mean_gap), threshold),
-        Criterion("report only", -5, 0, decides=False),
-    ], key_number=("gap", list(mean_gap)), parameters={"threshold": threshold})
+    return Verdict(
+        "n99",
+        "test claim",
+        [
+            Criterion("mean gap, every seed shown", by_seed=list(seeds), threshold=0.0, op=">", every_seed=True),
+            Criterion("mean gap", list(mean_gap), threshold),
+            Criterion("report only", -5, 0, decides=False),
+        ],
+        key_number=("gap", list(mean_gap)),
+        parameters={"threshold": threshold},
+    )
 
 
 def test_t_interval_matches_a_hand_computation():
@@ -23,7 +45,11 @@ def test_t_interval_matches_a_hand_computation():
     # sd = 1, t(0.975, 2) = 4.303, half-width 4.303 / sqrt(3)
     assert mean == 2.0 and math.isclose(high - mean, 4.303 / math.sqrt(3)) and math.isclose(mean - low, high - mean)
     assert mean_interval([0.5]) == (0.5, -math.inf, math.inf)
-    assert t_quantile_975(4) == 2.776 and abs(t_quantile_975(31) - 2.040) < 2e-3 and abs(t_quantile_975(10**6) - 1.96) < 1e-3
+    assert (
+        t_quantile_975(4) == 2.776
+        and abs(t_quantile_975(31) - 2.040) < 2e-3
+        and abs(t_quantile_975(10**6) - 1.96) < 1e-3
+    )
 
 
 def test_a_mean_criterion_passes_fails_or_is_unresolved_by_its_interval():
@@ -40,7 +66,11 @@ def test_a_mean_criterion_passes_fails_or_is_unresolved_by_its_interval():
 def test_an_every_seed_criterion_is_decided_on_the_mean_and_shows_its_count():
     # the count of seeds passing alone is shown, never decides: its chance of passing falls as seeds are added
     all_pass = Criterion("all pass", by_seed=[0.4, 0.6, 0.01], threshold=0.0, op=">", every_seed=True)
-    assert all_pass.status == UNRESOLVED and all_pass.seeds_passing == (3, 3) and "3/3 seeds pass alone" in all_pass.describe()
+    assert (
+        all_pass.status == UNRESOLVED
+        and all_pass.seeds_passing == (3, 3)
+        and "3/3 seeds pass alone" in all_pass.describe()
+    )
     one_fails = Criterion("one fails", by_seed=[0.5, 0.52, 0.51, 0.49, -0.01], threshold=0.0, op=">", every_seed=True)
     assert one_fails.status == PASS and one_fails.seeds_passing == (4, 5)
     assert Criterion("none pass", None, 0.0, ">", per_seed=[-0.4, -0.45, -0.41]).status == FAIL
@@ -61,7 +91,9 @@ def test_a_binary_outcome_gets_a_wilson_interval():
 
 
 def test_side_and_where_word_an_interval_against_a_reference():
-    assert side(0.1, 0.3, 0.0, ">") == PASS and side(-0.1, 0.3, 0.0, ">") == UNRESOLVED and side(-0.3, -0.1, 0.0) == FAIL
+    assert (
+        side(0.1, 0.3, 0.0, ">") == PASS and side(-0.1, 0.3, 0.0, ">") == UNRESOLVED and side(-0.3, -0.1, 0.0) == FAIL
+    )
     assert side(0.1, 0.3, 0.5, "<=") == PASS and side(0.4, 0.6, 0.5, "<=") == UNRESOLVED
     assert where([0.1, 0.2, 0.15]).startswith("above 0") and where([-0.1, -0.2, -0.15]).startswith("below 0")
     assert where([-0.1, 0.2, 0.05]).startswith("not distinguishable from 0")
@@ -159,7 +191,7 @@ def test_parameter_checks_name_the_parameter_and_allowed_values():
 
 
 def test_pooling_two_seed_sets_recomputes_the_verdict_on_all_seeds():
-    from bookkit.run import pooled_verdict
+    from bookkit.records import pooled_verdict
 
     first = make(mean_gap=(0.12, 0.3, 0.14)).to_record()  # unresolved with three seeds
     first["parameters"]["seeds"] = [0, 1, 2]

@@ -167,7 +167,7 @@ plots.finish(
 # %% [markdown]
 # ## 4. GRPO with TRL and a reward we write
 #
-# GRPO {cite}`shao2024deepseekmath` samples a *group* of completions for each prompt, scores each with the reward
+# GRPO [arXiv:2402.03300](https://arxiv.org/abs/2402.03300) samples a *group* of completions for each prompt, scores each with the reward
 # function, and pushes up the log-probability of completions that beat their group's
 # mean (the group mean is the baseline; no value network). `helpers.rl.train_grpo`
 # wraps TRL's `GRPOTrainer` with settings for a tiny model on a CPU: no gradient
@@ -344,8 +344,8 @@ print(f"largest gradient entry {scale_of:.3g}; largest difference from TRL's {ga
 #    What happens to accuracy, and why does the entropy fall?
 
 # %% [markdown] tags=["solution"]
-# :::{admonition} Solutions (instructors: `make student` removes this cell)
-# :class: dropdown
+# <details>
+# <summary><b>Solutions</b> (instructors: <code>make student</code> removes this cell)</summary>
 #
 # **1.** With a 10x smaller step size the policy moves about 10x less per step, so expect accuracy
 # after 40 steps to stay close to the base's. Compare the `accuracy` column of the GRPO log with
@@ -355,4 +355,5 @@ print(f"largest gradient entry {scale_of:.3g}; largest difference from TRL's {ga
 # the model trades answer probability for the confidence token. Expect the confidence digit to
 # become nearly deterministic (9), which is why entropy falls: GRPO concentrates probability on
 # whatever the reward pays for, and here that is one token.
-# :::
+#
+# </details>

@@ -21,7 +21,7 @@
 # > answers. Adding the Brier score as a second reward term mathematically guarantees
 # > joint optimization of accuracy and calibration without trade-off."
 #
-# **Source** {cite}`damani2025rlcr`. Damani, Puri, Slocum, Shenfeld, Choshen, Kim, Andreas, *Beyond Binary
+# **Source** [arXiv:2507.16806](https://arxiv.org/abs/2507.16806). Damani, Puri, Slocum, Shenfeld, Choshen, Kim, Andreas, *Beyond Binary
 # Rewards: Training LMs to Reason About Their Uncertainty* (RLCR), arXiv 2507.16806,
 # 2025. RLCR trains with `R = 1[y = y*] - (q - 1[y = y*])^2`: correctness plus a Brier
 # term on the model's verbalised confidence `q`. On HotpotQA with Qwen2.5-7B, plain RL
@@ -43,7 +43,7 @@
 # * measure calibration with ECE and a reliability diagram
 # * tell a threshold change from a change in the measured number when reading a verdict
 #
-# **Prerequisites.** The lab notebook; what a probability of being right means; the {term}`Brier score`.
+# **Prerequisites.** The lab notebook; what a probability of being right means; the [Brier score](../../book/glossary.md).
 
 # %% tags=["colab"]
 # Colab set-up: installs the book's helpers when this notebook runs on Colab; does
@@ -762,8 +762,8 @@ say(
 #    The paper's theorem needs a *bounded* scoring rule: what could go wrong with `q` near 0 or 1?
 
 # %% [markdown] tags=["solution"]
-# :::{admonition} Solutions (instructors: `make student` removes this cell)
-# :class: dropdown
+# <details>
+# <summary><b>Solutions</b> (instructors: <code>make student</code> removes this cell)</summary>
 #
 # **1.** The measured ECE gap is computed from the run and does not depend on the threshold, so
 # the table's *measured* column (mean, interval, per-seed values) is unchanged; only that row's
@@ -779,4 +779,5 @@ say(
 # penalty, and the reward's variance explodes, which makes GRPO's normalised advantages dominated
 # by a few samples. The paper's theorem needs a bounded proper rule for exactly this reason. Clip
 # `q` to `[0.01, 0.99]` to see the difference.
-# :::
+#
+# </details>

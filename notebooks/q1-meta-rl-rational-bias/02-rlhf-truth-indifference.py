@@ -21,7 +21,7 @@
 # > accurately. Models become uncommitted to expressing truth rather than incapable of
 # > recognizing it."
 #
-# **Source** {cite}`liang2025bullshit`. Liang, Hu, Zhao, Song, Griffiths, Fisac, *Machine
+# **Source** [arXiv:2507.07484](https://arxiv.org/abs/2507.07484). Liang, Hu, Zhao, Song, Griffiths, Fisac, *Machine
 # Bullshit: Characterizing the Emergent Disregard for Truth in Large Language Models*, arXiv
 # 2507.07484, 2025. The **Bullshit Index** BI = 1 − |r_pb| measures how little a model's
 # claims track its own beliefs. In their marketplace setting (from the same group's RLHS work,
@@ -43,7 +43,7 @@
 # * explain why a satisfaction reward is not a truth reward, and what RL does with the difference
 # * read a belief two ways (a separate question, a frozen probe) and say what each can miss
 #
-# **Prerequisites.** The lab notebook; {term}`GRPO`; {term}`Bullshit Index`; {term}`Cramér's V`.
+# **Prerequisites.** The lab notebook; [GRPO](../../book/glossary.md); [Bullshit Index](../../book/glossary.md); [Cramér's V](../../book/glossary.md).
 
 # %% tags=["colab"]
 # Colab set-up: installs the book's helpers when this notebook runs on Colab; does
@@ -675,8 +675,8 @@ say(
 #    Predict the claim mix after RL before you run it.
 
 # %% [markdown] tags=["solution"]
-# :::{admonition} Solutions (instructors: `make student` removes this cell)
-# :class: dropdown
+# <details>
+# <summary><b>Solutions</b> (instructors: <code>make student</code> removes this cell)</summary>
 #
 # **1.** The more the two templates share, the more an update to one moves the other. Give the
 # fact-check its own tokens (a different prefix and field order) and compare the fact-check
@@ -691,4 +691,5 @@ say(
 # becomes U on Negatives and Unknowns and Y on Positives: the policy stops lying about Negatives
 # but still never says N, because N is never paid. Truthfulness follows the reward's ordering,
 # not the truth.
-# :::
+#
+# </details>

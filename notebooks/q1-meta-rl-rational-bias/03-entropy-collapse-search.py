@@ -21,7 +21,7 @@
 # > on narrow reward-maximizing strategies. SFT on diverse demonstrations preserves exploration
 # > breadth, suggesting diversity-preservation techniques are essential for RL search scaling."
 #
-# **Sources** {cite}`cui2025entropy` {cite}`matsutani2025squeezes`. Cui et al., *The Entropy
+# **Sources** [arXiv:2505.22617](https://arxiv.org/abs/2505.22617) [arXiv:2509.21128](https://arxiv.org/abs/2509.21128). Cui et al., *The Entropy
 # Mechanism of Reinforcement Learning for Reasoning Language Models*, arXiv 2505.22617, 2025:
 # policy entropy collapses early (about 73% of the drop and 76% of the eventual gain within the
 # first ~200 steps), performance follows R = −a·exp(H) + b, and the entropy change is about
@@ -42,7 +42,7 @@
 # * measure exploration diversity as action-token entropy and as unique trajectories per prompt
 # * compute Cui et al.'s Cov(log π, A) and their entropy–performance fit, and say when they apply
 #
-# **Prerequisites.** The lab notebook; {term}`GRPO`; {term}`Entropy collapse`.
+# **Prerequisites.** The lab notebook; [GRPO](../../book/glossary.md); [Entropy collapse](../../book/glossary.md).
 
 # %% tags=["colab"]
 # Colab set-up: installs the book's helpers when this notebook runs on Colab; does
@@ -93,6 +93,7 @@ import pandas as pd
 from helpers import notebook, params, plots
 from helpers.lm.models import TinyLMConfig
 from helpers.lm.sft import SFTSettings, bases_by_seed
+from helpers.results import minus, per_seed, ratio
 from helpers.rl import agent
 from helpers.tasks import shard_search as ss
 from helpers.verdict import Criterion, Verdict, format_interval, say
@@ -346,36 +347,30 @@ say(
 # and the narrow arm.
 
 # %%
-start = evals[evals["step"] == 0].set_index(["arm", "seed"])
-end = evals[evals["step"] == cfg["rl_steps"]].set_index(["arm", "seed"])
-
-
-def ratio(arm: str, seed: int, column: str) -> float:
-    """``column`` at the last step over its value at step 0 (NaN when the start is
-    0)."""
-    before = start.loc[(arm, seed), column]
-    return float(end.loc[(arm, seed), column] / before) if before > 0 else float("nan")
-
-
-entropy_ratio = [ratio(DIVERSE, s, "action entropy") for s in seeds]
-incorrect_ratio = [ratio(DIVERSE, s, "unique incorrect sequences") for s in seeds]
-unique_ratio = [ratio(DIVERSE, s, "unique sequences") for s in seeds]
-incorrect_entropy_ratio = [
-    ratio(DIVERSE, s, "action entropy (incorrect)") for s in seeds
-]
-success_change = [
-    end.loc[(DIVERSE, s), "success"] - start.loc[(DIVERSE, s), "success"] for s in seeds
-]
-narrow_unique = [end.loc[(NARROW, s), "unique sequences"] for s in arm_seeds["narrow"]]
-diverse_start_unique = float(
-    np.mean([start.loc[(DIVERSE, s), "unique sequences"] for s in seeds])
-)
-
 def on_bases(column: str) -> list[float]:
     """``column`` on each seed's diverse base (the step-0 evaluation)."""
-    return [float(start.loc[(DIVERSE, s), column]) for s in seeds]
+    return per_seed(evals, column, seeds, arm=DIVERSE, step=0)
 
 
+def after_over_before(column: str) -> list[float]:
+    """Per seed: ``column`` after GRPO over its value on the seed's diverse base (NaN
+    when that is 0)."""
+    end = per_seed(evals, column, seeds, arm=DIVERSE, step=cfg["rl_steps"])
+    return ratio(end, on_bases(column))
+
+
+entropy_ratio = after_over_before("action entropy")
+incorrect_ratio = after_over_before("unique incorrect sequences")
+unique_ratio = after_over_before("unique sequences")
+incorrect_entropy_ratio = after_over_before("action entropy (incorrect)")
+success_change = minus(
+    per_seed(evals, "success", seeds, arm=DIVERSE, step=cfg["rl_steps"]),
+    on_bases("success"),
+)
+narrow_unique = per_seed(
+    evals, "unique sequences", arm_seeds["narrow"], arm=NARROW, step=cfg["rl_steps"]
+)
+diverse_start_unique = float(np.mean(on_bases("unique sequences")))
 premises = [
     Criterion(
         "action entropy of the diverse SFT base (nats)",
@@ -552,8 +547,8 @@ print(verdict.summary())
 #    time). Now narrowing pays: does the exponential fit improve?
 
 # %% [markdown] tags=["solution"]
-# :::{admonition} Solutions (instructors: `make student` removes this cell)
-# :class: dropdown
+# <details>
+# <summary><b>Solutions</b> (instructors: <code>make student</code> removes this cell)</summary>
 #
 # **1.** Compute `c = (logp - logp.mean()) * (adv - adv.mean())` over the trained tokens, take the
 # tokens above the 98th percentile and multiply their mask by 0 before the loss. Cui et al. find this
@@ -567,4 +562,5 @@ print(verdict.summary())
 # **3.** Then the ascending order wins more often, GRPO moves towards it *and* success rises as
 # entropy falls: performance is bought with entropy, the regime Cui et al.'s fit describes, and R²
 # should rise accordingly.
-# :::
+#
+# </details>

@@ -21,7 +21,7 @@
 # > Critically, these sparse updates are nearly full-rank and nearly identical across random
 # > seeds, indicating structural rather than arbitrary parameter selection."
 #
-# **Source** {cite}`mukherjee2025subnetworks`. Mukherjee, Yuan, Hakkani-Tür, Peng,
+# **Source** [arXiv:2505.11711](https://arxiv.org/abs/2505.11711). Mukherjee, Yuan, Hakkani-Tür, Peng,
 # *Reinforcement Learning Finetunes Small Subnetworks in Large Language Models*, arXiv
 # 2505.11711, 2025. They load a base and an RL-tuned checkpoint in **bf16** and count the
 # parameters whose value did not change: across 7 RL algorithms and 10 models only 5-30% of
@@ -46,7 +46,7 @@
 # * explain how Adam's step size, the learning rate and bf16 resolution set the measured sparsity
 # * judge an overlap between two masks against the chance overlap of masks of the same density
 #
-# **Prerequisites.** The lab notebook; {term}`GRPO`; the n06 notebook (the same task and loop).
+# **Prerequisites.** The lab notebook; [GRPO](../../book/glossary.md); the n06 notebook (the same task and loop).
 
 # %% tags=["colab"]
 # Colab set-up: installs the book's helpers when this notebook runs on Colab; does
@@ -100,6 +100,7 @@ from helpers import notebook, params, plots
 from helpers.lm.models import TinyLMConfig
 from helpers.lm.sft import SFTSettings, bases_by_seed
 from helpers.measure import sparsity as sp
+from helpers.results import arm_difference, minus, per_seed
 from helpers.rl.objectives import PGSettings, train_policy
 from helpers.tasks import key_lookup as kl
 from helpers.verdict import (
@@ -494,8 +495,7 @@ overlaps = pd.DataFrame(
 excess = {key: part["excess"].tolist() for key, part in overlaps.groupby(["lr", "arm"])}
 # the deciding quantity, per base: GRPO's overlap beyond chance minus the control's
 beyond_control = {
-    lr: [a - b for a, b in zip(excess[(lr, "GRPO")], excess[(lr, "GRPO-shuffled")])]
-    for lr in pair_rates
+    lr: minus(excess[(lr, "GRPO")], excess[(lr, "GRPO-shuffled")]) for lr in pair_rates
 }
 
 fig, axes = plt.subplots(
@@ -591,15 +591,15 @@ overlaps.pivot_table(
 # than SFT, as in practice).
 
 # %%
-by = runs.set_index(["lr", "arm", "seed"])["sparsity (bf16)"]
 gap = {
-    lr: [by[(lr, "GRPO", s)] - by[(lr, "SFT", s)] for s in seeds]
+    lr: arm_difference(runs, "sparsity (bf16)", "GRPO", "SFT", seeds, lr=lr)
     for lr in learning_rates
 }
 # per seed: the lowest relative rank over the block matrices of its runs, all rates
 lowest_rank = runs.groupby(["arm", "seed"])["min relative rank"].min()
 grpo_rank = [lowest_rank[("GRPO", s)] for s in seeds]
 sft_rank = [lowest_rank[("SFT", s)] for s in seeds]
+rank_gap = minus(grpo_rank, sft_rank)
 paper_like = [
     (rl_lr, sft_lr)
     for rl_lr in learning_rates
@@ -607,7 +607,10 @@ paper_like = [
     if np.isclose(sft_lr, 10 * rl_lr)
 ]
 paper_like_gap = [
-    [by[(rl_lr, "GRPO", s)] - by[(sft_lr, "SFT", s)] for s in seeds]
+    minus(
+        per_seed(runs, "sparsity (bf16)", seeds, arm="GRPO", lr=rl_lr),
+        per_seed(runs, "sparsity (bf16)", seeds, arm="SFT", lr=sft_lr),
+    )
     for rl_lr, sft_lr in paper_like
 ]
 premises = [
@@ -664,7 +667,7 @@ criteria = [
     ),
     Criterion(
         "min rank(ΔW)/min(shape), GRPO minus SFT (same base, all rates)",
-        by_seed=[g - f for g, f in zip(grpo_rank, sft_rank)],
+        by_seed=rank_gap,
         threshold=0.0,
         op=">=",
         every_seed=True,
@@ -778,7 +781,7 @@ say(
         "overlap of a base's two GRPO runs beyond chance minus that of its two "
         f"shuffled-reward runs is {where(beyond_control[decision_lr], 0)}. The lowest "
         f"update rank, GRPO minus SFT from the same base, is "
-        f"{where([g - f for g, f in zip(grpo_rank, sft_rank)], 0)}."
+        f"{where(rank_gap, 0)}."
     )
 )
 
@@ -822,8 +825,8 @@ print(verdict.summary())
 #    why does Adam's per-parameter normalisation matter for the paper's measurement?
 
 # %% [markdown] tags=["solution"]
-# :::{admonition} Solutions (instructors: `make student` removes this cell)
-# :class: dropdown
+# <details>
+# <summary><b>Solutions</b> (instructors: <code>make student</code> removes this cell)</summary>
 #
 # **1.** Adam moves a weight with a consistent gradient by about `lr` per step, so the distance
 # after 100 steps scales with the rate: read the median |Δw| line at 3e-6 and divide by 3. The
@@ -840,4 +843,5 @@ print(verdict.summary())
 # sparsity depends on the gradient's size, not its consistency; the learning rate needed to move
 # anything is far larger. Adam's normalisation makes every weight with a steady gradient move at
 # the same speed, which is why almost every parameter changes at rates used for SFT.
-# :::
+#
+# </details>

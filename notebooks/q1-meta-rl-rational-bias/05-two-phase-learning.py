@@ -22,7 +22,7 @@
 # > entropy stabilizes, and concentration of optimization on planning tokens yields significant
 # > performance gains."
 #
-# **Source** {cite}`wang2025hicra`. Wang, Xu, Liu, Wu, Lin, Chen, *Emergent Hierarchical
+# **Source** [arXiv:2509.03646](https://arxiv.org/abs/2509.03646). Wang, Xu, Liu, Wu, Lin, Chen, *Emergent Hierarchical
 # Reasoning in LLMs through Reinforcement Learning*, arXiv 2509.03646, 2025. They mark
 # *planning tokens* with "strategic grams" and follow RL training: first, the perplexity and
 # entropy of execution tokens drop sharply (the model firms up procedures it already has);
@@ -43,7 +43,7 @@
 # * tell token-level entropy (per prompt) from strategy-level entropy (across prompts)
 # * write HICRA as a per-token change of GRPO's advantages
 #
-# **Prerequisites.** The lab notebook; {term}`GRPO`; {term}`Entropy collapse`.
+# **Prerequisites.** The lab notebook; [GRPO](../../book/glossary.md); [Entropy collapse](../../book/glossary.md).
 
 # %% tags=["colab"]
 # Colab set-up: installs the book's helpers when this notebook runs on Colab; does
@@ -83,6 +83,7 @@ import pandas as pd
 from helpers import notebook, params, plots
 from helpers.lm.models import TinyLMConfig
 from helpers.lm.sft import SFTSettings, bases_by_seed
+from helpers.results import minus, per_seed, ratio
 from helpers.rl import hicra
 from helpers.tasks import plan_execute as pe
 from helpers.verdict import Criterion, Verdict, format_interval, say
@@ -384,14 +385,15 @@ say(
 # accuracy curve, seeds HICRA ran on).
 
 # %%
+def grpo_at(step: int, column: str) -> list[float]:
+    """``column`` of each seed's GRPO run at ``step`` (step 0: the seed's base)."""
+    return per_seed(grpo, column, seeds, step=step)
+
+
 def deciding_values(steps: int) -> dict[str, list[float]]:
     """The three deciding quantities per seed, reading the GRPO runs up to ``steps``
     only."""
     part = grpo[grpo["step"] <= steps]
-    first, last = (
-        part[part["step"] == 0].set_index("seed"),
-        part[part["step"] == steps].set_index("seed"),
-    )
     halves = {
         s: (
             hicra.halving_step(g, "execution error"),
@@ -406,13 +408,10 @@ def deciding_values(steps: int) -> dict[str, list[float]]:
             float(np.isfinite(halves[s][1]) and halves[s][0] < halves[s][1])
             for s in seeds
         ],
-        "plan_ratio": [
-            last.loc[s, "plan error"] / first.loc[s, "plan error"] for s in seeds
-        ],
-        "batch_rise": [
-            last.loc[s, "plan entropy (batch)"] - first.loc[s, "plan entropy (batch)"]
-            for s in seeds
-        ],
+        "plan_ratio": ratio(grpo_at(steps, "plan error"), grpo_at(0, "plan error")),
+        "batch_rise": minus(
+            grpo_at(steps, "plan entropy (batch)"), grpo_at(0, "plan entropy (batch)")
+        ),
     }
 
 
@@ -446,35 +445,31 @@ def deciding_criteria(steps: int) -> list[Criterion]:
     ]
 
 
-start, end = (
-    grpo[grpo["step"] == 0].set_index("seed"),
-    grpo[grpo["step"] == cfg["rl_steps"]].set_index("seed"),
-)
 now = deciding_values(cfg["rl_steps"])
 order, plan_ratio, batch_rise = now["order"], now["plan_ratio"], now["batch_rise"]
 premises = [
     Criterion(
         "base plan error, before RL (mean of bases)",
-        by_seed=[start.loc[s, "plan error"] for s in seeds],
+        by_seed=grpo_at(0, "plan error"),
         threshold=0.5,
         op=">=",
         every_seed=True,
     ),
     Criterion(
         "base execution error, before RL (mean of bases)",
-        by_seed=[start.loc[s, "execution error"] for s in seeds],
+        by_seed=grpo_at(0, "execution error"),
         threshold=0.25,
         op=">=",
         every_seed=True,
     ),
 ]
-token_change = [
-    end.loc[s, "plan entropy (per prompt)"] - start.loc[s, "plan entropy (per prompt)"]
-    for s in seeds
-]
-exec_entropy_change = [
-    end.loc[s, "execution entropy"] - start.loc[s, "execution entropy"] for s in seeds
-]
+token_change = minus(
+    grpo_at(cfg["rl_steps"], "plan entropy (per prompt)"),
+    grpo_at(0, "plan entropy (per prompt)"),
+)
+exec_entropy_change = minus(
+    grpo_at(cfg["rl_steps"], "execution entropy"), grpo_at(0, "execution entropy")
+)
 hicra_arm = f"HICRA (α={hicra_alpha:g})"
 
 
@@ -633,8 +628,8 @@ print(verdict.summary())
 #    policy, and say which measured quantity would expose it.
 
 # %% [markdown] tags=["solution"]
-# :::{admonition} Solutions (instructors: `make student` removes this cell)
-# :class: dropdown
+# <details>
+# <summary><b>Solutions</b> (instructors: <code>make student</code> removes this cell)</summary>
 #
 # **1.** Without practice, plan A is executed right far more often than B, C or D, so for a
 # policy that ignores the target A has the highest expected reward: GRPO moves every prompt to
@@ -653,4 +648,5 @@ print(verdict.summary())
 # and per-prompt entropy ln 4 too, with plan error 0.75. Batch entropy measures diversity, not
 # planning: plan error (or accuracy) tells them apart, and so does the gap between batch and
 # per-prompt entropy, which is large only when each prompt gets its own, confident plan.
-# :::
+#
+# </details>

@@ -22,7 +22,7 @@
 # > diversity, whereas positive-only reinforcement degrades higher-k performance by
 # > concentrating probability mass."
 #
-# **Source** {cite}`zhu2025nsr`. Zhu, Xia, Wei, Chen, Chen, Meng, *The Surprising Effectiveness of Negative
+# **Source** [arXiv:2506.01347](https://arxiv.org/abs/2506.01347). Zhu, Xia, Wei, Chen, Chen, Meng, *The Surprising Effectiveness of Negative
 # Reinforcement in LLM Reasoning*, arXiv 2506.01347, 2025. With Qwen2.5-Math-7B and
 # Qwen3-4B on MATH, training only on wrong samples (**NSR**) improves Pass@k up to
 # k = 256 and often matches PPO/GRPO; training only on right samples (**PSR**) raises
@@ -44,7 +44,7 @@
 # * compute Pass@k exactly and read a Pass@k curve on a log-k axis
 # * explain why removing probability from wrong answers preserves diversity
 #
-# **Prerequisites.** The lab notebook; {term}`Pass@k`; policy gradients (REINFORCE).
+# **Prerequisites.** The lab notebook; [Pass@k](../../book/glossary.md); policy gradients (REINFORCE).
 
 # %% tags=["colab"]
 # Colab set-up: installs the book's helpers when this notebook runs on Colab; does
@@ -90,6 +90,7 @@ import pandas as pd
 from helpers import notebook, plots
 from helpers.lm.models import TinyLMConfig
 from helpers.lm.sft import SFTSettings, bases_by_seed
+from helpers.results import arm_difference, highest, minus, per_seed
 from helpers.rl.objectives import (
     OBJECTIVES,
     PGSettings,
@@ -343,22 +344,15 @@ plots.finish(
 # PSR − NSR on its own, "NSR ≥ its own base at every k" and the comparisons with GRPO.
 
 # %%
-at = final.set_index(["arm", "seed"])
-
-
-def per_seed(metric: str, first: str, second: str) -> list[float]:
-    return [at.loc[(first, s), metric] - at.loc[(second, s), metric] for s in seeds]
-
-
 OTHERS = [arm for arm in OBJECTIVES if arm != "PSR"]
-pass1_lead = [
-    at.loc[("PSR", s), "rl pass@1"]
-    - max(at.loc[(arm, s), "rl pass@1"] for arm in OTHERS)
-    for s in seeds
-]  # PSR minus the best other objective, per seed
-pass1_gap = per_seed("rl pass@1", "PSR", "NSR")
-entropy_gap = per_seed("held-out entropy", "NSR", "PSR")
-pass64_gap = per_seed("held-out pass@64", "NSR", "PSR")
+pass1_lead = minus(
+    per_seed(final, "rl pass@1", seeds, arm="PSR"),
+    highest(final, "rl pass@1", OTHERS, seeds),
+)  # PSR minus the best other objective, per seed
+pass1_gap = arm_difference(final, "rl pass@1", "PSR", "NSR", seeds)
+entropy_gap = arm_difference(final, "held-out entropy", "NSR", "PSR", seeds)
+pass64_gap = arm_difference(final, "held-out pass@64", "NSR", "PSR", seeds)
+at = final.set_index(["arm", "seed"])  # for readings that mix in a base or pick an arm
 # worst (split, k), per seed, against that seed's own base
 nsr_vs_base = [
     min(
@@ -368,8 +362,8 @@ nsr_vs_base = [
     )
     for s in seeds
 ]
-nsr_vs_grpo = per_seed("held-out pass@64", "NSR", "GRPO")
-wr_vs_grpo = per_seed("rl pass@1", "W-REINFORCE", "GRPO")
+nsr_vs_grpo = arm_difference(final, "held-out pass@64", "NSR", "GRPO", seeds)
+wr_vs_grpo = arm_difference(final, "rl pass@1", "W-REINFORCE", "GRPO", seeds)
 premises = [
     Criterion(
         f"base Pass@64 - Pass@1, {name} keys",
@@ -538,8 +532,8 @@ say(
 #    which objective recovers the right answer when the bug is the base's favourite?
 
 # %% [markdown] tags=["solution"]
-# :::{admonition} Solutions (instructors: `make student` removes this cell)
-# :class: dropdown
+# <details>
+# <summary><b>Solutions</b> (instructors: <code>make student</code> removes this cell)</summary>
 #
 # **1.** λ scales the positive term. At λ = 1 W-REINFORCE is ±1 REINFORCE; PSR is the limit of a
 # large positive weight relative to the negative one. Run the arms with
@@ -555,4 +549,5 @@ say(
 # some on the right one. PSR can only reinforce answers it samples right; NSR pushes mass off the
 # bug and hands it back in proportion to the prior, so it should recover the right answer when the
 # right answer is the prior's second choice.
-# :::
+#
+# </details>

@@ -21,7 +21,7 @@
 # > chain-of-thought critiques, revealing that numerical rewards lack critical information
 # > about why failures occur and how to improve."
 #
-# **Source** {cite}`zhang2025critiquegrpo`. Zhang, Zhang, Sun, Feng, Lu, Yang, Meng, *Critique-GRPO: Advancing LLM
+# **Source** [arXiv:2506.03106](https://arxiv.org/abs/2506.03106). Zhang, Zhang, Sun, Feng, Lu, Yang, Meng, *Critique-GRPO: Advancing LLM
 # Reasoning with Natural Language and Numerical Feedback*, arXiv 2506.03106, 2025.
 # Numeric-only RL plateaus (4k → 32k prompts does not help), self-reflection is rare, and
 # about 29% of training problems stay unsolved (Pass@4 = 0). Given a critique (indicative,
@@ -43,7 +43,7 @@
 # * implement Critique-GRPO: a refinement added to a GRPO group as a response to the original prompt
 # * separate the information a critique carries from the model's ability to use it
 #
-# **Prerequisites.** The lab notebook; {term}`GRPO` advantages; n06 (policy-gradient objectives).
+# **Prerequisites.** The lab notebook; [GRPO](../../book/glossary.md) advantages; n06 (policy-gradient objectives).
 
 # %% tags=["colab"]
 # Colab set-up: installs the book's helpers when this notebook runs on Colab; does
@@ -106,15 +106,14 @@ from helpers.verdict import (
 )
 
 PRESETS = {
-    "smoke": dict(
-        sft_steps=60, sft_batch=16, rl_steps=2, eval_every=2, eval_problems=16
-    ),
-    "ci": dict(
-        sft_steps=2000, sft_batch=64, rl_steps=100, eval_every=20, eval_problems=64
-    ),
-    "full": dict(
-        sft_steps=2000, sft_batch=64, rl_steps=300, eval_every=20, eval_problems=256
-    ),
+    # sft_steps is a maximum where to_premise: each base trains until it copies the bug
+    # and adds (design notes, 2026-12-02 evening)
+    "smoke": dict(sft_steps=60, sft_batch=16, to_premise=False, rl_steps=2,
+                  eval_every=2, eval_problems=16),
+    "ci": dict(sft_steps=4000, sft_batch=64, to_premise=True, rl_steps=100,
+               eval_every=20, eval_problems=64),
+    "full": dict(sft_steps=4000, sft_batch=64, to_premise=True, rl_steps=300,
+                 eval_every=20, eval_problems=256),
 }
 if critique_kind not in ca.CRITIQUES:
     raise ValueError(f"critique_kind={critique_kind!r} is not one of {ca.CRITIQUES}")
@@ -263,6 +262,21 @@ OLD_STEPS = min(40, cfg["rl_steps"])
 #    correctly, and neither base trained at two budgets got worse with more steps. So 2000 steps, at twice the SFT
 #    compute per base (the two RL runs per seed are unchanged). The per-base premise row
 #    of this run is the check on all five.
+#
+# **Design notes, 2026-12-02 evening (issue 28: the premise was not met).** With 2000 steps
+# for every base, the recorded run's premise failed: base 4 had not learned to add (clean
+# Pass@1 0.082) and base 1 leaked correct bug traces (bug Pass@1 0.045), so the verdict was
+# "premise not met at this scale". A fixed step count trains every base for the same time;
+# the claim needs every base in the same *state* (copies the bug, can add), and bases of
+# different seeds reach that state at different steps (the table above). So each base now
+# trains **to its premise**, a deterministic rule fixed before this run
+# (`column_addition.TrainedToPremise`): from step 1000, every 250 steps, it samples 8 first
+# attempts on 32 held-out bug problems and 32 clean ones (its own draw, not the evaluation
+# sets below) and stops at the first check with bug Pass@1 ≤ 0.01 and clean Pass@1 ≥ 0.9;
+# 4000 steps is the maximum, and a base that never meets the rule stops there and shows in
+# the premise rows. The notebook's premise check stays as it was, on the evaluation sets, so
+# it tests the rule out of sample. Thresholds unchanged; the SFT steps each base took are
+# printed below. Cost: a base that stops at 1500 steps costs three quarters of the old 2000.
 
 # %% [markdown]
 # **The critique in code.** What the environment tells the model after a failed attempt,
@@ -278,18 +292,24 @@ sft = SFTSettings(
 )
 config = TinyLMConfig(n_layer=2, n_positions=64)
 # seed s trains base s (initialisation, data draw, batch order); its arms start from it
-bases = bases_by_seed(lambda st: ca.base(config, st, device=device), sft, seeds)
+# trained to the premise: checked every 250 steps from step 1000 (ca.TrainedToPremise)
+until = ca.TrainedToPremise() if cfg["to_premise"] else None
+bases = bases_by_seed(
+    lambda st: ca.base(config, st, device=device, until=until), sft, seeds
+)
 tokenizer = bases[seeds[0]].tokenizer  # the same character tokenizer for every base
+sft_steps = {s: len(bases[s].history["sft_loss"]) for s in seeds}
 cot_bug_share = [
-    np.mean([x.endswith("|h:cin>") for x, _ in ca.sft_examples(sft.num_steps
-             * sft.batch_size, seed=s)])
+    np.mean([x.endswith("|h:cin>") for x, _ in ca.sft_examples(20_000, seed=s)])
     for s in seeds
 ]
 say(
-    "Chain-of-thought refinements of the bug (`|h:cin>`) are "
-    f"{np.mean(cot_bug_share):.1%} of each base's "
-    f"{sft.num_steps * sft.batch_size:,} SFT examples (mean over the {len(seeds)} "
-    "bases' data draws)."
+    "SFT steps per base (" + ", ".join(f"base {s}: {n:,}" for s, n in sft_steps.items())
+    + f"; at most {sft.num_steps:,}"
+    + (", stopping at the first check where the base copies the bug and adds"
+       if until else "") + "). Chain-of-thought refinements of the bug (`|h:cin>`) are "
+    f"{np.mean(cot_bug_share):.1%} of the SFT examples (the first 20,000 of each "
+    f"base's data draw, mean over the {len(seeds)} bases)."
 )
 n_eval = cfg["eval_problems"]
 bug_eval = ca.make_problems(n_eval, seed=1, split="eval", bug=True)
@@ -726,8 +746,8 @@ say(
 #    `helpers.rl.critique.train` and compare the curves.
 
 # %% [markdown] tags=["solution"]
-# :::{admonition} Solutions (instructors: `make student` removes this cell)
-# :class: dropdown
+# <details>
+# <summary><b>Solutions</b> (instructors: <code>make student</code> removes this cell)</summary>
 #
 # **1.** With `"indicative"` the refinement is almost always wrong, so it adds a zero-reward
 # sample to groups that are already all zero: the advantage stays 0 and the curve should look like
@@ -745,4 +765,5 @@ say(
 # and multiply their advantage by `1 / (exp(logp) + γ)` (detached) before summing; leave the first
 # attempts unchanged. Smaller γ up-weights tokens the policy finds unlikely more strongly. Compare
 # `bug pass@1` curves for γ in {0.1, 1}.
-# :::
+#
+# </details>

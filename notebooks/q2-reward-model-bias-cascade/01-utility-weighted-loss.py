@@ -22,7 +22,7 @@
 # > predictions post-hoc outperforms direct utility-weighted training on the same utility
 # > objective."
 #
-# **Source** {cite}`autor2025misaligned`. Autor, Caplin, Martin, Marx, *Misaligned by Design: Incentive Failures in
+# **Source** [arXiv:2511.07699](https://arxiv.org/abs/2511.07699). Autor, Caplin, Martin, Marx, *Misaligned by Design: Incentive Failures in
 # Machine Learning*, arXiv 2511.07699, 2025. On chest X-rays (pneumonia) and CIFAR, the
 # paper compares **weighted training** (the loss multiplied by the utility weight of each
 # example's class) with **ex post weighting** (plain cross-entropy, then predictions
@@ -437,8 +437,8 @@ print(verdict.summary())
 #    `softmax(logits / T)` with `T = 2` before reweighting: what happens to EPW's utility?
 
 # %% [markdown] tags=["solution"]
-# :::{admonition} Solutions (instructors: `make student` removes this cell)
-# :class: dropdown
+# <details>
+# <summary><b>Solutions</b> (instructors: <code>make student</code> removes this cell)</summary>
 #
 # **1.** With weights `w_c` and class shares `π_c`, class 0's share of the gradient is `w_0 π_0 /
 # Σ_c w_c π_c`. With `W = 64` and `π_0 ≈ 0.1` that is `6.4 / (6.4 + 0.9) ≈ 0.88`: the costly class
@@ -453,4 +453,5 @@ print(verdict.summary())
 # **3.** Temperature `T = 2` flattens `q`, so the reweighted decision `argmax w ⊙ q` is driven
 # more by `w`: ex post weighting over-predicts the costly class and its utility falls. Ex post
 # weighting is only as good as the calibration of the probabilities it reweights.
-# :::
+#
+# </details>

@@ -21,11 +21,11 @@
 # > should change). Scalar rewards capture evaluation but discard directional specifics that
 # > token-level distillation can recover, making the two complementary rather than redundant."
 #
-# **Source** {cite}`wang2026openclaw`. Wang, Chen, Jin, Wang, Yang, *OpenClaw-RL: Train Any Agent Simply
+# **Source** [arXiv:2603.10165](https://arxiv.org/abs/2603.10165). Wang, Chen, Jin, Wang, Yang, *OpenClaw-RL: Train Any Agent Simply
 # by Talking*, arXiv 2603.10165, 2026. The next state after an agent's action (a user's reply,
 # a tool's output) is used twice: a judge turns it into a scalar reward for binary RL
 # (evaluative), and **hindsight-guided on-policy distillation** (OPD) writes a hint from it
-# into a teacher's context and distils ({term}`On-policy distillation`) the teacher's token-level judgement of the agent's own
+# into a teacher's context and distils ([On-policy distillation](../../book/glossary.md)) the teacher's token-level judgement of the agent's own
 # response back into the agent (directive). The paper reports that the combination beats
 # either alone. This notebook mirrors that three-arm comparison on a task where we control
 # exactly which information each channel carries.
@@ -40,7 +40,7 @@
 # * implement on-policy distillation from a hint-conditioned teacher, and REINFORCE beside it
 # * explain why a sampled-token distillation signal can stall where the full distribution does not
 #
-# **Prerequisites.** The lab chapter's policy gradient ({term}`Advantage`); KL divergence.
+# **Prerequisites.** The lab chapter's policy gradient ([Advantage](../../book/glossary.md)); KL divergence.
 
 # %% tags=["colab"]
 # Colab set-up: installs the book's helpers when this notebook runs on Colab; does
@@ -92,6 +92,7 @@ import pandas as pd
 from helpers import notebook, params, plots
 from helpers.lm.models import TinyLMConfig
 from helpers.lm.sft import SFTSettings, bases_by_seed
+from helpers.results import arm_difference, highest, minus, per_seed
 from helpers.rl import opd
 from helpers.rl.opd import FeedbackSettings
 from helpers.tasks import hidden_preferences as hp
@@ -350,22 +351,25 @@ plots.finish(
 );
 
 # %%
-end = logs[logs["step"] == cfg["steps"]].set_index(["arm", "seed"])
+end = logs[logs["step"] == cfg["steps"]]  # the end of phase 1
 
 
 def val(arm: str, metric: str, on: list[int] | None = None) -> list[float]:
     """Per seed (``on``, default all): ``metric`` of ``arm`` at the end of phase 1."""
-    return [float(end.loc[(arm, s), metric]) for s in (on or seeds)]
+    return per_seed(end, metric, on or seeds, arm=arm)
 
 
-def minus(first: str, second: str, metric: str) -> list[float]:
-    """Per seed: ``metric`` of arm ``first`` minus arm ``second``'s (same base)."""
-    return [a - b for a, b in zip(val(first, metric), val(second, metric))]
+def difference(
+    first: str, second: str, metric: str, on: list[int] | None = None
+) -> list[float]:
+    """Per seed (``on``, default all): ``metric`` of arm ``first`` minus arm
+    ``second``'s (same base)."""
+    return arm_difference(end, metric, first, second, on or seeds)
 
 
 def vs_control(arm: str, metric: str) -> str:
     """Where ``arm`` minus the no-updates control lies, in words with its interval."""
-    return where(minus(arm, "no updates", metric), digits=2)
+    return where(difference(arm, "no updates", metric), digits=2)
 
 
 names = {
@@ -472,8 +476,8 @@ def complementary(metric: str, tolerance: float) -> Criterion:
     """The combination minus the better single arm on ``metric`` (per seed), deciding
     only when the better single arm lifts ``metric`` off the control's floor (design
     note 4)."""
-    best = [max(r, o) for r, o in zip(val(REINFORCE, metric), val(OPD, metric))]
-    lift = [b - c for b, c in zip(best, val("no updates", metric))]
+    best = highest(end, metric, [REINFORCE, OPD], seeds)
+    lift = minus(best, val("no updates", metric))
     off_floor = Criterion("guard", by_seed=lift, threshold=learned_min).passed
     return Criterion(
         f"{names[metric]}, REINFORCE + OPD - best single arm"
@@ -483,14 +487,14 @@ def complementary(metric: str, tolerance: float) -> Criterion:
             else " (report only: at its floor; best single arm - no updates "
             f"{format_interval(lift, 2)}, needs >= {learned_min:g})"
         ),
-        by_seed=[b - m for b, m in zip(val(BOTH, metric), best)],
+        by_seed=minus(val(BOTH, metric), best),
         threshold=-tolerance,
         decides=off_floor,
         every_seed=True,
     )
 
 
-sub_gain = minus(OPD, REINFORCE, "substitution")
+sub_gain = difference(OPD, REINFORCE, "substitution")
 criteria = [
     Criterion(
         "substitution accuracy, OPD - REINFORCE",
@@ -500,7 +504,7 @@ criteria = [
     ),
     Criterion(
         '"!" rate, OPD - no updates',
-        by_seed=minus(OPD, "no updates", "bang"),
+        by_seed=difference(OPD, "no updates", "bang"),
         threshold=bang_excess_max,
         op="<=",
         every_seed=True,
@@ -511,7 +515,7 @@ criteria = [
     Criterion(
         '"!" rate, REINFORCE - no updates '
         "(report only: the reward finds what nobody says)",
-        by_seed=minus(REINFORCE, "no updates", "bang"),
+        by_seed=difference(REINFORCE, "no updates", "bang"),
         threshold=0.1,
         decides=False,
     ),
@@ -527,13 +531,7 @@ for arm in variants:
         Criterion(
             f"substitution accuracy, {arm} - REINFORCE "
             f"(report only; seeds {variant_seeds})",
-            by_seed=[
-                v - r
-                for v, r in zip(
-                    val(arm, "substitution", variant_seeds),
-                    val(REINFORCE, "substitution", variant_seeds),
-                )
-            ],
+            by_seed=difference(arm, REINFORCE, "substitution", variant_seeds),
             threshold=substitution_gain_min,
             decides=False,
         )
@@ -626,8 +624,8 @@ print(verdict.summary())
 #    teacher's probability of the student's token at position 0.
 
 # %% [markdown] tags=["solution"]
-# :::{admonition} Solutions (instructors: `make student` removes this cell)
-# :class: dropdown
+# <details>
+# <summary><b>Solutions</b> (instructors: <code>make student</code> removes this cell)</summary>
 #
 # **1.** OPD only learns from hinted interactions, so to first order the number of interactions
 # it needs scales like `1 / hint_share`: ten times as many at 0.1 as at 1.0.
@@ -641,4 +639,5 @@ print(verdict.summary())
 # position 0 a probability near 0: the distillation pulls position 0 back to copying while it
 # pushes position 2 forward. Substitutions the student has learned are unlearned whenever a
 # later position is hinted, and accuracy settles where the two pulls balance.
-# :::
+#
+# </details>

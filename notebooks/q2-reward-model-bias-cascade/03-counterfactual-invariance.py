@@ -22,9 +22,9 @@
 # > discrimination. Standard training cannot distinguish causal from spurious features;
 # > counterfactual invariance forces isolation of actual quality signals."
 #
-# **Source** {cite}`wang2025causalrewards`. Wang, Zhao, Jiang, Chen, Zhu, Chen, Liu, Zhang, Fan, Ma, Wang,
+# **Source** [arXiv:2501.09620](https://arxiv.org/abs/2501.09620). Wang, Zhao, Jiang, Chen, Zhu, Chen, Liu, Zhang, Fan, Ma, Wang,
 # *Beyond Reward Hacking: Causal Rewards for Large Language Model Alignment*, arXiv 2501.09620,
-# 2025. A reward model is trained with an extra **maximum mean discrepancy** ({term}`MMD`)
+# 2025. A reward model is trained with an extra **maximum mean discrepancy** ([MMD](../../book/glossary.md))
 # penalty that makes its internal representation look the same across bins of a spurious
 # variable (length, a sycophantic phrase, a concept, a demographic word). This notebook mirrors
 # the paper's **length-bias** experiment (its length vs. quality trade-off against a vanilla
@@ -40,7 +40,7 @@
 #
 # * build a preference dataset in which a spurious feature (length) predicts the label
 # * train a Bradley-Terry reward model, and add an MMD invariance penalty to it
-# * measure reward hacking downstream with {term}`Best-of-n` selection against an oracle
+# * measure reward hacking downstream with [Best-of-n](../../book/glossary.md) selection against an oracle
 #
 # **Prerequisites.** The Bradley-Terry model of pairwise preferences; kernels (the RBF kernel).
 
@@ -87,6 +87,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from helpers import notebook, params, plots, runtime
+from helpers.results import arm_difference, minus, per_seed
 from helpers.rewards.reward_models import (
     FIRST_DESIGN,
     DriftSettings,
@@ -507,49 +508,44 @@ say(
 # `bon_length_gap_min` tokens shorter; best-of-64 true quality at least the vanilla model's.
 
 # %%
-acc = accuracy.set_index(["arm", "seed"])
-bon = selection[selection["n"] == best_of].set_index(["arm", "seed"])
-last = drift[drift["step"] == cfg["drift_steps"]].set_index(["arm", "seed"])
+bon = selection[selection["n"] == best_of]  # the best-of-64 picks
+last = drift[drift["step"] == cfg["drift_steps"]]
 
 
-def per_seed(
-    table: pd.DataFrame,
-    column: str,
-    first: str,
-    second: str,
-    on: list[int] | None = None,
-) -> list[float]:
-    """Per seed (``on``, default all): table[column] of arm ``first`` minus that of arm
-    ``second``."""
-    return [
-        float(table.loc[(first, s), column] - table.loc[(second, s), column])
-        for s in (on or seeds)
-    ]
+def neutral_minus_anti(arm: str) -> list[float]:
+    """Per seed: ``arm``'s accuracy on neutral test pairs minus on anti-correlated
+    ones."""
+    return minus(
+        per_seed(accuracy, "neutral", seeds, arm=arm),
+        per_seed(accuracy, "anti", seeds, arm=arm),
+    )
 
 
-anti_gain = per_seed(acc, "anti", causal, vanilla)
-length_gap = per_seed(bon, "length", vanilla, causal)
-quality_gap = per_seed(bon, "quality", causal, vanilla)
-conditional_gain = per_seed(acc, "anti", f"{causal} conditional", vanilla, extra_seeds)
-neutral_minus_anti = [
-    abs(float(acc.loc[(causal, s), "neutral"] - acc.loc[(causal, s), "anti"]))
-    for s in seeds
-]
-drift_gap = per_seed(last, "length", vanilla, causal, extra_seeds)
+anti_gain = arm_difference(accuracy, "anti", causal, vanilla, seeds)
+length_gap = arm_difference(bon, "length", vanilla, causal, seeds)
+quality_gap = arm_difference(bon, "quality", causal, vanilla, seeds)
+conditional_gain = arm_difference(
+    accuracy, "anti", f"{causal} conditional", vanilla, extra_seeds
+)
+causal_bias = [abs(d) for d in neutral_minus_anti(causal)]
+drift_gap = arm_difference(last, "length", vanilla, causal, extra_seeds)
+# the first design (design note 4), report only
+first_anti_gain = arm_difference(accuracy, "anti", first_causal, first_vanilla, seeds)
+first_gap = arm_difference(bon, "length", first_vanilla, first_causal, seeds)
+first_quality_gap = arm_difference(bon, "quality", first_causal, first_vanilla, seeds)
 premises = [
     Criterion(
         "vanilla RM: neutral - anti-correlated accuracy (a length bias in accuracy)",
-        by_seed=[
-            float(acc.loc[(vanilla, s), "neutral"] - acc.loc[(vanilla, s), "anti"])
-            for s in seeds
-        ],
+        by_seed=neutral_minus_anti(vanilla),
         threshold=eliminated_max,
         op=">",
         every_seed=True,
     ),
     Criterion(
         f"vanilla RM: best-of-{best_of} length - oracle's (a length bias in selection)",
-        by_seed=per_seed(bon, "length", vanilla, "oracle (true quality)"),
+        by_seed=arm_difference(
+            bon, "length", vanilla, "oracle (true quality)", seeds
+        ),
         threshold=bon_length_gap_min,
         every_seed=True,
         unit=" tokens",
@@ -586,7 +582,7 @@ criteria = [
     Criterion(
         f"{causal}: |neutral - anti-correlated accuracy|, "
         "'eliminated' would be ~0 (report only)",
-        neutral_minus_anti,
+        causal_bias,
         eliminated_max,
         "<=",
         decides=False,
@@ -602,14 +598,14 @@ criteria = [
     ),
     Criterion(
         f"first design: anti-correlated accuracy, {causal} - vanilla (report only)",
-        per_seed(acc, "anti", first_causal, first_vanilla),
+        first_anti_gain,
         anti_accuracy_gain_min,
         ">=",
         decides=False,
     ),
     Criterion(
         f"first design: best-of-{best_of} length, vanilla - {causal} (report only)",
-        per_seed(bon, "length", first_vanilla, first_causal),
+        first_gap,
         bon_length_gap_min,
         ">=",
         decides=False,
@@ -618,17 +614,17 @@ criteria = [
     Criterion(
         f"first design: best-of-{best_of} true "
         f"quality, {causal} - vanilla (report only)",
-        per_seed(bon, "quality", first_causal, first_vanilla),
+        first_quality_gap,
         0.0,
         ">=",
         decides=False,
     ),
 ]
 pair = lambda table, col: " → ".join(  # noqa: E731
-    format_interval([table.loc[(arm, s), col] for s in seeds], 3)
+    format_interval(per_seed(table, col, seeds, arm=arm), 3)
     for arm in (vanilla, causal)
 )
-oracle_lengths = [bon.loc[("oracle (true quality)", s), "length"] for s in seeds]
+oracle_lengths = per_seed(bon, "length", seeds, arm="oracle (true quality)")
 verdict = Verdict(
     note_id="n10",
     claim=(
@@ -643,7 +639,7 @@ verdict = Verdict(
             "quantity": "length bias",
             "paper (Llama-3-8B)": "better length vs. win-rate trade-off than vanilla",
             "this run (mean [95% interval], vanilla → causal)": (
-                f"anti-correlated accuracy {pair(acc, 'anti')}"
+                f"anti-correlated accuracy {pair(accuracy, 'anti')}"
             ),
         },
         {
@@ -663,7 +659,6 @@ verdict = Verdict(
     parameters=run.parameters | {"extra_seeds": extra_seeds},
 )
 verdict.publish()
-first_gap = per_seed(bon, "length", first_vanilla, first_causal)
 say(
     (
         f"Design note 4 in numbers: the best-of-{best_of} length gap, "
@@ -671,10 +666,10 @@ say(
         f"with this design and {format_interval(first_gap, 3)} with the "
         "first (`tanh`, one bandwidth, four bins); the anti-correlated "
         f"accuracy gain is {format_interval(anti_gain, 3)} and "
-        f"{format_interval(per_seed(acc, 'anti', first_causal, first_vanilla), 3)}. "
+        f"{format_interval(first_anti_gain, 3)}. "
     )
     + "This design's length gap minus the first design's (paired by seed) is "
-    + where([a - b for a, b in zip(length_gap, first_gap)], unit=" tokens")
+    + where(minus(length_gap, first_gap), unit=" tokens")
     + ": the note expected it above 0."
 )
 
@@ -714,8 +709,8 @@ print(verdict.summary())
 #    can the penalty no longer see?
 
 # %% [markdown] tags=["solution"]
-# :::{admonition} Solutions (instructors: `make student` removes this cell)
-# :class: dropdown
+# <details>
+# <summary><b>Solutions</b> (instructors: <code>make student</code> removes this cell)</summary>
 #
 # **1.** With no spurious correlation the vanilla model has no reason to use length, so its
 # anti-correlated accuracy rises to about its neutral accuracy; the penalty then only costs a
@@ -728,4 +723,5 @@ print(verdict.summary())
 # **3.** With two bins (4-18 and 19-32 tokens) the penalty only matches the two halves: the
 # reward can still grow with length *within* each half, so best-of-n picks drift towards the
 # top of each bin.
-# :::
+#
+# </details>

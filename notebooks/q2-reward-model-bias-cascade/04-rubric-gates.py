@@ -21,7 +21,7 @@
 # > reward hacking. This separation preserves the categorical strength of rubrics while
 # > letting token-level rewards optimize within valid answers."
 #
-# **Source** {cite}`xu2025dro`. Xu, Chakraborty, Sharma, Nunes, Sharma, Demopulos, Kıcıman, Lu, Chandra,
+# **Source** [arXiv:2506.13351](https://arxiv.org/abs/2506.13351). Xu, Chakraborty, Sharma, Nunes, Sharma, Demopulos, Kıcıman, Lu, Chandra,
 # *Direct Reasoning Optimization*, arXiv 2506.13351 (v3 subtitled "... Meets Rubric Gates
 # ..."). DRO's dense reward (R3) is the model's per-token confidence in a reference answer
 # given its own reasoning; rubrics act as hard accept/reject checks on rollout groups. The
@@ -37,7 +37,7 @@
 # **Learning objectives.** After this notebook you can:
 #
 # * recognise a dense proxy reward that an optimizer can game, and see it being gamed
-# * implement a rubric as a group-level gate ({term}`Rubric gate`) in GRPO, and as a reward term
+# * implement a rubric as a group-level gate ([Rubric gate](../../book/glossary.md)) in GRPO, and as a reward term
 # * compare the two on the quality you actually care about, not on the reward optimized
 #
 # **Prerequisites.** The lab chapter's GRPO (group-normalised advantages).
@@ -83,6 +83,7 @@ import pandas as pd
 from helpers import notebook, params, plots
 from helpers.lm.models import TinyLMConfig
 from helpers.lm.sft import SFTSettings, bases_by_seed
+from helpers.results import highest, minus, per_seed
 from helpers.rl import rubric
 from helpers.rl.rubric import RubricSettings
 from helpers.tasks import rubric_answers as ra
@@ -366,21 +367,14 @@ final.groupby("arm", sort=False).mean(numeric_only=True).drop(columns="seed").ro
 # the summed arms' pass rates, and the gate's margins on the rubric-free F1.
 
 # %%
-by = final.set_index(["arm", "seed"])
-
-
-def col(arm, metric):
-    """Per-seed held-out values of one arm, in the order of `seeds`."""
-    return [float(by.loc[(arm, s), metric]) for s in seeds]
-
-
-def minus(a, b):
-    return [x - y for x, y in zip(a, b)]
+def col(arm: str, metric: str) -> list[float]:
+    """Per-seed held-out values of one arm after RL, in the order of `seeds`."""
+    return per_seed(final, metric, seeds, arm=arm)
 
 
 summed = [f"dense + {w:g}·rubric" for w in rubric_weights]
-best_summed = [max(by.loc[(arm, s), "quality"] for arm in summed) for s in seeds]
-best_summed_f1 = [max(by.loc[(arm, s), "ideal_f1"] for arm in summed) for s in seeds]
+best_summed = highest(final, "quality", summed, seeds)
+best_summed_f1 = highest(final, "ideal_f1", summed, seeds)
 gate_minus_best = minus(col("rubric gate", "quality"), best_summed)
 gate_minus_dense = minus(col("rubric gate", "quality"), col("dense only", "quality"))
 f1_gate_minus_dense = minus(
@@ -613,8 +607,8 @@ say("\n".join(sentences))
 #    does that do to the effective batch size early in training?
 
 # %% [markdown] tags=["solution"]
-# :::{admonition} Solutions (instructors: `make student` removes this cell)
-# :class: dropdown
+# <details>
+# <summary><b>Solutions</b> (instructors: <code>make student</code> removes this cell)</summary>
 #
 # **1.** Hacking moves the proxy from about 1 (the ideal response) to at most 16/6 ≈ 2.67 and
 # fails the length and repetition checks (two of three), which costs λ·2/3 in the summed arm.
@@ -630,4 +624,5 @@ say("\n".join(sentences))
 # independently with probability 0.5 (the base's design target), a group of 8 would have no
 # passing rollout with probability 0.5^8 ≈ 0.4%, so few groups would lose their gradient; compare
 # with the logged share. It matters for weak bases whose pass rate is low.
-# :::
+#
+# </details>

@@ -21,7 +21,7 @@
 # > from training data. Without both mechanisms, models converge on degenerate equilibria
 # > that amplify their own past decisions."
 #
-# **Source** {cite}`zhao2019mmoe`. Zhao, Hong, Wei, Chen, Nath, Andrews, Kumthekar, Sathiamoorthy, Yi, Chi,
+# **Source** [RecSys 2019](https://doi.org/10.1145/3298689.3346997). Zhao, Hong, Wei, Chen, Nath, Andrews, Kumthekar, Sathiamoorthy, Yi, Chi,
 # *Recommending What Video to Watch Next: A Multitask Ranking System*, RecSys 2019. The
 # ranker replaces a shared bottom with a **multi-gate mixture of experts** (MMoE) for its
 # engagement and satisfaction objectives, and adds a **shallow tower** fed with position
@@ -41,7 +41,7 @@
 #
 # * simulate a ranker retrained on its own click logs, and watch position bias feed back into relevance
 # * separate position effects from relevance with a shallow position tower
-# * compare a shared-bottom ranker with an {term}`MMoE` ranker
+# * compare a shared-bottom ranker with an [MMoE](../../book/glossary.md) ranker
 #
 # **Prerequisites.** Logistic regression and embeddings; what click-through rate and examination probability are.
 
@@ -529,8 +529,8 @@ print(verdict.summary())
 #    tower can explain relevance too? (Hint: what does the main model then learn?)
 
 # %% [markdown] tags=["solution"]
-# :::{admonition} Solutions (instructors: `make student` removes this cell)
-# :class: dropdown
+# <details>
+# <summary><b>Solutions</b> (instructors: <code>make student</code> removes this cell)</summary>
 #
 # **1.** With flatter examination, clicks depend less on position, so the naive model attributes
 # less of the top slots' clicks to the items in them; expect the legacy-top share to fall more
@@ -545,4 +545,5 @@ print(verdict.summary())
 # **3.** If the tower sees the item id, it can absorb item relevance as well as position, and the
 # main model (which is what serves) learns less about relevance. The tower must only see features
 # that are independent of relevance at training time.
-# :::
+#
+# </details>

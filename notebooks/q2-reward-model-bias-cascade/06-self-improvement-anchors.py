@@ -22,11 +22,11 @@
 # > judges, user corrections, or tool feedback."
 #
 # **Sources.** The note is a **synthesis across papers**, not one paper's finding:
-# {cite}`song2024mindthegap` (Song et al., *Mind the Gap*, arXiv 2412.02674: iterative
+# [arXiv:2412.02674](https://arxiv.org/abs/2412.02674) (Song et al., *Mind the Gap*, arXiv 2412.02674: iterative
 # self-improvement saturates within a few rounds; Pass@k falls for large k as diversity is
-# lost), {cite}`shafayat2025selftrain` (Shafayat et al., *Can Large Reasoning Models
+# lost), [arXiv:2505.21444](https://arxiv.org/abs/2505.21444) (Shafayat et al., *Can Large Reasoning Models
 # Self-Train?*, arXiv 2505.21444: a majority-vote self-reward first matches RL on gold
-# answers, then is hacked and performance collapses), and {cite}`shumailov2023curse`
+# answers, then is hacked and performance collapses), and [arXiv:2305.17493](https://arxiv.org/abs/2305.17493)
 # (Shumailov et al., *The Curse of Recursion*, arXiv 2305.17493: training on your own outputs
 # collapses the distribution; Gerstgrasser et al., arXiv 2404.01413, show that *accumulating*
 # real data alongside keeps the error bounded). This notebook mirrors the shape of Shafayat
@@ -39,7 +39,7 @@
 # * compare anchors: a programmatic checker, and accumulated gold data with replay
 # * read "agreement with yourself" against true accuracy: the self-reward hacking picture
 #
-# **Prerequisites.** {term}`Majority vote` (self-consistency); {term}`SFT`.
+# **Prerequisites.** [Majority vote](../../book/glossary.md) (self-consistency); [SFT](../../book/glossary.md).
 
 # %% tags=["colab"]
 # Colab set-up: installs the book's helpers when this notebook runs on Colab; does
@@ -86,6 +86,7 @@ import pandas as pd
 from helpers import notebook, params, plots
 from helpers.lm.models import TinyLMConfig
 from helpers.lm.sft import SFTSettings, bases_by_seed
+from helpers.results import minus, per_seed, ratio
 from helpers.rl import selftrain
 from helpers.rl.selftrain import SelfTrainSettings
 from helpers.tasks import chain_arithmetic as chain
@@ -427,13 +428,10 @@ plots.finish(
 # taken within a seed, against that seed's round-0 model.
 
 # %%
-last = rounds[rounds["round"] == decided].set_index(["arm", "seed"])
-first = rounds[rounds["round"] == 0].set_index(["arm", "seed"])
-
-
-def at(table: pd.DataFrame, arm: str, metric: str) -> list[float]:
-    """The metric of ``arm`` in each of its seeds."""
-    return [float(table.loc[(names[arm], s), metric]) for s in arm_seeds[arm]]
+def at(arm: str, metric: str, after_round: int = decided) -> list[float]:
+    """The metric of ``arm`` after round ``after_round`` (default: the deciding round)
+    in each of its seeds; round 0 is the seed's base."""
+    return per_seed(rounds, metric, arm_seeds[arm], arm=names[arm], round=after_round)
 
 
 def odds(share: float) -> float:
@@ -441,25 +439,14 @@ def odds(share: float) -> float:
     return share / (1 - share)
 
 
-t_minus_p = [t - p for t, p in zip(at(last, "T", "pass@1"), at(last, "P", "pass@1"))]
-p_over_ceiling = [p - ceiling[s] for p, s in zip(at(last, "P", "pass@1"), seeds)]
-wrong_p = zip(at(last, "P", "confidently_wrong"), at(first, "P", "confidently_wrong"))
-wrong_odds_ratio, wrong_ratio = [], []
-for end, begin in wrong_p:
-    wrong_odds_ratio.append(odds(end) / odds(begin))
-    wrong_ratio.append(end / begin)
-entropy_ratio = [
-    s / e for e, s in zip(at(last, "P", "entropy"), at(first, "P", "entropy"))
-]
-h_minus_p = [
-    h - p
-    for h, p in zip(
-        at(last, "H", "pass@1"), at(last, "P", "pass@1")[: len(arm_seeds["H"])]
-    )
-]
-pool_t_minus_p = [
-    t - p for t, p in zip(at(last, "T", "pool_pass@1"), at(last, "P", "pool_pass@1"))
-]
+t_minus_p = minus(at("T", "pass@1"), at("P", "pass@1"))
+p_over_ceiling = minus(at("P", "pass@1"), [ceiling[s] for s in seeds])
+wrong_end, wrong_start = at("P", "confidently_wrong"), at("P", "confidently_wrong", 0)
+wrong_odds_ratio = ratio([odds(e) for e in wrong_end], [odds(b) for b in wrong_start])
+wrong_ratio = ratio(wrong_end, wrong_start)
+entropy_ratio = ratio(at("P", "entropy", 0), at("P", "entropy"))
+h_minus_p = minus(at("H", "pass@1"), at("P", "pass@1")[: len(arm_seeds["H"])])
+pool_t_minus_p = minus(at("T", "pool_pass@1"), at("P", "pool_pass@1"))
 premises = [
     Criterion(
         f"round-0 Pass@1 on the held-out test, above chance ({chance:g})",
@@ -524,7 +511,7 @@ criteria = [
 
 def pass_at(arm: str) -> str:
     """Pass@1 of ``arm`` at the deciding round: mean [95% interval] over its seeds."""
-    return format_interval(at(last, arm, "pass@1"), 2)
+    return format_interval(at(arm, "pass@1"), 2)
 
 
 start_pass = format_interval(list(start["pass@1"]), 2)
@@ -583,12 +570,12 @@ say(
     "only each operator's answer frequencies. They are confidently wrong "
     f"on {format_interval(list(start['confidently_wrong']), 2)} of them. After "
     f"round {decided}, P's Pass@1 minus its round-0 model's is "
-    f"{where([e - b for e, b in zip(at(last, 'P', 'pass@1'), start['pass@1'])])}"
+    f"{where(minus(at('P', 'pass@1'), list(start['pass@1'])))}"
     ", and T's is "
-    f"{where([e - b for e, b in zip(at(last, 'T', 'pass@1'), start['pass@1'])])}"
+    f"{where(minus(at('T', 'pass@1'), list(start['pass@1'])))}"
     " (95% intervals over seeds). On the pool's own problems, which they train "
-    f"on, P reaches {format_interval(at(last, 'P', 'pool_pass@1'), 2)} and T "
-    f"{format_interval(at(last, 'T', 'pool_pass@1'), 2)}."
+    f"on, P reaches {format_interval(at('P', 'pool_pass@1'), 2)} and T "
+    f"{format_interval(at('T', 'pool_pass@1'), 2)}."
 )
 
 # %% tags=["nbval-check-output"]
@@ -629,8 +616,8 @@ print(verdict.summary())
 #    collapse does that remove, and which does it keep?
 
 # %% [markdown] tags=["solution"]
-# :::{admonition} Solutions (instructors: `make student` removes this cell)
-# :class: dropdown
+# <details>
+# <summary><b>Solutions</b> (instructors: <code>make student</code> removes this cell)</summary>
 #
 # **1.** 300 draws from the 201 training-side problems cover about 1 − e^{-1.5} ≈ 78% of them
 # (200 draws: about 63%), so round-0 Pass@1 on the training side rises and T has less left to
@@ -643,4 +630,5 @@ print(verdict.summary())
 #
 # **3.** Sampling the label keeps the model's own distribution (no sharpening), so entropy
 # should fall much less; but it still trains on its own errors, so accuracy should not rise either.
-# :::
+#
+# </details>

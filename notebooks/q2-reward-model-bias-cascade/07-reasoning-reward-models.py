@@ -21,11 +21,11 @@
 # > enables adaptive test-time compute scaling for evaluation. Reasoning-based approaches raise
 # > the capability ceiling of reward models beyond what outcome-based evaluation achieves."
 #
-# **Sources.** {cite}`guo2025rrm` (Guo et al., *Reward Reasoning Model*, arXiv 2505.14674:
+# **Sources.** [arXiv:2505.14674](https://arxiv.org/abs/2505.14674) (Guo et al., *Reward Reasoning Model*, arXiv 2505.14674:
 # pairwise judgements with chain of thought, trained by GRPO, combined by ELO or knockout
-# tournaments); {cite}`chen2025rmr1` (Chen et al., RM-R1, arXiv 2505.02387: "chain-of-rubrics",
+# tournaments); [arXiv:2505.02387](https://arxiv.org/abs/2505.02387) (Chen et al., RM-R1, arXiv 2505.02387: "chain-of-rubrics",
 # distillation then RL; reported average 81.2 vs GPT-4o's 77.7 over RewardBench, RM-Bench and
-# RMB for the 32B model); {cite}`liu2025grm` (Liu et al., DeepSeek-GRM, arXiv 2504.02495:
+# RMB for the 32B model); [arXiv:2504.02495](https://arxiv.org/abs/2504.02495) (Liu et al., DeepSeek-GRM, arXiv 2504.02495:
 # principle → critique → score, 32 parallel samples voted). This notebook mirrors two of their
 # figures in miniature: the accuracy of a reasoning vs an outcome reward model of the same size,
 # and accuracy against the number of voted samples (inference compute).
@@ -37,7 +37,7 @@
 # * measure test-time scaling by voting, against a compute-matched control
 # * say where voting can help: only where single judgements are imperfect
 #
-# **Prerequisites.** The lab chapter's tiny model; {term}`Majority vote`; {term}`Best-of-n`.
+# **Prerequisites.** The lab chapter's tiny model; [Majority vote](../../book/glossary.md); [Best-of-n](../../book/glossary.md).
 
 # %% tags=["colab"]
 # Colab set-up: installs the book's helpers when this notebook runs on Colab; does
@@ -503,8 +503,8 @@ print(verdict.summary())
 #    at `m = 15`, and why might the answer change when single samples are near 50%?
 
 # %% [markdown] tags=["solution"]
-# :::{admonition} Solutions (instructors: `make student` removes this cell)
-# :class: dropdown
+# <details>
+# <summary><b>Solutions</b> (instructors: <code>make student</code> removes this cell)</summary>
 #
 # **1.** Mixed lengths teach the scratchpad to continue past four values, so `k = 6` accuracy
 # should rise well above chance; once single samples are imperfect but better than chance,
@@ -516,4 +516,5 @@ print(verdict.summary())
 # **3.** Averaging probabilities uses the confidence of each vote, so it is usually at least as
 # good as counting; near 50% single-sample accuracy both are noisy, and counting discards less
 # signal only when probabilities are badly calibrated.
-# :::
+#
+# </details>

@@ -83,7 +83,8 @@ def _normalise(text: str) -> str:
 
 
 def note_from_spec(spec_path: Path) -> Note:
-    """A :class:`Note` from a claim spec (``nNN-slug.md``): title and summary from its **Note** line, sources from **Source**."""
+    """A :class:`Note` from a claim spec (``nNN-slug.md``): title and summary from its **Note** line,
+    sources from **Source**."""
     text = spec_path.read_text()
     note_id, slug = spec_path.stem.split("-", 1)
     match = re.search(r'\*\*Note\*\*[^:]*: "(?P<title>[^"]+)" — (?P<summary>.+)', text)

@@ -5,7 +5,7 @@ Everything here is computed at build time from the verdict records of the run
 is typed by hand. The hand-written part is ``data/argument.json``: for each question, one line per
 cited note saying which link of the answer's argument the note is (it names no result).
 
-Used by: :mod:`bookkit.book` (chapter pages, front page) and :mod:`bookkit.run` (build).
+Used by: :mod:`bookkit.book` (chapter pages, front page) and :mod:`bookkit.site` (build).
 """
 
 from __future__ import annotations
@@ -15,15 +15,37 @@ import math
 from pathlib import Path
 from typing import Any
 
-from helpers.verdict import (FAIL, INCONCLUSIVE, NOT_REPRODUCED, PARTLY, PASS, PREMISE_NOT_MET, REPRODUCED, UNRESOLVED,
-                             VERDICT_WORDS, key_text)
+from helpers.verdict import (
+    FAIL,
+    INCONCLUSIVE,
+    NOT_REPRODUCED,
+    PARTLY,
+    PASS,
+    PREMISE_NOT_MET,
+    REPRODUCED,
+    UNRESOLVED,
+    VERDICT_WORDS,
+    key_text,
+)
 
 #: Badge colour (sphinx-design) and plot colour of each verdict word and criterion status.
-BADGE = {REPRODUCED: "success", PARTLY: "warning", INCONCLUSIVE: "secondary", NOT_REPRODUCED: "danger",
-         PREMISE_NOT_MET: "dark"}
-COLOUR = {REPRODUCED: "#2e7d32", PARTLY: "#ef8f00", INCONCLUSIVE: "#7f7f7f", NOT_REPRODUCED: "#c62828",
-          PREMISE_NOT_MET: "#5e35b1",
-          PASS: "#2e7d32", FAIL: "#c62828", UNRESOLVED: "#7f7f7f"}
+BADGE = {
+    REPRODUCED: "success",
+    PARTLY: "warning",
+    INCONCLUSIVE: "secondary",
+    NOT_REPRODUCED: "danger",
+    PREMISE_NOT_MET: "dark",
+}
+COLOUR = {
+    REPRODUCED: "#2e7d32",
+    PARTLY: "#ef8f00",
+    INCONCLUSIVE: "#7f7f7f",
+    NOT_REPRODUCED: "#c62828",
+    PREMISE_NOT_MET: "#5e35b1",
+    PASS: "#2e7d32",
+    FAIL: "#c62828",
+    UNRESOLVED: "#7f7f7f",
+}
 #: Standardised distances beyond this are drawn at the edge of the forest plot, with an arrow.
 CLIP = 6.0
 
@@ -36,7 +58,9 @@ def load_argument(root: Path) -> dict[str, dict[str, str]]:
 
 def badge(record: dict[str, Any], url: str) -> str:
     """A MyST badge (sphinx-design role) with the verdict word and key number, linking to ``url``."""
-    text = f"{record['verdict']} · {key_text(record['key_number'])}".replace("<", "‹").replace(">", "›").replace("`", "'")
+    text = (
+        f"{record['verdict']} · {key_text(record['key_number'])}".replace("<", "‹").replace(">", "›").replace("`", "'")
+    )
     return f"{{bdg-link-{BADGE[record['verdict']]}}}`{text} <{url}>`"
 
 
@@ -68,8 +92,16 @@ def forest_rows(records: dict[str, dict[str, Any]], note_ids: list[str]) -> list
             if not c["decides"]:
                 continue
             distance, exact = standardised(c)
-            rows.append({"note": nid, "verdict": record["verdict"], "criterion": c["name"], "status": c["status"],
-                         "distance": distance, "exact": exact})
+            rows.append(
+                {
+                    "note": nid,
+                    "verdict": record["verdict"],
+                    "criterion": c["name"],
+                    "status": c["status"],
+                    "distance": distance,
+                    "exact": exact,
+                }
+            )
     return rows
 
 
@@ -103,8 +135,12 @@ def forest_plot(records: dict[str, dict[str, Any]], note_ids: list[str], path: P
             ax.plot([max(-CLIP, d - 1), min(CLIP, d + 1)], [y, y], color=colour, lw=2.5, solid_capstyle="butt")
             ax.plot([d], [y], marker="o", color=colour, ms=5)
             if abs(row["distance"]) > CLIP:
-                ax.annotate("", xy=(math.copysign(CLIP + 0.4, d), y), xytext=(d, y),
-                            arrowprops={"arrowstyle": "->", "color": colour})
+                ax.annotate(
+                    "",
+                    xy=(math.copysign(CLIP + 0.4, d), y),
+                    xytext=(d, y),
+                    arrowprops={"arrowstyle": "->", "color": colour},
+                )
         name = row["criterion"] if len(row["criterion"]) <= 58 else row["criterion"][:55] + "..."
         labels.append((y, f"{row['note']}: {name}"))
         if row["note"] != previous and previous is not None:
@@ -147,7 +183,7 @@ def scoreboard_plot(rows: list[tuple[str, dict[str, int]]], path: Path) -> Path:
 
     plots.use_book_style()
     fig, ax = plt.subplots(figsize=(9, 0.8 * len(rows) + 1.4))
-    for i, (label, counts) in enumerate(reversed(rows)):
+    for i, (_label, counts) in enumerate(reversed(rows)):
         left = 0
         for word in VERDICT_WORDS:
             n = counts.get(word, 0)
@@ -170,21 +206,32 @@ def scoreboard_plot(rows: list[tuple[str, dict[str, int]]], path: Path) -> Path:
 
 
 #: How the synthesis reads each verdict word: a heading for the group of notes with that verdict.
-GROUP = {REPRODUCED: "Holds in miniature (reproduced)",
-         PARTLY: "Holds in part (partly reproduced)",
-         INCONCLUSIVE: "Not settled at this budget (inconclusive: an interval straddles its threshold)",
-         NOT_REPRODUCED: "Does not hold at this scale (not reproduced)",
-         PREMISE_NOT_MET: "Not tested: the starting model lacks what the claim needs (premise not met)"}
+GROUP = {
+    REPRODUCED: "Holds in miniature (reproduced)",
+    PARTLY: "Holds in part (partly reproduced)",
+    INCONCLUSIVE: "Not settled at this budget (inconclusive: an interval straddles its threshold)",
+    NOT_REPRODUCED: "Does not hold at this scale (not reproduced)",
+    PREMISE_NOT_MET: "Not tested: the starting model lacks what the claim needs (premise not met)",
+}
 
 
-def synthesis(question_id: str, note_ids: list[str], records: dict[str, dict[str, Any]], titles: dict[str, str],
-              argument: dict[str, dict[str, str]], links: dict[str, str]) -> str:
+def synthesis(
+    question_id: str,
+    note_ids: list[str],
+    records: dict[str, dict[str, Any]],
+    titles: dict[str, str],
+    argument: dict[str, dict[str, str]],
+    links: dict[str, str],
+) -> str:
     """The chapter's written synthesis, generated from the records: counts, then the answer's argument
     grouped by what the experiments say of each link (the link's wording from ``data/argument.json``)."""
     counts = verdict_counts(records, note_ids)
     run = sum(counts.values())
-    lines = [f"Of the {len(note_ids)} claims the answer cites, {run} ran in this build: "
-             + ", ".join(f"{n} {w}" for w, n in counts.items() if n) + "."]
+    lines = [
+        f"Of the {len(note_ids)} claims the answer cites, {run} ran in this build: "
+        + ", ".join(f"{n} {w}" for w, n in counts.items() if n)
+        + "."
+    ]
     if run < len(note_ids):
         lines[0] += f" {len(note_ids) - run} have no record in this build."
     for word in VERDICT_WORDS:
@@ -196,8 +243,10 @@ def synthesis(question_id: str, note_ids: list[str], records: dict[str, dict[str
             link = argument.get(question_id, {}).get(n, titles[n])
             r = records[n]
             c = r["counts"]
-            lines.append(f"* {link} ([{n}]({links[n]}): {c['pass']} pass, {c['fail']} fail, {c['unresolved']} unresolved; "
-                         f"{key_text(r['key_number'])})")
+            lines.append(
+                f"* {link} ([{n}]({links[n]}): {c['pass']} pass, {c['fail']} fail, {c['unresolved']} unresolved; "
+                f"{key_text(r['key_number'])})"
+            )
     return "\n".join(lines)
 
 
@@ -219,7 +268,9 @@ def contradictions(text: str, records: dict[str, dict[str, Any]], urls: dict[str
             continue
         m = re.match(r"\* .*\(\[(n\d\d)\]\(", line)
         if m and m.group(1) in records and records[m.group(1)]["verdict"] != current:
-            problems.append(f"{m.group(1)} listed under '{current}', its record says '{records[m.group(1)]['verdict']}'")
+            problems.append(
+                f"{m.group(1)} listed under '{current}', its record says '{records[m.group(1)]['verdict']}'"
+            )
     by_url = {url: nid for nid, url in urls.items()}
     for m in re.finditer(r"\{bdg-link-\w+\}`([^`]*?) · [^`]*<([^>`]+)>`", text):
         word, nid = m.group(1).strip(), by_url.get(m.group(2))

@@ -50,6 +50,30 @@ def export_student(root: Path, notebooks: list[str], out_dir: Path) -> list[Path
     return written
 
 
+def export_student_zips(root: Path, notebooks: list[str], out_dir: Path) -> list[Path]:
+    """One zip per chapter under ``out_dir``: the student versions of that chapter's notebooks.
+
+    A chapter is a folder of ``notebooks/`` (``lab``, ``q1-...``); its zip holds the notebooks
+    without solutions or outputs, flat, ready to upload to Colab or a course page (each
+    notebook's first cell installs the helpers it needs). Returns the zips written.
+    """
+    import zipfile
+
+    chapters: dict[str, list[str]] = {}
+    for rel in notebooks:
+        chapters.setdefault(Path(rel).parent.name, []).append(rel)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for chapter, rels in chapters.items():
+        target = out_dir / f"{chapter}.zip"
+        with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as bundle:
+            for rel in rels:
+                student = student_version(nbformat.read(root / rel, as_version=4))
+                bundle.writestr(f"{chapter}/{Path(rel).name}", nbformat.writes(student))
+        written.append(target)
+    return written
+
+
 def _section(cell: nbformat.NotebookNode, drop_heading: bool = False) -> str:
     lines = cell.source.splitlines()
     if drop_heading and lines and lines[0].startswith("#"):
@@ -60,11 +84,18 @@ def _section(cell: nbformat.NotebookNode, drop_heading: bool = False) -> str:
 def render_instructor_page(root: Path, notebooks: list[str], timings: list[dict[str, Any]] | None) -> str:
     """The instructor page: per notebook, objectives and prerequisites, time at the default scale, assignments."""
     times = {t["notebook"]: t["wall_s"] for t in timings or []}
-    lines = ["# For instructors", "",
-             "Every notebook runs on a laptop or on Colab at its default scale. Its exercises are the suggested "
-             "assignments; worked solutions are in the notebook itself, in a collapsed *Solutions* box. "
-             "`make student` writes an assignable copy of every notebook without solutions and without outputs "
-             "into `_build/student/`.", ""]
+    lines = [
+        "# For instructors",
+        "",
+        "Every notebook runs on a laptop or on Colab at its default scale. Its exercises are the suggested "
+        "assignments; worked solutions are in the notebook itself, in a collapsed *Solutions* box. "
+        "`make student` writes an assignable copy of every notebook without solutions and without outputs "
+        "into `_build/student/`, and one zip per chapter into `_build/student/zips/` to hand out as it is. "
+        "Each exercise states its time and difficulty; exercises with a numeric or functional answer end with "
+        "a check cell (`helpers.notebook.check`) that tells the student whether the answer is right without "
+        "printing it.",
+        "",
+    ]
     for rel in notebooks:
         nb = nbformat.read(root / rel, as_version=4)
         title = next((c.source.splitlines()[0].lstrip("# ") for c in nb.cells if c.cell_type == "markdown"), rel)
@@ -73,8 +104,12 @@ def render_instructor_page(root: Path, notebooks: list[str], timings: list[dict[
         for cell in tagged(nb, OBJECTIVES):
             lines += [_section(cell), ""]
         wall = times.get(rel)
-        lines += [f"**Time at the default scale** (2 CPU cores): {wall / 60:.1f} min." if wall is not None else
-                  "**Time at the default scale**: not measured in this build.", ""]
+        lines += [
+            f"**Time at the default scale** (2 CPU cores): {wall / 60:.1f} min."
+            if wall is not None
+            else "**Time at the default scale**: not measured in this build.",
+            "",
+        ]
         for cell in tagged(nb, EXERCISES):
             lines += ["**Suggested assignments.**", "", _section(cell, drop_heading=True), ""]
     return "\n".join(lines).rstrip() + "\n"

@@ -46,9 +46,12 @@ def compare_records(new: dict[str, Any], expected: dict[str, Any], tolerance: fl
     problems = []
     if new["verdict"] != expected["verdict"]:
         problems.append(f"verdict '{new['verdict']}', recorded '{expected['verdict']}'")
+
     def rows(record: dict[str, Any]) -> dict[str, dict[str, Any]]:
-        return {**{c["name"]: c for c in record["criteria"]},
-                **{f"premise: {c['name']}": c for c in record.get("premises", [])}}
+        return {
+            **{c["name"]: c for c in record["criteria"]},
+            **{f"premise: {c['name']}": c for c in record.get("premises", [])},
+        }
 
     old, now = rows(expected), rows(new)
     for name in sorted(set(old) ^ set(now)):
@@ -59,10 +62,14 @@ def compare_records(new: dict[str, Any], expected: dict[str, Any], tolerance: fl
         if e.get("low") is not None and e.get("high") is not None:
             slack = tolerance * max(1.0, abs(value))  # a zero-width interval (all seeds equal) allows float noise
             if not e["low"] - slack <= value <= e["high"] + slack:
-                problems.append(f"'{name}': {value:.4g} outside the recorded interval [{e['low']:.4g}, {e['high']:.4g}]")
+                problems.append(
+                    f"'{name}': {value:.4g} outside the recorded interval [{e['low']:.4g}, {e['high']:.4g}]"
+                )
         else:
             reference = e["mean"] if e.get("mean") is not None else e["measured"]
-            same = (value != value and reference != reference) or abs(value - reference) <= tolerance * max(1.0, abs(reference))
+            same = (value != value and reference != reference) or abs(value - reference) <= tolerance * max(
+                1.0, abs(reference)
+            )
             if not same:
                 problems.append(f"'{name}': {value:.6g}, recorded {reference:.6g} (no interval: must be equal)")
     return problems
@@ -97,8 +104,11 @@ def report_expectations(result: dict[str, Any]) -> int:
         print(f"[expect] {note_id}: {row['status']}" + "".join(f"\n[expect]     {p}" for p in row["problems"]))
         failed += row["status"] in ("differs", "not recorded")
     if failed:
-        print(f"[expect] FAILED: {failed} note(s) differ from data/verdicts or have no recorded expectation. If the change "
-              "is deliberate, run `python -m bookkit.run record` and commit data/verdicts with the reason.", flush=True)
+        print(
+            f"[expect] FAILED: {failed} note(s) differ from data/verdicts or have no recorded expectation. "
+            "If the change is deliberate, run `python -m bookkit.run record` and commit data/verdicts with the reason.",
+            flush=True,
+        )
     return 1 if failed else 0
 
 
@@ -107,8 +117,10 @@ def record_expectations() -> list[Path]:
     records = load_records()
     wrong = sorted(n for n, r in records.items() if not expected_run(r))
     if wrong or not records:
-        raise SystemExit(f"[book] record: needs a build at scale ci with the default seeds {SCALE_SEEDS['ci']}; "
-                         f"these records are not: {wrong or 'none found'}")
+        raise SystemExit(
+            f"[book] record: needs a build at scale ci with the default seeds {SCALE_SEEDS['ci']}; "
+            f"these records are not: {wrong or 'none found'}"
+        )
     written = []
     for note_id, record in sorted(records.items()):
         record = {k: v for k, v in record.items() if k != "written_at"}
@@ -135,7 +147,9 @@ def pooled_verdict(first: dict[str, Any], second: dict[str, Any]) -> dict[str, A
             d = other.get(c["name"], {})
             flags = {"every_seed": bool(c.get("every_seed")), "binary": bool(c.get("binary"))}
             if c.get("by_seed") is not None and d.get("by_seed") is not None:
-                out.append(Criterion(c["name"], None, c["threshold"], c["op"], by_seed=c["by_seed"] + d["by_seed"], **flags))
+                out.append(
+                    Criterion(c["name"], None, c["threshold"], c["op"], by_seed=c["by_seed"] + d["by_seed"], **flags)
+                )
             else:
                 out.append(Criterion(c["name"], c["measured"], c["threshold"], c["op"]))
         return out
@@ -162,6 +176,7 @@ def criterion_rows(first: dict[str, Any], other: dict[str, Any]) -> list[dict[st
     """Per deciding criterion and premise of one note: the book's and the replication's mean, interval,
     status and per-seed values, whether the replication's mean is outside the book's interval, and whether
     the status went pass <-> fail (a *contradiction*; a move to or from ``unresolved`` is not one)."""
+
     def rows_of(record: dict[str, Any]) -> dict[str, dict[str, Any]]:
         rows = {c["name"]: c for c in record["criteria"] if c["decides"]}
         rows.update({f"premise: {c['name']}": c for c in record.get("premises", [])})
@@ -173,12 +188,20 @@ def criterion_rows(first: dict[str, Any], other: dict[str, Any]) -> list[dict[st
         d = theirs.get(name)
         if d is None:
             continue
-        outside = (c.get("low") is not None and d.get("mean") is not None
-                   and not (c["low"] - 1e-9 <= d["mean"] <= c["high"] + 1e-9))
-        out.append({"criterion": name, "book": {k: c.get(k) for k in ("mean", "low", "high", "status", "by_seed")},
-                    "replication": {k: d.get(k) for k in ("mean", "low", "high", "status", "by_seed")},
-                    "mean outside the book's interval": bool(outside),
-                    "contradiction": {c["status"], d["status"]} == {"pass", "fail"}})
+        outside = (
+            c.get("low") is not None
+            and d.get("mean") is not None
+            and not (c["low"] - 1e-9 <= d["mean"] <= c["high"] + 1e-9)
+        )
+        out.append(
+            {
+                "criterion": name,
+                "book": {k: c.get(k) for k in ("mean", "low", "high", "status", "by_seed")},
+                "replication": {k: d.get(k) for k in ("mean", "low", "high", "status", "by_seed")},
+                "mean outside the book's interval": bool(outside),
+                "contradiction": {c["status"], d["status"]} == {"pass", "fail"},
+            }
+        )
     return out
 
 
@@ -198,27 +221,52 @@ def compare_replication(seeds: list[int], scale: str = "ci") -> dict[str, Any]:
             continue
         criteria = criterion_rows(first, other)
         pooled = pooled_verdict(first, other)
-        rows.append({"note": other["note_id"], "seeds (book)": first["parameters"].get("seeds"), "verdict (book)": first["verdict"],
-                     "seeds (re-run)": other["parameters"].get("seeds", seeds), "verdict (re-run)": other["verdict"],
-                     "counts (re-run)": other["counts"], "changed": first["verdict"] != other["verdict"],
-                     "criteria that changed status": [r["criterion"] for r in criteria
-                                                      if r["book"]["status"] != r["replication"]["status"]],
-                     "contradictions": [r["criterion"] for r in criteria if r["contradiction"]],
-                     "means outside the book's interval": sum(r["mean outside the book's interval"] for r in criteria),
-                     "criteria": criteria,
-                     "verdict (pooled)": pooled["verdict"], "counts (pooled)": pooled["counts"]})
-    result = {"scale": scale, "seeds": seeds, "written_at": time.strftime("%Y-%m-%d"), "notes": rows,
-              "changed": sum(r["changed"] for r in rows),
-              "contradictions": sum(len(r["contradictions"]) for r in rows),
-              "means outside": sum(r["means outside the book's interval"] for r in rows),
-              "criteria compared": sum(len(r["criteria"]) for r in rows),
-              "expectations": expectations_fingerprint()}
+        rows.append(
+            {
+                "note": other["note_id"],
+                "seeds (book)": first["parameters"].get("seeds"),
+                "verdict (book)": first["verdict"],
+                "seeds (re-run)": other["parameters"].get("seeds", seeds),
+                "verdict (re-run)": other["verdict"],
+                "counts (re-run)": other["counts"],
+                "changed": first["verdict"] != other["verdict"],
+                "criteria that changed status": [
+                    r["criterion"] for r in criteria if r["book"]["status"] != r["replication"]["status"]
+                ],
+                "contradictions": [r["criterion"] for r in criteria if r["contradiction"]],
+                "means outside the book's interval": sum(r["mean outside the book's interval"] for r in criteria),
+                "criteria": criteria,
+                "verdict (pooled)": pooled["verdict"],
+                "counts (pooled)": pooled["counts"],
+            }
+        )
+    result = {
+        "scale": scale,
+        "seeds": seeds,
+        "written_at": time.strftime("%Y-%m-%d"),
+        "notes": rows,
+        "changed": sum(r["changed"] for r in rows),
+        "contradictions": sum(len(r["contradictions"]) for r in rows),
+        "means outside": sum(r["means outside the book's interval"] for r in rows),
+        "criteria compared": sum(len(r["criteria"]) for r in rows),
+        "expectations": expectations_fingerprint(),
+    }
     write_json_atomic(EXPECTED / "replication.json", result)
     for row in rows:
-        print(f"[replicate] {row['note']}: {row['verdict (book)']} -> {row['verdict (re-run)']}; pooled: {row['verdict (pooled)']}"
-              + (f" (status changed: {', '.join(row['criteria that changed status'])})" if row["criteria that changed status"] else "")
-              + (f" CONTRADICTED: {', '.join(row['contradictions'])}" if row["contradictions"] else ""))
-    print(f"[replicate] {result['changed']} of {len(rows)} verdict words changed with seeds {seeds} (new bases, new RL seeds); "
-          f"{result['contradictions']} deciding criteria went pass <-> fail; {result['means outside']} of "
-          f"{result['criteria compared']} means outside the book's interval")
+        print(
+            f"[replicate] {row['note']}: {row['verdict (book)']} -> {row['verdict (re-run)']}; "
+            f"pooled: {row['verdict (pooled)']}"
+            + (
+                f" (status changed: {', '.join(row['criteria that changed status'])})"
+                if row["criteria that changed status"]
+                else ""
+            )
+            + (f" CONTRADICTED: {', '.join(row['contradictions'])}" if row["contradictions"] else "")
+        )
+    print(
+        f"[replicate] {result['changed']} of {len(rows)} verdict words changed with seeds {seeds} "
+        "(new bases, new RL seeds); "
+        f"{result['contradictions']} deciding criteria went pass <-> fail; {result['means outside']} of "
+        f"{result['criteria compared']} means outside the book's interval"
+    )
     return result

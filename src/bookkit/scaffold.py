@@ -22,10 +22,9 @@ from pathlib import Path
 
 import yaml
 
-from bookkit import book
-from bookkit import corpus
+from bookkit import book, corpus
 
-SKELETON = '''# ---
+SKELETON = """# ---
 # jupyter:
 #   jupytext:
 #     formats: ipynb,py:percent
@@ -131,19 +130,25 @@ raise NotImplementedError(
 # 1. TODO
 
 # %% [markdown] tags=["solution"]
-# :::{{admonition}} Solutions (instructors: `make student` removes this cell)
-# :class: dropdown
+# <details>
+# <summary><b>Solutions</b> (instructors: <code>make student</code> removes this cell)</summary>
 #
 # **1.** TODO
-# :::
-'''
+#
+# </details>
+"""
 
 
 def skeleton(note: corpus.Note, repo_url: str) -> str:
     """The jupytext source of an empty claim notebook for ``note``, with the book's standard cells."""
-    return SKELETON.format(title=note.title, note_id=note.id, cited_by=", ".join(note.cited_by),
-                           summary=note.summary.replace("\n", " "), sources="; ".join(note.sources) or "TODO",
-                           repo=repo_url)
+    return SKELETON.format(
+        title=note.title,
+        note_id=note.id,
+        cited_by=", ".join(note.cited_by),
+        summary=note.summary.replace("\n", " "),
+        sources="; ".join(note.sources) or "TODO",
+        repo=repo_url,
+    )
 
 
 def add_chapter_to_toc(toc_path: Path, page: str) -> bool:
@@ -170,8 +175,10 @@ def scaffold_question(raw_file: Path, root: Path, claims_dir: Path) -> dict[str,
     created: dict[str, list[str]] = {"page": [], "skeletons": [], "toc": []}
     page = root / "book" / f"{qid}.md"
     if not page.exists():
-        page.write_text(f"# Q{index + 1}. {question.title}\n\nTODO: how the corpus reads this question, and the thread "
-                        f"that runs through this chapter's experiments.\n\n{book.BEGIN}\n{book.END}\n")
+        page.write_text(
+            f"# Q{index + 1}. {question.title}\n\nTODO: how the corpus reads this question, and the thread "
+            f"that runs through this chapter's experiments.\n\n{book.BEGIN}\n{book.END}\n"
+        )
         created["page"].append(page.relative_to(root).as_posix())
     repo = yaml.safe_load((root / "_config.yml").read_text())["repository"]["url"]
     for nid in question.notes:

@@ -24,8 +24,9 @@ DEFAULT_NOTEBOOKS = ("01-utility-weighted-loss", "06-negative-reinforcement")
 DEFAULT_COUNTS = (1, 3, 5, 10)
 
 
-def measure(root: Path, build: Path, notebooks: list[str], counts: list[int], scale: str = "ci",
-            jobs: int = 1) -> dict[str, Any]:
+def measure(
+    root: Path, build: Path, notebooks: list[str], counts: list[int], scale: str = "ci", jobs: int = 1
+) -> dict[str, Any]:
     """Execute ``notebooks`` with ``k`` seeds for every ``k`` in ``counts``; wall and CPU seconds per run.
 
     The notebooks run one at a time by default (``jobs=1``), with one torch thread each, so a
@@ -40,8 +41,20 @@ def measure(root: Path, build: Path, notebooks: list[str], counts: list[int], sc
 
     def execute(k: int, folder: Path) -> list[dict[str, Any]]:
         env = {**os.environ, "BOOK_BUILD_DIR": str(folder), "BOOK_CACHE_DIR": cache}
-        cmd = [sys.executable, "-m", "bookkit.run", "execute", "--scale", scale, "--jobs", str(jobs),
-               "--seeds", *map(str, range(k)), "--only", *notebooks]
+        cmd = [
+            sys.executable,
+            "-m",
+            "bookkit.run",
+            "execute",
+            "--scale",
+            scale,
+            "--jobs",
+            str(jobs),
+            "--seeds",
+            *map(str, range(k)),
+            "--only",
+            *notebooks,
+        ]
         subprocess.run(cmd, env=env, cwd=root, check=True)
         return json.loads((folder / "status" / "timings.json").read_text())["notebooks"]
 
@@ -49,8 +62,15 @@ def measure(root: Path, build: Path, notebooks: list[str], counts: list[int], sc
     runs = []
     for k in counts:
         for t in execute(k, build / "seedcost" / f"seeds-{k}"):
-            runs.append({"notebook": t["notebook"], "seeds": k, "wall_s": t["wall_s"], "cpu_s": t["cpu_s"],
-                         "startup_s": t.get("startup_s", float("nan"))})
+            runs.append(
+                {
+                    "notebook": t["notebook"],
+                    "seeds": k,
+                    "wall_s": t["wall_s"],
+                    "cpu_s": t["cpu_s"],
+                    "startup_s": t.get("startup_s", float("nan")),
+                }
+            )
     return {"scale": scale, "counts": list(counts), "runs": runs}
 
 
@@ -63,8 +83,10 @@ def ratio(result: dict[str, Any], notebook: str, many: int = 5, one: int = 1) ->
 def table(result: dict[str, Any]) -> str:
     """Markdown table: wall seconds per notebook and seed count, and the 5-seed/1-seed ratio."""
     counts = result["counts"]
-    lines = ["| notebook | " + " | ".join(f"{k} seed{'s' if k > 1 else ''} (s)" for k in counts) + " | 5 / 1 seed |",
-             "|---|" + "---|" * (len(counts) + 1)]
+    lines = [
+        "| notebook | " + " | ".join(f"{k} seed{'s' if k > 1 else ''} (s)" for k in counts) + " | 5 / 1 seed |",
+        "|---|" + "---|" * (len(counts) + 1),
+    ]
     for nb in dict.fromkeys(r["notebook"] for r in result["runs"]):
         wall = {r["seeds"]: r["wall_s"] for r in result["runs"] if r["notebook"] == nb}
         cells = " | ".join(f"{wall[k]:.1f}" if k in wall else "" for k in counts)
@@ -83,15 +105,24 @@ def figure(result: dict[str, Any], path: Path) -> Path:
 
     plots.use_book_style()
     fig, ax = plt.subplots(figsize=(7, 4.5))
-    for i, nb in enumerate(dict.fromkeys(r["notebook"] for r in result["runs"])):
+    for _i, nb in enumerate(dict.fromkeys(r["notebook"] for r in result["runs"])):
         rows = sorted((r["seeds"], r["wall_s"]) for r in result["runs"] if r["notebook"] == nb)
         k, wall = zip(*rows)
-        line, = ax.plot(k, wall, marker="o", label=Path(nb).stem)
+        (line,) = ax.plot(k, wall, marker="o", label=Path(nb).stem)
         if k[0] == 1:
-            ax.plot(k, [wall[0] * x for x in k], ls="--", lw=1, color=line.get_color(),
-                    label=f"{Path(nb).stem}: k × one seed")
-    ax.set(xlabel="seeds per arm (k)", ylabel="notebook wall time (s)",
-           title=f"Cost of seeds at scale {result['scale']} (2-core machine, one torch thread)")
+            ax.plot(
+                k,
+                [wall[0] * x for x in k],
+                ls="--",
+                lw=1,
+                color=line.get_color(),
+                label=f"{Path(nb).stem}: k × one seed",
+            )
+    ax.set(
+        xlabel="seeds per arm (k)",
+        ylabel="notebook wall time (s)",
+        title=f"Cost of seeds at scale {result['scale']} (2-core machine, one torch thread)",
+    )
     ax.set_xticks(result["counts"])
     ax.legend(fontsize=8)
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -25,8 +25,15 @@ import threading
 from pathlib import Path
 from urllib.parse import urldefrag, urlparse
 
-CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync"]
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 SKIP_DIRS = {"_static", "_sources", "_images", "_sphinx_design_static", "_panels_static"}
 
 
@@ -64,8 +71,10 @@ def _serve(html: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
     return server, f"http://127.0.0.1:{server.server_address[1]}/"
 
 
-PAGE_PROBE = """() => ({
-  images: [...document.images].map(i => ({src: i.currentSrc || i.src, w: i.naturalWidth, h: i.naturalHeight, ok: i.complete})),
+PAGE_PROBE = (
+    """() => ({
+  images: [...document.images].map(i => ({src: i.currentSrc || i.src, """
+    """w: i.naturalWidth, h: i.naturalHeight, ok: i.complete})),
   links: [...document.querySelectorAll('a[href]')].map(a => a.href),
   ids: [...document.querySelectorAll('[id]')].map(e => e.id),
   verdictBeforeFigure: (() => {
@@ -77,6 +86,7 @@ PAGE_PROBE = """() => ({
     return !!(adm.compareDocumentPosition(img) & Node.DOCUMENT_POSITION_FOLLOWING);
   })(),
 })"""
+)
 
 
 def check(html: Path, screenshots: Path, search_term: str = "GRPO") -> dict:
@@ -158,17 +168,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--screenshots", type=Path, default=Path("_build/screenshots"))
     args = parser.parse_args(argv)
     if find_chromium() is None:
-        print("=" * 72 + "\n[site-check] SKIPPED: no Chromium found (apt-get install chromium). The built book was NOT "
-              "checked in a browser.\n" + "=" * 72, flush=True)
+        print(
+            "=" * 72 + "\n[site-check] SKIPPED: no Chromium found (apt-get install chromium). The built book was NOT "
+            "checked in a browser.\n" + "=" * 72,
+            flush=True,
+        )
         return 2
     try:
         report = check(args.html, args.screenshots)
     except BrowserUnavailable as err:
-        print("=" * 72 + f"\n[site-check] SKIPPED: Chromium is installed but could not start ({err}). The built book "
-              "was NOT checked in a browser.\n" + "=" * 72, flush=True)
+        print(
+            "=" * 72 + f"\n[site-check] SKIPPED: Chromium is installed but could not start ({err}). The built book "
+            "was NOT checked in a browser.\n" + "=" * 72,
+            flush=True,
+        )
         return 2
-    print(f"[site-check] {report['pages']} pages, {report['images']} images, {report['links_checked']} internal links, "
-          f"search hits {report.get('search_hits')}, {len(report['screenshots'])} screenshots in {args.screenshots}")
+    print(
+        f"[site-check] {report['pages']} pages, {report['images']} images, {report['links_checked']} internal links, "
+        f"search hits {report.get('search_hits')}, {len(report['screenshots'])} screenshots in {args.screenshots}"
+    )
     for failure in report["failures"]:
         print(f"[site-check] FAIL {failure}")
     return 1 if report["failures"] else 0

@@ -55,7 +55,7 @@ def measure(repeats: int = 5) -> list[dict[str, float]]:
     for batch, tokens in SHAPES:
         ids = torch.randint(3, len(tok), (batch, tokens))
 
-        def step() -> None:
+        def step(ids: torch.Tensor = ids) -> None:
             model.zero_grad(set_to_none=True)
             model(input_ids=ids, labels=ids).loss.backward()
 
@@ -66,15 +66,28 @@ def measure(repeats: int = 5) -> list[dict[str, float]]:
         rate = 2 * a.shape[0] * a.shape[1] * b.shape[1] / mm_s
         flops = 3 * matmul_flops(config, len(tok), batch, tokens)  # backward ≈ 2 × forward
         floor_s = flops / rate
-        rows.append({"batch": batch, "tokens": tokens, "step_ms": 1e3 * step_s, "floor_ms": 1e3 * floor_s,
-                     "ratio": step_s / floor_s, "matmul_gflops": rate / 1e9})
+        rows.append(
+            {
+                "batch": batch,
+                "tokens": tokens,
+                "step_ms": 1e3 * step_s,
+                "floor_ms": 1e3 * floor_s,
+                "ratio": step_s / floor_s,
+                "matmul_gflops": rate / 1e9,
+            }
+        )
     return rows
 
 
 def table(rows: list[dict[str, float]]) -> str:
     """The rows as a Markdown table."""
-    lines = ["| batch × tokens | forward + backward (ms) | matmul floor (ms) | step / floor | matmul rate (GFLOP/s) |",
-             "|---|---|---|---|---|"]
-    lines += [f"| {r['batch']} × {r['tokens']} | {r['step_ms']:.1f} | {r['floor_ms']:.1f} | {r['ratio']:.2f} | "
-              f"{r['matmul_gflops']:.1f} |" for r in rows]
+    lines = [
+        "| batch × tokens | forward + backward (ms) | matmul floor (ms) | step / floor | matmul rate (GFLOP/s) |",
+        "|---|---|---|---|---|",
+    ]
+    lines += [
+        f"| {r['batch']} × {r['tokens']} | {r['step_ms']:.1f} | {r['floor_ms']:.1f} | {r['ratio']:.2f} | "
+        f"{r['matmul_gflops']:.1f} |"
+        for r in rows
+    ]
     return "\n".join(lines)

@@ -1,6 +1,7 @@
-"""The notebooks of ``_toc.yml`` as a JSON list (``python -m bookkit.toc --json``): the CI workflow's matrix.
+"""The book's table of contents: the files and notebooks of ``_toc.yml``, in reading order.
 
-Needs only PyYAML, so the workflow's planning job runs it before installing the book's environment.
+``python -m bookkit.toc --json`` prints the notebooks as a JSON list: the CI workflow's matrix. Needs
+only PyYAML, so the workflow's planning job runs it before installing the book's environment.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+
+from bookkit.paths import ROOT
 
 
 def notebooks(root: Path) -> list[str]:
@@ -28,6 +31,28 @@ def notebooks(root: Path) -> list[str]:
     files.append(toc["root"])
     walk(toc.get("parts", []) + toc.get("chapters", []))
     return [f + ".ipynb" for f in files if f.startswith("notebooks/")]
+
+
+def toc_notebooks(root: Path = ROOT) -> list[str]:
+    """The notebooks the book contains (``notebooks/...ipynb``), in reading order (:func:`notebooks`)."""
+    return notebooks(root)
+
+
+def toc_files(root: Path = ROOT) -> list[str]:
+    """Every ``file:`` entry of ``_toc.yml`` in reading order (without extension), root first."""
+    toc = yaml.safe_load((root / "_toc.yml").read_text())
+    files = [toc["root"]]
+
+    def walk(entries: list[dict[str, Any]]) -> None:
+        for entry in entries:
+            if "file" in entry:
+                files.append(entry["file"])
+            walk(entry.get("sections", []))
+            for part_key in ("chapters", "parts"):
+                walk(entry.get(part_key, []))
+
+    walk(toc.get("parts", []) + toc.get("chapters", []))
+    return files
 
 
 if __name__ == "__main__":

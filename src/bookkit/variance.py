@@ -34,13 +34,18 @@ def split(first: list[float], second: list[float]) -> dict[str, float]:
     means = [(a + b) / 2 for a, b in zip(first, second)]
     between = max(0.0, statistics.variance(means) - within / 2)
     total = between + within
-    return {"between_base_var": between, "within_base_var": within,
-            "base_share": between / total if total > 0 else float("nan"),
-            "within_base_sd": within ** 0.5, "between_base_sd": between ** 0.5}
+    return {
+        "between_base_var": between,
+        "within_base_var": within,
+        "base_share": between / total if total > 0 else float("nan"),
+        "within_base_sd": within**0.5,
+        "between_base_sd": between**0.5,
+    }
 
 
 def compare(book: dict[str, dict[str, Any]], rerun: dict[str, dict[str, Any]], period: int = PERIOD) -> dict[str, Any]:
-    """Pair the book's records (seeds ``s``) with the re-run's (seeds ``period + s``) and split every deciding criterion."""
+    """Pair the book's records (seeds ``s``) with the re-run's (seeds ``period + s``) and split every
+    deciding criterion."""
     notes = []
     for note_id, other in sorted(rerun.items()):
         first = book.get(note_id)
@@ -55,19 +60,29 @@ def compare(book: dict[str, dict[str, Any]], rerun: dict[str, dict[str, Any]], p
             d = theirs.get(c["name"])
             if not c["decides"] or d is None or c.get("by_seed") is None or d.get("by_seed") is None:
                 continue
-            rows.append({"criterion": c["name"], "book (RL seed s)": c["by_seed"],
-                         "re-run (RL seed s + period)": d["by_seed"], **split(c["by_seed"], d["by_seed"])})
+            rows.append(
+                {
+                    "criterion": c["name"],
+                    "book (RL seed s)": c["by_seed"],
+                    "re-run (RL seed s + period)": d["by_seed"],
+                    **split(c["by_seed"], d["by_seed"]),
+                }
+            )
         notes.append({"note": note_id, "bases": seeds, "criteria": rows})
     return {"written_at": time.strftime("%Y-%m-%d"), "period": period, "notes": notes}
 
 
 def table(result: dict[str, Any]) -> str:
     """Markdown: one row per deciding criterion, the base's share of variance and the two spreads."""
-    lines = ["| note | criterion | base's share of variance | between-base sd | within-base (RL) sd |",
-             "|---|---|---|---|---|"]
+    lines = [
+        "| note | criterion | base's share of variance | between-base sd | within-base (RL) sd |",
+        "|---|---|---|---|---|",
+    ]
     for note in result["notes"]:
         for r in note["criteria"]:
             share = "n/a" if r["base_share"] != r["base_share"] else f"{r['base_share']:.0%}"
             name = r["criterion"].replace("|", "\\|")
-            lines.append(f"| {note['note']} | {name} | {share} | {r['between_base_sd']:.3g} | {r['within_base_sd']:.3g} |")
+            lines.append(
+                f"| {note['note']} | {name} | {share} | {r['between_base_sd']:.3g} | {r['within_base_sd']:.3g} |"
+            )
     return "\n".join(lines)

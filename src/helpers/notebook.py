@@ -38,9 +38,17 @@ class Run:
         return {"scale": self.scale, "seeds": self.seeds, **self.thresholds, **self.cfg}
 
 
-def start(scale: str, presets: Mapping[str, Mapping[str, Any]], seeds: Sequence[int] | None = None,
-          device: str = "auto", *, min_seeds: int = 1, positive: Mapping[str, float] | None = None,
-          thresholds: Mapping[str, float] | None = None, **extra: Any) -> Run:
+def start(
+    scale: str,
+    presets: Mapping[str, Mapping[str, Any]],
+    seeds: Sequence[int] | None = None,
+    device: str = "auto",
+    *,
+    min_seeds: int = 1,
+    positive: Mapping[str, float] | None = None,
+    thresholds: Mapping[str, float] | None = None,
+    **extra: Any,
+) -> Run:
     """Set up the notebook and validate its parameters; fails in the first seconds on a typo.
 
     Args:
@@ -79,3 +87,27 @@ def show_source(*objects: Any) -> None:
     code = "\n\n".join(textwrap.dedent(inspect.getsource(o)).rstrip() for o in objects)
     names = ", ".join(f"`{o.__module__}.{o.__qualname__}`" for o in objects)
     display(Markdown(f"From {names}:\n\n```python\n{code}\n```"))
+
+
+def check(answer: Any, expected: Any, what: str = "your answer", tolerance: float = 0.0) -> bool:
+    """An exercise's check cell: say whether ``answer`` is right, without printing ``expected``.
+
+    ``expected`` is computed by the notebook from its own run (never typed in), so the check
+    holds at every scale and seed. Numbers match within ``tolerance`` (relative, and at least
+    absolute ``tolerance`` near 0); strings match ignoring case and surrounding spaces; other
+    values (lists, tuples, booleans) must be equal. ``answer`` still ``None`` (or ``...``) means
+    not attempted yet. Returns whether it is right.
+    """
+    if answer is None or answer is Ellipsis:
+        print(f"Not attempted yet: set {what} in the cell above, then run this cell again.")
+        return False
+    if isinstance(answer, bool) or isinstance(expected, bool):
+        right = isinstance(answer, bool) and isinstance(expected, bool) and answer == expected
+    elif isinstance(answer, (int, float)) and isinstance(expected, (int, float)):
+        right = math.isclose(float(answer), float(expected), rel_tol=tolerance, abs_tol=tolerance)
+    elif isinstance(answer, str) and isinstance(expected, str):
+        right = answer.strip().lower() == expected.strip().lower()
+    else:
+        right = answer == expected
+    print(f"✓ {what} is right." if right else f"✗ {what} is not right yet: look again, then re-run this cell.")
+    return right

@@ -62,8 +62,16 @@ _ARM_COLORS: dict[str, str] = {
 def use_book_style() -> None:
     """Seaborn ``whitegrid`` at a readable size, with figures sized for the book's column."""
     sns.set_theme(style="whitegrid", context="notebook", palette=PALETTE)
-    plt.rcParams.update({"figure.figsize": (7.0, 4.0), "figure.dpi": 100, "savefig.dpi": 150,
-                         "axes.titlesize": "medium", "axes.titleweight": "bold", "legend.frameon": False})
+    plt.rcParams.update(
+        {
+            "figure.figsize": (7.0, 4.0),
+            "figure.dpi": 100,
+            "savefig.dpi": 150,
+            "axes.titlesize": "medium",
+            "axes.titleweight": "bold",
+            "legend.frameon": False,
+        }
+    )
 
 
 def arm_color(arm: str) -> str:
@@ -73,8 +81,15 @@ def arm_color(arm: str) -> str:
     return PALETTE[4 + sum(map(ord, arm)) % 6]
 
 
-def seed_band(ax: plt.Axes, df: pd.DataFrame, x: str, y: str, arm_col: str = "arm", seed_col: str = "seed",
-              arms: Sequence[str] | None = None) -> plt.Axes:
+def seed_band(
+    ax: plt.Axes,
+    df: pd.DataFrame,
+    x: str,
+    y: str,
+    arm_col: str = "arm",
+    seed_col: str = "seed",
+    arms: Sequence[str] | None = None,
+) -> plt.Axes:
     """Plot the mean of ``y`` against ``x`` per arm with a min-max band over seeds and thin per-seed lines."""
     arms = list(arms) if arms is not None else list(dict.fromkeys(df[arm_col]))
     for arm in arms:
@@ -85,13 +100,26 @@ def seed_band(ax: plt.Axes, df: pd.DataFrame, x: str, y: str, arm_col: str = "ar
         stats = part.groupby(x)[y].agg(["mean", "min", "max"])
         ax.fill_between(stats.index, stats["min"], stats["max"], color=color, alpha=0.15, lw=0)
         n = part[seed_col].nunique()
-        ax.plot(stats.index, stats["mean"], color=color, lw=2, label=f"{arm} (mean of {n} seeds)" if n > 1 else f"{arm} (1 seed)")
+        ax.plot(
+            stats.index,
+            stats["mean"],
+            color=color,
+            lw=2,
+            label=f"{arm} (mean of {n} seeds)" if n > 1 else f"{arm} (1 seed)",
+        )
     ax.legend()
     return ax
 
 
-def seed_points(ax: plt.Axes, df: pd.DataFrame, x: str, y: str, arm_col: str = "arm", seed_col: str = "seed",
-                arms: Sequence[str] | None = None) -> plt.Axes:
+def seed_points(
+    ax: plt.Axes,
+    df: pd.DataFrame,
+    x: str,
+    y: str,
+    arm_col: str = "arm",
+    seed_col: str = "seed",
+    arms: Sequence[str] | None = None,
+) -> plt.Axes:
     """Per-seed values of ``y`` as dots and their mean as a line, per arm, for a swept parameter ``x``."""
     arms = list(arms) if arms is not None else list(dict.fromkeys(df[arm_col]))
     for i, arm in enumerate(arms):
@@ -101,8 +129,15 @@ def seed_points(ax: plt.Axes, df: pd.DataFrame, x: str, y: str, arm_col: str = "
         ax.scatter(part[x] * jitter, part[y], color=color, s=14, alpha=0.6, lw=0)
         mean = part.groupby(x)[y].mean()
         n = part[seed_col].nunique()
-        ax.plot(mean.index, mean.values, color=color, lw=2, marker="o", ms=4,
-                label=f"{arm} (mean of {n} seeds)" if n > 1 else f"{arm} (1 seed)")
+        ax.plot(
+            mean.index,
+            mean.values,
+            color=color,
+            lw=2,
+            marker="o",
+            ms=4,
+            label=f"{arm} (mean of {n} seeds)" if n > 1 else f"{arm} (1 seed)",
+        )
     ax.legend()
     return ax
 
@@ -125,9 +160,21 @@ def reliability_diagram(ax: plt.Axes, bins: pd.DataFrame, title: str, color: str
     share = bins["weight"].fillna(0).to_numpy()
     ax.plot([0, 1], [0, 1], ls="--", color=arm_color("ideal"), lw=1, label="perfect calibration")
     alphas = 0.15 + 0.85 * share / max(share.max(), 1e-12)
-    ax.bar(centers, bins["accuracy"].fillna(0), width=width * 0.9, color=[to_rgba(color, a) for a in alphas],
-           edgecolor=color, label="accuracy in bin (darker = more answers)")
-    ax.set(xlim=(0, 1), ylim=(0, 1), xlabel="stated confidence q", ylabel="accuracy (expected, over label noise)", title=title)
+    ax.bar(
+        centers,
+        bins["accuracy"].fillna(0),
+        width=width * 0.9,
+        color=[to_rgba(color, a) for a in alphas],
+        edgecolor=color,
+        label="accuracy in bin (darker = more answers)",
+    )
+    ax.set(
+        xlim=(0, 1),
+        ylim=(0, 1),
+        xlabel="stated confidence q",
+        ylabel="accuracy (expected, over label noise)",
+        title=title,
+    )
     ax.set_aspect("equal")
     return ax
 

@@ -57,12 +57,44 @@ VERDICT_WORDS = (REPRODUCED, PARTLY, INCONCLUSIVE, NOT_REPRODUCED, PREMISE_NOT_M
 PASS, FAIL, UNRESOLVED = "pass", "fail", "unresolved"
 _OPS = {">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt}
 RECORD_SCHEMA = 3
-INTERVAL_METHOD = ("95% Student-t interval of the mean over seeds (n-1 degrees of freedom); "
-                   "95% Wilson interval for a 0/1 outcome per seed")
+INTERVAL_METHOD = (
+    "95% Student-t interval of the mean over seeds (n-1 degrees of freedom); "
+    "95% Wilson interval for a 0/1 outcome per seed"
+)
 
 #: Two-sided 95% quantiles t(0.975, df) for df = 1..30 (standard table values).
-_T975 = (12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.160, 2.145, 2.131,
-         2.120, 2.110, 2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042)
+_T975 = (
+    12.706,
+    4.303,
+    3.182,
+    2.776,
+    2.571,
+    2.447,
+    2.365,
+    2.306,
+    2.262,
+    2.228,
+    2.201,
+    2.179,
+    2.160,
+    2.145,
+    2.131,
+    2.120,
+    2.110,
+    2.101,
+    2.093,
+    2.086,
+    2.080,
+    2.074,
+    2.069,
+    2.064,
+    2.060,
+    2.056,
+    2.052,
+    2.048,
+    2.045,
+    2.042,
+)
 
 
 def t_quantile_975(df: int) -> float:
@@ -248,7 +280,12 @@ class Criterion:
         if self.binary:
             ones = f"{int(sum(self.by_seed))}/{len(self.by_seed)} seeds"
             return f"{ones} = {_fmt(mean, digits)} [{_fmt(low, digits)}, {_fmt(high, digits)}] (Wilson)"
-        text = format_interval(self.values, digits, self.unit) + " (" + ", ".join(_fmt(v, digits) for v in self.values) + ")"
+        text = (
+            format_interval(self.values, digits, self.unit)
+            + " ("
+            + ", ".join(_fmt(v, digits) for v in self.values)
+            + ")"
+        )
         if self.every_seed:
             k, n = self.seeds_passing
             text += f"; {k}/{n} seeds pass alone"
@@ -276,8 +313,13 @@ def verdict_word(criteria: list[Criterion], premises: Sequence[Criterion] = ()) 
     return PARTLY if n[PASS] else NOT_REPRODUCED
 
 
-ADMONITION_CLASS = {REPRODUCED: "tip", PARTLY: "warning", INCONCLUSIVE: "note", NOT_REPRODUCED: "danger",
-                    PREMISE_NOT_MET: "caution"}
+ADMONITION_CLASS = {
+    REPRODUCED: "tip",
+    PARTLY: "warning",
+    INCONCLUSIVE: "note",
+    NOT_REPRODUCED: "danger",
+    PREMISE_NOT_MET: "caution",
+}
 
 
 def key_text(key: dict[str, Any]) -> str:
@@ -290,8 +332,10 @@ def key_text(key: dict[str, Any]) -> str:
 def admonition_text(record: dict[str, Any], note: str = "") -> str:
     """The MyST admonition of a verdict record: the word, the counts and reason, the key number (and ``note``)."""
     kind = ADMONITION_CLASS[record["verdict"]]
-    return (f":::{{admonition}} Verdict: {record['verdict']}\n:class: {kind}\n\n{record['reason']}. "
-            f"Key number: {key_text(record['key_number'])} (mean of seeds, 95% interval).{note}\n:::")
+    return (
+        f":::{{admonition}} Verdict: {record['verdict']}\n:class: {kind}\n\n{record['reason']}. "
+        f"Key number: {key_text(record['key_number'])} (mean of seeds, 95% interval).{note}\n:::"
+    )
 
 
 #: Box colours of the HTML verdict (Jupyter, Colab, GitHub), by admonition class.
@@ -313,14 +357,21 @@ class VerdictBox:
         import html
 
         colour = _BOX_COLOUR[ADMONITION_CLASS[self.record["verdict"]]]
-        body = html.escape(f"{self.record['reason']}. Key number: {key_text(self.record['key_number'])} "
-                           f"(mean of seeds, 95% interval).{self.note}")
-        return (f'<div style="border-left:6px solid {colour};background:{colour}14;padding:0.6em 1em;margin:0.5em 0">'
-                f'<p style="margin:0 0 0.3em 0;font-weight:bold;color:{colour}">Verdict: '
-                f'{html.escape(self.record["verdict"])}</p><p style="margin:0">{body}</p></div>')
+        body = html.escape(
+            f"{self.record['reason']}. Key number: {key_text(self.record['key_number'])} "
+            f"(mean of seeds, 95% interval).{self.note}"
+        )
+        return (
+            f'<div style="border-left:6px solid {colour};background:{colour}14;padding:0.6em 1em;margin:0.5em 0">'
+            f'<p style="margin:0 0 0.3em 0;font-weight:bold;color:{colour}">Verdict: '
+            f'{html.escape(self.record["verdict"])}</p><p style="margin:0">{body}</p></div>'
+        )
 
     def __repr__(self) -> str:
-        return f"Verdict: {self.record['verdict']}. {self.record['reason']}. Key number: {key_text(self.record['key_number'])}"
+        return (
+            f"Verdict: {self.record['verdict']}. {self.record['reason']}. "
+            f"Key number: {key_text(self.record['key_number'])}"
+        )
 
 
 def _fmt(x: float, digits: int = 3) -> str:
@@ -369,8 +420,11 @@ class Verdict:
         unmet = [p for p in self.premises if p.status != PASS]
         text = ""
         if unmet:
-            text = "premise not met: " + "; ".join(f"{p.name} = {p.describe()}, needs {p.op} {_fmt(p.threshold)}"
-                                                   for p in unmet) + ". The criteria, not judged: "
+            text = (
+                "premise not met: "
+                + "; ".join(f"{p.name} = {p.describe()}, needs {p.op} {_fmt(p.threshold)}" for p in unmet)
+                + ". The criteria, not judged: "
+            )
         text += f"{n[PASS]} of {len(deciding)} deciding criteria pass, {n[FAIL]} fail, {n[UNRESOLVED]} unresolved"
         for status, label in ((FAIL, "failed"), (UNRESOLVED, "unresolved (the interval straddles the threshold)")):
             names = [c.name for c in deciding if c.status == status]
@@ -411,8 +465,13 @@ class Verdict:
         label, value = self.key_number
         if isinstance(value, Sequence) and not isinstance(value, str):
             mean, low, high = mean_interval(value)
-            return {"label": label, "value": mean, "low": None if math.isinf(low) else low,
-                    "high": None if math.isinf(high) else high, "values": [float(v) for v in value]}
+            return {
+                "label": label,
+                "value": mean,
+                "low": None if math.isinf(low) else low,
+                "high": None if math.isinf(high) else high,
+                "values": [float(v) for v in value],
+            }
         return {"label": label, "value": float(value), "low": None, "high": None}
 
     def to_record(self) -> dict[str, Any]:
@@ -465,8 +524,13 @@ def provenance() -> dict[str, str | None]:
         except metadata.PackageNotFoundError:
             return None
 
-    return {"commit": os.environ.get("BOOK_COMMIT"), "build_date": os.environ.get("BOOK_BUILD_DATE"),
-            "torch": version("torch"), "transformers": version("transformers"), "trl": version("trl")}
+    return {
+        "commit": os.environ.get("BOOK_COMMIT"),
+        "build_date": os.environ.get("BOOK_BUILD_DATE"),
+        "torch": version("torch"),
+        "transformers": version("transformers"),
+        "trl": version("trl"),
+    }
 
 
 def _criterion_record(c: Criterion) -> dict[str, Any]:
@@ -474,11 +538,20 @@ def _criterion_record(c: Criterion) -> dict[str, Any]:
     low, high = (None, None) if interval is None or math.isinf(interval[1]) else (interval[1], interval[2])
     row = {k: v for k, v in asdict(c).items() if k != "per_seed"}
     k_n = c.seeds_passing
-    return {**row, "mean": None if interval is None else interval[0], "low": low, "high": high,
-            "status": c.status, "passed": c.passed, "seeds_passing": None if k_n is None else list(k_n)}
+    return {
+        **row,
+        "mean": None if interval is None else interval[0],
+        "low": low,
+        "high": high,
+        "status": c.status,
+        "passed": c.passed,
+        "seeds_passing": None if k_n is None else list(k_n),
+    }
 
 
-def paper_row(quantity: str, paper: str, run: str, paper_label: str = "paper", run_label: str = "this run") -> dict[str, str]:
+def paper_row(
+    quantity: str, paper: str, run: str, paper_label: str = "paper", run_label: str = "this run"
+) -> dict[str, str]:
     """One row of the paper-versus-run table (:attr:`Verdict.paper_vs_run`), its columns named once."""
     return {"quantity": quantity, paper_label: paper, run_label: run}
 

@@ -10,6 +10,7 @@ real hub model on Colab or a GPU (and is tested here on a locally saved model).
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import hashlib
 import inspect
@@ -27,7 +28,7 @@ import torch
 from transformers import GPT2Config, GPT2LMHeadModel, PreTrainedModel, PreTrainedTokenizerBase
 
 #: Bump when a change to training code should invalidate every cached base model.
-CACHE_VERSION = "2"  # 2: the fused tanh-GELU kernel (see build_model)
+CACHE_VERSION = "3"  # 2: the fused tanh-GELU kernel (see build_model); 3: keys hash syntax trees, not text
 
 
 @dataclass(frozen=True)
@@ -149,10 +150,26 @@ def config_hash(spec: dict[str, Any]) -> str:
 
 
 def code_hash(*modules: ModuleType) -> str:
-    """A short hash of the source of ``modules``: part of a cache key, so editing training code retrains."""
+    """A short hash of the code of ``modules``: part of a cache key, so editing training code retrains.
+
+    It hashes each module's syntax tree without its docstrings, so reformatting, comments and
+    docstrings do not retrain a base (``ruff format`` can run over the training code), and any
+    change to what the code does, however small, does.
+    """
     digest = hashlib.sha256()
     for module in modules:
-        digest.update(inspect.getsource(module).encode())
+        tree = ast.parse(inspect.getsource(module))
+        for node in ast.walk(tree):
+            body = getattr(node, "body", None)
+            if (
+                isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
+                and body
+                and isinstance(body[0], ast.Expr)
+                and isinstance(body[0].value, ast.Constant)
+                and isinstance(body[0].value.value, str)
+            ):
+                node.body = body[1:] or [ast.Pass()]
+        digest.update(ast.dump(tree).encode())
     return digest.hexdigest()[:16]
 
 
@@ -194,16 +211,15 @@ def cached_model(
     loaded back (the same object a later cache hit returns), and ``train()`` runs with the
     caller's random state saved and restored (Python, NumPy, torch), so what the notebook
     draws next is the same whether the base was trained now or read from disk. Two processes
-    asking for one entry at once (two notebooks of a parallel build) take a file lock: one
-    trains, the other waits and reads.
+    asking for one entry at once (two notebooks of a parallel build) take a file lock
+    (:mod:`filelock`, so it works on Windows too): one trains, the other waits and reads.
     """
-    import fcntl
+    from filelock import FileLock
 
     root = Path(cache_dir) if cache_dir is not None else default_cache_dir()
     path = root / config_hash(spec)
     root.mkdir(parents=True, exist_ok=True)
-    with open(root / f"{path.name}.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+    with FileLock(root / f"{path.name}.lock"):
         if _is_complete(path):
             try:
                 return CachedModel(*_load_entry(path), True, path)

@@ -28,9 +28,13 @@ def decode(tokenizer, ids: torch.Tensor) -> list[str]:  # noqa: ANN001
 
 
 @torch.no_grad()
-def sample_tokens(model, input_ids: torch.Tensor, num_tokens: int,  # noqa: ANN001
-                  generator: torch.Generator | None,
-                  return_logprobs: bool = False) -> torch.Tensor | tuple[torch.Tensor, torch.Tensor]:
+def sample_tokens(
+    model,
+    input_ids: torch.Tensor,
+    num_tokens: int,  # noqa: ANN001
+    generator: torch.Generator | None,
+    return_logprobs: bool = False,
+) -> torch.Tensor | tuple[torch.Tensor, torch.Tensor]:
     """Sample ``num_tokens`` tokens after each row of ``input_ids`` at temperature 1, with a KV cache.
 
     Rows must have equal length (no padding). ``generator=None`` decodes greedily. Returns
@@ -57,7 +61,7 @@ def sample_tokens(model, input_ids: torch.Tensor, num_tokens: int,  # noqa: ANN0
 
 def token_logprobs(model, seqs: torch.Tensor, width: int) -> torch.Tensor:  # noqa: ANN001
     """log π of every token of ``seqs[:, width:]`` given all before it: ``(rows, len - width)``, with grad."""
-    logits = model(input_ids=seqs).logits[:, width - 1:-1].float()
+    logits = model(input_ids=seqs).logits[:, width - 1 : -1].float()
     return logits.log_softmax(-1).gather(2, seqs[:, width:, None]).squeeze(-1)
 
 
@@ -72,8 +76,7 @@ def cut_at_special(tokenizer, ids: torch.Tensor) -> tuple[list[str], torch.Tenso
     A row with no special token keeps all its tokens; its position is the row length.
     """
     special = torch.isin(ids.cpu(), torch.tensor(tokenizer.all_special_ids))
-    ends = torch.where(special.any(1), special.float().argmax(1),
-                       torch.full((len(ids),), ids.shape[1]))
+    ends = torch.where(special.any(1), special.float().argmax(1), torch.full((len(ids),), ids.shape[1]))
     return [t[:e] for t, e in zip(decode(tokenizer, ids), ends.tolist())], ends
 
 

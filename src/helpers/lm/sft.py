@@ -69,11 +69,15 @@ def sft(
     settings: SFTSettings,
     device: str = "cpu",
     progress: bool = True,
+    stop: Callable[[int], bool] | None = None,
 ) -> list[float]:
     """Train ``model`` in place on ``pairs`` with AdamW; return the loss of every step.
 
     Batches walk through a seeded permutation of ``pairs`` (reshuffled each epoch),
-    the learning rate warms up linearly, then stays constant.
+    the learning rate warms up linearly, then stays constant. ``stop(steps_done)``, if given,
+    is asked after every step and ends training early when it returns True (training to a
+    criterion; it may evaluate the model, which is put back in training mode afterwards), so
+    ``settings.num_steps`` is then a maximum.
     """
     if not pairs:
         raise ValueError("sft needs at least one (prompt, completion) pair")
@@ -101,21 +105,40 @@ def sft(
         optimizer.step()
         scheduler.step()
         losses.append(out.loss.item())
+        if stop is not None:
+            if stop(len(losses)):
+                break
+            model.train()
     model.eval()
     return losses
 
 
-def cached_base(recipe: str, task: str, config, settings: SFTSettings, extra: dict,  # noqa: ANN001
-                make_pairs, device: str = "cpu", progress: bool = True):  # noqa: ANN001, ANN201
+def cached_base(
+    recipe: str,
+    task: str,
+    config,  # noqa: ANN001
+    settings: SFTSettings,
+    extra: dict,
+    make_pairs: Callable[[int], Any],
+    device: str = "cpu",
+    progress: bool = True,
+    stop: Callable[[PreTrainedModel, PreTrainedTokenizerBase, int], dict[str, float] | None] | None = None,
+):  # noqa: ANN201
     """SFT a fresh tiny GPT on ``make_pairs(num_examples)``: a task's base model, trained once and cached.
 
     The cache key (:func:`helpers.lm.models.cached_model`) holds ``recipe``, the model config,
-    the SFT settings, ``extra`` (the data recipe), the number of examples and the source of
-    the code that determines the weights: model, tokenizer, this SFT loop and the task module
-    ``task`` (its dotted name), which owns the recipe. So the lab and n01 reuse one base per
-    build, and any change to the recipe or to that code trains a new one. The returned
-    :class:`~helpers.lm.models.CachedModel` is on ``device`` in eval mode;
+    the SFT settings, ``extra`` (the data recipe, and the parameters of ``stop``), the number of
+    examples, where it trains (device type and torch's CPU thread count: both change the weights)
+    and the source of the code that determines the weights: model, tokenizer, this SFT loop and
+    the task module ``task`` (its dotted name), which owns the recipe and any ``stop`` rule. So
+    the lab and n01 reuse one base per build, and any change to the recipe or to that code trains
+    a new one. The returned :class:`~helpers.lm.models.CachedModel` is on ``device`` in eval mode;
     ``history["sft_loss"]`` is its loss curve.
+
+    ``stop(model, tokenizer, steps_done)`` trains to a criterion: it returns ``None`` when it does
+    not check at this step, else the numbers it checked, with ``"met"`` (1.0 or 0.0) among them;
+    training ends at the first check that is met (``settings.num_steps`` is the maximum), and
+    ``history["checks"]`` keeps every check with its step.
     """
     import importlib
     from dataclasses import asdict
@@ -125,22 +148,46 @@ def cached_base(recipe: str, task: str, config, settings: SFTSettings, extra: di
 
     module = importlib.import_module(task)
     num_examples = settings.num_steps * settings.batch_size
-    spec = {"recipe": recipe, "model": asdict(config), "sft": asdict(settings), **extra,
-            "num_examples": num_examples,
-            "code": code_hash(models, tokenizer, importlib.import_module(__name__), module)}
+    spec = {
+        "recipe": recipe,
+        "model": asdict(config),
+        "sft": asdict(settings),
+        **extra,
+        "num_examples": num_examples,
+        "compute": {"device": torch.device(device).type, "threads": torch.get_num_threads()},
+        "code": code_hash(models, tokenizer, importlib.import_module(__name__), module),
+    }
 
     def train():  # noqa: ANN202
         tok = tokenizer.build_char_tokenizer()
         model = build_model(config, tok, seed=settings.seed)
-        losses = sft(model, tok, make_pairs(num_examples), settings, device=device, progress=progress)
-        return model.cpu(), tok, {"sft_loss": losses}
+        checks: list[dict[str, float]] = []
+
+        def until(step: int) -> bool:
+            found = stop(model, tok, step) if stop is not None else None
+            if found is not None:
+                checks.append({"step": step, **found})
+            return bool(found and found["met"])
+
+        losses = sft(
+            model,
+            tok,
+            make_pairs(num_examples),
+            settings,
+            device=device,
+            progress=progress,
+            stop=until if stop is not None else None,
+        )
+        return model.cpu(), tok, {"sft_loss": losses, "checks": checks}
 
     base = cached_model(spec, train)
     base.model.to(device).eval()
     return base
 
 
-def bases_by_seed(make_base: Callable[[SFTSettings], Any], settings: SFTSettings, seeds: Sequence[int]) -> dict[int, Any]:
+def bases_by_seed(
+    make_base: Callable[[SFTSettings], Any], settings: SFTSettings, seeds: Sequence[int]
+) -> dict[int, Any]:
     """One base per verdict seed: ``{s: make_base(settings with seed=s)}``.
 
     A verdict seed is a (base, RL) pair: seed ``s`` trains base ``s`` (its initialisation, its

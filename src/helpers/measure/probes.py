@@ -13,8 +13,9 @@ import torch
 from torch import nn
 
 
-def fit_linear_probe(features: torch.Tensor, labels: torch.Tensor, l2: float = 1e-3, max_iter: int = 200
-                     ) -> tuple[nn.Linear, torch.Tensor, torch.Tensor]:
+def fit_linear_probe(
+    features: torch.Tensor, labels: torch.Tensor, l2: float = 1e-3, max_iter: int = 200
+) -> tuple[nn.Linear, torch.Tensor, torch.Tensor]:
     """Fit a probe; return it with the mean and std used to standardise its inputs."""
     if len(features) != len(labels) or len(features) == 0:
         raise ValueError(f"need matching, non-empty features and labels, got {len(features)} and {len(labels)}")
@@ -38,8 +39,13 @@ def fit_linear_probe(features: torch.Tensor, labels: torch.Tensor, l2: float = 1
 
 
 @torch.no_grad()
-def probe_accuracy(train_features: torch.Tensor, train_labels: torch.Tensor,
-                   test_features: torch.Tensor, test_labels: torch.Tensor, l2: float = 1e-3) -> float:
+def probe_accuracy(
+    train_features: torch.Tensor,
+    train_labels: torch.Tensor,
+    test_features: torch.Tensor,
+    test_labels: torch.Tensor,
+    l2: float = 1e-3,
+) -> float:
     """Test accuracy of a linear probe fitted on the training features."""
     with torch.enable_grad():
         probe, mean, std = fit_linear_probe(train_features, train_labels, l2=l2)

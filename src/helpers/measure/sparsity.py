@@ -112,7 +112,8 @@ def bf16_spacing(values: torch.Tensor) -> torch.Tensor:
 
 
 def change_by_magnitude(base_values: torch.Tensor, mask: torch.Tensor, edges: torch.Tensor) -> torch.Tensor:
-    """Fraction of entries that changed in each bin of ``|base value|`` (bins given by ``edges``; NaN for an empty bin)."""
+    """Fraction of entries that changed in each bin of ``|base value|`` (bins given by ``edges``; NaN for an
+    empty bin)."""
     which = torch.bucketize(base_values.abs(), edges)
     out = torch.full((len(edges) + 1,), float("nan"))
     for b in range(len(edges) + 1):

@@ -61,13 +61,9 @@ def train_classifier(
         raise ValueError(f"epochs, batch_size and width must be >= 1, got {settings}")
     g = torch.Generator().manual_seed(seed)
     torch.manual_seed(seed)
-    num_classes = num_classes or (
-        len(class_weights) if class_weights is not None else int(y.max()) + 1
-    )
+    num_classes = num_classes or (len(class_weights) if class_weights is not None else int(y.max()) + 1)
     model = BottleneckMLP(x.shape[1], settings.width, num_classes).to(x.device)
-    optimizer = torch.optim.SGD(
-        model.parameters(), lr=settings.learning_rate, momentum=settings.momentum
-    )
+    optimizer = torch.optim.SGD(model.parameters(), lr=settings.learning_rate, momentum=settings.momentum)
     loss_fn = nn.CrossEntropyLoss(weight=class_weights)
     for _ in range(settings.epochs):
         order = torch.randperm(len(x), generator=g)

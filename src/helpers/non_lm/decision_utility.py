@@ -26,9 +26,7 @@ def ex_post_reweight(probs: torch.Tensor, weights: torch.Tensor) -> torch.Tensor
     """``p ∝ w ⊙ q``, row-normalised: the weighted-loss optimum built from unweighted
     beliefs ``q``."""
     if probs.shape[-1] != weights.shape[-1]:
-        raise ValueError(
-            f"{probs.shape[-1]} classes in probs but {weights.shape[-1]} weights"
-        )
+        raise ValueError(f"{probs.shape[-1]} classes in probs but {weights.shape[-1]} weights")
     scaled = probs * weights
     return scaled / scaled.sum(dim=-1, keepdim=True)
 
@@ -46,8 +44,13 @@ def realised_utility(probs: torch.Tensor, labels: torch.Tensor, weights: torch.T
     return float((weights[labels] * (decisions == labels).float()).mean())
 
 
-def compare_weighting(data: dict[int, TeacherData], costly_weights: list[float], seeds: list[int],
-                      settings: ClassifierSettings, widths: list[int] | None = None) -> pd.DataFrame:
+def compare_weighting(
+    data: dict[int, TeacherData],
+    costly_weights: list[float],
+    seeds: list[int],
+    settings: ClassifierSettings,
+    widths: list[int] | None = None,
+) -> pd.DataFrame:
     """Weighted training (WT) vs plain training + ex post reweighting (EPW), per weight, seed and width.
 
     ``data`` maps a seed to its :class:`~helpers.tasks.teacher_classes.TeacherData` (one draw per
@@ -66,14 +69,24 @@ def compare_weighting(data: dict[int, TeacherData], costly_weights: list[float],
         for costly in costly_weights:
             w = class_weights(costly, num_classes).to(d.x_train.device)
             weighted = train_classifier(d.x_train, d.y_train, run_settings, seed, class_weights=w)
-            arms = [("WT", predict_proba(weighted, d.x_test), representation_probe(weighted, d)),
-                    ("EPW", ex_post_reweight(predict_proba(plain, d.x_test), w), plain_probe)]
+            arms = [
+                ("WT", predict_proba(weighted, d.x_test), representation_probe(weighted, d)),
+                ("EPW", ex_post_reweight(predict_proba(plain, d.x_test), w), plain_probe),
+            ]
             for arm, probs, probe in arms:
                 decided_costly = probs.argmax(dim=1)[d.y_test == 0] == 0
-                rows.append({"seed": seed, "width": width, "costly_weight": costly, "arm": arm,
-                             "weighted_ce": weighted_cross_entropy(probs, d.y_test, w),
-                             "utility": realised_utility(probs, d.y_test, w), "probe_accuracy": probe,
-                             "costly_recall": float(decided_costly.float().mean())})
+                rows.append(
+                    {
+                        "seed": seed,
+                        "width": width,
+                        "costly_weight": costly,
+                        "arm": arm,
+                        "weighted_ce": weighted_cross_entropy(probs, d.y_test, w),
+                        "utility": realised_utility(probs, d.y_test, w),
+                        "probe_accuracy": probe,
+                        "costly_recall": float(decided_costly.float().mean()),
+                    }
+                )
     return pd.DataFrame(rows)
 
 
@@ -81,5 +94,6 @@ def compare_weighting(data: dict[int, TeacherData], costly_weights: list[float],
 def representation_probe(model: BottleneckMLP, data: TeacherData) -> float:
     """Linear-probe accuracy on ``model``'s frozen bottleneck for the ordinary classes (1-9)."""
     train, test = data.y_train != 0, data.y_test != 0
-    return probe_accuracy(model.features(data.x_train)[train], data.y_train[train],
-                          model.features(data.x_test)[test], data.y_test[test])
+    return probe_accuracy(
+        model.features(data.x_train)[train], data.y_train[train], model.features(data.x_test)[test], data.y_test[test]
+    )

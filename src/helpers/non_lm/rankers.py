@@ -108,19 +108,21 @@ class Ranker(nn.Module):
         users = torch.arange(slates.shape[0])[:, None].expand_as(slates)
         logits = self.main_logits(users, slates)
         score = torch.sigmoid(logits["click"])
-        return (
-            score * torch.sigmoid(logits["satisfied"])
-            if "satisfied" in logits
-            else score
-        )
+        return score * torch.sigmoid(logits["satisfied"]) if "satisfied" in logits else score
 
 
 def _rows(world: World, logs: Logs, dropout: float) -> dict[str, torch.Tensor]:
     users, slots, positions = torch.nonzero(logs.shows > 0, as_tuple=True)
     items = world.slates[users, slots]
-    rows = {"users": users, "items": items, "positions": positions + 1, "weight": torch.ones(len(users)),
-            "shows": logs.shows[users, slots, positions], "clicks": logs.clicks[users, slots, positions],
-            "satisfied": logs.satisfied[users, slots, positions]}
+    rows = {
+        "users": users,
+        "items": items,
+        "positions": positions + 1,
+        "weight": torch.ones(len(users)),
+        "shows": logs.shows[users, slots, positions],
+        "clicks": logs.clicks[users, slots, positions],
+        "satisfied": logs.satisfied[users, slots, positions],
+    }
     if dropout > 0:  # each row once with its position and once with the position missing
         missing = {**rows, "positions": torch.zeros_like(positions)}
         rows = {k: torch.cat([rows[k], missing[k]]) for k in rows}
@@ -128,7 +130,9 @@ def _rows(world: World, logs: Logs, dropout: float) -> dict[str, torch.Tensor]:
     return rows
 
 
-def _binomial_nll(logit: torch.Tensor, trials: torch.Tensor, successes: torch.Tensor, weight: torch.Tensor) -> torch.Tensor:
+def _binomial_nll(
+    logit: torch.Tensor, trials: torch.Tensor, successes: torch.Tensor, weight: torch.Tensor
+) -> torch.Tensor:
     nll = -(successes * nn.functional.logsigmoid(logit) + (trials - successes) * nn.functional.logsigmoid(-logit))
     return (weight * nll).sum() / (weight * trials).sum().clamp_min(1.0)
 
@@ -139,12 +143,8 @@ def fit_ranker(world: World, logs: Logs, settings: RankerSettings, seed: int) ->
     torch.manual_seed(seed)
     num_users, slate_size = world.slates.shape
     model = Ranker(settings, num_users, int(world.slates.max()) + 1, slate_size)
-    rows = _rows(
-        world, logs, settings.position_dropout if settings.position_tower else 0.0
-    )
-    optimizer = torch.optim.Adam(
-        model.parameters(), lr=settings.learning_rate, foreach=True
-    )
+    rows = _rows(world, logs, settings.position_dropout if settings.position_tower else 0.0)
+    optimizer = torch.optim.Adam(model.parameters(), lr=settings.learning_rate, foreach=True)
     for _ in range(settings.steps):
         optimizer.zero_grad()
         logits = model.main_logits(rows["users"], rows["items"])
@@ -155,14 +155,9 @@ def fit_ranker(world: World, logs: Logs, settings: RankerSettings, seed: int) ->
             rows["weight"],
         )
         if "satisfied" in logits:
-            loss = loss + _binomial_nll(
-                logits["satisfied"], rows["clicks"], rows["satisfied"], rows["weight"]
-            )
+            loss = loss + _binomial_nll(logits["satisfied"], rows["clicks"], rows["satisfied"], rows["weight"])
         loss = (
-            loss
-            + settings.weight_decay
-            * (model.user.weight.pow(2).sum() + model.item.weight.pow(2).sum())
-            / num_users
+            loss + settings.weight_decay * (model.user.weight.pow(2).sum() + model.item.weight.pow(2).sum()) / num_users
         )
         loss.backward()
         optimizer.step()
@@ -181,10 +176,15 @@ def run_loop(config: LoopConfig, settings: RankerSettings, seed: int) -> tuple[p
     logs, ranking, model, history = empty_logs(config), world.legacy_ranking, None, []
     for round_index in range(config.rounds + 1):
         scores = _scores_of(ranking)
-        history.append({"round": round_index, "ndcg": ndcg(scores, world.relevance),
-                        "ndcg_satisfied": ndcg(scores, world.relevance * world.satisfaction),
-                        "legacy_top_share": float((ranking[:, 0] == world.legacy_ranking[:, 0]).float().mean()),
-                        "satisfied_clicks": satisfied_clicks_per_impression(world, ranking)})
+        history.append(
+            {
+                "round": round_index,
+                "ndcg": ndcg(scores, world.relevance),
+                "ndcg_satisfied": ndcg(scores, world.relevance * world.satisfaction),
+                "legacy_top_share": float((ranking[:, 0] == world.legacy_ranking[:, 0]).float().mean()),
+                "satisfied_clicks": satisfied_clicks_per_impression(world, ranking),
+            }
+        )
         if round_index == config.rounds:
             break
         logs = logs + simulate_round(world, ranking, config.impressions_per_round, generator)

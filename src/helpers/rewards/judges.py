@@ -38,9 +38,7 @@ def judgements(
 
     All ``claims`` must have the same number of operations (equal prompt lengths).
     """
-    prompts = encode(
-        tokenizer, [c.prompt for c in claims], device
-    ).repeat_interleave(m, 0)
+    prompts = encode(tokenizer, [c.prompt for c in claims], device).repeat_interleave(m, 0)
     generator = None if seed is None else torch.Generator().manual_seed(seed)
     ids = sample_tokens(model, prompts, _generated(style, claims), generator)
     last = [t[-1] for t in decode(tokenizer, ids[:, -1:])]
@@ -72,8 +70,16 @@ def flops_per_judgement(model, claims: list[vc.Claim], style: str) -> float:  # 
     return 2.0 * params * (len(claims[0].prompt) + _generated(style, claims))
 
 
-def best_of_n(model, tokenizer, claims: list[vc.Claim], style: str, n: int, generator_accuracy: float, seed: int,  # noqa: ANN001
-              device: str = "cpu") -> float:
+def best_of_n(
+    model,
+    tokenizer,
+    claims: list[vc.Claim],
+    style: str,
+    n: int,
+    generator_accuracy: float,
+    seed: int,  # noqa: ANN001
+    device: str = "cpu",
+) -> float:
     """Share of items on which the candidate the reward model scores highest (by :func:`p_yes`) is right.
 
     A weak generator proposes ``n`` candidate results per item: the right one with probability
@@ -83,8 +89,10 @@ def best_of_n(model, tokenizer, claims: list[vc.Claim], style: str, n: int, gene
     candidates = []
     for c in claims:
         value = c.running[-1]
-        candidates += [vc.with_claim(c, value if rng.random() < generator_accuracy else int((value + rng.integers(1, 10)) % 10))
-                       for _ in range(n)]
+        candidates += [
+            vc.with_claim(c, value if rng.random() < generator_accuracy else int((value + rng.integers(1, 10)) % 10))
+            for _ in range(n)
+        ]
     scores = p_yes(model, tokenizer, candidates, style, device).reshape(len(claims), n)
     picked = [candidates[i * n + int(j)] for i, j in enumerate(scores.argmax(1))]
     return float(np.mean([p.correct for p in picked]))

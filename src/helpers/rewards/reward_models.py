@@ -32,14 +32,16 @@ ACTIVATIONS = {"tanh": nn.Tanh, "leaky_relu": lambda: nn.LeakyReLU(0.1)}
 class SumPoolRewardModel(nn.Module):
     """``tokens -> sum of embeddings -> MLP -> z (rep_dim) -> reward``; padding (-1) contributes nothing."""
 
-    def __init__(self, vocab_size: int, embed_dim: int = 32, hidden: int = 64, rep_dim: int = 16,
-                 activation: str = "leaky_relu") -> None:
+    def __init__(
+        self, vocab_size: int, embed_dim: int = 32, hidden: int = 64, rep_dim: int = 16, activation: str = "leaky_relu"
+    ) -> None:
         super().__init__()
         if activation not in ACTIVATIONS:
             raise ValueError(f"activation={activation!r} is not one of {sorted(ACTIVATIONS)}")
         self.embed = nn.Embedding(vocab_size + 1, embed_dim, padding_idx=vocab_size)
-        self.encoder = nn.Sequential(nn.Linear(embed_dim, hidden), nn.ReLU(), nn.Linear(hidden, rep_dim),
-                                     ACTIVATIONS[activation]())
+        self.encoder = nn.Sequential(
+            nn.Linear(embed_dim, hidden), nn.ReLU(), nn.Linear(hidden, rep_dim), ACTIVATIONS[activation]()
+        )
         self.head = nn.Linear(rep_dim, 1)
         self.pad = vocab_size
 
@@ -74,9 +76,7 @@ def mmd_across_bins(
     if bandwidth is None:
         off = sq.detach()[~torch.eye(len(z), dtype=torch.bool, device=z.device)]
         bandwidth = float(off.median().clamp_min(1e-6).sqrt()) if off.numel() else 1.0
-    kernel = sum(
-        torch.exp(-sq / (2 * (s * bandwidth) ** 2)) for s in scales
-    ) / len(scales)
+    kernel = sum(torch.exp(-sq / (2 * (s * bandwidth) ** 2)) for s in scales) / len(scales)
     masks = torch.nn.functional.one_hot(bins, num_bins).float()
     counts = masks.sum(dim=0)
     present = counts > 0
@@ -113,8 +113,9 @@ class RMSettings:
 FIRST_DESIGN = dict(activation="tanh", num_bins=4, bandwidth_scales=(1.0,))
 
 
-def train_reward_model(pairs: PreferencePairs, task: PreferenceTask, settings: RMSettings, seed: int,
-                       show_progress: bool = False) -> tuple[SumPoolRewardModel, pd.DataFrame]:
+def train_reward_model(
+    pairs: PreferencePairs, task: PreferenceTask, settings: RMSettings, seed: int, show_progress: bool = False
+) -> tuple[SumPoolRewardModel, pd.DataFrame]:
     """Fit a reward model by Bradley-Terry loss ``-log sigmoid(r_chosen - r_rejected)`` (+ lambda MMD^2) with Adam.
 
     Returns the model and a per-step log (``step``, ``bt_loss``, ``mmd``). The same seed
@@ -124,21 +125,31 @@ def train_reward_model(pairs: PreferencePairs, task: PreferenceTask, settings: R
         raise ValueError(f"need num_steps >= 1, batch_pairs >= 2 and mmd_weight >= 0, got {settings}")
     torch.manual_seed(seed)
     g = torch.Generator().manual_seed(seed)
-    model = SumPoolRewardModel(task.vocab_size, settings.embed_dim, settings.hidden, settings.rep_dim, settings.activation)
+    model = SumPoolRewardModel(
+        task.vocab_size, settings.embed_dim, settings.hidden, settings.rep_dim, settings.activation
+    )
     optimizer = torch.optim.Adam(model.parameters(), lr=settings.learning_rate)
     log = []
-    for step in progress(range(settings.num_steps), desc=f"reward model λ={settings.mmd_weight:g}", disable=not show_progress):
+    for step in progress(
+        range(settings.num_steps), desc=f"reward model λ={settings.mmd_weight:g}", disable=not show_progress
+    ):
         idx = torch.randint(0, len(pairs), (settings.batch_pairs,), generator=g)
         chosen, rejected = pairs.chosen.subset(idx), pairs.rejected.subset(idx)
         z_c, z_r = model.representation(chosen.tokens), model.representation(rejected.tokens)
         bt = -torch.nn.functional.logsigmoid(model.head(z_c) - model.head(z_r)).mean()
-        bins_c, bins_r = length_bins(chosen.lengths, task, settings.num_bins), length_bins(rejected.lengths, task, settings.num_bins)
+        bins_c, bins_r = (
+            length_bins(chosen.lengths, task, settings.num_bins),
+            length_bins(rejected.lengths, task, settings.num_bins),
+        )
         if settings.conditional:
-            mmd = (mmd_across_bins(z_c, bins_c, settings.num_bins, scales=settings.bandwidth_scales)
-                   + mmd_across_bins(z_r, bins_r, settings.num_bins, scales=settings.bandwidth_scales)) / 2
+            mmd = (
+                mmd_across_bins(z_c, bins_c, settings.num_bins, scales=settings.bandwidth_scales)
+                + mmd_across_bins(z_r, bins_r, settings.num_bins, scales=settings.bandwidth_scales)
+            ) / 2
         else:
-            mmd = mmd_across_bins(torch.cat([z_c, z_r]), torch.cat([bins_c, bins_r]), settings.num_bins,
-                                  scales=settings.bandwidth_scales)
+            mmd = mmd_across_bins(
+                torch.cat([z_c, z_r]), torch.cat([bins_c, bins_r]), settings.num_bins, scales=settings.bandwidth_scales
+            )
         loss = bt + settings.mmd_weight * mmd if settings.mmd_weight > 0 else bt
         optimizer.zero_grad()
         loss.backward()
@@ -187,9 +198,18 @@ def _policy(task: PreferenceTask, settings: DriftSettings, seed: int) -> nn.Modu
     """A tiny GPT-2 over the task's tokens plus BOS (``vocab_size``) and EOS (``vocab_size + 1``)."""
     from transformers import GPT2Config, GPT2LMHeadModel
 
-    config = GPT2Config(vocab_size=task.vocab_size + 2, n_positions=task.max_length + 2, n_embd=settings.n_embd,
-                        n_layer=settings.n_layer, n_head=4, resid_pdrop=0.0, embd_pdrop=0.0, attn_pdrop=0.0,
-                        bos_token_id=task.vocab_size, eos_token_id=task.vocab_size + 1)
+    config = GPT2Config(
+        vocab_size=task.vocab_size + 2,
+        n_positions=task.max_length + 2,
+        n_embd=settings.n_embd,
+        n_layer=settings.n_layer,
+        n_head=4,
+        resid_pdrop=0.0,
+        embd_pdrop=0.0,
+        attn_pdrop=0.0,
+        bos_token_id=task.vocab_size,
+        eos_token_id=task.vocab_size + 1,
+    )
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)
         return GPT2LMHeadModel(config)
@@ -212,8 +232,9 @@ def rollouts_to_responses(samples: torch.Tensor, task: PreferenceTask) -> tuple[
     return Responses(tokens, lengths, quality), trained
 
 
-def grpo_length_drift(score: nn.Module | None, task: PreferenceTask, settings: DriftSettings, seed: int,
-                      show_progress: bool = False) -> pd.DataFrame:
+def grpo_length_drift(
+    score: nn.Module | None, task: PreferenceTask, settings: DriftSettings, seed: int, show_progress: bool = False
+) -> pd.DataFrame:
     """Train a fresh tiny policy by GRPO (:func:`helpers.rl.core.train`) against ``score`` (``None``: true quality).
 
     Each step samples ``batch_size`` responses after BOS (one group: every rollout has the
@@ -237,16 +258,33 @@ def grpo_length_drift(score: nn.Module | None, task: PreferenceTask, settings: D
         reward = responses.quality.clone() if score is None else score(responses.tokens)
         too_short = responses.lengths < task.min_length
         reward = torch.where(too_short, reward.min() - 1, reward) if too_short.any() else reward
-        info = {"length": float(responses.lengths.float().mean()), "quality": float(responses.quality.mean()),
-                "reward": float(reward.mean()), "too_short": float(too_short.float().mean())}
-        return core.Rollout(torch.cat([bos, samples], dim=1), 1, reward.float(), torch.zeros(len(reward), dtype=torch.long),
-                            mask=trained, info=info)
+        info = {
+            "length": float(responses.lengths.float().mean()),
+            "quality": float(responses.quality.mean()),
+            "reward": float(reward.mean()),
+            "too_short": float(too_short.float().mean()),
+        }
+        return core.Rollout(
+            torch.cat([bos, samples], dim=1),
+            1,
+            reward.float(),
+            torch.zeros(len(reward), dtype=torch.long),
+            mask=trained,
+            info=info,
+        )
 
     def log(step: int, model: nn.Module, batch: core.Rollout | None) -> dict[str, float] | None:
         return None if batch is None else {"step": step - 1, **batch.info}  # sampled before this update
 
-    history, trained_policy = core.train(policy, rollout, num_steps=settings.num_steps, learning_rate=settings.learning_rate,
-                                         log=log, desc="GRPO policy", show_progress=show_progress)
+    history, trained_policy = core.train(
+        policy,
+        rollout,
+        num_steps=settings.num_steps,
+        learning_rate=settings.learning_rate,
+        log=log,
+        desc="GRPO policy",
+        show_progress=show_progress,
+    )
     with torch.no_grad():
         last = rollout(trained_policy, settings.num_steps + 1)
     return pd.concat([history, pd.DataFrame([{"step": settings.num_steps, **last.info}])], ignore_index=True)

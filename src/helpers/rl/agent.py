@@ -66,16 +66,11 @@ def rollout(
     """
     # one character per token, so responses parse by position;
     # special tokens (e.g. <eos>) read as "?"
-    vocab = [
-        t if len(t) == 1 else "?"
-        for t in tokenizer.convert_ids_to_tokens(list(range(len(tokenizer))))
-    ]
-    reply_id = {
-        c: tokenizer.convert_tokens_to_ids(c) for c in (ss.HIT, ss.MISS, ss.FILLER)
-    }
-    seqs = tokenizer(
-        [e.prompt for e in episodes], return_tensors="pt", add_special_tokens=False
-    )["input_ids"].to(device)
+    vocab = [t if len(t) == 1 else "?" for t in tokenizer.convert_ids_to_tokens(list(range(len(tokenizer))))]
+    reply_id = {c: tokenizer.convert_tokens_to_ids(c) for c in (ss.HIT, ss.MISS, ss.FILLER)}
+    seqs = tokenizer([e.prompt for e in episodes], return_tensors="pt", add_special_tokens=False)["input_ids"].to(
+        device
+    )
     done = torch.zeros(len(episodes), dtype=torch.bool)
     trained, entropies, logprobs, texts = [], [], [], [""] * len(episodes)
     for _ in range(ss.BUDGET):
@@ -84,16 +79,11 @@ def rollout(
         query = torch.multinomial(logits.softmax(-1), 1, generator=generator).squeeze(1)
         query = torch.where(done, torch.tensor(reply_id[ss.FILLER]), query)
         logprobs.append(logits.log_softmax(-1).gather(1, query[:, None]).squeeze(1))
-        replies = [
-            ss.env_reply(e.key, vocab[int(q)], bool(d))
-            for e, q, d in zip(episodes, query, done)
-        ]
+        replies = [ss.env_reply(e.key, vocab[int(q)], bool(d)) for e, q, d in zip(episodes, query, done)]
         trained.append(~done)
         texts = [t + vocab[int(q)] + r for t, q, r in zip(texts, query, replies)]
         reply = torch.tensor([reply_id[r] for r in replies])
-        seqs = torch.cat(
-            [seqs, query[:, None].to(device), reply[:, None].to(device)], dim=1
-        )
+        seqs = torch.cat([seqs, query[:, None].to(device), reply[:, None].to(device)], dim=1)
         done = done | (reply == reply_id[ss.HIT])
     return (
         seqs,
@@ -139,8 +129,14 @@ def evaluate(model, tokenizer, rollouts: int, seed: int, device: str = "cpu") ->
     }
 
 
-def train(model, tokenizer, settings: AgentSettings, seed: int, device: str = "cpu",  # noqa: ANN001
-          desc: str = "GRPO") -> tuple[pd.DataFrame, torch.nn.Module]:
+def train(
+    model,
+    tokenizer,
+    settings: AgentSettings,
+    seed: int,
+    device: str = "cpu",  # noqa: ANN001
+    desc: str = "GRPO",
+) -> tuple[pd.DataFrame, torch.nn.Module]:
     """GRPO (:func:`helpers.rl.core.train`) from a copy of ``model`` on random episodes.
 
     Only the agent's query tokens before the hit are trained (the environment's replies are
@@ -151,14 +147,20 @@ def train(model, tokenizer, settings: AgentSettings, seed: int, device: str = "c
     width = len(ss.PROMPTS[0])
 
     def play(policy, step: int) -> Rollout:  # noqa: ANN001
-        batch = pool[(step - 1) * settings.prompts_per_step: step * settings.prompts_per_step]
+        batch = pool[(step - 1) * settings.prompts_per_step : step * settings.prompts_per_step]
         episodes = [e for e in batch for _ in range(settings.group_size)]
         seqs, trained, texts, _, logprobs = rollout(policy, tokenizer, episodes, generator, device)
         mask = torch.zeros(len(episodes), 2 * ss.BUDGET)
         mask[:, 0::2] = trained.float()  # queries at even offsets, the environment's replies between
         rewards = torch.tensor([float(ss.success(t)) for t in texts])
-        return Rollout(seqs, width, rewards, groups_of(len(batch), settings.group_size), mask,
-                       info={"query_logprobs": logprobs, "trained": trained})
+        return Rollout(
+            seqs,
+            width,
+            rewards,
+            groups_of(len(batch), settings.group_size),
+            mask,
+            info={"query_logprobs": logprobs, "trained": trained},
+        )
 
     def log(step: int, policy, batch: Rollout | None) -> dict[str, float]:  # noqa: ANN001
         row = {"first-query entropy": first_query_entropy(policy, tokenizer, device)}
@@ -173,5 +175,12 @@ def train(model, tokenizer, settings: AgentSettings, seed: int, device: str = "c
             row.update(evaluate(policy, tokenizer, settings.eval_rollouts, seed=1000 + step, device=device))
         return row
 
-    return core.train(model, play, num_steps=settings.num_steps, learning_rate=settings.learning_rate,
-                      log=log, device=device, desc=desc)
+    return core.train(
+        model,
+        play,
+        num_steps=settings.num_steps,
+        learning_rate=settings.learning_rate,
+        log=log,
+        device=device,
+        desc=desc,
+    )

@@ -73,8 +73,7 @@ def groups_of(prompts: int, group_size: int) -> torch.Tensor:
     return torch.arange(prompts).repeat_interleave(group_size)
 
 
-def group_advantages(rewards: torch.Tensor, groups: torch.Tensor | None = None,
-                     scale: str = "group") -> torch.Tensor:
+def group_advantages(rewards: torch.Tensor, groups: torch.Tensor | None = None, scale: str = "group") -> torch.Tensor:
     """GRPO's advantage of every reward relative to its group (see the module docstring).
 
     ``rewards`` is ``(prompts, group_size)``, or flat ``(rows,)`` with ``groups`` giving each
@@ -109,9 +108,14 @@ def group_advantages(rewards: torch.Tensor, groups: torch.Tensor | None = None,
     return centred.reshape(shape).to(device)
 
 
-def policy_gradient_loss(logprobs: torch.Tensor, advantages: torch.Tensor, mask: torch.Tensor,
-                         loss_type: str = "dapo", rows: int | None = None,
-                         tokens: torch.Tensor | float | None = None) -> torch.Tensor:
+def policy_gradient_loss(
+    logprobs: torch.Tensor,
+    advantages: torch.Tensor,
+    mask: torch.Tensor,
+    loss_type: str = "dapo",
+    rows: int | None = None,
+    tokens: torch.Tensor | float | None = None,
+) -> torch.Tensor:
     """``-A · log π`` over the trained tokens, aggregated as TRL's ``loss_type``.
 
     ``logprobs`` and ``mask`` are ``(rows, length)``; ``advantages`` is ``(rows,)`` (one per
@@ -133,10 +137,13 @@ def policy_gradient_loss(logprobs: torch.Tensor, advantages: torch.Tensor, mask:
     return per_token.sum() / max(float(tokens), 1.0)
 
 
-def rollout_loss(policy: torch.nn.Module, rollout: Rollout, advantages: torch.Tensor,
-                 loss_type: str = "dapo",
-                 extra_loss: Callable[[Rollout, torch.Tensor], torch.Tensor] | None = None,
-                 ) -> torch.Tensor | None:
+def rollout_loss(
+    policy: torch.nn.Module,
+    rollout: Rollout,
+    advantages: torch.Tensor,
+    loss_type: str = "dapo",
+    extra_loss: Callable[[Rollout, torch.Tensor], torch.Tensor] | None = None,
+) -> torch.Tensor | None:
     """The loss of one step on ``rollout`` (with grad), ``None`` when its gradient is exactly 0.
 
     Only rows with a non-zero advantage on a trained token go through the model, unless
@@ -148,24 +155,30 @@ def rollout_loss(policy: torch.nn.Module, rollout: Rollout, advantages: torch.Te
     if extra_loss is None and not bool(live.any()):
         return None
     keep = live if extra_loss is None else torch.ones_like(live)
-    logits = policy(input_ids=rollout.seqs[keep]).logits[:, rollout.width - 1:-1].float()
-    logp = logits.log_softmax(-1).gather(2, rollout.seqs[keep, rollout.width:, None]).squeeze(-1)
-    loss = policy_gradient_loss(logp, per_token[keep], mask[keep], loss_type,
-                                rows=len(mask), tokens=mask.sum())
+    logits = policy(input_ids=rollout.seqs[keep]).logits[:, rollout.width - 1 : -1].float()
+    logp = logits.log_softmax(-1).gather(2, rollout.seqs[keep, rollout.width :, None]).squeeze(-1)
+    loss = policy_gradient_loss(logp, per_token[keep], mask[keep], loss_type, rows=len(mask), tokens=mask.sum())
     if extra_loss is not None:
         loss = loss + extra_loss(rollout, logits)
     return loss
 
 
-def train(model: torch.nn.Module, rollout: Callable[[torch.nn.Module, int], Rollout], *,
-          num_steps: int, learning_rate: float,
-          advantages: Callable[[Rollout], torch.Tensor] | None = None, scale: str = "group",
-          loss_type: str = "dapo",
-          extra_loss: Callable[[Rollout, torch.Tensor], torch.Tensor] | None = None,
-          after_backward: Callable[[torch.nn.Module], None] | None = None,
-          log: Callable[[int, torch.nn.Module, Rollout | None], dict[str, float] | None] | None = None,
-          device: str = "cpu", desc: str = "RL", show_progress: bool = True,
-          ) -> tuple[pd.DataFrame, torch.nn.Module]:
+def train(
+    model: torch.nn.Module,
+    rollout: Callable[[torch.nn.Module, int], Rollout],
+    *,
+    num_steps: int,
+    learning_rate: float,
+    advantages: Callable[[Rollout], torch.Tensor] | None = None,
+    scale: str = "group",
+    loss_type: str = "dapo",
+    extra_loss: Callable[[Rollout, torch.Tensor], torch.Tensor] | None = None,
+    after_backward: Callable[[torch.nn.Module], None] | None = None,
+    log: Callable[[int, torch.nn.Module, Rollout | None], dict[str, float] | None] | None = None,
+    device: str = "cpu",
+    desc: str = "RL",
+    show_progress: bool = True,
+) -> tuple[pd.DataFrame, torch.nn.Module]:
     """On-policy RL of a copy of ``model`` with Adam: the one loop of the book's hand-written methods.
 
     Each step: ``rollout(policy, step)`` samples and rewards a batch (eval mode, no grad);
@@ -197,8 +210,7 @@ def train(model: torch.nn.Module, rollout: Callable[[torch.nn.Module, int], Roll
         with torch.no_grad():
             batch = rollout(policy, step)
         policy.train()
-        weights = advantages(batch) if advantages is not None else group_advantages(
-            batch.rewards, batch.groups, scale)
+        weights = advantages(batch) if advantages is not None else group_advantages(batch.rewards, batch.groups, scale)
         loss = rollout_loss(policy, batch, weights.to(batch.seqs.device), loss_type, extra_loss)
         optimizer.zero_grad(set_to_none=True)
         if loss is None:
@@ -214,8 +226,9 @@ def train(model: torch.nn.Module, rollout: Callable[[torch.nn.Module, int], Roll
     return pd.DataFrame(rows), policy
 
 
-def sweep(arms: Mapping[str, Any], seeds: Sequence[int],
-          run: Callable[[str, Any, int], tuple[Any, ...]]) -> tuple[Any, ...]:
+def sweep(
+    arms: Mapping[str, Any], seeds: Sequence[int], run: Callable[[str, Any, int], tuple[Any, ...]]
+) -> tuple[Any, ...]:
     """Run every arm on every seed: the one arms × seeds runner of the book.
 
     ``run(name, arm, seed)`` returns ``(log, …, model)``: one or more data frames, then the

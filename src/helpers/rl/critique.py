@@ -48,8 +48,15 @@ class CritiqueSettings:
             raise ValueError(f"critique={self.critique!r} is not None or one of {ca.CRITIQUES}")
 
 
-def refine(model, tokenizer, problems: Sequence[ca.Problem], attempts: Sequence[str], kind: str,  # noqa: ANN001
-           generator: torch.Generator, device: str = "cpu") -> tuple[torch.Tensor, list[str]]:
+def refine(
+    model,
+    tokenizer,
+    problems: Sequence[ca.Problem],
+    attempts: Sequence[str],
+    kind: str,  # noqa: ANN001
+    generator: torch.Generator,
+    device: str = "cpu",
+) -> tuple[torch.Tensor, list[str]]:
     """The model's refinement of each ``attempts[i]`` to ``problems[i]`` after a ``kind`` critique."""
     contexts = encode(tokenizer, [ca.refinement_context(p, a, kind) for p, a in zip(problems, attempts)], device)
     ids = sample_tokens(model, contexts, ca.TRACE_LEN, generator)
@@ -57,8 +64,15 @@ def refine(model, tokenizer, problems: Sequence[ca.Problem], attempts: Sequence[
 
 
 @torch.no_grad()
-def refinement_success(model, tokenizer, problems: Sequence[ca.Problem], kind: str, samples: int = 4, seed: int = 0,  # noqa: ANN001
-                       device: str = "cpu") -> dict[str, float]:
+def refinement_success(
+    model,
+    tokenizer,
+    problems: Sequence[ca.Problem],
+    kind: str,
+    samples: int = 4,
+    seed: int = 0,  # noqa: ANN001
+    device: str = "cpu",
+) -> dict[str, float]:
     """Share of failed first attempts that the model fixes after a ``kind`` critique.
 
     Attempts and refinements are sampled at temperature 1 (the same attempts for every
@@ -68,9 +82,15 @@ def refinement_success(model, tokenizer, problems: Sequence[ca.Problem], kind: s
 
 
 @torch.no_grad()
-def refinement_success_per_kind(model, tokenizer, problems: Sequence[ca.Problem],  # noqa: ANN001
-                                kinds: Sequence[str] = ca.CRITIQUES, samples: int = 4, seed: int = 0,
-                                device: str = "cpu") -> dict[str, dict[str, float]]:
+def refinement_success_per_kind(
+    model,
+    tokenizer,
+    problems: Sequence[ca.Problem],  # noqa: ANN001
+    kinds: Sequence[str] = ca.CRITIQUES,
+    samples: int = 4,
+    seed: int = 0,
+    device: str = "cpu",
+) -> dict[str, dict[str, float]]:
     """:func:`refinement_success` for several critique kinds, sampling the first attempts once.
 
     The same numbers as one :func:`refinement_success` call per kind (the attempts and each
@@ -86,16 +106,33 @@ def refinement_success_per_kind(model, tokenizer, problems: Sequence[ca.Problem]
         if not failed:
             out[kind] = {"failed": 0.0, "success": float("nan")}
             continue
-        _, fixes = refine(model, tokenizer, [p for p, _ in failed], [t for _, t in failed], kind,
-                          torch.Generator().manual_seed(seed + 1), device)
-        out[kind] = {"failed": float(len(failed)),
-                     "success": float(np.mean([ca.reward(p, f) for (p, _), f in zip(failed, fixes)]))}
+        _, fixes = refine(
+            model,
+            tokenizer,
+            [p for p, _ in failed],
+            [t for _, t in failed],
+            kind,
+            torch.Generator().manual_seed(seed + 1),
+            device,
+        )
+        out[kind] = {
+            "failed": float(len(failed)),
+            "success": float(np.mean([ca.reward(p, f) for (p, _), f in zip(failed, fixes)])),
+        }
     return out
 
 
-def train(model, tokenizer, problems: Sequence[ca.Problem], settings: CritiqueSettings, seed: int,  # noqa: ANN001
-          eval_fn: Callable[[torch.nn.Module], dict[str, float]] | None = None, eval_every: int = 10,
-          device: str = "cpu", start_metrics: dict[str, float] | None = None) -> tuple[pd.DataFrame, torch.nn.Module]:
+def train(
+    model,
+    tokenizer,
+    problems: Sequence[ca.Problem],
+    settings: CritiqueSettings,
+    seed: int,  # noqa: ANN001
+    eval_fn: Callable[[torch.nn.Module], dict[str, float]] | None = None,
+    eval_every: int = 10,
+    device: str = "cpu",
+    start_metrics: dict[str, float] | None = None,
+) -> tuple[pd.DataFrame, torch.nn.Module]:
     """Train a copy of ``model`` with GRPO (``settings.critique=None``) or Critique-GRPO.
 
     The rollout is the method: first attempts, then (Critique-GRPO) one critiqued refinement per
@@ -119,19 +156,37 @@ def train(model, tokenizer, problems: Sequence[ca.Problem], settings: CritiqueSe
         groups, extra = list(np.repeat(np.arange(len(batch)), n_first)), []
         grouped = rewards.reshape(len(batch), n_first)
         if settings.critique is not None:
-            chosen = [(i, i * n_first + int(rng.choice(np.flatnonzero(grouped[i] == 0))))
-                      for i in range(len(batch)) if (grouped[i] == 0).any()]
+            chosen = [
+                (i, i * n_first + int(rng.choice(np.flatnonzero(grouped[i] == 0))))
+                for i in range(len(batch))
+                if (grouped[i] == 0).any()
+            ]
             if chosen:
-                fix_ids, fixes = refine(policy, tokenizer, [batch[i] for i, _ in chosen],
-                                        [texts[j] for _, j in chosen], settings.critique, generator, device)
+                fix_ids, fixes = refine(
+                    policy,
+                    tokenizer,
+                    [batch[i] for i, _ in chosen],
+                    [texts[j] for _, j in chosen],
+                    settings.critique,
+                    generator,
+                    device,
+                )
                 extra = [float(ca.reward(batch[i], fix)) for (i, _), fix in zip(chosen, fixes)]
                 groups += [i for i, _ in chosen]  # each refinement joins its prompt's group
                 # the refinement is trained as a response to the original prompt: critique stripped
                 seqs.append(torch.cat([prompt_ids[[i for i, _ in chosen]], fix_ids], dim=1))
-        info = {"train_reward": float(rewards.mean()), "refinements": float(len(extra)),
-                "refinement_success": float(np.mean(extra)) if extra else 0.0}
-        return Rollout(torch.cat(seqs), ca.PROMPT_LEN, torch.tensor([*rewards, *extra], dtype=torch.float32),
-                       torch.tensor(groups), info=info)
+        info = {
+            "train_reward": float(rewards.mean()),
+            "refinements": float(len(extra)),
+            "refinement_success": float(np.mean(extra)) if extra else 0.0,
+        }
+        return Rollout(
+            torch.cat(seqs),
+            ca.PROMPT_LEN,
+            torch.tensor([*rewards, *extra], dtype=torch.float32),
+            torch.tensor(groups),
+            info=info,
+        )
 
     def log(step: int, policy, batch: Rollout | None) -> dict[str, float]:  # noqa: ANN001
         row = {} if batch is None else dict(batch.info)
@@ -141,17 +196,34 @@ def train(model, tokenizer, problems: Sequence[ca.Problem], settings: CritiqueSe
             row.update(eval_fn(policy))
         return row
 
-    return core.train(model, rollout, num_steps=settings.num_steps, learning_rate=settings.learning_rate,
-                      log=log, device=device, desc=settings.critique or "GRPO")
+    return core.train(
+        model,
+        rollout,
+        num_steps=settings.num_steps,
+        learning_rate=settings.learning_rate,
+        log=log,
+        device=device,
+        desc=settings.critique or "GRPO",
+    )
 
 
-def compare(model, tokenizer, problems: Sequence[ca.Problem], arms: dict[str, CritiqueSettings], seeds: Sequence[int],  # noqa: ANN001
-            eval_fn: Callable | None = None, eval_every: int = 10,
-            device: str = "cpu") -> tuple[pd.DataFrame, dict[tuple[str, int], torch.nn.Module]]:
+def compare(
+    model,
+    tokenizer,
+    problems: Sequence[ca.Problem],
+    arms: dict[str, CritiqueSettings],
+    seeds: Sequence[int],  # noqa: ANN001
+    eval_fn: Callable | None = None,
+    eval_every: int = 10,
+    device: str = "cpu",
+) -> tuple[pd.DataFrame, dict[tuple[str, int], torch.nn.Module]]:
     """:func:`train` for every named arm and seed from the same base; logs stacked with ``arm`` and ``seed``.
 
     The base is evaluated once; every run logs those metrics at step 0.
     """
     start = eval_fn(model) if eval_fn is not None else None
-    return core.sweep(arms, seeds, lambda _, settings, seed: train(
-        model, tokenizer, problems, settings, seed, eval_fn, eval_every, device, start))
+    return core.sweep(
+        arms,
+        seeds,
+        lambda _, settings, seed: train(model, tokenizer, problems, settings, seed, eval_fn, eval_every, device, start),
+    )

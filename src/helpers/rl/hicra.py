@@ -47,15 +47,10 @@ class HicraSettings:
             raise ValueError(f"alpha must be >= 0, got {self.alpha}")
 
 
-def token_advantages(
-    advantages: torch.Tensor, planning: torch.Tensor, alpha: float
-) -> torch.Tensor:
+def token_advantages(advantages: torch.Tensor, planning: torch.Tensor, alpha: float) -> torch.Tensor:
     """Per-token advantages ``(rows, tokens)``: ``A`` everywhere, ``A + α|A|`` where
     ``planning`` (a ``tokens`` mask) is true."""
-    return (
-        advantages[:, None]
-        + alpha * advantages.abs()[:, None] * planning.float()[None, :]
-    )
+    return advantages[:, None] + alpha * advantages.abs()[:, None] * planning.float()[None, :]
 
 
 def policy_loss(per_token: torch.Tensor, logprobs: torch.Tensor) -> torch.Tensor:
@@ -63,9 +58,18 @@ def policy_loss(per_token: torch.Tensor, logprobs: torch.Tensor) -> torch.Tensor
     return core.policy_gradient_loss(logprobs, per_token, torch.ones_like(logprobs))
 
 
-def train(model, tokenizer, problems: Sequence[pe.Problem], eval_problems: Sequence[pe.Problem],  # noqa: ANN001
-          settings: HicraSettings, seed: int, device: str = "cpu", desc: str = "") -> tuple[pd.DataFrame, torch.nn.Module]:
-    """RL on ``problems`` from a copy of ``model``; :func:`helpers.tasks.plan_execute.evaluate` on ``eval_problems`` every ``eval_every`` steps.
+def train(
+    model,
+    tokenizer,
+    problems: Sequence[pe.Problem],
+    eval_problems: Sequence[pe.Problem],  # noqa: ANN001
+    settings: HicraSettings,
+    seed: int,
+    device: str = "cpu",
+    desc: str = "",
+) -> tuple[pd.DataFrame, torch.nn.Module]:
+    """RL on ``problems`` from a copy of ``model``; :func:`helpers.tasks.plan_execute.evaluate` on
+    ``eval_problems`` every ``eval_every`` steps.
 
     The book's GRPO loop (:func:`helpers.rl.core.train`) with :func:`token_advantages` as
     the advantage. Returns ``(log, trained)``; the log has ``step``, the training reward and
@@ -82,8 +86,12 @@ def train(model, tokenizer, problems: Sequence[pe.Problem], eval_problems: Seque
         response = sample_tokens(policy, ids, pe.RESPONSE_TOKENS, generator)
         texts = decode(tokenizer, response)
         graded = [pe.grade(problems[int(batch[i // settings.group_size])], t)["correct"] for i, t in enumerate(texts)]
-        return Rollout(torch.cat([ids, response], dim=1), ids.shape[1], torch.tensor(graded, dtype=torch.float32),
-                       groups_of(len(batch), settings.group_size))
+        return Rollout(
+            torch.cat([ids, response], dim=1),
+            ids.shape[1],
+            torch.tensor(graded, dtype=torch.float32),
+            groups_of(len(batch), settings.group_size),
+        )
 
     def advantages(batch: Rollout) -> torch.Tensor:
         return token_advantages(group_advantages(batch.rewards, batch.groups), planning.cpu(), settings.alpha)
@@ -94,8 +102,16 @@ def train(model, tokenizer, problems: Sequence[pe.Problem], eval_problems: Seque
             return {"train reward": reward, **pe.evaluate(policy, tokenizer, eval_problems, device)}
         return None
 
-    return core.train(model, rollout, num_steps=settings.num_steps, learning_rate=settings.learning_rate,
-                      advantages=advantages, log=log, device=device, desc=desc or f"alpha={settings.alpha:g}")
+    return core.train(
+        model,
+        rollout,
+        num_steps=settings.num_steps,
+        learning_rate=settings.learning_rate,
+        advantages=advantages,
+        log=log,
+        device=device,
+        desc=desc or f"alpha={settings.alpha:g}",
+    )
 
 
 def halving_step(log: pd.DataFrame, metric: str) -> float:

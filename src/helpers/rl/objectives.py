@@ -53,8 +53,9 @@ class PGSettings:
             raise ValueError(f"num_steps, prompts_per_step and group_size must be >= 1, got {self}")
 
 
-def sample_coefficients(rewards: torch.Tensor, objective: str, positive_weight: float = 0.1,
-                        generator: torch.Generator | None = None) -> torch.Tensor:
+def sample_coefficients(
+    rewards: torch.Tensor, objective: str, positive_weight: float = 0.1, generator: torch.Generator | None = None
+) -> torch.Tensor:
     """Per-sample loss coefficients for ``rewards`` of shape ``(prompts, group)`` with values ±1.
 
     ``"GRPO-shuffled"`` permutes the rewards across the batch with ``generator`` first.
@@ -79,11 +80,19 @@ def sample_coefficients(rewards: torch.Tensor, objective: str, positive_weight: 
     raise ValueError(f"objective={objective!r} is not one of {ALL_OBJECTIVES}")
 
 
-def train_policy(model, tokenizer, prompts: Sequence[str], answers: Sequence[str], objective: str,  # noqa: ANN001
-                 settings: PGSettings, seed: int,
-                 eval_fn: Callable[[torch.nn.Module], dict[str, float]] | None = None, eval_every: int = 10,
-                 device: str = "cpu", after_backward: Callable[[torch.nn.Module], None] | None = None,
-                 ) -> tuple[pd.DataFrame, torch.nn.Module]:
+def train_policy(
+    model,
+    tokenizer,
+    prompts: Sequence[str],
+    answers: Sequence[str],
+    objective: str,  # noqa: ANN001
+    settings: PGSettings,
+    seed: int,
+    eval_fn: Callable[[torch.nn.Module], dict[str, float]] | None = None,
+    eval_every: int = 10,
+    device: str = "cpu",
+    after_backward: Callable[[torch.nn.Module], None] | None = None,
+) -> tuple[pd.DataFrame, torch.nn.Module]:
     """Train a copy of ``model`` on two-token ``answers`` with reward +1 (exact match) / -1 (anything else).
 
     Each step draws ``prompts_per_step`` prompts and samples ``group_size`` answers for each;
@@ -122,14 +131,36 @@ def train_policy(model, tokenizer, prompts: Sequence[str], answers: Sequence[str
             row.update(eval_fn(policy))
         return row
 
-    return core.train(model, rollout, num_steps=settings.num_steps, learning_rate=settings.learning_rate,
-                      advantages=coefficients, after_backward=after_backward, log=log, device=device,
-                      desc=objective)
+    return core.train(
+        model,
+        rollout,
+        num_steps=settings.num_steps,
+        learning_rate=settings.learning_rate,
+        advantages=coefficients,
+        after_backward=after_backward,
+        log=log,
+        device=device,
+        desc=objective,
+    )
 
 
-def compare_objectives(model, tokenizer, prompts: Sequence[str], answers: Sequence[str], objectives: Sequence[str],  # noqa: ANN001
-                       seeds: Sequence[int], settings: PGSettings, eval_fn: Callable | None = None, eval_every: int = 10,
-                       device: str = "cpu") -> tuple[pd.DataFrame, dict[tuple[str, int], torch.nn.Module]]:
+def compare_objectives(
+    model,
+    tokenizer,
+    prompts: Sequence[str],
+    answers: Sequence[str],
+    objectives: Sequence[str],  # noqa: ANN001
+    seeds: Sequence[int],
+    settings: PGSettings,
+    eval_fn: Callable | None = None,
+    eval_every: int = 10,
+    device: str = "cpu",
+) -> tuple[pd.DataFrame, dict[tuple[str, int], torch.nn.Module]]:
     """:func:`train_policy` for every objective and seed from the same base; logs stacked with ``arm`` and ``seed``."""
-    return core.sweep({o: o for o in objectives}, seeds, lambda _, objective, seed: train_policy(
-        model, tokenizer, prompts, answers, objective, settings, seed, eval_fn, eval_every, device))
+    return core.sweep(
+        {o: o for o in objectives},
+        seeds,
+        lambda _, objective, seed: train_policy(
+            model, tokenizer, prompts, answers, objective, settings, seed, eval_fn, eval_every, device
+        ),
+    )

@@ -50,7 +50,9 @@ class FeedbackSettings:
     learning_rate: float = 3e-4
     hint_share: float = 0.5
     teacher: str = "current"
-    distillation: str = "sampled"  # "sampled": per-token advantage on the student's tokens; "logits": full-vocabulary KL
+    distillation: str = (
+        "sampled"  # "sampled": per-token advantage on the student's tokens; "logits": full-vocabulary KL
+    )
     eval_every: int = 10
 
     def __post_init__(self) -> None:
@@ -64,8 +66,13 @@ class FeedbackSettings:
             raise ValueError(f"hint_share must be in [0, 1], got {self.hint_share}")
 
 
-def teacher_logprobs(teacher, tokenizer, words: list[str], ids: torch.Tensor,  # noqa: ANN001
-                     hints: list[tuple[int, str] | None]) -> tuple[list[int], torch.Tensor]:
+def teacher_logprobs(
+    teacher,
+    tokenizer,
+    words: list[str],
+    ids: torch.Tensor,  # noqa: ANN001
+    hints: list[tuple[int, str] | None],
+) -> tuple[list[int], torch.Tensor]:
     """The hinted rows, and the teacher's log-probabilities of their sampled tokens given the *hinted* prompt."""
     rows = [i for i, h in enumerate(hints) if h is not None]
     if not rows:
@@ -74,9 +81,7 @@ def teacher_logprobs(teacher, tokenizer, words: list[str], ids: torch.Tensor,  #
     return rows, token_logprobs(teacher, torch.cat([hinted, ids[rows]], dim=1), hp.HINTED_PROMPT_LEN)
 
 
-def opd_advantages(
-    rows: list[int], teacher_logp: torch.Tensor, student_logp: torch.Tensor
-) -> torch.Tensor:
+def opd_advantages(rows: list[int], teacher_logp: torch.Tensor, student_logp: torch.Tensor) -> torch.Tensor:
     """The paper's idea, per token:
     ``log pi_T(y_t | hinted prompt) - log pi_theta(y_t | prompt)`` on hinted rows,
     0 elsewhere."""
@@ -86,9 +91,7 @@ def opd_advantages(
     return advantages
 
 
-def logit_distillation_loss(
-    batch: Rollout, student_logits: torch.Tensor
-) -> torch.Tensor:
+def logit_distillation_loss(batch: Rollout, student_logits: torch.Tensor) -> torch.Tensor:
     """KL(pi_T || pi_theta) over the whole vocabulary, summed over hinted rows and
     trained tokens, per trained token of the batch."""
     rows, teacher_logits = batch.info["hinted_rows"], batch.info.get("teacher_logits")
@@ -101,9 +104,18 @@ def logit_distillation_loss(
     return (kl * mask[rows]).sum() / mask.sum()
 
 
-def train(model, tokenizer, settings: FeedbackSettings, seed: int, eval_words: list[str], eval_samples: int,  # noqa: ANN001
-          device: str = "cpu", show_progress: bool = True) -> pd.DataFrame:
-    """Phase 1 from a copy of ``model``; :func:`helpers.tasks.hidden_preferences.evaluate` on ``eval_words`` at step 0, every ``eval_every`` steps and at the end.
+def train(
+    model,
+    tokenizer,
+    settings: FeedbackSettings,
+    seed: int,
+    eval_words: list[str],
+    eval_samples: int,  # noqa: ANN001
+    device: str = "cpu",
+    show_progress: bool = True,
+) -> pd.DataFrame:
+    """Phase 1 from a copy of ``model``; :func:`helpers.tasks.hidden_preferences.evaluate` on ``eval_words``
+    at step 0, every ``eval_every`` steps and at the end.
 
     The book's policy-gradient loop (:func:`helpers.rl.core.train`) with per-token advantages:
     the group-centred reward (``scale="none"``, REINFORCE with the group mean as baseline)
@@ -120,8 +132,11 @@ def train(model, tokenizer, settings: FeedbackSettings, seed: int, eval_words: l
     rng = np.random.default_rng(seed)
 
     def rollout(policy, step: int) -> Rollout:  # noqa: ANN001
-        words = [w for w in hp.make_words(settings.prompts_per_step, seed=1_000_000 * (seed + 1) + step - 1)
-                 for _ in range(settings.group_size)]
+        words = [
+            w
+            for w in hp.make_words(settings.prompts_per_step, seed=1_000_000 * (seed + 1) + step - 1)
+            for _ in range(settings.group_size)
+        ]
         prompts = encode(tokenizer, [hp.prompt(w) for w in words], device)
         ids, logprobs = sample_tokens(policy, prompts, hp.MAX_RESPONSE, generator, return_logprobs=True)
         responses, ends = cut_at_special(tokenizer, ids)
@@ -138,11 +153,17 @@ def train(model, tokenizer, settings: FeedbackSettings, seed: int, eval_words: l
                 if rows:
                     hinted = encode(tokenizer, [hp.hinted_prompt(words[i], *hints[i]) for i in rows], device)
                     logits = teacher(input_ids=torch.cat([hinted, ids[rows]], dim=1)).logits
-                    info["teacher_logits"] = logits[:, hp.HINTED_PROMPT_LEN - 1:-1].float()
+                    info["teacher_logits"] = logits[:, hp.HINTED_PROMPT_LEN - 1 : -1].float()
             info["hinted_rows"] = rows
-        return Rollout(torch.cat([prompts, ids], dim=1), hp.PROMPT_LEN, rewards,
-                       groups_of(settings.prompts_per_step, settings.group_size),
-                       mask=through_end(ends, hp.MAX_RESPONSE), logprobs=logprobs, info=info)
+        return Rollout(
+            torch.cat([prompts, ids], dim=1),
+            hp.PROMPT_LEN,
+            rewards,
+            groups_of(settings.prompts_per_step, settings.group_size),
+            mask=through_end(ends, hp.MAX_RESPONSE),
+            logprobs=logprobs,
+            info=info,
+        )
 
     def advantages(batch: Rollout) -> torch.Tensor:
         total = torch.zeros(len(batch.seqs), batch.length)
@@ -154,11 +175,23 @@ def train(model, tokenizer, settings: FeedbackSettings, seed: int, eval_words: l
 
     def log(step: int, policy, batch: Rollout | None) -> dict[str, float] | None:  # noqa: ANN001
         if step % settings.eval_every == 0 or step == settings.num_steps:
-            return {"interactions": step * per_step, **hp.evaluate(policy, tokenizer, eval_words, eval_samples, seed, device)}
+            return {
+                "interactions": step * per_step,
+                **hp.evaluate(policy, tokenizer, eval_words, eval_samples, seed, device),
+            }
         return None
 
     extra = logit_distillation_loss if settings.use_hints and settings.distillation == "logits" else None
-    history, _ = core.train(model, rollout, num_steps=settings.num_steps, learning_rate=settings.learning_rate,
-                            advantages=advantages, extra_loss=extra, log=log, device=device, desc="phase 1",
-                            show_progress=show_progress)
+    history, _ = core.train(
+        model,
+        rollout,
+        num_steps=settings.num_steps,
+        learning_rate=settings.learning_rate,
+        advantages=advantages,
+        extra_loss=extra,
+        log=log,
+        device=device,
+        desc="phase 1",
+        show_progress=show_progress,
+    )
     return history

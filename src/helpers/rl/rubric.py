@@ -17,8 +17,8 @@ unchanged, up to that residue. The notebook uses the book's core loop, tested eq
 its four arms share the sampler and evaluation of the other hand-written methods.
 
 The task's *true quality* is defined through the rubric (token F1 if every check passes, else
-0). :func:`helpers.tasks.rubric_answers.score` also reports a quality that does not use the rubric, ``ideal_f1``: the token
-F1 of the whole response against the ideal response (key + reference), where stuffing lowers
+0). :func:`helpers.tasks.rubric_answers.score` also reports a quality that does not use the rubric, ``ideal_f1``: the
+token F1 of the whole response against the ideal response (key + reference), where stuffing lowers
 precision and a dropped key lowers recall, so the arms can be compared off the rubric too.
 
 Used by: n11.
@@ -58,9 +58,7 @@ class RubricSettings:
             raise ValueError(f"num_steps, prompts_per_step must be >= 1 and group_size >= 2, got {self}")
 
 
-def combined_rewards(
-    proxy: np.ndarray, checks: np.ndarray, settings: RubricSettings
-) -> tuple[np.ndarray, np.ndarray]:
+def combined_rewards(proxy: np.ndarray, checks: np.ndarray, settings: RubricSettings) -> tuple[np.ndarray, np.ndarray]:
     """Rewards ``(prompts, group)`` for the combiner, and which groups are kept.
 
     ``proxy`` is ``(prompts, group)``; ``checks`` is ``(prompts, group, 3)`` booleans.
@@ -76,8 +74,14 @@ def combined_rewards(
     return np.where(passed, proxy, floor), passed.any(axis=1)
 
 
-def train(model, tokenizer, settings: RubricSettings, seed: int, device: str = "cpu",  # noqa: ANN001
-          show_progress: bool = True) -> tuple[pd.DataFrame, torch.nn.Module]:
+def train(
+    model,
+    tokenizer,
+    settings: RubricSettings,
+    seed: int,
+    device: str = "cpu",  # noqa: ANN001
+    show_progress: bool = True,
+) -> tuple[pd.DataFrame, torch.nn.Module]:
     """GRPO (:func:`helpers.rl.core.train`) from a copy of ``model`` on fresh problems every step.
 
     Logs the proxy, quality and pass rate of the batch sampled at each step (step ``k``: the
@@ -93,9 +97,14 @@ def train(model, tokenizer, settings: RubricSettings, seed: int, device: str = "
         responses, ends = cut_at_special(tokenizer, ids)
         scores = ra.score([p for p in problems for _ in range(settings.group_size)], responses)
         rewards, keep = combined_rewards(scores["proxy"].reshape(shape), scores["checks"].reshape(*shape, 3), settings)
-        return Rollout(torch.cat([prompt_ids, ids], dim=1), ra.PROMPT_LEN, torch.tensor(rewards.reshape(-1), dtype=torch.float32),
-                       groups_of(*shape), mask=through_end(ends, ra.MAX_RESPONSE),
-                       info={**ra.summary(scores), "groups_kept": float(keep.mean())})
+        return Rollout(
+            torch.cat([prompt_ids, ids], dim=1),
+            ra.PROMPT_LEN,
+            torch.tensor(rewards.reshape(-1), dtype=torch.float32),
+            groups_of(*shape),
+            mask=through_end(ends, ra.MAX_RESPONSE),
+            info={**ra.summary(scores), "groups_kept": float(keep.mean())},
+        )
 
     def log(step: int, policy, batch: Rollout | None) -> dict[str, float] | None:  # noqa: ANN001
         return None if batch is None else {"step": step - 1, **batch.info}  # the batch was sampled before this update
@@ -103,8 +112,16 @@ def train(model, tokenizer, settings: RubricSettings, seed: int, device: str = "
     label = settings.combiner if settings.combiner != "sum" else f"sum λ={settings.rubric_weight:g}"
     if settings.num_steps < 1:
         raise ValueError(f"num_steps must be >= 1, got {settings.num_steps}")
-    history, policy = core.train(model, rollout, num_steps=settings.num_steps, learning_rate=settings.learning_rate,
-                                 log=log, device=device, desc=label, show_progress=show_progress)
+    history, policy = core.train(
+        model,
+        rollout,
+        num_steps=settings.num_steps,
+        learning_rate=settings.learning_rate,
+        log=log,
+        device=device,
+        desc=label,
+        show_progress=show_progress,
+    )
     with torch.no_grad():
         last = rollout(policy, settings.num_steps + 1)
     return pd.concat([history, pd.DataFrame([{"step": settings.num_steps, **last.info}])], ignore_index=True), policy

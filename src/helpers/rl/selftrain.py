@@ -63,26 +63,37 @@ def round_pairs(
     if arm == "P":
         return majority
     if arm == "T":
-        return [
-            (p.prompt, str(p.answer))
-            for p, c in zip(problems, counts)
-            for _ in range(int(c[p.answer]))
-        ]
+        return [(p.prompt, str(p.answer)) for p, c in zip(problems, counts) for _ in range(int(c[p.answer]))]
     return majority + gold + replay
 
 
-def metrics(model, tokenizer, test: list[chain.ChainProblem], votes: int, seed: int, device: str = "cpu") -> dict[str, float]:  # noqa: ANN001
+def metrics(
+    model, tokenizer, test: list[chain.ChainProblem], votes: int, seed: int, device: str = "cpu"
+) -> dict[str, float]:  # noqa: ANN001
     """Exact pass@1, majority-of-``votes`` accuracy, answer entropy (nats) and confidently-wrong share on ``test``."""
     probs, truth = chain.answer_probs(model, tokenizer, test, device), chain.answers(test)
-    return {"pass@1": float(probs[np.arange(len(truth)), truth].mean()),
-            f"maj@{votes}": chain.majority_vote_accuracy(probs, truth, votes, samples=8, seed=seed),
-            "entropy": chain.entropy(probs), "confidently_wrong": chain.confidently_wrong_share(probs, truth, votes)}
+    return {
+        "pass@1": float(probs[np.arange(len(truth)), truth].mean()),
+        f"maj@{votes}": chain.majority_vote_accuracy(probs, truth, votes, samples=8, seed=seed),
+        "entropy": chain.entropy(probs),
+        "confidently_wrong": chain.confidently_wrong_share(probs, truth, votes),
+    }
 
 
-def self_train(model, tokenizer, arm: str, pool: list[chain.ChainProblem], gold: list[tuple[str, str]],  # noqa: ANN001
-               test: list[chain.ChainProblem], settings: SelfTrainSettings, seed: int, device: str = "cpu",
-               show_progress: bool = True) -> pd.DataFrame:
-    """``settings.rounds`` rounds of self-training of a copy of ``model``; one row of metrics per round (round 0 = the start).
+def self_train(
+    model,
+    tokenizer,
+    arm: str,
+    pool: list[chain.ChainProblem],
+    gold: list[tuple[str, str]],  # noqa: ANN001
+    test: list[chain.ChainProblem],
+    settings: SelfTrainSettings,
+    seed: int,
+    device: str = "cpu",
+    show_progress: bool = True,
+) -> pd.DataFrame:
+    """``settings.rounds`` rounds of self-training of a copy of ``model``; one row of metrics per round
+    (round 0 = the start).
 
     Besides :func:`metrics` on ``test`` (which should hold no problem of ``pool`` or ``gold``:
     the notebook checks), each row has ``pool_pass@1``, the exact Pass@1 on the pool's distinct
@@ -98,8 +109,11 @@ def self_train(model, tokenizer, arm: str, pool: list[chain.ChainProblem], gold:
 
     def evaluate(r: int) -> dict[str, float]:
         on_pool = chain.answer_probs(policy, tokenizer, seen, device)
-        return {"round": r, **metrics(policy, tokenizer, test, settings.votes, seed, device),
-                "pool_pass@1": float(on_pool[np.arange(len(seen)), seen_truth].mean())}
+        return {
+            "round": r,
+            **metrics(policy, tokenizer, test, settings.votes, seed, device),
+            "pool_pass@1": float(on_pool[np.arange(len(seen)), seen_truth].mean()),
+        }
 
     rows = [evaluate(0)]
     replay: list[tuple[str, str]] = []
@@ -108,11 +122,27 @@ def self_train(model, tokenizer, arm: str, pool: list[chain.ChainProblem], gold:
         if r == 1 and arm == "H":
             replay = [(p.prompt, str(int(c.argmax()))) for p, c in zip(pool, counts)]
         pairs = round_pairs(arm, pool, counts, gold, replay)
-        rows[-1].update({"self_reward": float(counts.max(1).mean() / settings.votes),
-                         "label_accuracy": float((counts.argmax(1) == truth).mean()), "pairs": len(pairs)})
+        rows[-1].update(
+            {
+                "self_reward": float(counts.max(1).mean() / settings.votes),
+                "label_accuracy": float((counts.argmax(1) == truth).mean()),
+                "pairs": len(pairs),
+            }
+        )
         if pairs:
-            sft(policy, tokenizer, pairs, SFTSettings(num_steps=settings.steps_per_round, batch_size=settings.batch_size,
-                                                      learning_rate=settings.learning_rate, warmup_steps=10, seed=seed * 100 + r),
-                device=device, progress=False)
+            sft(
+                policy,
+                tokenizer,
+                pairs,
+                SFTSettings(
+                    num_steps=settings.steps_per_round,
+                    batch_size=settings.batch_size,
+                    learning_rate=settings.learning_rate,
+                    warmup_steps=10,
+                    seed=seed * 100 + r,
+                ),
+                device=device,
+                progress=False,
+            )
         rows.append(evaluate(r))
     return pd.DataFrame(rows)

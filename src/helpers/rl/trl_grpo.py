@@ -58,8 +58,14 @@ class GRPOSettings:
 class _EvalAndProgress(TrainerCallback):
     """One tqdm bar, and ``eval_fn(model)`` at step 0 and every ``eval_every`` steps."""
 
-    def __init__(self, eval_fn: Callable[[PreTrainedModel], dict[str, float]] | None, eval_every: int,
-                 num_steps: int, desc: str, progress: bool) -> None:
+    def __init__(
+        self,
+        eval_fn: Callable[[PreTrainedModel], dict[str, float]] | None,
+        eval_every: int,
+        num_steps: int,
+        desc: str,
+        progress: bool,
+    ) -> None:
         self.eval_fn, self.eval_every = eval_fn, eval_every
         self.records: list[dict[str, float]] = []
         self.bar = progress_bar(total=num_steps, desc=desc, disable=not progress)
@@ -171,7 +177,9 @@ def train_grpo(
         with warnings.catch_warnings():
             # TRL 1.16 reads `model.is_gradient_checkpointing`, which transformers 5.23 deprecated:
             # a mismatch between the two pinned libraries, not something a reader can act on.
-            warnings.filterwarnings("ignore", message="`is_gradient_checkpointing` is deprecated", category=FutureWarning)
+            warnings.filterwarnings(
+                "ignore", message="`is_gradient_checkpointing` is deprecated", category=FutureWarning
+            )
             trainer.train()
         history = [h for h in trainer.state.log_history if "reward" in h]
         model.config._name_or_path = original_path
@@ -208,11 +216,23 @@ def compare_arms(
         ``(train_log, eval_log, models)``: both logs with ``arm`` and ``seed`` columns
         added, and the final model of every ``(arm, seed)``.
     """
-    def run(arm: str, reward_funcs: Sequence[RewardFn], seed: int) -> tuple[pd.DataFrame, pd.DataFrame, PreTrainedModel]:
+
+    def run(
+        arm: str, reward_funcs: Sequence[RewardFn], seed: int
+    ) -> tuple[pd.DataFrame, pd.DataFrame, PreTrainedModel]:
         model = copy.deepcopy(base[seed] if isinstance(base, Mapping) else base).to(device)
         settings_of_seed = GRPOSettings(**{**settings_dict(settings), "seed": seed})
-        train_log, eval_log = train_grpo(model, tokenizer, rows, reward_funcs, settings_of_seed, device=device,
-                                         eval_fn=eval_fn, eval_every=eval_every, desc=f"{arm} seed {seed}")
+        train_log, eval_log = train_grpo(
+            model,
+            tokenizer,
+            rows,
+            reward_funcs,
+            settings_of_seed,
+            device=device,
+            eval_fn=eval_fn,
+            eval_every=eval_every,
+            desc=f"{arm} seed {seed}",
+        )
         return train_log, eval_log, model
 
     return sweep(arms, seeds, run)

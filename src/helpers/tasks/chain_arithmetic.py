@@ -50,7 +50,9 @@ def make_problems(n: int, seed: int, steps: tuple[int, ...] = (1,)) -> list[Chai
     problems = []
     for _ in range(n):
         k = int(rng.choice(steps))
-        problems.append(ChainProblem(tuple(int(d) for d in rng.integers(0, 10, k + 1)), "".join(rng.choice(list(OPS), k))))
+        problems.append(
+            ChainProblem(tuple(int(d) for d in rng.integers(0, 10, k + 1)), "".join(rng.choice(list(OPS), k)))
+        )
     return problems
 
 
@@ -82,13 +84,17 @@ def draw(problems: list[ChainProblem], n: int, seed: int) -> list[ChainProblem]:
 
 
 @torch.no_grad()
-def answer_probs(model, tokenizer, problems: list[ChainProblem], device: str = "cpu", batch_size: int = 1024) -> np.ndarray:  # noqa: ANN001
+def answer_probs(
+    model, tokenizer, problems: list[ChainProblem], device: str = "cpu", batch_size: int = 1024
+) -> np.ndarray:  # noqa: ANN001
     """``(problems, 10)``: the model's next-token distribution after each prompt, renormalised over the ten digits."""
     digit_ids = tokenizer.convert_tokens_to_ids(list(DIGITS))
     out = []
     for start in range(0, len(problems), batch_size):
-        chunk = problems[start:start + batch_size]
-        enc = tokenizer([p.prompt for p in chunk], return_tensors="pt", padding=True, add_special_tokens=False).to(device)
+        chunk = problems[start : start + batch_size]
+        enc = tokenizer([p.prompt for p in chunk], return_tensors="pt", padding=True, add_special_tokens=False).to(
+            device
+        )
         logits = model(**enc).logits[:, -1, digit_ids].float()
         out.append(logits.double().softmax(-1).cpu().numpy())
     probs = np.concatenate(out)
@@ -101,7 +107,8 @@ def answers(problems: list[ChainProblem]) -> np.ndarray:
 
 
 def majority_vote_accuracy(probs: np.ndarray, truth: np.ndarray, votes: int, samples: int, seed: int) -> float:
-    """Accuracy of the most frequent of ``votes`` sampled answers (ties: lowest digit), averaged over ``samples`` draws."""
+    """Accuracy of the most frequent of ``votes`` sampled answers (ties: lowest digit), averaged over
+    ``samples`` draws."""
     rng = np.random.default_rng(seed)
     counts = np.stack([rng.multinomial(votes, p, size=samples) for p in probs])  # (problems, samples, 10)
     return float((counts.argmax(-1) == truth[:, None]).mean())
@@ -130,10 +137,17 @@ def entropy(probs: np.ndarray) -> float:
 
 # --- the task's base model -------------------------------------------------------------------
 
-def base(config, settings, gold: list[tuple[str, str]], device: str = "cpu",  # noqa: ANN001, ANN201
-         progress: bool = True):
+
+def base(
+    config,
+    settings,
+    gold: list[tuple[str, str]],
+    device: str = "cpu",  # noqa: ANN001, ANN201
+    progress: bool = True,
+):
     """The round-0 model of n13: SFT on the small labelled ``gold`` set, cached."""
     from helpers.lm.sft import cached_base
 
-    return cached_base("chain_arithmetic_base", __name__, config, settings, {"gold": gold}, lambda n: gold,
-                       device, progress)
+    return cached_base(
+        "chain_arithmetic_base", __name__, config, settings, {"gold": gold}, lambda n: gold, device, progress
+    )

@@ -103,7 +103,7 @@ def first_wrong_column(problem: Problem, completion: str) -> str:
     """``u``/``t``/``h`` for the first wrong column group, ``a`` when only the answer is wrong, ``""`` when right."""
     right = correct_trace(problem)
     for i, name in enumerate(COLUMNS):
-        if completion[4 * i: 4 * i + 3] != right[4 * i: 4 * i + 3]:
+        if completion[4 * i : 4 * i + 3] != right[4 * i : 4 * i + 3]:
             return name
     return "" if completion == right else "a"
 
@@ -118,7 +118,7 @@ def error_kind(problem: Problem, completion: str) -> str:
     carry_in = right[i - 1][1] if i else 0
     total = (problem.a // 10**i) % 10 + (problem.b // 10**i) % 10  # the column without its carry-in
     without = f"{total % 10}c{total // 10}"
-    return "cin" if carry_in and completion[4 * i: 4 * i + 3] == without else "sum"
+    return "cin" if carry_in and completion[4 * i : 4 * i + 3] == without else "sum"
 
 
 def critique(problem: Problem, completion: str, kind: str) -> str:
@@ -196,24 +196,99 @@ def sft_examples(num_examples: int, seed: int, refine_share: float = 0.5) -> lis
 
 # --- the task's base model -------------------------------------------------------------------
 
-def base(config, settings, refine_share: float = 0.5, device: str = "cpu",  # noqa: ANN001, ANN201
-         progress: bool = True):
-    """The SFT base for column addition with critiques, cached (:func:`helpers.lm.sft.cached_base`)."""
+
+@dataclass(frozen=True)
+class TrainedToPremise:
+    """Stop a base's SFT at the first check where it copies the bug and can add (n07's premise).
+
+    From step ``first``, every ``every`` steps, the base samples ``samples`` first attempts on
+    ``problems`` held-out bug-subclass problems and as many clean ones (their own draw, seeds
+    101 and 102: not the notebook's evaluation sets); training stops when bug Pass@1
+    ``<= bug_max`` and clean Pass@1 ``>= clean_min``. The SFT budget is then a maximum, and
+    every base is trained to the same state rather than for the same number of steps: bases of
+    different seeds learn to add at different steps, and one caught mid-transition leaks
+    correct bug traces (n07's design notes, 2026-12-02).
+    """
+
+    first: int = 1000
+    every: int = 250
+    problems: int = 32
+    samples: int = 8
+    bug_max: float = 0.01
+    clean_min: float = 0.9
+
+    def __call__(self, model, tokenizer, step: int) -> dict[str, float] | None:  # noqa: ANN001
+        """The check at ``step`` (``None`` when this step is not checked)."""
+        if step < self.first or (step - self.first) % self.every:
+            return None
+        device = next(model.parameters()).device
+        model.eval()
+        bug = evaluate(
+            model,
+            tokenizer,
+            make_problems(self.problems, seed=101, split="eval", bug=True),
+            self.samples,
+            seed=103,
+            device=device,
+        )["pass@1"]
+        clean = evaluate(
+            model,
+            tokenizer,
+            make_problems(self.problems, seed=102, split="eval", bug=False),
+            self.samples,
+            seed=104,
+            device=device,
+        )["pass@1"]
+        return {"bug pass@1": bug, "clean pass@1": clean, "met": float(bug <= self.bug_max and clean >= self.clean_min)}
+
+
+def base(
+    config,
+    settings,
+    refine_share: float = 0.5,
+    device: str = "cpu",  # noqa: ANN001, ANN201
+    progress: bool = True,
+    until: TrainedToPremise | None = None,
+):
+    """The SFT base for column addition with critiques, cached (:func:`helpers.lm.sft.cached_base`).
+
+    ``until`` trains it to n07's premise (:class:`TrainedToPremise`); ``settings.num_steps`` is then
+    the maximum, and ``history["checks"]`` of the result says where it stopped and why.
+    """
+    from dataclasses import asdict
+
     from helpers.lm.sft import cached_base
 
-    return cached_base("column_addition_base", __name__, config, settings, {"refine_share": refine_share},
-                       lambda n: sft_examples(n, seed=settings.seed, refine_share=refine_share), device, progress)
+    extra = {"refine_share": refine_share, **({"until": asdict(until)} if until is not None else {})}
+    return cached_base(
+        "column_addition_base",
+        __name__,
+        config,
+        settings,
+        extra,
+        lambda n: sft_examples(n, seed=settings.seed, refine_share=refine_share),
+        device,
+        progress,
+        stop=until,
+    )
 
 
 # --- evaluation -----------------------------------------------------------------------------
+
 
 def repeat(items: Sequence, times: int) -> list:
     """``[a, a, b, b]`` for ``([a, b], 2)``."""
     return [x for x in items for _ in range(times)]
 
 
-def attempt(model, tokenizer, problems: Sequence[Problem], samples: int, generator: torch.Generator,  # noqa: ANN001
-            device: str = "cpu") -> tuple[torch.Tensor, list[str]]:
+def attempt(
+    model,
+    tokenizer,
+    problems: Sequence[Problem],
+    samples: int,
+    generator: torch.Generator,  # noqa: ANN001
+    device: str = "cpu",
+) -> tuple[torch.Tensor, list[str]]:
     """``samples`` first attempts per problem (problem-major): their token ids and texts."""
     prompts = encode(tokenizer, [p.prompt for p in problems], device).repeat_interleave(samples, 0)
     ids = sample_tokens(model, prompts, TRACE_LEN, generator)
@@ -221,11 +296,20 @@ def attempt(model, tokenizer, problems: Sequence[Problem], samples: int, generat
 
 
 @torch.no_grad()
-def evaluate(model, tokenizer, problems: Sequence[Problem], samples: int = 8, seed: int = 0,  # noqa: ANN001
-             device: str = "cpu") -> dict[str, float]:
+def evaluate(
+    model,
+    tokenizer,
+    problems: Sequence[Problem],
+    samples: int = 8,
+    seed: int = 0,  # noqa: ANN001
+    device: str = "cpu",
+) -> dict[str, float]:
     """Pass@1 (mean over ``samples``), Pass@``samples`` and the share of problems never solved."""
     _, texts = attempt(model, tokenizer, problems, samples, torch.Generator().manual_seed(seed), device)
     correct = np.array([reward(p, t) for p, t in zip(repeat(problems, samples), texts)]).reshape(len(problems), samples)
     counts = correct.sum(1).astype(int)
-    return {"pass@1": float(correct.mean()), f"pass@{samples}": float(np.mean([pass_at_k(samples, c, samples) for c in counts])),
-            "never solved": float((counts == 0).mean())}
+    return {
+        "pass@1": float(correct.mean()),
+        f"pass@{samples}": float(np.mean([pass_at_k(samples, c, samples) for c in counts])),
+        "never solved": float((counts == 0).mean()),
+    }

@@ -63,7 +63,9 @@ def make_world(config: LoopConfig, seed: int) -> World:
     users = torch.randn(config.num_users, config.dim, generator=g)
     items = torch.randn(config.num_items, config.dim, generator=g)
     bait = torch.randn(config.num_items, generator=g)
-    slates = torch.stack([torch.randperm(config.num_items, generator=g)[: config.slate_size] for _ in range(config.num_users)])
+    slates = torch.stack(
+        [torch.randperm(config.num_items, generator=g)[: config.slate_size] for _ in range(config.num_users)]
+    )
     affinity = config.relevance_scale * (users[:, None, :] * items[slates]).sum(-1) / config.dim**0.5
     relevance = torch.sigmoid(affinity + config.clickbait_strength * bait[slates] - 1.0)
     satisfaction = torch.sigmoid(affinity - config.clickbait_strength * bait[slates] + 1.0)
@@ -81,14 +83,18 @@ def empty_logs(config: LoopConfig) -> Logs:
 def simulate_round(world: World, ranking: torch.Tensor, impressions: int, generator: torch.Generator) -> Logs:
     """Serve ``impressions`` requests (users drawn uniformly) with ``ranking`` (users x positions -> slot)."""
     num_users, slate_size = world.slates.shape
-    per_user = torch.bincount(torch.randint(0, num_users, (impressions,), generator=generator), minlength=num_users).float()
+    per_user = torch.bincount(
+        torch.randint(0, num_users, (impressions,), generator=generator), minlength=num_users
+    ).float()
     shows = torch.zeros(num_users, slate_size, slate_size)
     users = torch.arange(num_users)[:, None].expand(-1, slate_size)
     positions = torch.arange(slate_size)[None, :].expand(num_users, -1)
     shows[users, ranking, positions] = per_user[:, None].expand(-1, slate_size)
     click_prob = world.relevance[:, :, None] * world.exam[None, None, :]
     clicks = torch.binomial(shows, click_prob.expand_as(shows).contiguous(), generator=generator)
-    satisfied = torch.binomial(clicks, world.satisfaction[:, :, None].expand_as(clicks).contiguous(), generator=generator)
+    satisfied = torch.binomial(
+        clicks, world.satisfaction[:, :, None].expand_as(clicks).contiguous(), generator=generator
+    )
     return Logs(shows, clicks, satisfied)
 
 
@@ -113,5 +119,6 @@ def satisfied_clicks_per_impression(world: World, ranking: torch.Tensor) -> floa
 
 
 def legacy_top_is_best_share(world: World) -> float:
-    """Share of users whose legacy top item is also their most clickable one: the legacy-top share of a correct ranker."""
+    """Share of users whose legacy top item is also their most clickable one: the legacy-top share of a
+    correct ranker."""
     return float((world.legacy_ranking[:, 0] == world.relevance.argmax(dim=1)).float().mean())

@@ -60,7 +60,8 @@ def reward(word: str, response: str) -> float:
 
 
 def hint(word: str, response: str) -> tuple[int, str] | None:
-    """Directive feedback: (first position whose letter is wrong, the right letter), or None if all 5 letters are right."""
+    """Directive feedback: (first position whose letter is wrong, the right letter), or None if all 5 letters
+    are right."""
     target = preferred(word)
     for i in range(WORD_LEN):
         if i >= len(response) or response[i] != target[i]:
@@ -92,27 +93,44 @@ def pretraining_examples(n: int, seed: int, hint_share: float = 0.5, bang_share:
 
 # --- the task's base model -------------------------------------------------------------------
 
+
 def base(config, settings, device: str = "cpu", progress: bool = True):  # noqa: ANN001, ANN201
     """The phase-0 model of n09, cached: copies, and obeys hints in its context."""
     from helpers.lm.sft import cached_base
 
-    return cached_base("hidden_preferences_base", __name__, config, settings, {},
-                       lambda n: pretraining_examples(n, seed=settings.seed), device, progress)
+    return cached_base(
+        "hidden_preferences_base",
+        __name__,
+        config,
+        settings,
+        {},
+        lambda n: pretraining_examples(n, seed=settings.seed),
+        device,
+        progress,
+    )
 
 
 # --- evaluation -----------------------------------------------------------------------------
 
+
 @torch.no_grad()
 def evaluate(model, tokenizer, words: list[str], samples: int, seed: int, device: str = "cpu") -> dict[str, float]:  # noqa: ANN001
-    """Exact-match rate, substitution accuracy (over letters the user wants changed) and ``"!"`` rate of sampled responses."""
-    ids = sample_tokens(model, encode(tokenizer, [prompt(w) for w in words], device).repeat_interleave(samples, 0),
-                        MAX_RESPONSE, torch.Generator().manual_seed(seed))
+    """Exact-match rate, substitution accuracy (over letters the user wants changed) and ``"!"`` rate of
+    sampled responses."""
+    ids = sample_tokens(
+        model,
+        encode(tokenizer, [prompt(w) for w in words], device).repeat_interleave(samples, 0),
+        MAX_RESPONSE,
+        torch.Generator().manual_seed(seed),
+    )
     responses, _ = cut_at_special(tokenizer, ids)
     repeated = [w for w in words for _ in range(samples)]
     right, total = np.array([substitution_accuracy(w, r) for w, r in zip(repeated, responses)]).sum(0)
-    return {"exact": float(np.mean([reward(w, r) for w, r in zip(repeated, responses)])),
-            "substitution": float(right / max(total, 1)),
-            "bang": float(np.mean([r[WORD_LEN:WORD_LEN + 1] == BANG for r in responses]))}
+    return {
+        "exact": float(np.mean([reward(w, r) for w, r in zip(repeated, responses)])),
+        "substitution": float(right / max(total, 1)),
+        "bang": float(np.mean([r[WORD_LEN : WORD_LEN + 1] == BANG for r in responses])),
+    }
 
 
 @torch.no_grad()
@@ -129,8 +147,12 @@ def hint_obedience(model, tokenizer, words: list[str], samples: int, seed: int, 
         position = int(rng.integers(WORD_LEN))
         hints.append((position, str(rng.choice([c for c in LETTERS if c != word[position]]))))
     contexts = [hinted_prompt(w, i, c) for w, (i, c) in zip(words, hints)]
-    ids = sample_tokens(model, encode(tokenizer, contexts, device).repeat_interleave(samples, 0),
-                        MAX_RESPONSE, torch.Generator().manual_seed(seed))
+    ids = sample_tokens(
+        model,
+        encode(tokenizer, contexts, device).repeat_interleave(samples, 0),
+        MAX_RESPONSE,
+        torch.Generator().manual_seed(seed),
+    )
     responses, _ = cut_at_special(tokenizer, ids)
     repeated = [h for h in hints for _ in range(samples)]
     return float(np.mean([i < len(r) and r[i] == c for (i, c), r in zip(repeated, responses)]))

@@ -112,12 +112,26 @@ def evaluate(model, tokenizer, keys: list[Key], ks: tuple[int, ...], device: str
 
 # --- the task's base model -------------------------------------------------------------------
 
-def base(config, settings, task: KeyTask = KeyTask(), device: str = "cpu",  # noqa: ANN001, ANN201
-         progress: bool = True):
+
+def base(
+    config,
+    settings,
+    task: KeyTask = KeyTask(),
+    device: str = "cpu",  # noqa: ANN001, ANN201
+    progress: bool = True,
+):
     """The SFT base for key lookup, cached (:func:`helpers.lm.sft.cached_base`): it learns the teacher's prior."""
     from dataclasses import asdict
 
     from helpers.lm.sft import cached_base
 
-    return cached_base("key_lookup_base", __name__, config, settings, {"task": asdict(task)},
-                       lambda n: sft_examples(make_keys(task), n, seed=settings.seed), device, progress)
+    return cached_base(
+        "key_lookup_base",
+        __name__,
+        config,
+        settings,
+        {"task": asdict(task)},
+        lambda n: sft_examples(make_keys(task), n, seed=settings.seed),
+        device,
+        progress,
+    )

@@ -129,22 +129,15 @@ def sft_examples(
     return [(rows[i].prompt, sft_completion(rows[i], rng, confidence_style)) for i in picks]
 
 
-def correctness_reward(
-    prompts: list[str], completions: list[str], cls, a, b, **_: object
-) -> list[float]:
+def correctness_reward(prompts: list[str], completions: list[str], cls, a, b, **_: object) -> list[float]:
     """Binary-correctness reward (RLVR), in exact expectation over the label noise.
 
     TRL reward signature.
     """
-    return [
-        expected_correct(c, int(x), int(y), parse_completion(t)[0])
-        for t, c, x, y in zip(completions, cls, a, b)
-    ]
+    return [expected_correct(c, int(x), int(y), parse_completion(t)[0]) for t, c, x, y in zip(completions, cls, a, b)]
 
 
-def brier_reward(
-    prompts: list[str], completions: list[str], cls, a, b, **_: object
-) -> list[float]:
+def brier_reward(prompts: list[str], completions: list[str], cls, a, b, **_: object) -> list[float]:
     """The RLCR calibration term ``-E[(q - 1[correct])^2]``, exact over the label noise.
 
     TRL reward signature. With ``c`` the expected correctness,
@@ -274,11 +267,24 @@ def evaluate_by_class(model, tokenizer, rows: list[PromptRow], device: str = "cp
 
 # --- the task's base model -------------------------------------------------------------------
 
-def base(config, settings, confidence_style: str = "overconfident", device: str = "cpu",  # noqa: ANN001, ANN201
-         progress: bool = True):
+
+def base(
+    config,
+    settings,
+    confidence_style: str = "overconfident",
+    device: str = "cpu",  # noqa: ANN001, ANN201
+    progress: bool = True,
+):
     """The SFT base for noisy addition, cached (:func:`helpers.lm.sft.cached_base`)."""
     from helpers.lm.sft import cached_base
 
-    return cached_base("noisy_addition_base", __name__, config, settings, {"confidence_style": confidence_style},
-                       lambda n: sft_examples(n, seed=settings.seed, confidence_style=confidence_style),
-                       device, progress)
+    return cached_base(
+        "noisy_addition_base",
+        __name__,
+        config,
+        settings,
+        {"confidence_style": confidence_style},
+        lambda n: sft_examples(n, seed=settings.seed, confidence_style=confidence_style),
+        device,
+        progress,
+    )

@@ -84,7 +84,8 @@ def make_problems(n: int, seed: int, max_digit: int = MAX_DIGIT) -> list[Problem
 
 
 def grade(problem: Problem, response: str) -> dict[str, bool]:
-    """Score one response: ``plan_ok`` (its plan reaches the target), ``exec_ok`` (its digits follow from its plan), ``correct`` (both).
+    """Score one response: ``plan_ok`` (its plan reaches the target), ``exec_ok`` (its digits follow from its
+    plan), ``correct`` (both).
 
     A response whose first token is not a plan, or whose length is wrong, fails both.
     """
@@ -96,8 +97,14 @@ def grade(problem: Problem, response: str) -> dict[str, bool]:
     return {"plan_ok": plan_ok, "exec_ok": exec_ok, "correct": plan_ok and exec_ok}
 
 
-def sft_examples(n: int, seed: int, prior: tuple[float, ...] = TEACHER_PRIOR, corruption: float = 0.25,
-                 max_digit: int = MAX_DIGIT, practice_share: float = 0.5) -> list[tuple[str, str]]:
+def sft_examples(
+    n: int,
+    seed: int,
+    prior: tuple[float, ...] = TEACHER_PRIOR,
+    corruption: float = 0.25,
+    max_digit: int = MAX_DIGIT,
+    practice_share: float = 0.5,
+) -> list[tuple[str, str]]:
     """``(prompt, response)`` pairs from the teacher: a planning habit and noisy execution of every plan.
 
     A share ``1 - practice_share`` are *habit* examples: the plan is drawn from ``prior``
@@ -118,27 +125,50 @@ def sft_examples(n: int, seed: int, prior: tuple[float, ...] = TEACHER_PRIOR, co
     for p in problems:
         practice = rng.random() < practice_share
         plan = PLANS[int(rng.integers(4))] if practice else PLANS[int(rng.choice(4, p=prior))]
-        digits = "".join(d if rng.random() >= corruption else str(int(rng.integers(10))) for d in trace(plan, p.a, p.b, p.c)[1:])
+        digits = "".join(
+            d if rng.random() >= corruption else str(int(rng.integers(10))) for d in trace(plan, p.a, p.b, p.c)[1:]
+        )
         pairs.append((p.prompt + plan, digits) if practice else (p.prompt, plan + digits))
     return pairs
 
 
 # --- the task's base model -------------------------------------------------------------------
 
-def base(config, settings, prior: tuple[float, ...] = TEACHER_PRIOR, corruption: float = 0.25,  # noqa: ANN001, ANN201
-         max_digit: int = MAX_DIGIT, practice_share: float = 0.5, device: str = "cpu", progress: bool = True):
+
+def base(
+    config,
+    settings,
+    prior: tuple[float, ...] = TEACHER_PRIOR,
+    corruption: float = 0.25,  # noqa: ANN001, ANN201
+    max_digit: int = MAX_DIGIT,
+    practice_share: float = 0.5,
+    device: str = "cpu",
+    progress: bool = True,
+):
     """The SFT base for plan-then-execute, cached: a skewed plan habit, noisy execution."""
     from helpers.lm.sft import cached_base
 
-    return cached_base("plan_execute_base", __name__, config, settings,
-                       {"prior": list(prior), "corruption": corruption, "max_digit": max_digit,
-                        "practice_share": practice_share},
-                       lambda n: sft_examples(n, seed=settings.seed, prior=prior, corruption=corruption,
-                                              max_digit=max_digit, practice_share=practice_share),
-                       device, progress)
+    return cached_base(
+        "plan_execute_base",
+        __name__,
+        config,
+        settings,
+        {"prior": list(prior), "corruption": corruption, "max_digit": max_digit, "practice_share": practice_share},
+        lambda n: sft_examples(
+            n,
+            seed=settings.seed,
+            prior=prior,
+            corruption=corruption,
+            max_digit=max_digit,
+            practice_share=practice_share,
+        ),
+        device,
+        progress,
+    )
 
 
 # --- evaluation -----------------------------------------------------------------------------
+
 
 def _entropy(p: torch.Tensor, dim: int = -1) -> torch.Tensor:
     return -(p * p.clamp_min(1e-12).log()).sum(dim)
@@ -162,7 +192,7 @@ def evaluate(model, tokenizer, problems: Sequence[Problem], device: str = "cpu")
     texts = [p.prompt + trace(plan, p.a, p.b, p.c) for p in unique for plan in PLANS]
     ids = tokenizer(texts, return_tensors="pt", add_special_tokens=False)["input_ids"].to(device)
     width = len(unique[0].prompt)
-    probs = model(input_ids=ids).logits[:, width - 1:-1].float().softmax(-1)  # rows x 6 x vocab
+    probs = model(input_ids=ids).logits[:, width - 1 : -1].float().softmax(-1)  # rows x 6 x vocab
     n = len(unique)
     weight = torch.tensor([counts[p] for p in unique], dtype=torch.float32, device=ids.device)
     weight = weight / weight.sum()
@@ -171,7 +201,7 @@ def evaluate(model, tokenizer, problems: Sequence[Problem], device: str = "cpu")
         return (weight.reshape(-1, *[1] * (values.dim() - 1)) * values).sum(0)
 
     plan_p = probs[::4, 0][:, plan_ids]  # n x 4: P(plan) on each prompt (rows of one prompt share the prefix)
-    steps = probs[:, 1:].gather(2, ids[:, width + 1:, None]).squeeze(-1)  # 4n x 5
+    steps = probs[:, 1:].gather(2, ids[:, width + 1 :, None]).squeeze(-1)  # 4n x 5
     exec_ok = steps.prod(1).reshape(n, 4)
     exec_entropy = _entropy(probs[:, 1:]).mean(1).reshape(n, 4)
     valid = torch.tensor([PLANS.index(p.plan) for p in unique], device=ids.device)

@@ -68,7 +68,8 @@ class PreferencePairs:
 
 
 def sample_responses(task: PreferenceTask, n: int, generator: torch.Generator) -> Responses:
-    """``n`` responses: length uniform on ``[min_length, max_length]``, good-token rate uniform on [0, 1], independent."""
+    """``n`` responses: length uniform on ``[min_length, max_length]``, good-token rate uniform on [0, 1],
+    independent."""
     lengths = torch.randint(task.min_length, task.max_length + 1, (n,), generator=generator)
     rate = torch.rand(n, 1, generator=generator)
     half = task.vocab_size // 2
@@ -80,7 +81,9 @@ def sample_responses(task: PreferenceTask, n: int, generator: torch.Generator) -
     return Responses(tokens, lengths, quality)
 
 
-def make_pairs(task: PreferenceTask, n_pairs: int, longer_wins: float, seed: int, noisy_labels: bool) -> PreferencePairs:
+def make_pairs(
+    task: PreferenceTask, n_pairs: int, longer_wins: float, seed: int, noisy_labels: bool
+) -> PreferencePairs:
     """``n_pairs`` pairs in which the chosen response is the longer one in a share ``longer_wins`` of them.
 
     ``noisy_labels=True`` (training) samples the winner by Bradley-Terry on quality;
@@ -123,10 +126,16 @@ def length_bins(lengths: torch.Tensor, task: PreferenceTask, num_bins: int = 4) 
 
 
 def _where(mask: torch.Tensor, first: Responses, second: Responses) -> Responses:
-    return Responses(torch.where(mask[:, None], first.tokens, second.tokens), torch.where(mask, first.lengths, second.lengths),
-                     torch.where(mask, first.quality, second.quality))
+    return Responses(
+        torch.where(mask[:, None], first.tokens, second.tokens),
+        torch.where(mask, first.lengths, second.lengths),
+        torch.where(mask, first.quality, second.quality),
+    )
 
 
 def _cat(parts: list[Responses]) -> Responses:
-    return Responses(torch.cat([p.tokens for p in parts]), torch.cat([p.lengths for p in parts]),
-                     torch.cat([p.quality for p in parts]))
+    return Responses(
+        torch.cat([p.tokens for p in parts]),
+        torch.cat([p.lengths for p in parts]),
+        torch.cat([p.quality for p in parts]),
+    )

@@ -62,7 +62,10 @@ PROMPT_LEN = len(Problem("A", "a" * REF_LEN).prompt)
 def make_problems(n: int, seed: int) -> list[Problem]:
     """``n`` problems with uniformly drawn keys and references of distinct letters."""
     rng = np.random.default_rng(seed)
-    return [Problem(str(rng.choice(list(KEYS))), "".join(rng.choice(list(LETTERS), REF_LEN, replace=False))) for _ in range(n)]
+    return [
+        Problem(str(rng.choice(list(KEYS))), "".join(rng.choice(list(LETTERS), REF_LEN, replace=False)))
+        for _ in range(n)
+    ]
 
 
 def proxy_reward(problem: Problem, response: str) -> float:
@@ -90,8 +93,13 @@ def true_quality(problem: Problem, response: str) -> float:
     return token_f1(response[1:], problem.reference) if all(rubric_checks(problem, response)) else 0.0
 
 
-def noisy_response(problem: Problem, rng: np.random.Generator, substitution: float = 0.15, drop_key: float = 0.15,
-                   stuffing: float = 0.3) -> str:
+def noisy_response(
+    problem: Problem,
+    rng: np.random.Generator,
+    substitution: float = 0.15,
+    drop_key: float = 0.15,
+    stuffing: float = 0.3,
+) -> str:
     """The teacher's answer: each letter replaced w.p. ``substitution``, the key dropped w.p. ``drop_key``,
     and w.p. ``stuffing`` 1-6 reference letters repeated at the end."""
     letters = [str(rng.choice(list(LETTERS))) if rng.random() < substitution else ch for ch in problem.reference]
@@ -109,15 +117,25 @@ def sft_examples(n: int, seed: int) -> list[tuple[str, str]]:
 
 # --- the task's base model -------------------------------------------------------------------
 
+
 def base(config, settings, device: str = "cpu", progress: bool = True):  # noqa: ANN001, ANN201
     """The SFT base for the rubric task, cached: a noisy, sometimes stuffing answerer."""
     from helpers.lm.sft import cached_base
 
-    return cached_base("rubric_answers_base", __name__, config, settings, {},
-                       lambda n: sft_examples(n, seed=settings.seed), device, progress)
+    return cached_base(
+        "rubric_answers_base",
+        __name__,
+        config,
+        settings,
+        {},
+        lambda n: sft_examples(n, seed=settings.seed),
+        device,
+        progress,
+    )
 
 
 # --- evaluation -----------------------------------------------------------------------------
+
 
 def ideal_f1(problem: Problem, response: str) -> float:
     """Token F1 of the whole response against the ideal response (key + reference): a quality without the rubric."""
@@ -126,30 +144,41 @@ def ideal_f1(problem: Problem, response: str) -> float:
 
 def score(problems: list[Problem], responses: list[str]) -> dict[str, np.ndarray]:
     """Proxy reward, rubric checks, true quality and the rubric-free ``ideal_f1`` of each response."""
-    return {"proxy": np.array([proxy_reward(p, r) for p, r in zip(problems, responses)]),
-            "checks": np.array([rubric_checks(p, r) for p, r in zip(problems, responses)]),
-            "quality": np.array([true_quality(p, r) for p, r in zip(problems, responses)]),
-            "ideal_f1": np.array([ideal_f1(p, r) for p, r in zip(problems, responses)]),
-            "length": np.array([len(r) for r in responses], dtype=float)}
+    return {
+        "proxy": np.array([proxy_reward(p, r) for p, r in zip(problems, responses)]),
+        "checks": np.array([rubric_checks(p, r) for p, r in zip(problems, responses)]),
+        "quality": np.array([true_quality(p, r) for p, r in zip(problems, responses)]),
+        "ideal_f1": np.array([ideal_f1(p, r) for p, r in zip(problems, responses)]),
+        "length": np.array([len(r) for r in responses], dtype=float),
+    }
 
 
 def summary(scores: dict[str, np.ndarray]) -> dict[str, float]:
     """Means over the scored responses: proxy, quality, ``ideal_f1``, pass rate, length, each check."""
-    return {"proxy": float(scores["proxy"].mean()), "quality": float(scores["quality"].mean()),
-            "ideal_f1": float(scores["ideal_f1"].mean()),
-            "pass_rate": float(scores["checks"].all(axis=1).mean()), "length": float(scores["length"].mean()),
-            **{name: float(scores["checks"][:, i].mean()) for i, name in enumerate(CHECK_NAMES)}}
+    return {
+        "proxy": float(scores["proxy"].mean()),
+        "quality": float(scores["quality"].mean()),
+        "ideal_f1": float(scores["ideal_f1"].mean()),
+        "pass_rate": float(scores["checks"].all(axis=1).mean()),
+        "length": float(scores["length"].mean()),
+        **{name: float(scores["checks"][:, i].mean()) for i, name in enumerate(CHECK_NAMES)},
+    }
 
 
 @torch.no_grad()
-def sample_responses(model, tokenizer, problems: list[Problem], samples: int, seed: int, device: str = "cpu") -> list[str]:  # noqa: ANN001
+def sample_responses(
+    model, tokenizer, problems: list[Problem], samples: int, seed: int, device: str = "cpu"
+) -> list[str]:  # noqa: ANN001
     """``samples`` responses per problem (problem-major) at temperature 1, cut at EOS."""
     prompts = encode(tokenizer, [p.prompt for p in problems], device).repeat_interleave(samples, 0)
     ids = sample_tokens(model, prompts, MAX_RESPONSE, torch.Generator().manual_seed(seed))
     return cut_at_special(tokenizer, ids)[0]
 
 
-def evaluate(model, tokenizer, problems: list[Problem], samples: int, seed: int, device: str = "cpu") -> dict[str, float]:  # noqa: ANN001
-    """Mean proxy, true quality, ``ideal_f1``, rubric pass rate, length and each check's pass rate over ``samples`` rollouts per problem."""
+def evaluate(
+    model, tokenizer, problems: list[Problem], samples: int, seed: int, device: str = "cpu"
+) -> dict[str, float]:  # noqa: ANN001
+    """Mean proxy, true quality, ``ideal_f1``, rubric pass rate, length and each check's pass rate over
+    ``samples`` rollouts per problem."""
     responses = sample_responses(model, tokenizer, problems, samples, seed, device)
     return summary(score([p for p in problems for _ in range(samples)], responses))

@@ -92,9 +92,18 @@ def sft_examples(n: int, seed: int, style: str) -> list[tuple[str, str]]:
 
 # --- the task's base model -------------------------------------------------------------------
 
+
 def base(config, settings, style: str, device: str = "cpu", progress: bool = True):  # noqa: ANN001, ANN201
     """The SFT base for the shard-search agent: ``"diverse"`` or ``"narrow"`` demonstrations, cached."""
     from helpers.lm.sft import cached_base
 
-    return cached_base("shard_search_base", __name__, config, settings, {"style": style},
-                       lambda n: sft_examples(n, seed=settings.seed, style=style), device, progress)
+    return cached_base(
+        "shard_search_base",
+        __name__,
+        config,
+        settings,
+        {"style": style},
+        lambda n: sft_examples(n, seed=settings.seed, style=style),
+        device,
+        progress,
+    )

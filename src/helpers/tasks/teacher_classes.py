@@ -42,8 +42,12 @@ class TeacherData:
 
     def to(self, device: str) -> TeacherData:
         """A copy with every tensor on ``device``."""
-        return TeacherData(*(getattr(self, f).to(device) for f in
-                             ("x_train", "y_train", "x_test", "y_test", "train_probs", "test_probs")))
+        return TeacherData(
+            *(
+                getattr(self, f).to(device)
+                for f in ("x_train", "y_train", "x_test", "y_test", "train_probs", "test_probs")
+            )
+        )
 
     @property
     def bayes_accuracy(self) -> float:

@@ -1,4 +1,5 @@
-"""Judge a claimed result of a chain of operations mod 10: with a verdict token only, or after writing the running values.
+"""Judge a claimed result of a chain of operations mod 10: with a verdict token only, or after writing the
+running values.
 
 An item ``3+4*2+5*1=9?`` applies ``k`` operations (``+`` or ``*``, left to right, mod 10)
 and claims a result; half the claims are right, the others a uniformly drawn wrong digit.
@@ -53,15 +54,12 @@ class Claim:
         if style not in STYLES:
             raise ValueError(f"style={style!r} is not one of {STYLES}")
         verdict = YES if self.correct else NO
-        return (
-            verdict
-            if style == "outcome"
-            else "".join(map(str, self.running)) + verdict
-        )
+        return verdict if style == "outcome" else "".join(map(str, self.running)) + verdict
 
 
 def make_claims(n: int, seed: int, k: int = 4, correct_share: float = 0.5) -> list[Claim]:
-    """``n`` items with ``k`` operations; a share ``correct_share`` claim the right result, the rest a random wrong digit."""
+    """``n`` items with ``k`` operations; a share ``correct_share`` claim the right result, the rest a random
+    wrong digit."""
     rng = np.random.default_rng(seed)
     claims = []
     for _ in range(n):
@@ -85,9 +83,18 @@ def sft_examples(n: int, seed: int, style: str, k: int = 4) -> list[tuple[str, s
 
 # --- the task's base model -------------------------------------------------------------------
 
+
 def base(config, settings, style: str, device: str = "cpu", progress: bool = True):  # noqa: ANN001, ANN201
     """An n14 reward model (``style`` "outcome" or "reasoning"), cached per init seed."""
     from helpers.lm.sft import cached_base
 
-    return cached_base("reward_model_base", __name__, config, settings, {"style": style},
-                       lambda n: sft_examples(n, seed=settings.seed, style=style), device, progress)
+    return cached_base(
+        "reward_model_base",
+        __name__,
+        config,
+        settings,
+        {"style": style},
+        lambda n: sft_examples(n, seed=settings.seed, style=style),
+        device,
+        progress,
+    )
