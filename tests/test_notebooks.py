@@ -114,8 +114,19 @@ def golden_values(record: dict) -> dict:
     return {"verdict": record["verdict"], "criteria": {c["name"]: values(c) for c in rows}}
 
 
+def _close(x: float, y: float) -> bool:
+    """Equal up to what differs between CPUs, not between code versions.
+
+    The same code and seed on two x86 machines (an AMD EPYC and the one that recorded the file)
+    gave n08's probe accuracy 0.3487 against 0.3489 and n13's odds ratio 1196.6839 against
+    1196.6835: vectorised float kernels differ by CPU. A refactor that moves a number moves it
+    by far more (a changed random stream moves smoke means by 0.01 or more).
+    """
+    return abs(x - y) <= 1e-3 + 1e-5 * abs(y)
+
+
 def test_smoke_numbers_match_the_golden_file(smoke_build: Path):
-    """Every claim notebook's smoke-scale numbers, to 4 decimals, as recorded in tests/golden/smoke.json.
+    """Every claim notebook's smoke-scale numbers, as recorded in tests/golden/smoke.json (to 1e-3, see _close).
 
     A refactor that silently moves a number fails here. A deliberate change is re-recorded with
     `make golden` (which sets BOOK_RECORD_GOLDEN=1 for this test) and committed with its reason.
@@ -142,7 +153,7 @@ def test_smoke_numbers_match_the_golden_file(smoke_build: Path):
                 a is None
                 or b is None
                 or len(a) != len(b)
-                or any(not (x == y or (x != x and y != y) or abs(x - y) <= 1.5e-4) for x, y in zip(a, b))
+                or any(not (x == y or (x != x and y != y) or _close(x, y)) for x, y in zip(a, b))
             ):
                 problems.append(f"{note_id} / {name}: {b}, golden {a}")
     assert not problems, "smoke numbers moved (re-record with `make golden` if deliberate):\n" + "\n".join(problems)
