@@ -339,21 +339,69 @@ print(f"largest gradient entry {scale_of:.3g}; largest difference from TRL's {ga
 # %% [markdown] tags=["exercises"]
 # ## Exercises
 #
-# 1. Set `learning_rate=1e-4` in the GRPO settings. Predict the accuracy after 40 steps, then run.
-# 2. Replace `na.correctness_reward` by a reward that pays 1 for any answer with confidence digit 9.
+# 1. *(10 min, easy)* In the GRPO cell of section 4, set `learning_rate=1e-4` in `GRPOSettings`.
+#    Predict the accuracy after the run's GRPO steps, then re-run from that cell on.
+# 2. *(20 min, medium)* Write a reward with TRL's signature, like `na.correctness_reward`
+#    (`notebook.show_source(na.correctness_reward)` shows it), that pays 1 for any answer with
+#    confidence digit 9, and pass it to `train_grpo` in place of `[na.correctness_reward]`.
 #    What happens to accuracy, and why does the entropy fall?
+# 3. *(5 min, easy)* The best any policy can reach on classes A-D is the mean of their `p*`
+#    (section 2). How far below that ceiling is the policy after GRPO: `mean p* − accuracy`,
+#    from the table of section 5?
+# 4. *(5 min, easy)* Overconfidence is mean stated confidence minus accuracy. Did GRPO make
+#    the policy `"more"` or `"less"` overconfident than its base? Why does a reward that never
+#    looks at the confidence digit change it at all?
+
+# %% tags=["exercise-check"]
+# Exercise 3: your answer (a number between 0 and 1), then run this cell
+from helpers.notebook import check
+
+answer = None
+check(
+    answer,
+    np.mean([na.best_accuracy(c) for c in "ABCD"]) - after["accuracy"],
+    "the gap to the ceiling of exercise 3",
+    tolerance=0.01,
+)
+
+# %% tags=["exercise-check"]
+# Exercise 4: your answer ("more" or "less"), then run this cell
+from helpers.notebook import check
+
+answer = None
+check(
+    answer,
+    "more"
+    if after["mean_confidence"] - after["accuracy"]
+    > before["mean_confidence"] - before["accuracy"]
+    else "less",
+    "the direction of exercise 4",
+)
 
 # %% [markdown] tags=["solution"]
 # <details>
 # <summary><b>Solutions</b> (instructors: <code>make student</code> removes this cell)</summary>
 #
 # **1.** With a 10x smaller step size the policy moves about 10x less per step, so expect accuracy
-# after 40 steps to stay close to the base's. Compare the `accuracy` column of the GRPO log with
+# after the run to stay close to the base's. Compare the `accuracy` column of the GRPO log with
 # the default run; the direction of change should match, with a smaller size.
 #
-# **2.** The new reward ignores the answer, so nothing pushes accuracy up; it can drift down as
-# the model trades answer probability for the confidence token. Expect the confidence digit to
-# become nearly deterministic (9), which is why entropy falls: GRPO concentrates probability on
-# whatever the reward pays for, and here that is one token.
+# **2.** For example
+# `def confident_reward(prompts, completions, **_): return [float(t.strip().endswith(";9")) for t in completions]`,
+# then `train_grpo(policy, tokenizer, prompts, [confident_reward], grpo, ...)` from a fresh
+# `copy.deepcopy(base.model)`. The new reward ignores the answer, so nothing pushes accuracy up; it
+# can drift down as the model trades answer probability for the confidence token. Expect the
+# confidence digit to become nearly deterministic (9), which is why entropy falls: GRPO
+# concentrates probability on whatever the reward pays for, and here that is one token.
+#
+# **3.** The mean of `p*` over A-D is `(1 + 0.82 + 0.64 + 0.46) / 4 = 0.73`; subtract the
+# `accuracy` of the "after GRPO" column. What is left is the accuracy GRPO has not yet found: the
+# label noise itself costs nothing here, since `p*` already accounts for it.
+#
+# **4.** Compute `mean_confidence − accuracy` in each column of the section 5 table and compare.
+# The correctness reward has no expected gradient on the confidence digit, but it moves accuracy:
+# if accuracy rises while the confidence stays where SFT left it (digit 9 in 70% of answers),
+# overconfidence falls without calibration ever being rewarded; any change of the confidence
+# itself is drift through the shared network. Claim n01 builds on exactly this.
 #
 # </details>

@@ -754,30 +754,84 @@ say(
 # %% [markdown] tags=["exercises"]
 # ## Exercises
 #
-# 1. Set `ece_gap_min = 0.3`. Predict the verdict before running; the number it is compared
-#    with does not change, only the bar.
-# 2. RLVR leaves confidence untouched *in expectation*. Plot `eval_log` for RLVR's
-#    `mean_confidence` across seeds: is the drift systematic or a random walk?
-# 3. Replace the Brier term by a log-loss term `log q` (if right) / `log(1-q)` (if wrong).
-#    The paper's theorem needs a *bounded* scoring rule: what could go wrong with `q` near 0 or 1?
+# 1. *(10 min, easy)* Suppose `ece_gap_min = 0.3`. Predict the verdict word from the verdict
+#    table alone: the measured numbers do not change, only the bar (and the premise uses the same
+#    bar). Check it below, then confirm by setting the parameter and re-running if you like.
+# 2. *(10 min, easy)* RLVR leaves confidence untouched *in expectation*. In how many seeds did
+#    RLVR's mean stated confidence (classes A-D) end below where it started? Plot `eval_log` for
+#    RLVR's `mean_confidence` across seeds: is the drift systematic or a random walk?
+# 3. *(25 min, medium)* Replace the Brier term by a log-loss term, `log q` if right and
+#    `log(1-q)` if wrong. Copy `na.brier_reward` (shown above) into a new cell as `log_reward`,
+#    change its formula (in expectation over the label noise: `p·log q + (1-p)·log(1-q)`), and
+#    run one more arm with the notebook's own arguments:
+#    `compare_arms({s: bases[s].model for s in seeds}, tokenizer, rl_prompts,
+#    {"RLCR-log": [na.correctness_reward, log_reward]}, seeds, grpo, device=device,
+#    eval_fn=evaluate, eval_every=cfg["eval_every"])`. The paper's theorem needs a *bounded*
+#    scoring rule: what could go wrong with `q` near 0 or 1, and can it happen here?
+
+# %% tags=["exercise-check"]
+# Exercise 1: your answer (one of "reproduced", "partly reproduced", "inconclusive at this
+# budget", "not reproduced at this scale", "premise not met at this scale"), then run this cell
+from dataclasses import replace
+
+from helpers.notebook import check
+from helpers.verdict import verdict_word
+
+answer = None
+check(
+    answer,
+    verdict_word(
+        [replace(c, threshold=0.3) if c.threshold == ece_gap_min else c for c in criteria],
+        [replace(p, threshold=0.3) if p.threshold == ece_gap_min else p for p in premises],
+    ),
+    "the verdict word of exercise 1",
+)
+
+# %% tags=["exercise-check"]
+# Exercise 2: your answer (a whole number of seeds), then run this cell
+from helpers.notebook import check
+
+answer = None
+check(
+    answer,
+    int(
+        (
+            final.xs("RLVR")["mean_confidence"]
+            - at_start.set_index("seed")["mean_confidence"]
+            < 0
+        ).sum()
+    ),
+    "the number of seeds of exercise 2",
+)
 
 # %% [markdown] tags=["solution"]
 # <details>
 # <summary><b>Solutions</b> (instructors: <code>make student</code> removes this cell)</summary>
 #
 # **1.** The measured ECE gap is computed from the run and does not depend on the threshold, so
-# the table's *measured* column (mean, interval, per-seed values) is unchanged; only that row's
-# status (pass, fail or unresolved) and possibly the verdict word change. This is why thresholds
-# are parameters and never tuned after a run.
+# the table's *measured* column (mean, interval, per-seed values) is unchanged; only the status
+# (pass, fail or unresolved) of the rows compared with `ece_gap_min` and possibly the verdict word
+# change. Read the interval of "mean ECE gap, RLVR - RLCR" against 0.3, and first the premise's
+# interval of base ECE against 0.3: if the premise no longer passes, the word is "premise not met
+# at this scale" whatever the criteria say. This is why thresholds are parameters and never tuned
+# after a run.
 #
-# **2.** Plot `eval_log` filtered to the RLVR arm, `mean_confidence` against `step`, one line per
-# seed. A correctness-only reward gives the confidence token zero expected gradient, so the seeds
-# should wander in different directions rather than share a trend; a shared trend would point to a
-# coupling through the shared network.
+# **2.** Compare `final.xs("RLVR")["mean_confidence"]` with RLVR's step-0 rows (`at_start`), seed
+# by seed; to plot, filter `eval_log` to the RLVR arm and draw `mean_confidence` against `step`,
+# one line per seed. A correctness-only reward gives the confidence token zero expected gradient,
+# so seeds that wander in different directions point to a random walk; every seed moving the same
+# way points to a coupling through the shared network (the confidence digit is read by the same
+# weights that learn the answer).
 #
-# **3.** `log q` goes to minus infinity as `q → 0`: one confident wrong answer gives an unbounded
-# penalty, and the reward's variance explodes, which makes GRPO's normalised advantages dominated
-# by a few samples. The paper's theorem needs a bounded proper rule for exactly this reason. Clip
-# `q` to `[0.01, 0.99]` to see the difference.
+# **3.** For example, in the copied function replace the last line of the loop by
+# `out.append(p * math.log(q) + (1 - p) * math.log(1 - q))` (with `import math`), and score a
+# malformed completion as a wrong answer at the highest confidence, `math.log(1 - 0.95)`. In
+# general `log q` goes to minus infinity as `q → 0`: one confident wrong answer gives an unbounded
+# penalty, the reward's variance explodes, and GRPO's normalised advantages are dominated by a few
+# samples. The paper's theorem needs a bounded proper rule for exactly this reason. Here the
+# confidence is a bin centre, `q ∈ [0.05, 0.95]`, so the log term is bounded below by
+# `log 0.05 ≈ -3.0`: the rule is still proper, but its penalties are up to about 3x the Brier
+# term's largest and fall hardest on confident errors. Compare the `ece` and `accuracy` of the
+# new arm's last evaluation with RLCR's.
 #
 # </details>

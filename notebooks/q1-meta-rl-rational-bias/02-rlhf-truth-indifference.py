@@ -667,29 +667,74 @@ say(
 # %% [markdown] tags=["exercises"]
 # ## Exercises
 #
-# 1. Make the fact-check template more distinct (e.g. `!` + a different product code order, or
-#    a longer prefix) in `helpers.tasks.marketplace`. Does the fact-check belief survive RL better?
-# 2. Raise `kl_beta` to 1.0. How much truthfulness does the KL leash buy, and at what cost in
-#    satisfaction reward?
-# 3. Change the reward so that U pays more than the expected value of Y on a Negative (e.g. U = 0.6).
-#    Predict the claim mix after RL before you run it.
+# 1. *(40 min, hard)* Make the fact-check template more distinct, e.g. `!!f2p07>` (a longer
+#    prefix and the other field order) instead of `!p07f2>`. In a new cell before the bases
+#    cell, subclass `mk.Item` with your own `fact_prompt` property, build `items` from it, and
+#    a base with `helpers.lm.sft.cached_base` on `mk.sft_examples(items, ...)` (`mk.base` uses
+#    the original template); then use both in the bases cell and re-run. Does the fact-check
+#    belief survive RL better?
+# 2. *(15 min, medium)* First from this run: how much of GRPO's rise of P(Y | Unknown) does the
+#    KL leash at β = `kl_beta` remove on the KL arm's seeds (GRPO's rise minus the KL arm's,
+#    mean over `kl_seeds`)? Then raise `kl_beta` to 1.0 and re-run: how much truthfulness does
+#    the stronger leash buy, and at what cost in satisfaction reward?
+# 3. *(20 min, medium)* Make U pay more than the expected value of Y on a Negative (e.g.
+#    U = 0.6): copy `mk.satisfaction_reward` (shown above) into a new cell with that payoff and
+#    pass your copy to `train_grpo` in place of `[mk.satisfaction_reward]`. Predict the claim
+#    mix after RL before you run it.
+
+# %% tags=["exercise-check"]
+# Exercise 2: your answer (a number; negative if the KL arm rose more), then run this cell
+from helpers.notebook import check
+
+answer = None
+check(
+    answer,
+    float(np.mean(change("Y|U", grpo_final, kl_seeds)) - np.mean(kl_yes_unknown_rise)),
+    "the rise the KL leash removes (exercise 2)",
+    tolerance=0.02,
+)
 
 # %% [markdown] tags=["solution"]
 # <details>
 # <summary><b>Solutions</b> (instructors: <code>make student</code> removes this cell)</summary>
 #
-# **1.** The more the two templates share, the more an update to one moves the other. Give the
-# fact-check its own tokens (a different prefix and field order) and compare the fact-check
-# accuracy curve with this notebook's; the probe and the fact-check should now disagree if RL
-# only rewires the QA path.
+# **1.** For example:
 #
-# **2.** With β = 1.0 the policy pays `β · KL(π‖π_base)` per token: it still moves towards Y on
-# Unknowns (+1 vs +0.3) but stops where the reward gain per nat of KL runs out. Compare the final
-# `Y|U`, `cramers_v` and the training reward between arms.
+# ```python
+# from dataclasses import dataclass
+# from helpers.lm.sft import cached_base
 #
-# **3.** With U = 0.6, on a Negative feature Y is worth 0.5 in expectation and U 0.6, so the optimum
-# becomes U on Negatives and Unknowns and Y on Positives: the policy stops lying about Negatives
-# but still never says N, because N is never paid. Truthfulness follows the reward's ordering,
-# not the truth.
+# @dataclass(frozen=True)
+# class DistinctItem(mk.Item):
+#     @property
+#     def fact_prompt(self) -> str:
+#         return f"!!f{self.feature}p{self.product:02d}>"
+#
+# items = [DistinctItem(it.product, it.feature, it.truth) for it in mk.make_items()]
+# distinct_base = lambda st: cached_base(
+#     "marketplace_base_distinct_fact", "helpers.tasks.marketplace", TinyLMConfig(), st,
+#     {"fact_template": "!!f{feature}p{product}>"},
+#     lambda n: mk.sft_examples(items, n, seed=st.seed), device)
+# ```
+#
+# then in the bases cell pass `distinct_base` to `bases_by_seed` and drop the line
+# `items = mk.make_items()`. `mk.sft_examples` and `mk.evaluate` read `it.fact_prompt`, so both
+# the base and the fact-check measure use the new template. The more the two templates share, the
+# more an update to one moves the other. Compare the fact-check accuracy curve with this
+# notebook's; the probe and the fact-check should now disagree if RL only rewires the QA path.
+#
+# **2.** The check cell computes it as `np.mean(change("Y|U", grpo_final, kl_seeds))` minus
+# `np.mean(kl_yes_unknown_rise)`: the verdict table lists GRPO's per-seed rises and the KL arm's.
+# With β = 1.0 the policy pays `β · KL(π‖π_base)` per token: it still moves towards Y on Unknowns
+# (+1 vs +0.3) but stops where the reward gain per nat of KL runs out. Compare the final `Y|U`,
+# `cramers_v` and the training reward between arms.
+#
+# **3.** For example
+# `def reward_u06(prompts, completions, truth, **_): return [0.6 if c.strip()[:1] == "U" else mk.expected_satisfaction(t, c.strip()[:1]) for c, t in zip(completions, truth)]`.
+# With U = 0.6, on a Negative feature Y is worth 0.5 in expectation and U 0.6, so U becomes the
+# optimum there; on an Unknown, Y still pays 1 (only a Negative can be caught), so the optimum is
+# Y on Positives and Unknowns and U on Negatives. The policy stops lying about Negatives (it
+# hedges instead) but keeps lying about Unknowns and never says N, because N is never paid.
+# Truthfulness follows the reward's ordering, not the truth.
 #
 # </details>

@@ -539,28 +539,73 @@ print(verdict.summary())
 # %% [markdown] tags=["exercises"]
 # ## Exercises
 #
-# 1. Implement Clip-Cov: in `helpers.rl.agent.train`, zero the gradient of the 2% of trained tokens
-#    with the largest (log π − mean)·(A − mean). Does entropy still collapse?
-# 2. Give the agent three queries. Predict what happens to GRPO's learning signal, then check the
-#    `train success` column.
-# 3. Make one order better than the others (put the key in the smallest likely shard half of the
-#    time). Now narrowing pays: does the exponential fit improve?
+# 1. *(40 min, hard)* Implement Clip-Cov: zero the gradient of the 2% of trained tokens with the
+#    largest (log π − mean)·(A − mean). `helpers.rl.core.train` takes an `advantages` callable
+#    that may return one weight per token; `agent.train` does not pass one, so copy it
+#    (`notebook.show_source(agent.train)`) into a new cell, add `advantages=clip_cov` to its
+#    `core.train(...)` call, and run it from `bases["diverse"][seeds[0]].model` with the
+#    notebook's `settings`. Does entropy still collapse?
+# 2. *(10 min, medium)* Give the agent three queries: a policy that probes three distinct likely
+#    shards always finds the key. Predict what happens to GRPO's learning signal. To see the
+#    condition in this run: a group of 8 episodes trains only if its rewards differ, which at
+#    success `p` happens with probability `1 − p⁸ − (1 − p)⁸`. Compute it with `p` the diverse
+#    arm's `train success` at the last step, averaged over seeds, then at `p = 1`.
+# 3. *(45 min, hard)* Make one order better than the others: put the key in the smallest likely
+#    shard half of the time. In your copy of `agent.train` (exercise 1), replace
+#    `ss.make_episodes` by your own episode maker, and copy `agent.evaluate` too so that success
+#    is measured on the same key distribution. Now narrowing pays: does the exponential fit
+#    improve?
+
+# %% tags=["exercise-check"]
+# Exercise 2: your answer (a number between 0 and 1, for this run's p), then run this cell
+from helpers.notebook import check
+
+answer = None
+p_last = log[(log["arm"] == DIVERSE) & (log["step"] == cfg["rl_steps"])][
+    "train success"
+].mean()
+check(
+    answer,
+    1 - p_last**settings.group_size - (1 - p_last) ** settings.group_size,
+    "the share of groups with a learning signal (exercise 2)",
+    tolerance=0.02,
+)
 
 # %% [markdown] tags=["solution"]
 # <details>
 # <summary><b>Solutions</b> (instructors: <code>make student</code> removes this cell)</summary>
 #
-# **1.** Compute `c = (logp - logp.mean()) * (adv - adv.mean())` over the trained tokens, take the
-# tokens above the 98th percentile and multiply their mask by 0 before the loss. Cui et al. find this
-# keeps entropy higher for the same reward; here it should slow the collapse, since the tokens with
-# high covariance are exactly the lucky, already-likely queries.
+# **1.** The copy of `agent.train` needs the names it uses:
+# `from helpers.rl import core`, `from helpers.rl.agent import evaluate, first_query_entropy, rollout`,
+# `from helpers.rl.core import Rollout, group_advantages, groups_of`, `import torch`. Then:
 #
-# **2.** With three queries every order of the likely shards finds the key: every episode succeeds,
-# every group has reward 1 everywhere, GRPO's advantages are all zero and nothing moves. The
-# collapse needs reward variance within groups.
+# ```python
+# def clip_cov(batch, share=0.02):
+#     trained, logp = batch.info["trained"], batch.info["query_logprobs"]
+#     adv = group_advantages(batch.rewards, batch.groups)[:, None].expand_as(trained)
+#     c = (logp - logp[trained].mean()) * (adv - adv[trained].mean())
+#     cut = torch.quantile(c[trained], 1 - share)
+#     per_query = torch.where(trained & (c > cut), 0.0, adv)
+#     per_token = torch.zeros(len(adv), 2 * ss.BUDGET)  # queries at even offsets
+#     per_token[:, 0::2] = per_query
+#     return per_token
+# ```
 #
-# **3.** Then the ascending order wins more often, GRPO moves towards it *and* success rises as
-# entropy falls: performance is bought with entropy, the regime Cui et al.'s fit describes, and R²
-# should rise accordingly.
+# and `core.train(..., advantages=clip_cov)` in the copy. Compare the `action entropy` column of
+# its log with the diverse arm's. Cui et al. find this keeps entropy higher for the same reward;
+# here it should slow the collapse, since the tokens with high covariance are exactly the lucky,
+# already-likely queries.
+#
+# **2.** The check cell computes `1 - p**8 - (1 - p)**8` with `p` the mean over seeds of the
+# diverse arm's `train success` at step `cfg["rl_steps"]`. Near the optimum, 2/3, almost every
+# group has mixed rewards. With three queries every order of the likely shards finds the key:
+# `p = 1`, every group has reward 1 everywhere, the share is 0, GRPO's advantages are all zero
+# and nothing moves. The collapse needs reward variance within groups.
+#
+# **3.** For example an episode maker that draws the prompt as `ss.make_episodes` does and the key
+# as `ep.likely[0]` with probability 1/2, else one of the other two likely shards; use it for the
+# training pool and, in the copied `evaluate`, for the evaluation episodes. Then the ascending
+# order wins more often, GRPO moves towards it *and* success rises as entropy falls: performance
+# is bought with entropy, the regime Cui et al.'s fit describes, and R² should rise accordingly.
 #
 # </details>

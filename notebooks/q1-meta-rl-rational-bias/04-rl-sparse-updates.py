@@ -817,12 +817,33 @@ print(verdict.summary())
 # %% [markdown] tags=["exercises"]
 # ## Exercises
 #
-# 1. Add a fourth learning rate, 1e-6. Predict GRPO's and SFT's bf16 sparsity from the right
-#    panel of the "why" figure before you run it.
-# 2. Count a change only if |Δw| exceeds a tolerance that scales with the weight: |Δw| > |w|/256.
-#    How close does that come to the bf16 measurement, and what does that tell you about it?
-# 3. Replace Adam by plain SGD (edit `train_policy` or copy it). Which arm is sparser now, and
-#    why does Adam's per-parameter normalisation matter for the paper's measurement?
+# 1. *(20 min, medium)* Add a fourth learning rate, 1e-6, to `learning_rates` in the parameters
+#    cell. Predict GRPO's and SFT's bf16 sparsity from the right panel of the "why" figure
+#    before you run it.
+# 2. *(10 min, easy)* Count a change only if |Δw| exceeds a tolerance that scales with the
+#    weight: |Δw| > |w|/256. What is the sparsity (share unchanged) under that rule of the GRPO
+#    run at `decision_lr` from the first seed's base (`tuned[(decision_lr, "GRPO", seeds[0], 0)]`,
+#    over the entries in `tracker.touched`)? How close does that come to its bf16 measurement,
+#    and what does that tell you about it?
+# 3. *(40 min, hard)* Replace Adam by plain SGD. `train_policy` takes an `after_backward`
+#    callable that runs between the backward pass and Adam's step: make it take the SGD step
+#    itself and zero the gradients, so that Adam, which then only ever sees zero gradients,
+#    moves nothing. Train SFT and GRPO from the first seed's base this way. Which arm is sparser
+#    now, and why does Adam's per-parameter normalisation matter for the paper's measurement?
+
+# %% tags=["exercise-check"]
+# Exercise 2: your answer (a number between 0 and 1), then run this cell
+from helpers.notebook import check
+
+answer = None
+w_base = sp.touched_values(bases[seeds[0]].model, tracker.touched)
+w_grpo = sp.touched_values(tuned[(decision_lr, "GRPO", seeds[0], 0)], tracker.touched)
+check(
+    answer,
+    1 - float(((w_grpo - w_base).abs() > w_base.abs() / 256).float().mean()),
+    "the sparsity under the relative tolerance (exercise 2)",
+    tolerance=0.01,
+)
 
 # %% [markdown] tags=["solution"]
 # <details>
@@ -834,14 +855,36 @@ print(verdict.summary())
 # at 1e-6 most weights of size ≳ 0.01 stay put, so both arms get sparser and the absolute gap
 # between them shrinks towards zero as both approach 100%.
 #
-# **2.** `changed = (delta.abs() > base.abs() / 256)`. It should track the bf16 count closely (bf16
+# **2.** With `w0 = sp.touched_values(bases[seeds[0]].model, tracker.touched)` and `w1` the
+# same for the tuned model, `1 - ((w1 - w0).abs() > w0.abs() / 256).float().mean()`; compare it
+# with the run's `sparsity (bf16)` in `all_runs`. It should track the bf16 count closely (bf16
 # rounding is exactly a relative threshold of that size, up to where in its bf16 interval the
 # weight starts), which shows the bf16 count is a *relative-size* threshold, not a test of
 # "was this weight updated".
 #
-# **3.** With SGD the step is `lr × gradient`, so weights with tiny gradients barely move and
-# sparsity depends on the gradient's size, not its consistency; the learning rate needed to move
-# anything is far larger. Adam's normalisation makes every weight with a steady gradient move at
-# the same speed, which is why almost every parameter changes at rates used for SFT.
+# **3.** For example:
+#
+# ```python
+# def sgd_step(policy, lr=0.1):
+#     with torch.no_grad():
+#         for p in policy.parameters():
+#             if p.grad is not None:
+#                 p -= lr * p.grad
+#                 p.grad.zero_()
+#
+# sgd = {}
+# for arm in ("SFT", "GRPO"):
+#     _, model = train_policy(bases[seeds[0]].model, bases[seeds[0]].tokenizer, prompts, gold,
+#                             arm, PGSettings(num_steps=cfg["rl_steps"]),
+#                             seeds[0], device=device, after_backward=sgd_step)
+#     sgd[arm] = sp.sparsity(sp.changed_mask(bases[seeds[0]].model, model, tracker.touched))
+# ```
+#
+# (Adam's step on an all-zero gradient is exactly 0: its moment estimates stay 0. Its own
+# `learning_rate` no longer matters; try several SGD rates.) With SGD the step is
+# `lr × gradient`, so weights with tiny gradients barely move and sparsity depends on the
+# gradient's size, not its consistency; the learning rate needed to move anything is far larger.
+# Adam's normalisation makes every weight with a steady gradient move at the same speed, which
+# is why almost every parameter changes at rates used for SFT.
 #
 # </details>

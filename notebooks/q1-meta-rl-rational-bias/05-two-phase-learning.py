@@ -618,14 +618,29 @@ print(verdict.summary())
 # %% [markdown] tags=["exercises"]
 # ## Exercises
 #
-# 1. Build the bases with `practice_share=0.0` in `pe.base` (no execution practice), i.e.
-#    `lambda st: pe.base(TinyLMConfig(), st, max_digit=MAX_DIGIT, practice_share=0.0, ...)`.
-#    Predict the plan-share figure before you run it, then explain the result with the per-plan
-#    execution accuracies quoted in the design notes.
-# 2. Run HICRA with α = 1.0 on every seed. Does a larger planning credit speed up phase 2,
-#    or does it sharpen the habit faster?
-# 3. The batch plan entropy can reach ln 4 without the policy planning at all. Construct such a
-#    policy, and say which measured quantity would expose it.
+# 1. *(30 min, medium)* Build the bases with `practice_share=0.0` in `pe.base` (no execution
+#    practice), i.e.
+#    `lambda st: pe.base(TinyLMConfig(), st, max_digit=MAX_DIGIT, practice_share=0.0, device=device)`
+#    in the bases cell. Predict the plan-share figure before you run it, then explain the result
+#    with the per-plan execution accuracies quoted in the design notes.
+# 2. *(25 min, medium)* This run already has a HICRA arm at α = 1 beside α = `hicra_alpha`, on
+#    `hicra_seeds`. First: which α gave the larger accuracy AUC on those seeds (0.2 or 1)? Then
+#    run both on every seed (`hicra_seeds = seeds` in a new cell after the set-up cell, and
+#    re-run from there). Does a larger planning credit speed up phase 2, or does it sharpen
+#    the habit faster?
+# 3. *(15 min, medium)* The batch plan entropy can reach ln 4 without the policy planning at
+#    all. Construct such a policy, and say which measured quantity would expose it.
+
+# %% tags=["exercise-check"]
+# Exercise 2: your answer (the α with the larger accuracy AUC: 0.2 or 1), then run this cell
+from helpers.notebook import check
+
+answer = None
+check(
+    answer,
+    hicra_alpha if np.mean(auc_gap) > np.mean(auc_gap_1) else 1.0,
+    "the α of exercise 2",
+)
 
 # %% [markdown] tags=["solution"]
 # <details>
@@ -638,11 +653,13 @@ print(verdict.summary())
 # the design notes did). Planning cannot be learned until the alternatives can be executed:
 # execution first is a precondition here, not just an order of events.
 #
-# **2.** Set `hicra_alpha=1.0` and `hicra_seeds = seeds` after the parameters cell. With α = 1
-# a positive advantage on the planning token is doubled and a negative one vanishes, so sampled
-# plans are only ever pushed *up*: that speeds up learning the right plan on prompts where it is
-# sampled, and also reinforces the habit wherever the habit succeeds. Compare the accuracy curves and
-# the plan-share figure to see which effect wins.
+# **2.** Compare the two HICRA rows of the verdict table (accuracy AUC minus GRPO's, same
+# seeds): the larger mean wins; the check cell compares `np.mean(auc_gap)` with
+# `np.mean(auc_gap_1)`. `hicra_seeds` is set in the set-up cell, so overriding it must come
+# after that cell. With α = 1 a positive advantage on the planning token is doubled and a
+# negative one vanishes, so sampled plans are only ever pushed *up*: that speeds up learning
+# the right plan on prompts where it is sampled, and also reinforces the habit wherever the
+# habit succeeds. Compare the accuracy curves and the share of plan A to see which effect wins.
 #
 # **3.** A policy that picks a plan uniformly at random on every prompt has batch entropy ln 4
 # and per-prompt entropy ln 4 too, with plan error 0.75. Batch entropy measures diversity, not

@@ -524,30 +524,60 @@ say(
 # %% [markdown] tags=["exercises"]
 # ## Exercises
 #
-# 1. Set `positive_weight` in `PGSettings` to 0.5 and 1.0 for W-REINFORCE. At which λ does
-#    it behave like PSR on the Pass@k figure?
-# 2. Run `scale="full"` (200 steps). Does NSR's held-out Pass@64 lead over PSR grow or
-#    shrink with training?
-# 3. Replace the lookup teacher by "a + b mod 10 with a systematic bug" (the spec's variant):
-#    which objective recovers the right answer when the bug is the base's favourite?
+# 1. *(20 min, medium)* At this run's λ = 0.1, is W-REINFORCE's held-out Pass@64 (mean of
+#    seeds) closer to NSR's or to PSR's? Then run W-REINFORCE alone at λ = 0.5, 1 and 10:
+#    `compare_objectives(...)` as in the training cell with `["W-REINFORCE"]` and
+#    `PGSettings(num_steps=cfg["rl_steps"], positive_weight=λ)`. At which λ does it behave like
+#    PSR on the Pass@k figure?
+# 2. *(40 min, easy)* Run `scale="full"` (200 steps, ten seeds). Does NSR's held-out Pass@64
+#    lead over PSR grow or shrink with training?
+# 3. *(30 min, medium)* Give the teacher a systematic bug that the base learns as its favourite
+#    answer (the spec's "a + b mod 10 with a bug" variant, in lookup form): with
+#    `kl.KeyTask(q_low=0.2, q_high=0.3)` the first distractor gets `(1 − q)·0.5 ≥ 0.35` of the
+#    teacher's answers and the right one `q`, second. Pass that task to `kl.base(..., task=...)`
+#    and `kl.make_keys(...)` in the training cell and re-run: which objective recovers the right
+#    answer?
+
+# %% tags=["exercise-check"]
+# Exercise 1: your answer ("NSR" or "PSR"), then run this cell
+from helpers.notebook import check
+
+answer = None
+w_reinforce = end_means.loc["W-REINFORCE", "held-out pass@64"]
+check(
+    answer,
+    "NSR"
+    if abs(w_reinforce - end_means.loc["NSR", "held-out pass@64"])
+    < abs(w_reinforce - end_means.loc["PSR", "held-out pass@64"])
+    else "PSR",
+    "the closer objective of exercise 1",
+)
 
 # %% [markdown] tags=["solution"]
 # <details>
 # <summary><b>Solutions</b> (instructors: <code>make student</code> removes this cell)</summary>
 #
-# **1.** λ scales the positive term. At λ = 1 W-REINFORCE is ±1 REINFORCE; PSR is the limit of a
-# large positive weight relative to the negative one. Run the arms with
-# `PGSettings(positive_weight=λ)` and compare Pass@1 and Pass@64 with the PSR line: the curve
-# should move from NSR-like towards PSR-like as λ grows.
+# **1.** Compare the W-REINFORCE, NSR and PSR rows of `end_means` (mean of seeds at the end of
+# RL), column `held-out pass@64`. λ scales the positive term. At λ = 1 W-REINFORCE is ±1
+# REINFORCE; PSR is the limit of a large positive weight relative to the negative one (Adam's
+# normalisation makes the overall scale irrelevant). For each seed `s` run
+# `compare_objectives(bases[s].model, tokenizer, [k.prompt for k in rl_keys],
+# [kl.answer_text(k.answer) for k in rl_keys], ["W-REINFORCE"], [s], PGSettings(num_steps=cfg["rl_steps"], positive_weight=λ),
+# eval_fn=evaluate, eval_every=cfg["eval_every"], device=device)` and compare Pass@1 and
+# Pass@64 with the PSR line: the curve should move from NSR-like towards PSR-like as λ grows.
 #
 # **2.** Run with `scale="full"` and compare the `held-out pass@64` rows at the last step. The
 # mechanism (PSR concentrates mass, NSR spreads it in proportion to the prior) predicts a gap that
 # grows with training until NSR too runs out of wrong answers to push down; the verdict table
 # tells you whether that happens here.
 #
-# **3.** Write a task module whose teacher puts most probability on one wrong answer (the bug) and
-# some on the right one. PSR can only reinforce answers it samples right; NSR pushes mass off the
-# bug and hands it back in proportion to the prior, so it should recover the right answer when the
-# right answer is the prior's second choice.
+# **3.** In the training cell use `task = kl.KeyTask(q_low=0.2, q_high=0.3)`,
+# `lambda st: kl.base(TinyLMConfig(), st, task=task, device=device)` and
+# `keys = kl.make_keys(task)` (the base is cached under its task, so this trains new bases).
+# PSR raises the right answer only through the samples that hit it. NSR pushes mass off every
+# wrong sample, mostly the bug, and hands it back in proportion to the prior, so the right
+# answer, the prior's second choice, gains most from each wrong sample. Read `rl pass@1` and
+# `rl pass@64` per objective at the end: the mechanism predicts that NSR recovers the right
+# answer without losing its tail, where PSR's gain comes with a narrower distribution.
 #
 # </details>

@@ -735,35 +735,76 @@ say(
 # %% [markdown] tags=["exercises"]
 # ## Exercises
 #
-# 1. Set `critique_kind="indicative"`, then `"ground_truth"`. With "wrong" the added
+# 1. *(25 min, medium)* Which critique has the highest refinement success on the GRPO models
+#    in this run (`"indicative"`, `"ground_truth"` or `"cot"`)? Then set
+#    `critique_kind="indicative"`, then `"ground_truth"`, and re-run. With "wrong" the added
 #    refinement is almost always wrong: does Critique-GRPO still beat GRPO (extra sample vs
-#    extra information)? Which critique has the highest refinement success in your run, and
-#    does it give the fastest curve?
-# 2. Change the `ci` preset's `sft_batch` to 48 (in a prototype run, that base solved a few
-#    per cent of bug problems). What happens to the plateau, and to the gap between the arms?
-# 3. The paper's shaping function up-weights correct refinement tokens that the policy
-#    finds unlikely. Add a weight `1 / (π(token) + γ)` to the refinement rows in
-#    `helpers.rl.critique.train` and compare the curves.
+#    extra information)? Does the critique with the highest refinement success give the
+#    fastest curve?
+# 2. *(40 min, medium)* Change the `ci` preset's `sft_batch` to 48 in the set-up cell (in a
+#    prototype run, that base solved a few per cent of bug problems). What happens to the
+#    plateau, and to the gap between the arms?
+# 3. *(45 min, hard)* The paper's shaping function up-weights correct refinement tokens that
+#    the policy finds unlikely. `helpers.rl.core.train` takes an `advantages` callable that may
+#    return one weight per token; `cq.train` does not pass one, so copy it
+#    (`notebook.show_source(cq.train)`) into a new cell, store the per-token log π of every row
+#    in the `Rollout` it builds (`logprobs=`), and pass `advantages=` a function that
+#    multiplies the refinement rows' advantages by `1 / (π(token) + γ)`. Compare the curves.
+
+# %% tags=["exercise-check"]
+# Exercise 1: your answer ("indicative", "ground_truth" or "cot"), then run this cell
+from helpers.notebook import check
+
+answer = None
+check(answer, order[0], "the critique of exercise 1")
 
 # %% [markdown] tags=["solution"]
 # <details>
 # <summary><b>Solutions</b> (instructors: <code>make student</code> removes this cell)</summary>
 #
-# **1.** With `"indicative"` the refinement is almost always wrong, so it adds a zero-reward
-# sample to groups that are already all zero: the advantage stays 0 and the curve should look like
-# GRPO's. Any gap left is the effect of the extra sample, not of information. The critique with
-# the highest refinement success (see the refinement table) gives each group a positive sample
-# most often; whether that trains faster also depends on how far the refinement is from what the
-# policy would sample (the paper's shaping function addresses this).
+# **1.** The refinement table and the sentence under the bar chart rank the three kinds (mean of
+# seeds on the GRPO models). With `"indicative"` the refinement is almost always wrong, so it
+# adds a zero-reward sample to groups that are already all zero: the advantage stays 0 and the
+# curve should look like GRPO's. Any gap left is the effect of the extra sample, not of
+# information. The critique with the highest refinement success gives each group a positive
+# sample most often; whether that trains faster also depends on how far the refinement is from
+# what the policy would sample (the paper's shaping function addresses this).
 #
 # **2.** A base that solves a few per cent of bug problems gives GRPO some groups with a positive
 # sample, and GRPO climbs out of the plateau on its own; the design notes record that this
 # happened in a prototype run. The gap between the arms shrinks because the critique's information
-# is no longer the only way to find the right trace.
+# is no longer the only way to find the right trace. (At `ci` each base trains to its premise, so
+# also read the SFT steps each base took and the premise rows: a base that never copies the bug
+# gives "premise not met".)
 #
-# **3.** In `helpers.rl.critique.train`, compute per-token log-probabilities of the refinement rows,
-# and multiply their advantage by `1 / (exp(logp) + γ)` (detached) before summing; leave the first
-# attempts unchanged. Smaller γ up-weights tokens the policy finds unlikely more strongly. Compare
-# `bug pass@1` curves for γ in {0.1, 1}.
+# **3.** The copy needs `from collections.abc import Callable, Sequence`, `import torch`,
+# `from helpers.lm.sampling import encode`, `from helpers.rl import core`,
+# `from helpers.rl.core import Rollout` and `from helpers.rl.critique import CritiqueSettings, refine`.
+# In its `rollout`, before the `return`:
+#
+# ```python
+# all_seqs = torch.cat(seqs)
+# logits = policy(input_ids=all_seqs).logits[:, ca.PROMPT_LEN - 1 : -1].float()
+# logprobs = logits.log_softmax(-1).gather(2, all_seqs[:, ca.PROMPT_LEN :, None]).squeeze(-1)
+# ```
+#
+# then `Rollout(all_seqs, ..., logprobs=logprobs, info=info)`, and `advantages=shaped` in the
+# `core.train(...)` call, with
+#
+# ```python
+# def shaped(batch, gamma=0.1):
+#     adv = core.group_advantages(batch.rewards, batch.groups)[:, None].repeat(1, batch.length)
+#     n = int(batch.info["refinements"])  # the refinements are the last n rows
+#     if n:
+#         adv[-n:] = adv[-n:] / (batch.logprobs[-n:].exp() + gamma)
+#     return adv
+# ```
+#
+# The log-probabilities are those of the refinement as a response to the original prompt
+# (critique stripped), the context it is trained in, computed without gradient, so the weight is
+# a constant. First attempts keep their plain advantage. Smaller γ up-weights tokens the policy
+# finds unlikely more strongly. Run the copy per seed with `cq.CritiqueSettings(num_steps=cfg["rl_steps"], critique=critique_kind)`
+# and `eval_fn=evaluate`, and compare `bug pass@1` curves for γ in {0.1, 1} with the
+# Critique-GRPO arm.
 #
 # </details>

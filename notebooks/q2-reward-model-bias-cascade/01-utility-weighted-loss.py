@@ -429,29 +429,53 @@ print(verdict.summary())
 # %% [markdown] tags=["exercises"]
 # ## Exercises
 #
-# 1. Which fraction of a weighted mini-batch's gradient comes from class-0 examples at
-#    `W = 64`? Compute it from the class shares, and relate it to the probe figure.
-# 2. Raise `epochs` in the `ci` preset to 60. Does the gap survive longer training?
-#    (The paper's argument is about scarce *learning*, which more epochs relax.)
-# 3. Ex post weighting needs calibrated `q`. Replace the plain model's probabilities by
-#    `softmax(logits / T)` with `T = 2` before reweighting: what happens to EPW's utility?
+# 1. *(10 min, easy)* What fraction of a weighted mini-batch's loss weight `Σ_i w_{y_i}` (and so,
+#    roughly, of its gradient) comes from class-0 examples at `W = decide_weight`? Compute it
+#    from the class-0 share of the training labels of the first seed (`data[seeds[0]].y_train`),
+#    enter it in the check cell below, and relate it to the probe figure.
+# 2. *(15 min, medium)* Raise `epochs` in the `ci` preset to 60 and re-run (a few minutes). Does
+#    the gap survive longer training? (The paper's argument is about scarce *learning*, which
+#    more epochs relax.)
+# 3. *(20 min, medium)* Ex post weighting needs calibrated `q`. In a new cell, train one plain
+#    model (`train_classifier(d.x_train, d.y_train, settings, seeds[0])` with `d =
+#    data[seeds[0]]`), reweight `softmax(logits / T)` of its test logits with `ex_post_reweight`
+#    at `T = 1` and `T = 2`, and score both with
+#    `helpers.non_lm.decision_utility.realised_utility`. What happens to EPW's utility?
+
+# %% tags=["exercise-check"]
+# Exercise 1: your answer (a number between 0 and 1), then run this cell
+from helpers.notebook import check
+
+answer = None
+costly_share = float((data[seeds[0]].y_train == 0).float().mean())
+check(
+    answer,
+    decide_weight * costly_share / (decide_weight * costly_share + 1 - costly_share),
+    "the class-0 share of exercise 1",
+    tolerance=0.01,
+)
 
 # %% [markdown] tags=["solution"]
 # <details>
 # <summary><b>Solutions</b> (instructors: <code>make student</code> removes this cell)</summary>
 #
-# **1.** With weights `w_c` and class shares `π_c`, class 0's share of the gradient is `w_0 π_0 /
-# Σ_c w_c π_c`. With `W = 64` and `π_0 ≈ 0.1` that is `6.4 / (6.4 + 0.9) ≈ 0.88`: the costly class
-# takes most of the gradient, so the features for classes 1-9 get little training signal; the
-# probe figure shows what that costs.
+# **1.** With weights `w_c` and class shares `π_c`, class 0's share of the loss weight is
+# `w_0 π_0 / Σ_c w_c π_c = W π_0 / (W π_0 + 1 − π_0)`, with the share
+# `π_0 = (data[seeds[0]].y_train == 0).float().mean()`. With `W = 64` and `π_0 ≈ 0.09` that is
+# about `5.8 / (5.8 + 0.91) ≈ 0.87` (the check cell computes it from this run's data):
+# the costly class takes most of the gradient, so the features for classes 1-9 get little
+# training signal; the probe figure shows what that costs.
 #
 # **2.** Set `epochs=60` in the `ci` preset and re-run. The paper's argument is about scarce
 # learning: with more epochs both arms see enough signal, so expect the gap to shrink; if it
 # persists, the weighted loss is changing what the features represent, not just how fast they
 # learn.
 #
-# **3.** Temperature `T = 2` flattens `q`, so the reweighted decision `argmax w ⊙ q` is driven
-# more by `w`: ex post weighting over-predicts the costly class and its utility falls. Ex post
-# weighting is only as good as the calibration of the probabilities it reweights.
+# **3.** For example `w = class_weights(decide_weight).to(device)` (from
+# `helpers.tasks.teacher_classes`), `logits = model(d.x_test).detach()`, then
+# `realised_utility(ex_post_reweight((logits / T).softmax(1), w), d.y_test, w)`. Temperature
+# `T = 2` flattens `q`, so the reweighted decision `argmax w ⊙ q` is driven more by `w`: ex post
+# weighting over-predicts the costly class and its utility falls. Ex post weighting is only as
+# good as the calibration of the probabilities it reweights.
 #
 # </details>

@@ -615,25 +615,54 @@ print(verdict.summary())
 # %% [markdown] tags=["exercises"]
 # ## Exercises
 #
-# 1. Set `hint_share = 1.0` and `0.1`. How does the number of interactions OPD needs to reach
-#    substitution accuracy 0.5 scale with the share of hinted interactions?
-# 2. Give the reward partial credit: `r = share of the 6 positions right`. Predict what
-#    REINFORCE alone now learns, then run (edit `hidden_preferences.reward`).
-# 3. In the design prototype the frozen-teacher variant plateaued. Why? Compute, for a student
-#    that has learned the substitution at position 0 and is hinted about position 2, the
-#    teacher's probability of the student's token at position 0.
+# 1. *(30 min, medium)* Read from `logs` after how many interactions OPD's substitution accuracy,
+#    averaged over seeds, first reaches 0.5 at the default `hint_share = 0.5` (`-1` if it never
+#    does at this scale), and check it below. Then set `hint_share = 1.0` and `0.1` and re-run (a
+#    few minutes each; faster: run only the OPD arm, `opd.train` as in the `logs` cell with
+#    `dataclasses.replace(arms["OPD (directive)"], hint_share=...)`). How does the number of
+#    interactions OPD needs scale with the share of hinted interactions?
+# 2. *(30 min, hard)* Give the reward partial credit: `r = share of the 6 positions right`
+#    (against `hp.preferred(word)`). Predict what REINFORCE alone now learns, then run it on the
+#    first seed. `opd.train` scores with `hp.reward`: copy it into a cell
+#    (`notebook.show_source(opd.train)` shows it; run `from helpers.rl.opd import *` before it,
+#    for the names it uses), replace `hp.reward(w, y)` in its `rollout` by your reward, and call
+#    the copy as the `logs` cell calls `opd.train`, with `arms["REINFORCE (evaluative)"]`.
+# 3. *(15 min, medium)* In the design prototype the frozen-teacher variant plateaued. Why?
+#    Compute, for a student that has learned the substitution at position 0 and is hinted about
+#    position 2, the teacher's probability of the student's token at position 0.
+
+# %% tags=["exercise-check"]
+# Exercise 1: your answer (a number of interactions, or -1), then run this cell
+from helpers.notebook import check
+
+answer = None
+opd_curve = (
+    logs[logs["arm"] == "OPD (directive)"].groupby("interactions")["substitution"].mean()
+)
+check(
+    answer,
+    int(opd_curve.index[opd_curve >= 0.5].min()) if (opd_curve >= 0.5).any() else -1,
+    "the number of interactions of exercise 1",
+)
 
 # %% [markdown] tags=["solution"]
 # <details>
 # <summary><b>Solutions</b> (instructors: <code>make student</code> removes this cell)</summary>
 #
-# **1.** OPD only learns from hinted interactions, so to first order the number of interactions
-# it needs scales like `1 / hint_share`: ten times as many at 0.1 as at 1.0.
+# **1.** With `opd_log = logs[logs["arm"] == "OPD (directive)"]`, the curve is
+# `opd_log.groupby("interactions")["substitution"].mean()`; the answer is its first index where
+# it is at least 0.5 (evaluations come every `eval_every` steps of 64 interactions, so the
+# answer is a multiple of that). OPD only learns from hinted interactions, so to first order the
+# number of interactions it needs scales like `1 / hint_share`: ten times as many at 0.1 as at
+# 1.0.
 #
-# **2.** With partial credit every substituted letter raises the reward, so REINFORCE learns
-# the substitution too, more slowly than OPD (it must discover each letter by sampling it); the
-# evaluative signal is then no longer blind to what the hints name. The claim's "complementary"
-# depends on how coarse the scalar is.
+# **2.** For example `def partial(word, response): target = hp.preferred(word); return sum(a == b
+# for a, b in zip(response, target)) / len(target)`, and in the copy `rewards =
+# torch.tensor([partial(w, y) for w, y in zip(words, responses)], dtype=torch.float32)`. The
+# evaluation still uses `hp.evaluate`, so exact match stays exact. With partial credit every
+# substituted letter raises the reward, so REINFORCE learns the substitution too, more slowly
+# than OPD (it must discover each letter by sampling it); the evaluative signal is then no longer
+# blind to what the hints name. The claim's "complementary" depends on how coarse the scalar is.
 #
 # **3.** The frozen teacher copies, so it gives the student's (correct) substituted letter at
 # position 0 a probability near 0: the distillation pulls position 0 back to copying while it

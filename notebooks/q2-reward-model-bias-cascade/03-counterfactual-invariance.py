@@ -700,13 +700,46 @@ print(verdict.summary())
 # %% [markdown] tags=["exercises"]
 # ## Exercises
 #
-# 1. Set `longer_wins` of the training pairs to 0.5 (edit the `make_pairs` call). Predict the
-#    vanilla model's anti-correlated accuracy, then run. What does the penalty still cost?
-# 2. Why would the oracle's best-of-64 pick be *shorter* than average? Compute, for a response
-#    of length `L` with good-token rate `p ~ U(0, 1)`, the chance that its quality is exactly 1;
-#    why does this favour short responses?
-# 3. Replace the eight length bins by two (`RMSettings(num_bins=2)`). Which length dependence
-#    can the penalty no longer see?
+# 1. *(15 min, medium)* Train on pairs without the spurious correlation: `longer_wins = 0.5` in
+#    the training `make_pairs` call. Predict the vanilla model's anti-correlated accuracy, then
+#    run it on the first seed `s = seeds[0]`: `model, _ = train_reward_model(pairs, task,
+#    arms[vanilla], s)` with `pairs = make_pairs(task, cfg["train_pairs"], 0.5, s,
+#    noisy_labels=True)`, then `pairwise_accuracy(model, data[s]["anti"])`; the same with
+#    `arms[causal]`. What does the penalty still cost?
+# 2. *(10 min, easy)* Why would the oracle's best-of-64 pick be *shorter* than average? Compute,
+#    for a response of length `L` with good-token rate `p ~ U(0, 1)`, the chance that its quality
+#    is exactly 1; enter it for the shortest length the task draws (`L = task.min_length`) below.
+#    Why does this favour short responses?
+# 3. *(20 min, medium)* Replace the eight length bins by two: train the causal model of the first
+#    seed with `dataclasses.replace(arms[causal], num_bins=2)` and run `best_of_n` on it as the
+#    reward-model cell does. Where is the boundary between the two bins (the longest length in
+#    the first bin; `helpers.tasks.preference_pairs.length_bins` assigns them)? Which length
+#    dependence can the penalty no longer see?
+
+# %% tags=["exercise-check"]
+# Exercise 2: your answer (a probability), then run this cell
+from helpers.notebook import check
+
+answer = None
+check(answer, 1 / (task.min_length + 1), "the probability of exercise 2", tolerance=0.005)
+
+# %% tags=["exercise-check"]
+# Exercise 3: your answer (a length in tokens), then run this cell
+import torch
+
+from helpers.notebook import check
+from helpers.tasks.preference_pairs import length_bins
+
+answer = None
+check(
+    answer,
+    max(
+        n
+        for n in range(task.min_length, task.max_length + 1)
+        if int(length_bins(torch.tensor([n]), task, num_bins=2)) == 0
+    ),
+    "the longest length in the first bin of exercise 3",
+)
 
 # %% [markdown] tags=["solution"]
 # <details>
@@ -720,8 +753,8 @@ print(verdict.summary())
 # 1/5, a 32-token one with 1/33. Among 64 random candidates the perfect ones are mostly short,
 # so an unbiased selector picks short responses.
 #
-# **3.** With two bins (4-18 and 19-32 tokens) the penalty only matches the two halves: the
-# reward can still grow with length *within* each half, so best-of-n picks drift towards the
-# top of each bin.
+# **3.** `length_bins` cuts 4-32 tokens into equal-width bins, so the two bins are 4-18 and 19-32
+# tokens. The penalty then only matches the two halves: the reward can still grow with length
+# *within* each half, so best-of-n picks drift towards the top of each bin.
 #
 # </details>

@@ -598,13 +598,32 @@ say("\n".join(sentences))
 # %% [markdown] tags=["exercises"]
 # ## Exercises
 #
-# 1. Find the smallest λ for which the summed arm is not hacked: try λ in {0.75, 1, 1.5}. Relate
-#    it to the largest proxy gain hacking can buy (16/6 − 1) and the rubric term it costs.
-# 2. Make the rubric judge noisy: flip each check's outcome with probability 0.2 inside
-#    `ra.score` (training only, not evaluation). Which arm suffers more, the gate or λ = 2?
-# 3. Under the gate, a group in which nothing passes gets no gradient. Read `groups_kept`
-#    (already in the training log): how many groups are without gradient at step 0, and what
-#    does that do to the effective batch size early in training?
+# 1. *(25 min, medium)* Find the smallest λ for which the summed arm is not hacked: set
+#    `rubric_weights = [0.75, 1, 1.5]` in the parameters cell and re-run. Relate it to the
+#    largest proxy gain hacking can buy (16/6 − 1) and the rubric term it costs.
+# 2. *(35 min, hard)* Make the rubric judge noisy during training (not evaluation): flip each
+#    check's outcome with probability 0.2. `rubric.train` scores with `ra.score`: copy it into a
+#    cell (`notebook.show_source(rubric.train)` shows it; run `from helpers.rl.rubric import *`
+#    before it, for the names it uses) and replace `ra.score(...)` in its `rollout` by a function
+#    that calls `ra.score` and flips `scores["checks"]` with its own `np.random.default_rng`. Run
+#    the gate and `dense + 2·rubric` arms on the first seed with the settings of the RL cell, and
+#    score the policies with `ra.evaluate` as that cell does. Which arm suffers more?
+# 3. *(10 min, easy)* Under the gate, a group in which nothing passes gets no gradient. Read
+#    `groups_kept` (already in the training log `logs`): what share of the gate's groups get no
+#    gradient at step 0, averaged over seeds? What does that do to the effective batch size early
+#    in training?
+
+# %% tags=["exercise-check"]
+# Exercise 3: your answer (a share between 0 and 1), then run this cell
+from helpers.notebook import check
+
+answer = None
+check(
+    answer,
+    1 - logs.loc[(logs["arm"] == "rubric gate") & (logs["step"] == 0), "groups_kept"].mean(),
+    "the share of exercise 3",
+    tolerance=0.01,
+)
 
 # %% [markdown] tags=["solution"]
 # <details>
@@ -616,13 +635,17 @@ say("\n".join(sentences))
 # training the gains from a little stuffing are smaller, so a λ below 2.5 can already hold if it
 # stops hacking before it starts. Compare the smallest λ you find with this bound.
 #
-# **2.** With a noisy judge, the gate sometimes floors a good response and sometimes lets a
-# stuffed one compete on the proxy, where it wins; the summed arm's penalty only shrinks in
-# expectation. Expect the gate's advantage to depend on the noise rate; measure it.
+# **2.** For example `def noisy_score(problems, responses): scores = ra.score(problems,
+# responses); flip = noise_rng.random(scores["checks"].shape) < 0.2; return {**scores, "checks":
+# scores["checks"] ^ flip}` with `noise_rng = np.random.default_rng(0)`, called in the copy in
+# place of `ra.score`. With a noisy judge, the gate sometimes floors a good response and
+# sometimes lets a stuffed one compete on the proxy, where it wins; the summed arm's penalty
+# only shrinks in expectation. Expect the gate's advantage to depend on the noise rate; measure
+# it.
 #
-# **3.** Read `logs[logs.arm == "rubric gate"][["step", "groups_kept"]]`. If rollouts passed
-# independently with probability 0.5 (the base's design target), a group of 8 would have no
-# passing rollout with probability 0.5^8 ≈ 0.4%, so few groups would lose their gradient; compare
-# with the logged share. It matters for weak bases whose pass rate is low.
+# **3.** `1 - logs[(logs.arm == "rubric gate") & (logs.step == 0)]["groups_kept"].mean()`. If
+# rollouts passed independently with probability 0.5 (the base's design target), a group of 8
+# would have no passing rollout with probability 0.5^8 ≈ 0.4%, so few groups would lose their
+# gradient; compare with the logged share. It matters for weak bases whose pass rate is low.
 #
 # </details>

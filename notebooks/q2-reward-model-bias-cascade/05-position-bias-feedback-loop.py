@@ -521,26 +521,78 @@ print(verdict.summary())
 # %% [markdown] tags=["exercises"]
 # ## Exercises
 #
-# 1. Make examination flatter (`LoopConfig(exam_power=0.5)`). Predict what happens to the
-#    naive arm's legacy-top share, then check.
-# 2. Serve 10% of impressions with a random ranking (exploration). Does the naive loop
-#    still lock in? Which of the two fixes costs less?
-# 3. Give the tower the item id as well as the position. What can go wrong when the
-#    tower can explain relevance too? (Hint: what does the main model then learn?)
+# 1. *(15 min, medium)* Make examination flatter, `exam_power = 0.5`. First: does the premise
+#    "round-0 logs position-biased" (click-rate ratio at least 2) still hold in every seed?
+#    Compute `top_to_bottom_click_ratio(make_world(dataclasses.replace(loop, exam_power=0.5),
+#    s))` for each seed and answer `True` or `False` below. Then predict what happens to the
+#    naive arm's legacy-top share, and check with `run_loop(dataclasses.replace(loop,
+#    exam_power=0.5), ARMS["naive"], s)` on a seed or two.
+# 2. *(35 min, hard)* Serve 10% of impressions with a random ranking (exploration). `run_loop`
+#    has no such option: copy it into a cell (`notebook.show_source(run_loop)` shows it; run
+#    `from helpers.non_lm.rankers import *` and `from helpers.non_lm.rankers import _scores_of`
+#    before it, for the names it uses) and let each round's `simulate_round` serve 90% of the
+#    impressions with `ranking` and 10% with a fresh random ranking per user. Does the naive loop
+#    still lock in? Which of the two fixes costs less? For the price of exploration, first
+#    compute, on the first seed's world (`worlds[seeds[0]]`), how many expected clicks per
+#    impression a uniformly random ranking loses against the ideal one (each slate sorted by true
+#    click probability), and check it below.
+# 3. *(10 min, medium)* Suppose the tower saw the item id as well as the position. What can go
+#    wrong when the tower can explain relevance too? (Hint: what does the main model then learn?)
+
+# %% tags=["exercise-check"]
+# Exercise 1: your answer (True or False), then run this cell
+from dataclasses import replace
+
+from helpers.notebook import check
+
+answer = None
+check(
+    answer,
+    all(
+        top_to_bottom_click_ratio(make_world(replace(loop, exam_power=0.5), s)) >= 2.0
+        for s in seeds
+    ),
+    "whether the premise holds (exercise 1)",
+)
+
+# %% tags=["exercise-check"]
+# Exercise 2: your answer (expected clicks per impression), then run this cell
+from helpers.notebook import check
+
+answer = None
+world0 = worlds[seeds[0]]
+check(
+    answer,
+    float(
+        (world0.relevance.sort(dim=1, descending=True).values * world0.exam).sum(1).mean()
+        - (world0.relevance.mean(1) * world0.exam.sum()).mean()
+    ),
+    "the clicks per impression of exercise 2",
+    tolerance=0.005,
+)
 
 # %% [markdown] tags=["solution"]
 # <details>
 # <summary><b>Solutions</b> (instructors: <code>make student</code> removes this cell)</summary>
 #
-# **1.** With flatter examination, clicks depend less on position, so the naive model attributes
-# less of the top slots' clicks to the items in them; expect the legacy-top share to fall more
-# slowly than with steep examination, and the lock-in to be weaker. Check with
-# `LoopConfig(exam_power=0.5)`.
+# **1.** The ratio is about `5^0.5 ≈ 2.2` in expectation, times the luck of each world's legacy
+# mix, so some seeds can fall below 2: then the run no longer sets up the bias the claim is
+# about, and the verdict would say so. With flatter examination, clicks depend less on position,
+# so the naive model attributes less of the top slots' clicks to the items in them; expect the
+# legacy-top share to fall more slowly than with steep examination, and the lock-in to be
+# weaker.
 #
-# **2.** Random rankings put every item in every position sometimes, so the naive model sees
-# clicks that are not confounded by position. Expect lock-in to weaken as exploration grows;
-# exploration costs clicks on every randomised impression, while the tower costs nothing at
-# serving time, so compare the total clicks of both fixes over the loop.
+# **2.** In the copy, replace the `simulate_round` line by
+# `explore = torch.stack([torch.randperm(config.slate_size, generator=generator) for _ in
+# range(config.num_users)])` and `logs = logs + simulate_round(world, ranking, int(0.9 * n),
+# generator) + simulate_round(world, explore, n - int(0.9 * n), generator)` with
+# `n = config.impressions_per_round`. Random rankings put every item in every position
+# sometimes, so the naive model sees clicks that are not confounded by position. Expect lock-in
+# to weaken as exploration grows. Price: a ranking puts slot `ranking[u, p]` at position `p`,
+# where it is clicked with probability `exam[p] · relevance[u, slot]`; a uniformly random one
+# earns `relevance[u].mean() · exam.sum()` per impression, the ideal one the sorted relevances
+# times `exam`. Exploring 10% of impressions costs a tenth of the difference (less against a
+# ranker that is not ideal), on every round; the tower costs nothing at serving time.
 #
 # **3.** If the tower sees the item id, it can absorb item relevance as well as position, and the
 # main model (which is what serves) learns less about relevance. The tower must only see features

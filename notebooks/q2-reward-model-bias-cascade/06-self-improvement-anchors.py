@@ -608,12 +608,35 @@ print(verdict.summary())
 # %% [markdown] tags=["exercises"]
 # ## Exercises
 #
-# 1. Raise the gold set to 300 examples. Predict round-0 Pass@1 on the training side and on the
-#    held-out test, and how much room T then has on each.
-# 2. Make T's checker noisy: accept a wrong answer with probability 0.2 (edit `round_pairs`).
-#    Does T still beat P?
-# 3. Replace the majority label by a label sampled from the 8 answers (no vote). Which
-#    collapse does that remove, and which does it keep?
+# 1. *(20 min, medium)* Raise the gold set to 300 examples (`gold=300` in the `ci` preset). First
+#    estimate the share of the training-side problems that 300 draws with repeats cover (for the
+#    first seed the draw is `chain.draw(train_side, 300, seed=1 + 10 * seeds[0])`) and check it
+#    below. Then predict round-0 Pass@1 on the training side and on the held-out test, and how
+#    much room T then has on each; re-run to see.
+# 2. *(30 min, hard)* Make T's checker noisy: accept a wrong answer with probability 0.2.
+#    `selftrain.self_train` builds each round's training set with `round_pairs`: copy both into a
+#    cell (`notebook.show_source(selftrain.self_train, selftrain.round_pairs)` shows them; run
+#    `from helpers.rl.selftrain import *` before them, for the names they use), let your
+#    `round_pairs` also keep each sampled wrong answer of arm T with probability 0.2 (drawn with
+#    its own `np.random.default_rng`), and make your `self_train` call it. Run T on every seed as
+#    the `rounds` cell does. Does T still beat P?
+# 3. *(25 min, hard)* Replace the majority label by a label sampled from the 8 answers (no vote):
+#    in the copies of exercise 2, add an arm whose label for each problem is one answer drawn
+#    from its row of `counts`, and run it like P. Which collapse does that remove, and which does
+#    it keep?
+
+# %% tags=["exercise-check"]
+# Exercise 1: your answer (a share between 0 and 1), then run this cell
+from helpers.notebook import check
+
+answer = None
+check(
+    answer,
+    len({p.prompt for p in chain.draw(train_side, 300, seed=1 + 10 * seeds[0])})
+    / len(train_side),
+    "the covered share of exercise 1",
+    tolerance=0.03,
+)
 
 # %% [markdown] tags=["solution"]
 # <details>
@@ -624,11 +647,16 @@ print(verdict.summary())
 # learn there; on the held-out test the round-0 model still sees none of the problems, so any
 # change there comes only from transfer, which the design prototype found weak.
 #
-# **2.** With 20% false accepts, T trains on some wrong answers, but they are spread over
-# many digits while the right answer recurs; expect T to keep its advantage on the pool with a
-# smaller margin, and whatever it had on the test to shrink.
+# **2.** In your `round_pairs`, for arm T, add
+# `[(p.prompt, str(d)) for p, c in zip(problems, counts) for d in range(10) if d != p.answer
+# for _ in range(noise_rng.binomial(int(c[d]), 0.2))]` to the accepted pairs, with
+# `noise_rng = np.random.default_rng(0)`. With 20% false accepts, T trains on some wrong
+# answers, but they are spread over many digits while the right answer recurs; expect T to keep
+# its advantage on the pool with a smaller margin, and whatever it had on the test to shrink.
 #
-# **3.** Sampling the label keeps the model's own distribution (no sharpening), so entropy
-# should fall much less; but it still trains on its own errors, so accuracy should not rise either.
+# **3.** For example `[(p.prompt, str(int(noise_rng.choice(10, p=c / c.sum())))) for p, c in
+# zip(problems, counts)]`. Sampling the label keeps the model's own distribution (no
+# sharpening), so entropy should fall much less; but it still trains on its own errors, so
+# accuracy should not rise either.
 #
 # </details>

@@ -496,22 +496,58 @@ print(verdict.summary())
 # %% [markdown] tags=["exercises"]
 # ## Exercises
 #
-# 1. Train both models on a mix of `k = 4` and `k = 6` chains (edit `verify_chain.sft_examples`).
-#    Does the reasoning model's `k = 6` accuracy rise, and does voting then help there?
-# 2. Give the outcome model 4 layers (`TinyLMConfig(n_layer=4)`). How much of the gap closes?
-# 3. Replace majority voting by averaging `P(Y)` over the sampled scratchpads. Which is better
-#    at `m = 15`, and why might the answer change when single samples are near 50%?
+# 1. *(30 min, hard)* Train both models of the first seed on a mix of `k = 4` and `k = 6` chains.
+#    `vc.base` trains through `helpers.lm.sft.cached_base` on `vc.sft_examples(n, seed, style)`
+#    (`notebook.show_source(vc.base)` shows the call): make the same call under a new recipe
+#    name, with your own `make_pairs(n)` returning half `k = 4` and half `k = 6` examples (put
+#    the mix in `extra` too: the cache key holds it, not your function). Judge `tests[6]` as the
+#    judging cell does. Does the reasoning model's `k = 6` accuracy rise, and does voting then
+#    help there?
+# 2. *(15 min, medium)* Give the outcome model 4 layers: `vc.base` with
+#    `TinyLMConfig(n_embd=cfg["width"], n_layer=4)` and `style="outcome"`, on a seed or two, and
+#    compare its greedy accuracy at `k = 4` with the table's. How much of the gap closes, and at
+#    what compute? First read from `results` how many times the inference FLOPs of one reasoning
+#    judgement is that of one (2-layer) outcome judgement at `k = 4`, and check it below.
+# 3. *(30 min, hard)* Replace majority voting by averaging `P(Y)` over the sampled scratchpads.
+#    `judges.p_yes` reads `P(Y)` after a greedy scratchpad: copy it into a cell
+#    (`notebook.show_source(judges.p_yes)`; run `from helpers.rewards.judges import *` before it,
+#    for the names it uses), repeat each prompt `m` times and sample the scratchpad with a seeded
+#    `torch.Generator` instead of `None`, then call an item `Y` when its mean `P(Y)` is above
+#    0.5. Which is better on `tests[4]` at `m = 15`, and why might the answer change when single
+#    samples are near 50%?
+
+# %% tags=["exercise-check"]
+# Exercise 2: your answer (a ratio), then run this cell
+from helpers.notebook import check
+
+answer = None
+flops_k4 = results[(results["m"] == 1) & (results["k"] == 4)].groupby("arm")["flops"].mean()
+check(
+    answer,
+    float(flops_k4["reasoning RM"] / flops_k4["outcome RM"]),
+    "the FLOPs ratio of exercise 2",
+    tolerance=0.01,
+)
 
 # %% [markdown] tags=["solution"]
 # <details>
 # <summary><b>Solutions</b> (instructors: <code>make student</code> removes this cell)</summary>
 #
-# **1.** Mixed lengths teach the scratchpad to continue past four values, so `k = 6` accuracy
-# should rise well above chance; once single samples are imperfect but better than chance,
-# votes add accuracy there too.
+# **1.** For example `cached_base("mixed_k_reward_model", "helpers.tasks.verify_chain", config,
+# settings, {"style": style, "k": [4, 6]}, make_pairs, device)` with `config` and `settings` as
+# in the `bases` cell (`settings` with `seed=seeds[0]`) and `make_pairs = lambda n:
+# vc.sft_examples(n // 2, seeds[0], style, k=4) + vc.sft_examples(n - n // 2, seeds[0] + 100,
+# style, k=6)`. Mixed lengths teach the scratchpad to continue past four values, so `k = 6`
+# accuracy should rise well above chance; once single samples are imperfect but better than
+# chance, votes add accuracy there too.
 #
-# **2.** Depth lets the outcome model compose more operations internally; expect a partial
-# closing of the gap, not a full one, at this training budget.
+# **2.** Both models have the same parameters, so the ratio is the tokens processed per
+# judgement: the 12-token prompt plus 5 generated tokens (four running values and the verdict)
+# against the prompt plus 1, `17 / 13 ≈ 1.3`. The 4-layer model has about twice the parameters
+# of the 2-layer one (1.9 times at `width = 64`), so each of its judgements costs about
+# `1.9 × 13 / 17 ≈ 1.5` times a reasoning judgement. Depth lets the outcome model
+# compose more operations internally; expect a partial closing of the gap, not a full one, at
+# this training budget, and at more compute than the scratchpad needs.
 #
 # **3.** Averaging probabilities uses the confidence of each vote, so it is usually at least as
 # good as counting; near 50% single-sample accuracy both are noisy, and counting discards less
