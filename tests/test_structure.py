@@ -142,3 +142,18 @@ def test_every_claim_notebook_has_a_recorded_expectation():
             )
             assert record["parameters"]["scale"] == "ci" and record["parameters"]["seeds"] == SCALE_SEEDS["ci"]
             assert "written_at" not in record, "recorded by `make record`, which drops the timestamp"
+
+
+def test_readme_module_map_matches_the_tree():
+    """Every module of src/helpers and src/bookkit is named in the README's map, and every name there exists."""
+    import re
+
+    readme = (ROOT / "README.md").read_text()
+    modules = {p.name for d in ("helpers", "bookkit") for p in (ROOT / "src" / d).rglob("*.py")} - {"__init__.py"}
+    missing = sorted(m for m in modules if m not in readme)
+    assert not missing, f"modules missing from the README's map: {missing}"
+    start = readme.index("\nhelpers/\n")
+    block = readme[start : readme.index("```", start)]
+    named = set(re.findall(r"\b([a-z_]+\.py)\b", block))
+    unknown = sorted(named - modules)
+    assert not unknown, f"the README's map names modules that do not exist: {unknown}"

@@ -12,7 +12,7 @@
     python -m bookkit.run record                                       # the last run's records -> data/verdicts
     python -m bookkit.run replicate --seeds 20 21 22 23 24            # new bases and RL seeds, compare verdicts
     python -m bookkit.run chapters                                     # refresh committed chapter pages
-    python -m bookkit.run student                                      # notebooks without solutions -> _build/student (+ one zip per chapter)
+    python -m bookkit.run student                                      # student copies + a zip per chapter
     python -m bookkit.run scaffold QUESTION.txt [--claims DIR]         # a new chapter from a corpus question
 
 Each notebook runs in its own child process (so its kernel's peak memory and CPU time

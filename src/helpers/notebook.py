@@ -99,7 +99,7 @@ def check(answer: Any, expected: Any, what: str = "your answer", tolerance: floa
     not attempted yet. Returns whether it is right.
     """
     if answer is None or answer is Ellipsis:
-        print(f"Not attempted yet: set {what} in the cell above, then run this cell again.")
+        print(f"Not attempted yet: set `answer` in this cell ({what}), then run it again.")
         return False
     if isinstance(answer, bool) or isinstance(expected, bool):
         right = isinstance(answer, bool) and isinstance(expected, bool) and answer == expected

@@ -54,7 +54,11 @@ def token_advantages(advantages: torch.Tensor, planning: torch.Tensor, alpha: fl
 
 
 def policy_loss(per_token: torch.Tensor, logprobs: torch.Tensor) -> torch.Tensor:
-    """The loss :func:`train` steps on: the core's ``-A · log π``, token-averaged over the batch."""
+    """HICRA's objective written out: the core's ``-A · log π`` on per-token advantages, token-averaged.
+
+    :func:`train` does not call it (it passes :func:`token_advantages` to :func:`helpers.rl.core.train`,
+    whose default loss is this one); the tests check the two agree and what the planning bonus does.
+    """
     return core.policy_gradient_loss(logprobs, per_token, torch.ones_like(logprobs))
 
 

@@ -27,7 +27,7 @@ from helpers.rl.core import sweep
 from helpers.runtime import progress as progress_bar
 
 RewardFn = Callable[..., list[float]]
-LOSS_TYPES = ("grpo", "dr_grpo", "dapo", "bnpo")
+TRL_LOSS_TYPES = ("grpo", "dr_grpo", "dapo", "bnpo")
 
 
 @dataclass(frozen=True)
@@ -51,8 +51,8 @@ class GRPOSettings:
             raise ValueError(f"num_steps must be positive, got {self.num_steps}")
         if self.prompts_per_step <= 0 or self.group_size < 2:
             raise ValueError(f"need prompts_per_step >= 1 and group_size >= 2, got {self}")
-        if self.loss_type not in LOSS_TYPES:
-            raise ValueError(f"loss_type={self.loss_type!r} is not one of {LOSS_TYPES}")
+        if self.loss_type not in TRL_LOSS_TYPES:
+            raise ValueError(f"loss_type={self.loss_type!r} is not one of {TRL_LOSS_TYPES}")
 
 
 class _EvalAndProgress(TrainerCallback):
