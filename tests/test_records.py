@@ -55,3 +55,23 @@ def test_variance_pairs_seed_s_with_seed_period_plus_s():
     assert "| n99 | gap |" in variance.table(result)
     with pytest.raises(ValueError):
         variance.compare(book, {"n99": record([0.3] * 5, [0.2] * 5, [5, 6, 7, 8, 9])})
+
+
+def test_a_replication_keeps_the_rows_that_still_hold(tmp_path):
+    """Rows of notes not re-run are kept while their expectation is unchanged; a re-recorded note's row goes."""
+    import json
+
+    from bookkit.records import kept_rows, note_fingerprint, stale_notes
+
+    for note in ("n01", "n02"):
+        (tmp_path / f"{note}.json").write_text(json.dumps({"note_id": note, "v": 1}))
+    rows = [{"note": n, "expectation": note_fingerprint(n, tmp_path)} for n in ("n01", "n02")]
+    earlier = {"seeds": [20, 21], "scale": "ci", "notes": rows, "expectations": "old"}
+    path = tmp_path / "replication.json"
+    path.write_text(json.dumps(earlier))
+    assert stale_notes(earlier, tmp_path) == []
+    (tmp_path / "n02.json").write_text(json.dumps({"note_id": "n02", "v": 2}))  # n02 re-recorded
+    assert stale_notes(earlier, tmp_path) == ["n02"]
+    assert [r["note"] for r in kept_rows(path, set(), [20, 21], "ci")] == ["n01"]
+    assert kept_rows(path, {"n01"}, [20, 21], "ci") == []
+    assert kept_rows(path, set(), [30, 31], "ci") == []  # another seed set is another replication

@@ -274,7 +274,7 @@ def verdict_table(
             if row and "verdict (pooled)" in row
             else "not run"
         )
-        if stale and row:
+        if row and (stale or note_id in robustness.get("stale_notes", [])):
             again, pooled = f"{again} (stale)", "not comparable (stale)"
         lines.append(
             f"| {note_id} | {verdict_cell(record)} | {table_cell(key_text(record['key_number']))} | {seeds_used} | "
@@ -300,6 +300,11 @@ def render_status_page(
                 f"; deciding criteria that went pass <-> fail: {robustness['contradictions']} of "
                 f"{robustness['criteria compared']}; means outside the book's 95% interval: "
                 f"{robustness['means outside']} of {robustness['criteria compared']}"
+            )
+        if robustness and robustness.get("stale_notes") and not robustness.get("stale"):
+            changed += (
+                f"; stale for {', '.join(robustness['stale_notes'])}: re-recorded since, so those rows say nothing "
+                "about this build until `make replicate` runs them again"
             )
         if robustness and robustness.get("stale"):
             changed += (
@@ -330,7 +335,13 @@ def render_status_page(
             "## How much of the spread is the base?",
             "",
             f"`make variance` ({variance['written_at']}"
-            f"{', **stale**: run before the last re-record' if variance.get('stale') else ''}) "
+            f"{', **stale**: run before the last re-record' if variance.get('stale') else ''}"
+            + (
+                f"; stale for {', '.join(variance['stale_notes'])}: re-recorded since"
+                if variance.get("stale_notes") and not variance.get("stale")
+                else ""
+            )
+            + ") "
             "re-ran these notebooks with a second RL seed from each of the same five bases, so every deciding "
             "criterion has two values per base. The base's share is the between-base variance over the total "
             "(a one-way random-effects split, as MultiBERTs splits pre-training from fine-tuning seeds): a large "

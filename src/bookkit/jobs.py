@@ -17,7 +17,13 @@ from typing import Any
 
 from bookkit.execution import note_of
 from bookkit.paths import BUILD, EXPECTED, ROOT
-from bookkit.records import compare_replication, expectations_fingerprint, expected_run, load_records
+from bookkit.records import (
+    compare_replication,
+    expectations_fingerprint,
+    expected_run,
+    load_records,
+    note_fingerprint,
+)
 from bookkit.toc import toc_notebooks
 from helpers.lm.models import default_cache_dir
 from helpers.params import SCALE_SEEDS
@@ -111,6 +117,8 @@ def run_variance(notes: list[str] | None = None, compare_only: bool = False) -> 
             rerun[record["note_id"]] = record
     book_records = {n: r for n, r in load_records().items() if expected_run(r)}
     result = {**variance.compare(book_records, rerun), "expectations": expectations_fingerprint()}
+    for row in result["notes"]:
+        row["expectation"] = note_fingerprint(row["note"])
     write_json_atomic(EXPECTED / "variance.json", result)
     print(variance.table(result))
     return 0

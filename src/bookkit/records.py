@@ -10,6 +10,7 @@ so new bases and new RL seeds, and :func:`compare_replication` writes what moved
 from __future__ import annotations
 
 import hashlib
+import json
 import time
 from pathlib import Path
 from typing import Any
@@ -172,6 +173,27 @@ def expectations_fingerprint(folder: Path = EXPECTED) -> str:
     return digest.hexdigest()[:16]
 
 
+def note_fingerprint(note_id: str, folder: Path = EXPECTED) -> str:
+    """A short hash of one note's recorded expectation: which record a replication row was compared with."""
+    path = folder / f"{note_id}.json"
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:16] if path.exists() else ""
+
+
+def stale_notes(result: dict[str, Any], folder: Path = EXPECTED) -> list[str]:
+    """The notes of a replication (or variance) record compared with an expectation that has since been re-recorded.
+
+    Rows carry their note's fingerprint (``expectation``); a record written before rows had one is
+    judged by its whole-folder fingerprint.
+    """
+    whole = result.get("expectations") == expectations_fingerprint(folder)
+    return [
+        row["note"]
+        for row in result.get("notes", [])
+        if ("expectation" in row and row["expectation"] != note_fingerprint(row["note"], folder))
+        or ("expectation" not in row and not whole)
+    ]
+
+
 def criterion_rows(first: dict[str, Any], other: dict[str, Any]) -> list[dict[str, Any]]:
     """Per deciding criterion and premise of one note: the book's and the replication's mean, interval,
     status and per-seed values, whether the replication's mean is outside the book's interval, and whether
@@ -203,6 +225,31 @@ def criterion_rows(first: dict[str, Any], other: dict[str, Any]) -> list[dict[st
             }
         )
     return out
+
+
+def kept_rows(path: Path, rerun: set[str], seeds: list[int], scale: str) -> list[dict[str, Any]]:
+    """The rows of an earlier replication record that still hold: notes not re-run now, same seeds and
+    scale, compared with the expectation that is still recorded. So a replication can be run a few
+    notebooks at a time; a row whose note was re-recorded since is dropped, not kept as stale."""
+    try:
+        earlier = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return []
+    if not earlier or earlier.get("seeds") != seeds or earlier.get("scale") != scale:
+        return []
+    stale = set(stale_notes(earlier, path.parent))
+    kept = []
+    for row in earlier.get("notes", []):
+        if row["note"] in rerun or row["note"] in stale:
+            continue
+        kept.append(
+            {
+                **row,
+                "expectation": row.get("expectation") or note_fingerprint(row["note"], path.parent),
+                "written_at": row.get("written_at") or earlier.get("written_at"),
+            }
+        )
+    return kept
 
 
 def compare_replication(seeds: list[int], scale: str = "ci") -> dict[str, Any]:
@@ -240,6 +287,11 @@ def compare_replication(seeds: list[int], scale: str = "ci") -> dict[str, Any]:
                 "counts (pooled)": pooled["counts"],
             }
         )
+    for row in rows:
+        row["expectation"] = note_fingerprint(row["note"])
+        row["written_at"] = time.strftime("%Y-%m-%d")
+    rows += kept_rows(EXPECTED / "replication.json", {r["note"] for r in rows}, seeds, scale)
+    rows.sort(key=lambda r: r["note"])
     result = {
         "scale": scale,
         "seeds": seeds,

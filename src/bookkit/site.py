@@ -18,7 +18,7 @@ from typing import Any
 from bookkit import book, corpus, evidence, instructor
 from bookkit.execution import build_stamp, kernel_env, note_of
 from bookkit.paths import BUILD, EXPECTED, ROOT
-from bookkit.records import expectations_fingerprint, load_records
+from bookkit.records import load_records, stale_notes
 from bookkit.toc import toc_notebooks
 from helpers.verdict import admonition_text, write_json_atomic
 
@@ -146,11 +146,13 @@ def build() -> Path:
     robustness_path = EXPECTED / "replication.json"
     robust = json.loads(robustness_path.read_text()) if robustness_path.exists() else None
     if robust is not None:
-        robust["stale"] = robust.get("expectations") != expectations_fingerprint()
+        robust["stale_notes"] = stale_notes(robust)
+        robust["stale"] = bool(robust["notes"]) and len(robust["stale_notes"]) == len(robust["notes"])
     variance_path = EXPECTED / "variance.json"
     split = json.loads(variance_path.read_text()) if variance_path.exists() else None
     if split is not None:
-        split["stale"] = split.get("expectations") != expectations_fingerprint()
+        split["stale_notes"] = stale_notes(split)
+        split["stale"] = bool(split["notes"]) and len(split["stale_notes"]) == len(split["notes"])
     (stage / "book" / "status.md").write_text(book.render_status_page(timings, records, expectations, robust, split))
     (stage / "book" / "instructors.md").write_text(
         instructor.render_instructor_page(ROOT, toc_notebooks(), timings["notebooks"])
