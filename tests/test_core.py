@@ -187,3 +187,7 @@ def test_sequence_logprob_is_the_sum_of_token_logprobs():
     ids, logp = sample_tokens(model, prompts, 3, torch.Generator().manual_seed(0), return_logprobs=True)
     seqs = torch.cat([prompts, ids], 1)
     assert torch.allclose(sequence_logprob(model, seqs, prompts.shape[1]), logp.sum(1), atol=1e-5)
+
+
+def test_the_evaluation_cadence_is_step_zero_every_k_and_the_last_step():
+    assert [s for s in range(0, 26) if core.evaluation_due(s, 10, 25)] == [0, 10, 20, 25]

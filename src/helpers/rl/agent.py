@@ -171,7 +171,7 @@ def train(
             token_logp, token_adv = batch.info["query_logprobs"][trained], advantages[trained]
             cov = float(((token_logp - token_logp.mean()) * (token_adv - token_adv.mean())).mean())
             row.update({"train success": float(batch.rewards.mean()), "cov(logp, A)": cov})
-        if step % settings.eval_every == 0 or step == settings.num_steps:
+        if core.evaluation_due(step, settings.eval_every, settings.num_steps):
             row.update(evaluate(policy, tokenizer, settings.eval_rollouts, seed=1000 + step, device=device))
         return row
 

@@ -163,6 +163,11 @@ def rollout_loss(
     return loss
 
 
+def evaluation_due(step: int, every: int, last: int) -> bool:
+    """The book's evaluation cadence, in one place: step 0, every ``every`` steps, and the last step."""
+    return step % every == 0 or step == last
+
+
 def train(
     model: torch.nn.Module,
     rollout: Callable[[torch.nn.Module, int], Rollout],

@@ -192,7 +192,7 @@ def train(
         row = {} if batch is None else dict(batch.info)
         if step == 0 and start_metrics is not None:
             row.update(start_metrics)
-        elif eval_fn is not None and (step % eval_every == 0 or step == settings.num_steps):
+        elif eval_fn is not None and core.evaluation_due(step, eval_every, settings.num_steps):
             row.update(eval_fn(policy))
         return row
 

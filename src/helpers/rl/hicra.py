@@ -101,7 +101,7 @@ def train(
         return token_advantages(group_advantages(batch.rewards, batch.groups), planning.cpu(), settings.alpha)
 
     def log(step: int, policy, batch: Rollout | None) -> dict[str, float] | None:  # noqa: ANN001
-        if step % settings.eval_every == 0 or step == settings.num_steps:
+        if core.evaluation_due(step, settings.eval_every, settings.num_steps):
             reward = float("nan") if batch is None else float(batch.rewards.mean())
             return {"train reward": reward, **pe.evaluate(policy, tokenizer, eval_problems, device)}
         return None

@@ -127,7 +127,7 @@ def train_policy(
 
     def log(step: int, policy, batch: Rollout | None) -> dict[str, float]:  # noqa: ANN001
         row = {"train_reward": float("nan") if batch is None else float(batch.rewards.mean())}
-        if eval_fn is not None and (step % eval_every == 0 or step == settings.num_steps):
+        if eval_fn is not None and core.evaluation_due(step, eval_every, settings.num_steps):
             row.update(eval_fn(policy))
         return row
 

@@ -174,7 +174,7 @@ def train(
         return total
 
     def log(step: int, policy, batch: Rollout | None) -> dict[str, float] | None:  # noqa: ANN001
-        if step % settings.eval_every == 0 or step == settings.num_steps:
+        if core.evaluation_due(step, settings.eval_every, settings.num_steps):
             return {
                 "interactions": step * per_step,
                 **hp.evaluate(policy, tokenizer, eval_words, eval_samples, seed, device),

@@ -23,7 +23,7 @@ import pandas as pd
 from transformers import PreTrainedModel, PreTrainedTokenizerBase, TrainerCallback
 from transformers.trainer_callback import PrinterCallback, ProgressCallback
 
-from helpers.rl.core import sweep
+from helpers.rl.core import evaluation_due, sweep
 from helpers.runtime import progress as progress_bar
 
 RewardFn = Callable[..., list[float]]
@@ -83,7 +83,7 @@ class _EvalAndProgress(TrainerCallback):
 
     def on_step_end(self, args, state, control, model=None, **kwargs):  # noqa: ANN001
         self.bar.update(1)
-        if state.global_step % self.eval_every == 0 or state.global_step == state.max_steps:
+        if evaluation_due(state.global_step, self.eval_every, state.max_steps):
             self._evaluate(state.global_step, model)
 
     def on_train_end(self, args, state, control, **kwargs):  # noqa: ANN001
