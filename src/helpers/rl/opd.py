@@ -74,11 +74,24 @@ def teacher_logprobs(
     hints: list[tuple[int, str] | None],
 ) -> tuple[list[int], torch.Tensor]:
     """The hinted rows, and the teacher's log-probabilities of their sampled tokens given the *hinted* prompt."""
-    rows = [i for i, h in enumerate(hints) if h is not None]
+    rows, inputs = hinted_inputs(tokenizer, words, ids, hints)
     if not rows:
         return rows, torch.zeros(0, ids.shape[1], device=ids.device)
+    return rows, token_logprobs(teacher, inputs, hp.HINTED_PROMPT_LEN)
+
+
+def hinted_inputs(
+    tokenizer,  # noqa: ANN001
+    words: list[str],
+    ids: torch.Tensor,
+    hints: list[tuple[int, str] | None],
+) -> tuple[list[int], torch.Tensor | None]:
+    """The rows that got a hint, and the teacher's input for them: the hinted prompt, then the sampled response."""
+    rows = [i for i, h in enumerate(hints) if h is not None]
+    if not rows:
+        return rows, None
     hinted = encode(tokenizer, [hp.hinted_prompt(words[i], *hints[i]) for i in rows], ids.device)
-    return rows, token_logprobs(teacher, torch.cat([hinted, ids[rows]], dim=1), hp.HINTED_PROMPT_LEN)
+    return rows, torch.cat([hinted, ids[rows]], dim=1)
 
 
 def opd_advantages(rows: list[int], teacher_logp: torch.Tensor, student_logp: torch.Tensor) -> torch.Tensor:
@@ -149,10 +162,9 @@ def train(
                 rows, teacher_logp = teacher_logprobs(teacher, tokenizer, words, ids, hints)
                 info["opd"] = opd_advantages(rows, teacher_logp, logprobs)
             else:
-                rows = [i for i, h in enumerate(hints) if h is not None]
+                rows, inputs = hinted_inputs(tokenizer, words, ids, hints)
                 if rows:
-                    hinted = encode(tokenizer, [hp.hinted_prompt(words[i], *hints[i]) for i in rows], device)
-                    logits = teacher(input_ids=torch.cat([hinted, ids[rows]], dim=1)).logits
+                    logits = teacher(input_ids=inputs).logits
                     info["teacher_logits"] = logits[:, hp.HINTED_PROMPT_LEN - 1 : -1].float()
             info["hinted_rows"] = rows
         return Rollout(
