@@ -70,8 +70,8 @@ def test_rows_with_zero_advantage_are_skipped_without_changing_loss_or_gradient(
     adv = group_advantages(batch.rewards, batch.groups)
     assert (adv[2:6] == 0).all()  # two uniform groups
     model.train()
-    full_logp = model(input_ids=batch.seqs).logits[:, batch.width - 1 : -1].log_softmax(-1)
-    full_logp = full_logp.gather(2, batch.seqs[:, batch.width :, None]).squeeze(-1)
+    full_logp = model(input_ids=batch.seqs).logits[:, batch.prompt_length - 1 : -1].log_softmax(-1)
+    full_logp = full_logp.gather(2, batch.seqs[:, batch.prompt_length :, None]).squeeze(-1)
     full = policy_gradient_loss(full_logp, adv, batch.response_mask(), loss_type)
     skipped = core.rollout_loss(model, batch, adv, loss_type)
     assert skipped.item() == pytest.approx(full.item(), abs=1e-6)
@@ -117,9 +117,9 @@ def test_core_step_equals_trl_grpo_loss_and_gradient():
             trainer.current_gradient_accumulation_steps = 1
             model.eval()  # TRL's "eval" mode: no gradient-accumulation rescaling (dropout is 0 in the tiny GPT)
             inputs = {
-                "prompt_ids": batch.seqs[:, : batch.width],
-                "prompt_mask": torch.ones_like(batch.seqs[:, : batch.width]),
-                "completion_ids": batch.seqs[:, batch.width :],
+                "prompt_ids": batch.seqs[:, : batch.prompt_length],
+                "prompt_mask": torch.ones_like(batch.seqs[:, : batch.prompt_length]),
+                "completion_ids": batch.seqs[:, batch.prompt_length :],
                 "completion_mask": mask.long(),
                 "advantages": trl_adv,
                 "num_items_in_batch": mask.sum(),

@@ -59,15 +59,21 @@ def sample_tokens(
     return (ids, torch.cat(logprobs, dim=1).to(input_ids.device)) if return_logprobs else ids
 
 
-def token_logprobs(model, seqs: torch.Tensor, width: int) -> torch.Tensor:  # noqa: ANN001
-    """log π of every token of ``seqs[:, width:]`` given all before it: ``(rows, len - width)``, with grad."""
-    logits = model(input_ids=seqs).logits[:, width - 1 : -1].float()
-    return logits.log_softmax(-1).gather(2, seqs[:, width:, None]).squeeze(-1)
+def logits_and_logprobs(model, seqs: torch.Tensor, prompt_length: int) -> tuple[torch.Tensor, torch.Tensor]:  # noqa: ANN001
+    """The logits predicting ``seqs[:, prompt_length:]`` (float, ``(rows, len - prompt_length, vocab)``) and
+    log π of those tokens (``(rows, len - prompt_length)``), with grad: the forward every policy loss needs."""
+    logits = model(input_ids=seqs).logits[:, prompt_length - 1 : -1].float()
+    return logits, logits.log_softmax(-1).gather(2, seqs[:, prompt_length:, None]).squeeze(-1)
 
 
-def sequence_logprob(model, seqs: torch.Tensor, width: int) -> torch.Tensor:  # noqa: ANN001
-    """Sum of log π over ``seqs[:, width:]``, one value per row (with grad)."""
-    return token_logprobs(model, seqs, width).sum(1)
+def token_logprobs(model, seqs: torch.Tensor, prompt_length: int) -> torch.Tensor:  # noqa: ANN001
+    """log π of every token of ``seqs[:, prompt_length:]`` given all before it, with grad."""
+    return logits_and_logprobs(model, seqs, prompt_length)[1]
+
+
+def sequence_logprob(model, seqs: torch.Tensor, prompt_length: int) -> torch.Tensor:  # noqa: ANN001
+    """Sum of log π over ``seqs[:, prompt_length:]``, one value per row (with grad)."""
+    return token_logprobs(model, seqs, prompt_length).sum(1)
 
 
 def cut_at_special(tokenizer, ids: torch.Tensor) -> tuple[list[str], torch.Tensor]:  # noqa: ANN001

@@ -144,7 +144,7 @@ def train(
     """
     generator = torch.Generator().manual_seed(seed)
     pool = ss.make_episodes(settings.num_steps * settings.prompts_per_step, seed=seed)
-    width = len(ss.PROMPTS[0])
+    prompt_length = len(ss.PROMPTS[0])
 
     def play(policy, step: int) -> Rollout:  # noqa: ANN001
         batch = pool[(step - 1) * settings.prompts_per_step : step * settings.prompts_per_step]
@@ -155,7 +155,7 @@ def train(
         rewards = torch.tensor([float(ss.success(t)) for t in texts])
         return Rollout(
             seqs,
-            width,
+            prompt_length,
             rewards,
             groups_of(len(batch), settings.group_size),
             mask,

@@ -31,6 +31,7 @@ from typing import Any
 import pandas as pd
 import torch
 
+from helpers.lm.sampling import logits_and_logprobs
 from helpers.runtime import progress
 
 SCALES: tuple[str, ...] = ("group", "none")
@@ -41,7 +42,7 @@ LOSS_TYPES: tuple[str, ...] = ("dapo", "grpo", "dr_grpo")
 class Rollout:
     """One batch of sampled responses, what the loss needs and what the method logs.
 
-    ``seqs`` are prompt + response ids, ``(rows, width + length)``; ``rewards`` and
+    ``seqs`` are prompt + response ids, ``(rows, prompt_length + length)``; ``rewards`` and
     ``groups`` (the prompt each row answers) are ``(rows,)``; ``mask`` marks the trained
     response tokens, ``(rows, length)`` (``None``: all); ``logprobs`` are log π of the
     response tokens at sampling time (optional); ``info`` holds anything else the method
@@ -49,7 +50,7 @@ class Rollout:
     """
 
     seqs: torch.Tensor
-    width: int
+    prompt_length: int
     rewards: torch.Tensor
     groups: torch.Tensor
     mask: torch.Tensor | None = None
@@ -59,7 +60,7 @@ class Rollout:
     @property
     def length(self) -> int:
         """Response tokens per row."""
-        return self.seqs.shape[1] - self.width
+        return self.seqs.shape[1] - self.prompt_length
 
     def response_mask(self) -> torch.Tensor:
         """The trained-token mask, all ones when ``mask`` is ``None``."""
@@ -155,8 +156,7 @@ def rollout_loss(
     if extra_loss is None and not bool(live.any()):
         return None
     keep = live if extra_loss is None else torch.ones_like(live)
-    logits = policy(input_ids=rollout.seqs[keep]).logits[:, rollout.width - 1 : -1].float()
-    logp = logits.log_softmax(-1).gather(2, rollout.seqs[keep, rollout.width :, None]).squeeze(-1)
+    logits, logp = logits_and_logprobs(policy, rollout.seqs[keep], rollout.prompt_length)
     loss = policy_gradient_loss(logp, per_token[keep], mask[keep], loss_type, rows=len(mask), tokens=mask.sum())
     if extra_loss is not None:
         loss = loss + extra_loss(rollout, logits)

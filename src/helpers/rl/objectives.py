@@ -107,19 +107,19 @@ def train_policy(
         raise ValueError(f"objective={objective!r} is not one of {ALL_OBJECTIVES}")
     generator = torch.Generator().manual_seed(seed)
     prompt_ids, answer_ids = encode(tokenizer, prompts, device), encode(tokenizer, answers, device)
-    width, group = prompt_ids.shape[1], settings.group_size
+    prompt_length, group = prompt_ids.shape[1], settings.group_size
 
     def rollout(policy, step: int) -> Rollout:  # noqa: ANN001
         if objective == "SFT":
             batch = torch.randint(len(prompts), (settings.prompts_per_step * group,), generator=generator)
             seqs = torch.cat([prompt_ids[batch], answer_ids[batch]], dim=1)
             rewards = torch.full((len(batch),), float("nan"))
-            return Rollout(seqs, width, rewards, torch.arange(len(batch)))
+            return Rollout(seqs, prompt_length, rewards, torch.arange(len(batch)))
         batch = torch.randperm(len(prompts), generator=generator)[: settings.prompts_per_step]
         prompt_rows = prompt_ids[batch].repeat_interleave(group, 0)
         seqs = torch.cat([prompt_rows, sample_tokens(policy, prompt_rows, 2, generator)], dim=1)
-        correct = (seqs[:, width:] == answer_ids[batch].repeat_interleave(group, 0)).all(dim=1)
-        return Rollout(seqs, width, correct.float() * 2 - 1, groups_of(len(batch), group))
+        correct = (seqs[:, prompt_length:] == answer_ids[batch].repeat_interleave(group, 0)).all(dim=1)
+        return Rollout(seqs, prompt_length, correct.float() * 2 - 1, groups_of(len(batch), group))
 
     def coefficients(batch: Rollout) -> torch.Tensor:
         rewards = batch.rewards.reshape(-1, 1 if objective == "SFT" else group)
