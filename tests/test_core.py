@@ -191,3 +191,17 @@ def test_sequence_logprob_is_the_sum_of_token_logprobs():
 
 def test_the_evaluation_cadence_is_step_zero_every_k_and_the_last_step():
     assert [s for s in range(0, 26) if core.evaluation_due(s, 10, 25)] == [0, 10, 20, 25]
+
+
+def test_every_rl_settings_class_validates_the_same_way():
+    from helpers.rl.critique import CritiqueSettings
+    from helpers.rl.hicra import HicraSettings
+    from helpers.rl.trl_grpo import GRPOSettings
+
+    for cls, field_name in [(HicraSettings, "num_steps"), (CritiqueSettings, "prompts_per_step")]:
+        with pytest.raises(ValueError, match=f"{cls.__name__}.{field_name} must be >= 1"):
+            cls(**{field_name: 0})
+    with pytest.raises(ValueError, match="GRPOSettings.group_size must be >= 2"):
+        GRPOSettings(group_size=1)
+    with pytest.raises(ValueError, match="HicraSettings.learning_rate must be > 0"):
+        HicraSettings(learning_rate=0.0)

@@ -40,8 +40,7 @@ class AgentSettings:
     eval_rollouts: int = 64
 
     def __post_init__(self) -> None:
-        if min(self.num_steps, self.prompts_per_step, self.group_size, self.eval_every, self.eval_rollouts) < 1:
-            raise ValueError(f"every size must be >= 1, got {self}")
+        core.check_sizes(self)
 
 
 def _entropy(logits: torch.Tensor) -> torch.Tensor:

@@ -163,6 +163,22 @@ def rollout_loss(
     return loss
 
 
+def check_sizes(settings: Any, min_group: int = 1) -> None:
+    """The validation every RL settings class shares: steps, prompts, evaluation cadence and samples >= 1,
+    ``group_size >= min_group`` (2 where a group-relative advantage needs two samples), learning rate > 0.
+
+    Raises ``ValueError`` naming the field, so a bad notebook parameter says what to fix.
+    """
+    for name in ("num_steps", "prompts_per_step", "eval_every", "eval_rollouts"):
+        value = getattr(settings, name, 1)
+        if value < 1:
+            raise ValueError(f"{type(settings).__name__}.{name} must be >= 1, got {value}")
+    if getattr(settings, "group_size", min_group) < min_group:
+        raise ValueError(f"{type(settings).__name__}.group_size must be >= {min_group}, got {settings.group_size}")
+    if getattr(settings, "learning_rate", 1.0) <= 0:
+        raise ValueError(f"{type(settings).__name__}.learning_rate must be > 0, got {settings.learning_rate}")
+
+
 def evaluation_due(step: int, every: int, last: int) -> bool:
     """The book's evaluation cadence, in one place: step 0, every ``every`` steps, and the last step."""
     return step % every == 0 or step == last

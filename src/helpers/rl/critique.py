@@ -42,8 +42,7 @@ class CritiqueSettings:
     critique: str | None = None
 
     def __post_init__(self) -> None:
-        if min(self.num_steps, self.prompts_per_step) < 1 or self.group_size < 2:
-            raise ValueError(f"num_steps, prompts_per_step must be >= 1 and group_size >= 2, got {self}")
+        core.check_sizes(self, min_group=2)
         if self.critique is not None and self.critique not in ca.CRITIQUES:
             raise ValueError(f"critique={self.critique!r} is not None or one of {ca.CRITIQUES}")
 

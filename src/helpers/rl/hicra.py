@@ -41,8 +41,7 @@ class HicraSettings:
     eval_every: int = 10
 
     def __post_init__(self) -> None:
-        if min(self.num_steps, self.prompts_per_step, self.group_size, self.eval_every) < 1:
-            raise ValueError(f"num_steps, prompts_per_step, group_size and eval_every must be >= 1, got {self}")
+        core.check_sizes(self)
         if self.alpha < 0:
             raise ValueError(f"alpha must be >= 0, got {self.alpha}")
 

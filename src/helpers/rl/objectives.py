@@ -49,8 +49,7 @@ class PGSettings:
     positive_weight: float = 0.1  # λ of W-REINFORCE
 
     def __post_init__(self) -> None:
-        if min(self.num_steps, self.prompts_per_step, self.group_size) < 1:
-            raise ValueError(f"num_steps, prompts_per_step and group_size must be >= 1, got {self}")
+        core.check_sizes(self)
 
 
 def sample_coefficients(

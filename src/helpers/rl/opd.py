@@ -60,8 +60,7 @@ class FeedbackSettings:
             raise ValueError(f"distillation={self.distillation!r} is not one of {DISTILLATIONS}")
         if self.teacher not in TEACHERS:
             raise ValueError(f"teacher={self.teacher!r} is not one of {TEACHERS}")
-        if min(self.num_steps, self.prompts_per_step, self.eval_every) < 1 or self.group_size < 2:
-            raise ValueError(f"num_steps, prompts_per_step, eval_every must be >= 1 and group_size >= 2, got {self}")
+        core.check_sizes(self, min_group=2)
         if not 0.0 <= self.hint_share <= 1.0:
             raise ValueError(f"hint_share must be in [0, 1], got {self.hint_share}")
 

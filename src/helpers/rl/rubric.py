@@ -54,8 +54,7 @@ class RubricSettings:
     def __post_init__(self) -> None:
         if self.combiner not in COMBINERS:
             raise ValueError(f"combiner={self.combiner!r} is not one of {COMBINERS}")
-        if min(self.num_steps, self.prompts_per_step) < 1 or self.group_size < 2:
-            raise ValueError(f"num_steps, prompts_per_step must be >= 1 and group_size >= 2, got {self}")
+        core.check_sizes(self, min_group=2)
 
 
 def combined_rewards(proxy: np.ndarray, checks: np.ndarray, settings: RubricSettings) -> tuple[np.ndarray, np.ndarray]:

@@ -23,7 +23,7 @@ import pandas as pd
 from transformers import PreTrainedModel, PreTrainedTokenizerBase, TrainerCallback
 from transformers.trainer_callback import PrinterCallback, ProgressCallback
 
-from helpers.rl.core import evaluation_due, sweep
+from helpers.rl.core import check_sizes, evaluation_due, sweep
 from helpers.runtime import progress as progress_bar
 
 RewardFn = Callable[..., list[float]]
@@ -47,10 +47,7 @@ class GRPOSettings:
     seed: int = 0
 
     def __post_init__(self) -> None:
-        if self.num_steps <= 0:
-            raise ValueError(f"num_steps must be positive, got {self.num_steps}")
-        if self.prompts_per_step <= 0 or self.group_size < 2:
-            raise ValueError(f"need prompts_per_step >= 1 and group_size >= 2, got {self}")
+        check_sizes(self, min_group=2)
         if self.loss_type not in TRL_LOSS_TYPES:
             raise ValueError(f"loss_type={self.loss_type!r} is not one of {TRL_LOSS_TYPES}")
 
