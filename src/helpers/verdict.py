@@ -556,6 +556,17 @@ def paper_row(
     return {"quantity": quantity, paper_label: paper, run_label: run}
 
 
+def paper_rows(
+    paper_label: str, rows: Sequence[tuple[str, str, str]], run_label: str = "this run (mean of seeds [95% interval])"
+) -> list[dict[str, str]]:
+    """The paper-versus-run table from ``(quantity, paper, this run)`` triples, its two value columns named once.
+
+    ``paper_rows("paper (MATH, Qwen)", [("Pass@1", "PSR higher", format_interval(gap))])`` is
+    ``[paper_row("Pass@1", "PSR higher", ..., "paper (MATH, Qwen)", "this run (mean of seeds [95% interval])")]``.
+    """
+    return [paper_row(q, p, r, paper_label, run_label) for q, p, r in rows]
+
+
 def write_json_atomic(path: Path, payload: dict[str, Any]) -> Path:
     """Write JSON to a temporary sibling and rename it over ``path``: readers never see half a file."""
     path.parent.mkdir(parents=True, exist_ok=True)
