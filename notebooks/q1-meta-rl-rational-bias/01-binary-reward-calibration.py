@@ -85,12 +85,14 @@ from helpers import notebook, params, plots
 from helpers.lm.models import TinyLMConfig
 from helpers.lm.sft import SFTSettings, bases_by_seed
 from helpers.measure import metrics
+from helpers.results import minus
 from helpers.rl import GRPOSettings, compare_arms
 from helpers.tasks import noisy_addition as na
 from helpers.verdict import (
     Criterion,
     Verdict,
     format_interval,
+    paper_rows,
     say,
     where,
 )
@@ -481,22 +483,16 @@ say(
 
 # %%
 final = eval_log[eval_log["step"] == eval_log["step"].max()].set_index(["arm", "seed"])
-per_seed = {
-    m: {arm: [final.loc[(arm, s), m] for s in seeds] for arm in ARMS}
-    for m in final.columns
-}
-ece_gap = [v - r for v, r in zip(per_seed["ece"]["RLVR"], per_seed["ece"]["RLCR"])]
-acc_diff = [
-    c - v for v, c in zip(per_seed["accuracy"]["RLVR"], per_seed["accuracy"]["RLCR"])
-]
-ood_gap = [
-    v - r for v, r in zip(per_seed["ood_ece"]["RLVR"], per_seed["ood_ece"]["RLCR"])
-]
+per_seed = {m: {a: [final.loc[(a, s), m] for s in seeds] for a in ARMS}
+            for m in final.columns}
+ece_gap = minus(per_seed["ece"]["RLVR"], per_seed["ece"]["RLCR"])
+acc_diff = minus(per_seed["accuracy"]["RLCR"], per_seed["accuracy"]["RLVR"])
+ood_gap = minus(per_seed["ood_ece"]["RLVR"], per_seed["ood_ece"]["RLCR"])
 # the bases, before RL: step 0 of each seed's run (both arms start from base s)
 at_start = eval_log[(eval_log["step"] == 0) & (eval_log["arm"] == "RLVR")]
 base_ece = at_start.set_index("seed").loc[seeds, "ece"].tolist()
 # the "hurt" half of the note: RLVR's ECE after training minus its own base's
-rlvr_vs_base = [v - b for v, b in zip(per_seed["ece"]["RLVR"], base_ece)]
+rlvr_vs_base = minus(per_seed["ece"]["RLVR"], base_ece)
 
 
 def ece_counting_abstentions(model) -> float:
@@ -506,137 +502,51 @@ def ece_counting_abstentions(model) -> float:
     p_answer, p_conf = na.policy_distribution(model, tokenizer, in_dist, device)
     table = na.calibration_rows(in_dist, p_answer, p_conf)
     digit_correct = np.array(
-        [
-            [na.expected_correct(r.cls, r.a, r.b, str(d)) for d in range(10)]
-            for r in in_dist
-        ]
+        [[na.expected_correct(r.cls, r.a, r.b, str(d)) for d in range(10)]
+         for r in in_dist]
     )
     would_be = (p_answer[:, :10] * digit_correct).sum(1) / p_answer[:, :10].sum(1)
     return metrics.ece_with_abstentions(
-        table["confidence"],
-        table["correct"],
-        table["weight"],
-        p_answer[:, 10] / len(in_dist),
-        would_be,
+        table["confidence"], table["correct"], table["weight"],
+        p_answer[:, 10] / len(in_dist), would_be,
     )
 
 
-ece_abst = {
-    arm: [ece_counting_abstentions(models[(arm, s)]) for s in seeds] for arm in ARMS
-}
-ece_abst_gap = [v - r for v, r in zip(ece_abst["RLVR"], ece_abst["RLCR"])]
-
+ece_abst = {a: [ece_counting_abstentions(models[(a, s)]) for s in seeds] for a in ARMS}
+ece_abst_gap = minus(ece_abst["RLVR"], ece_abst["RLCR"])
 criteria = [
-    Criterion(
-        "ECE(RLCR) < ECE(RLVR): gap RLVR - RLCR above 0 (mean of seeds)",
-        by_seed=ece_gap,
-        threshold=0.0,
-        op=">",
-        every_seed=True,
-    ),
+    Criterion("ECE(RLCR) < ECE(RLVR): gap RLVR - RLCR above 0 (mean of seeds)",
+              by_seed=ece_gap, threshold=0.0, op=">", every_seed=True),
     Criterion("mean ECE gap, RLVR - RLCR", ece_gap, ece_gap_min, ">="),
-    Criterion(
-        "mean accuracy, RLCR - RLVR (no trade-off)", acc_diff, -accuracy_tolerance, ">="
-    ),
-    Criterion(
-        "RLVR abstention rate (A-D)",
-        per_seed["abstain_rate"]["RLVR"],
-        0.0,
-        ">=",
-        decides=False,
-    ),
-    Criterion(
-        "RLCR abstention rate (A-D)",
-        per_seed["abstain_rate"]["RLCR"],
-        0.0,
-        ">=",
-        decides=False,
-    ),
-    Criterion(
-        "ECE gap RLVR - RLCR, abstention counted at confidence 0",
-        ece_abst_gap,
-        ece_gap_min,
-        ">=",
-        decides=False,
-    ),
-    Criterion(
-        "out-of-distribution ECE (class E), RLVR - RLCR",
-        ood_gap,
-        0.0,
-        ">",
-        decides=False,
-    ),
-    Criterion(
-        "ECE rise under RLVR: ECE(RLVR) - ECE(its base)",
-        by_seed=rlvr_vs_base,
-        threshold=0.0,
-        op=">",
-        every_seed=True,
-        decides=False,
-    ),
+    Criterion("mean accuracy, RLCR - RLVR (no trade-off)", acc_diff,
+              -accuracy_tolerance, ">="),
+    *[Criterion(f"{arm} abstention rate (A-D)", per_seed["abstain_rate"][arm], 0.0,
+                ">=", decides=False) for arm in ARMS],
+    Criterion("ECE gap RLVR - RLCR, abstention counted at confidence 0",
+              ece_abst_gap, ece_gap_min, ">=", decides=False),
+    Criterion("out-of-distribution ECE (class E), RLVR - RLCR", ood_gap, 0.0, ">",
+              decides=False),
+    Criterion("ECE rise under RLVR: ECE(RLVR) - ECE(its base)", by_seed=rlvr_vs_base,
+              threshold=0.0, op=">", every_seed=True, decides=False),
 ]
-premises = [
-    Criterion(
-        "base ECE (A-D), before RL: room for the claimed gap",
-        by_seed=base_ece,
-        threshold=ece_gap_min,
-        op=">=",
-        every_seed=True,
-    )
-]
-
-
+premises = [Criterion("base ECE (A-D), before RL: room for the claimed gap",
+                      by_seed=base_ece, threshold=ece_gap_min, every_seed=True)]
 verdict = Verdict(
-    note_id="n01",
-    claim=(
-        "A Brier term added to a binary reward gives "
-        "calibrated confidence without costing accuracy."
-    ),
-    criteria=criteria,
-    premises=premises,
+    note_id="n01", criteria=criteria, premises=premises, parameters=run.parameters,
+    claim=("A Brier term added to a binary reward gives "
+           "calibrated confidence without costing accuracy."),
     key_number=("mean ECE gap RLVR - RLCR", ece_gap),
-    paper_vs_run=[
-        {
-            "quantity": "ECE after RLVR",
-            "paper (HotpotQA, Qwen2.5-7B)": "0.37",
-            "this run (mean of seeds [95% interval])": format_interval(
-                per_seed["ece"]["RLVR"]
-            ),
-        },
-        {
-            "quantity": "ECE after RLCR",
-            "paper (HotpotQA, Qwen2.5-7B)": "0.03",
-            "this run (mean of seeds [95% interval])": format_interval(
-                per_seed["ece"]["RLCR"]
-            ),
-        },
-        *[
-            {
-                "quantity": f"ECE after {arm}, abstention at confidence 0",
-                "paper (HotpotQA, Qwen2.5-7B)": "n/a",
-                "this run (mean of seeds [95% interval])": format_interval(
-                    ece_abst[arm]
-                ),
-            }
-            for arm in ARMS
-        ],
-        {
-            "quantity": "accuracy, RLCR - RLVR",
-            "paper (HotpotQA, Qwen2.5-7B)": "about 0 (no loss)",
-            "this run (mean of seeds [95% interval])": format_interval(acc_diff),
-        },
-        {
-            "quantity": "ECE of the starting model (one base per seed)",
-            "paper (HotpotQA, Qwen2.5-7B)": "n/a",
-            "this run (mean of seeds [95% interval])": format_interval(base_ece),
-        },
-        {
-            "quantity": "ECE after RLVR - ECE of its base",
-            "paper (HotpotQA, Qwen2.5-7B)": "RLVR worsens calibration (most OOD)",
-            "this run (mean of seeds [95% interval])": format_interval(rlvr_vs_base),
-        },
-    ],
-    parameters=run.parameters,
+    paper_vs_run=paper_rows("paper (HotpotQA, Qwen2.5-7B)", [
+        ("ECE after RLVR", "0.37", format_interval(per_seed["ece"]["RLVR"])),
+        ("ECE after RLCR", "0.03", format_interval(per_seed["ece"]["RLCR"])),
+        *[(f"ECE after {arm}, abstention at confidence 0", "n/a",
+           format_interval(ece_abst[arm])) for arm in ARMS],
+        ("accuracy, RLCR - RLVR", "about 0 (no loss)", format_interval(acc_diff)),
+        ("ECE of the starting model (one base per seed)", "n/a",
+         format_interval(base_ece)),
+        ("ECE after RLVR - ECE of its base", "RLVR worsens calibration (most OOD)",
+         format_interval(rlvr_vs_base)),
+    ]),
 )
 verdict.publish()
 
@@ -652,14 +562,8 @@ print(verdict.summary())
 
 # %%
 overconf = {
-    when: [
-        float(row["mean_confidence"] - row["accuracy"])
-        for _, row in frame.set_index("seed").loc[seeds].iterrows()
-    ]
-    for when, frame in [
-        ("base", at_start),
-        ("RLVR", final.xs("RLVR").reset_index()),
-    ]
+    when: [float(f.loc[s, "mean_confidence"] - f.loc[s, "accuracy"]) for s in seeds]
+    for when, f in (("base", at_start.set_index("seed")), ("RLVR", final.xs("RLVR")))
 }
 rise = where(rlvr_vs_base)
 meaning = {
@@ -670,7 +574,7 @@ meaning = {
 }[rise.split()[0]]
 say(
     f"Across {len(seeds)} seeds, ECE(RLVR) − ECE(base) is {rise}: {meaning}"
-    + f" (base ECE {format_interval(base_ece)}, RLVR "
+    f" (base ECE {format_interval(base_ece)}, RLVR "
     f"{format_interval(per_seed['ece']['RLVR'])}). Overconfidence, mean stated "
     f"confidence − expected accuracy on classes A-D: base "
     f"{format_interval(overconf['base'])}, after RLVR "
