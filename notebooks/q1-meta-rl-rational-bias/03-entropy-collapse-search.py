@@ -96,7 +96,7 @@ from helpers.lm.sft import SFTSettings, bases_by_seed
 from helpers.results import minus, per_seed, ratio
 from helpers.rl import agent
 from helpers.tasks import shard_search as ss
-from helpers.verdict import Criterion, Verdict, format_interval, say
+from helpers.verdict import Criterion, Verdict, format_interval, paper_rows, say
 
 PRESETS = {
     "smoke": dict(sft_steps=30, rl_steps=4, eval_every=2),
@@ -362,7 +362,6 @@ def after_over_before(column: str) -> list[float]:
 entropy_ratio = after_over_before("action entropy")
 incorrect_ratio = after_over_before("unique incorrect sequences")
 unique_ratio = after_over_before("unique sequences")
-incorrect_entropy_ratio = after_over_before("action entropy (incorrect)")
 success_change = minus(
     per_seed(evals, "success", seeds, arm=DIVERSE, step=cfg["rl_steps"]),
     on_bases("success"),
@@ -372,141 +371,62 @@ narrow_unique = per_seed(
 )
 diverse_start_unique = float(np.mean(on_bases("unique sequences")))
 premises = [
-    Criterion(
-        "action entropy of the diverse SFT base (nats)",
-        by_seed=on_bases("action entropy"),
-        threshold=base_entropy_min,
-        op=">=",
-        every_seed=True,
-    ),
-    Criterion(
-        "unique incorrect query sequences per prompt, diverse SFT base",
-        by_seed=on_bases("unique incorrect sequences"),
-        threshold=base_incorrect_min,
-        op=">=",
-        every_seed=True,
-    ),
-    Criterion(
-        "success of the diverse SFT base, above the lower bound",
-        by_seed=on_bases("success"),
-        threshold=base_success_low,
-        op=">",
-        every_seed=True,
-    ),
-    Criterion(
-        "success of the diverse SFT base, below the upper bound",
-        by_seed=on_bases("success"),
-        threshold=base_success_high,
-        op="<",
-        every_seed=True,
-    ),
+    Criterion(name, by_seed=on_bases(column), threshold=bar, op=op, every_seed=True)
+    for name, column, bar, op in [
+        ("action entropy of the diverse SFT base (nats)", "action entropy",
+         base_entropy_min, ">="),
+        ("unique incorrect query sequences per prompt, diverse SFT base",
+         "unique incorrect sequences", base_incorrect_min, ">="),
+        ("success of the diverse SFT base, above the lower bound", "success",
+         base_success_low, ">"),
+        ("success of the diverse SFT base, below the upper bound", "success",
+         base_success_high, "<"),
+    ]
 ]
 criteria = [
-    Criterion(
-        "action entropy after / before GRPO (diverse SFT, own base)",
-        by_seed=entropy_ratio,
-        threshold=entropy_ratio_max,
-        op="<=",
-        every_seed=True,
-    ),
-    Criterion(
-        "unique incorrect query sequences after / before GRPO "
-        "(diverse SFT, own base)",
-        by_seed=incorrect_ratio,
-        threshold=unique_ratio_max,
-        op="<=",
-        every_seed=True,
-    ),
-    Criterion(
-        "unique query sequences, all episodes, after / before GRPO (diverse SFT)",
-        unique_ratio,
-        unique_ratio_max,
-        "<=",
-        decides=False,
-    ),
-    Criterion(
-        "action entropy on incorrect episodes after / before GRPO (diverse SFT)",
-        incorrect_entropy_ratio,
-        entropy_ratio_max,
-        "<=",
-        decides=False,
-    ),
-    Criterion(
-        "success after - before GRPO (diverse SFT)",
-        success_change,
-        0.0,
-        ">",
-        decides=False,
-    ),
-    Criterion(
-        "R² of R = -a·exp(H) + b (diverse arm, all evaluations)",
-        r2,
-        0.5,
-        ">=",
-        decides=False,
-    ),
-    Criterion(
-        "corr(Cov(log π, A), entropy change) per step (diverse arm, all steps)",
-        cov_corr,
-        0.0,
-        "<",
-        decides=False,
-    ),
-    Criterion(
-        "unique sequences after GRPO from narrow SFT "
-        f"(seeds {arm_seeds['narrow']}) vs the diverse SFT bases' mean",
-        narrow_unique,
-        diverse_start_unique,
-        ">=",
-        decides=False,
-    ),
+    Criterion("action entropy after / before GRPO (diverse SFT, own base)",
+              by_seed=entropy_ratio, threshold=entropy_ratio_max, op="<=",
+              every_seed=True),
+    Criterion("unique incorrect query sequences after / before GRPO "
+              "(diverse SFT, own base)", by_seed=incorrect_ratio,
+              threshold=unique_ratio_max, op="<=", every_seed=True),
+    Criterion("unique query sequences, all episodes, after / before GRPO (diverse SFT)",
+              unique_ratio, unique_ratio_max, "<=", decides=False),
+    Criterion("action entropy on incorrect episodes after / before GRPO (diverse SFT)",
+              after_over_before("action entropy (incorrect)"), entropy_ratio_max, "<=",
+              decides=False),
+    Criterion("success after - before GRPO (diverse SFT)", success_change, 0.0, ">",
+              decides=False),
+    Criterion("R² of R = -a·exp(H) + b (diverse arm, all evaluations)", r2, 0.5, ">=",
+              decides=False),
+    Criterion("corr(Cov(log π, A), entropy change) per step (diverse arm, all steps)",
+              cov_corr, 0.0, "<", decides=False),
+    Criterion("unique sequences after GRPO from narrow SFT "
+              f"(seeds {arm_seeds['narrow']}) vs the diverse SFT bases' mean",
+              narrow_unique, diverse_start_unique, ">=", decides=False),
 ]
 verdict = Verdict(
-    note_id="n03",
-    claim=(
-        "GRPO collapses a search agent's entropy and squeezes its incorrect "
-        "trajectories; diverse SFT demonstrations supply the breadth RL squeezes."
-    ),
-    criteria=criteria,
-    premises=premises,
+    note_id="n03", criteria=criteria, premises=premises,
+    claim=("GRPO collapses a search agent's entropy and squeezes its incorrect "
+           "trajectories; diverse SFT demonstrations supply the breadth RL squeezes."),
     key_number=("action entropy after / before (diverse arm)", entropy_ratio),
-    paper_vs_run=[
-        {
-            "quantity": "entropy collapse",
-            "papers (reasoning, 0.5B-32B)": "most of the drop in the first ~200 steps",
-            "this run (diverse arm, mean [95% interval] over seeds)": (
-                f"action entropy x{format_interval(entropy_ratio, 2)} "
-                f"after {cfg['rl_steps']} steps"
-            ),
-        },
-        {
-            "quantity": "R = -a·exp(H) + b",
-            "papers (reasoning, 0.5B-32B)": (
-                "tight fit, performance bought with entropy"
-            ),
-            "this run (diverse arm, mean [95% interval] over seeds)": (
-                f"R² = {r2:.2f} (pooled), success change "
-                f"{format_interval(success_change)}"
-            ),
-        },
-        {
-            "quantity": "RL squeezes incorrect trajectories",
-            "papers (reasoning, 0.5B-32B)": "fewer clusters after RL",
-            "this run (diverse arm, mean [95% interval] over seeds)": (
-                f"unique incorrect sequences x{format_interval(incorrect_ratio, 2)} "
-                f"(all episodes x{format_interval(unique_ratio, 2)})"
-            ),
-        },
-    ],
+    paper_vs_run=paper_rows("papers (reasoning, 0.5B-32B)", [
+        ("entropy collapse", "most of the drop in the first ~200 steps",
+         f"action entropy x{format_interval(entropy_ratio, 2)} "
+         f"after {cfg['rl_steps']} steps"),
+        ("R = -a·exp(H) + b", "tight fit, performance bought with entropy",
+         f"R² = {r2:.2f} (pooled), success change {format_interval(success_change)}"),
+        ("RL squeezes incorrect trajectories", "fewer clusters after RL",
+         f"unique incorrect sequences x{format_interval(incorrect_ratio, 2)} "
+         f"(all episodes x{format_interval(unique_ratio, 2)})"),
+    ], "this run (diverse arm, mean [95% interval] over seeds)"),
     parameters=run.parameters
     | {"narrow_seeds": arm_seeds["narrow"], "eval_rollouts": EVAL_ROLLOUTS},
 )
 verdict.publish()
 say(
-    (
-        f"From the narrow base, GRPO ends with {format_interval(narrow_unique, 2)} "
-        f"unique query sequences per prompt (seeds {arm_seeds['narrow']}), "
-    )
+    f"From the narrow base, GRPO ends with {format_interval(narrow_unique, 2)} "
+    f"unique query sequences per prompt (seeds {arm_seeds['narrow']}), "
     + ("at or above" if np.mean(narrow_unique) >= diverse_start_unique else "below")
     + f" the diverse bases' {diverse_start_unique:.2f} (mean of {len(seeds)} bases)"
     " before GRPO."
