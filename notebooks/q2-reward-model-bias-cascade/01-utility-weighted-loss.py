@@ -88,7 +88,14 @@ from helpers import notebook, params, plots
 from helpers.non_lm.classifiers import ClassifierSettings, train_classifier
 from helpers.non_lm.decision_utility import compare_weighting, ex_post_reweight
 from helpers.tasks.teacher_classes import TeacherTask, make_data
-from helpers.verdict import Criterion, Verdict, format_interval, mean_interval, say
+from helpers.verdict import (
+    Criterion,
+    Verdict,
+    format_interval,
+    mean_interval,
+    paper_rows,
+    say,
+)
 
 PRESETS = {
     "smoke": dict(weights=[1, 64], widths=[16], epochs=3),
@@ -324,57 +331,29 @@ say(
 
 # %%
 W = decide_weight
-loss_gap, probe_gap = (
-    gap("weighted_ce", "WT", "EPW", W),
-    gap("probe_accuracy", "EPW", "WT", W),
-)
+loss_gap = gap("weighted_ce", "WT", "EPW", W)
+probe_gap = gap("probe_accuracy", "EPW", "WT", W)
 utility_gap = gap("utility", "EPW", "WT", W)
-# per seed: the largest |WT - EPW| over the three
-# measures at W = 1 (the same computation in both arms)
-sanity = [
-    max(
-        abs(gap(m, "WT", "EPW", 1, [s])[0])
-        for m in ["weighted_ce", "utility", "probe_accuracy"]
-    )
-    for s in seeds
-]
-# report only, on the width sweep's seeds: the probe gap
-# at the widest bottleneck against the spec's width 16
-probe_gap_widest = probe_by_width[wide]
+# per seed: the largest |WT - EPW| over the three measures at W = 1 (the same
+# computation in both arms)
+measures = ["weighted_ce", "utility", "probe_accuracy"]
+sanity = [max(abs(gap(m, "WT", "EPW", 1, [s])[0]) for m in measures) for s in seeds]
+# report only, on the width sweep's seeds: the probe gap at the widest bottleneck
+# against the spec's width 16
 probe_gap_16 = gap("probe_accuracy", "EPW", "WT", W, width_seeds)
-
 criteria = [
-    Criterion(
-        f"weighted CE at W={W}, WT - EPW (mean of seeds)",
-        loss_gap,
-        loss_gap_min,
-        ">=",
-        unit=" nats",
-    ),
-    Criterion(
-        f"probe accuracy at W={W}, EPW - WT (mean of seeds)",
-        probe_gap,
-        probe_gap_min,
-        ">=",
-    ),
-    Criterion(f"utility at W={W}, EPW - WT (mean of seeds)", utility_gap, 0.0, ">="),
-    Criterion(
-        "largest |WT - EPW| at W=1 (report only: the same computation, 0 by "
-        "construction)",
-        by_seed=sanity,
-        threshold=sanity_tolerance,
-        op="<",
-        every_seed=True,
-        decides=False,
-    ),
-    Criterion(
-        f"probe gap EPW - WT at width {wide}, below the width-16 gap "
-        f"(report only: capacity closes the gap; seeds {width_seeds})",
-        probe_gap_widest,
-        float(np.mean(probe_gap_16)),
-        "<",
-        decides=False,
-    ),
+    Criterion(f"weighted CE at W={W}, WT - EPW (mean of seeds)", by_seed=loss_gap,
+              threshold=loss_gap_min, unit=" nats"),
+    Criterion(f"probe accuracy at W={W}, EPW - WT (mean of seeds)", by_seed=probe_gap,
+              threshold=probe_gap_min),
+    Criterion(f"utility at W={W}, EPW - WT (mean of seeds)", by_seed=utility_gap),
+    Criterion("largest |WT - EPW| at W=1 (report only: the same computation, 0 by "
+              "construction)", by_seed=sanity, threshold=sanity_tolerance, op="<",
+              every_seed=True, decides=False),
+    Criterion(f"probe gap EPW - WT at width {wide}, below the width-16 gap (report "
+              f"only: capacity closes the gap; seeds {width_seeds})",
+              by_seed=probe_by_width[wide], threshold=float(np.mean(probe_gap_16)),
+              op="<", decides=False),
 ]
 verdict = Verdict(
     note_id="n08",
@@ -384,23 +363,12 @@ verdict = Verdict(
     ),
     criteria=criteria,
     key_number=(f"probe accuracy gap EPW - WT at W={W}", probe_gap),
-    paper_vs_run=[
-        {
-            "quantity": "weighted loss (nats): WT - EPW",
-            "paper (X-rays, CIFAR)": "EPW lower",
-            "this run (mean [95% interval])": format_interval(loss_gap),
-        },
-        {
-            "quantity": "utility per decision: EPW - WT",
-            "paper (X-rays, CIFAR)": "EPW higher",
-            "this run (mean [95% interval])": format_interval(utility_gap),
-        },
-        {
-            "quantity": "representation (probe accuracy): EPW - WT",
-            "paper (X-rays, CIFAR)": "EPW better (theory)",
-            "this run (mean [95% interval])": format_interval(probe_gap),
-        },
-    ],
+    paper_vs_run=paper_rows("paper (X-rays, CIFAR)", [
+        ("weighted loss (nats): WT - EPW", "EPW lower", format_interval(loss_gap)),
+        ("utility per decision: EPW - WT", "EPW higher", format_interval(utility_gap)),
+        ("representation (probe accuracy): EPW - WT", "EPW better (theory)",
+         format_interval(probe_gap)),
+    ], "this run (mean [95% interval])"),
     parameters=run.parameters
     | {"width_seeds": width_seeds, "decide_weight": decide_weight},
 )
