@@ -107,7 +107,7 @@ from helpers.verdict import (
     Criterion,
     Verdict,
     format_interval,
-    paper_row,
+    paper_rows,
     say,
     where,
 )
@@ -591,21 +591,15 @@ overlaps.pivot_table(
 # than SFT, as in practice).
 
 # %%
-gap = {
-    lr: arm_difference(runs, "sparsity (bf16)", "GRPO", "SFT", seeds, lr=lr)
-    for lr in learning_rates
-}
+gap = {lr: arm_difference(runs, "sparsity (bf16)", "GRPO", "SFT", seeds, lr=lr)
+       for lr in learning_rates}
 # per seed: the lowest relative rank over the block matrices of its runs, all rates
 lowest_rank = runs.groupby(["arm", "seed"])["min relative rank"].min()
 grpo_rank = [lowest_rank[("GRPO", s)] for s in seeds]
 sft_rank = [lowest_rank[("SFT", s)] for s in seeds]
 rank_gap = minus(grpo_rank, sft_rank)
-paper_like = [
-    (rl_lr, sft_lr)
-    for rl_lr in learning_rates
-    for sft_lr in learning_rates
-    if np.isclose(sft_lr, 10 * rl_lr)
-]
+paper_like = [(rl_lr, sft_lr) for rl_lr in learning_rates for sft_lr in learning_rates
+              if np.isclose(sft_lr, 10 * rl_lr)]
 paper_like_gap = [
     minus(
         per_seed(runs, "sparsity (bf16)", seeds, arm="GRPO", lr=rl_lr),
@@ -614,76 +608,30 @@ paper_like_gap = [
     for rl_lr, sft_lr in paper_like
 ]
 premises = [
-    Criterion(
-        f"share of GRPO groups ({GROUP} samples) with a right and a wrong answer, "
-        "base before RL",
-        by_seed=start["mixed groups"].tolist(),
-        threshold=mixed_groups_min,
-        op=">=",
-        every_seed=True,
-    ),
+    Criterion(f"share of GRPO groups ({GROUP} samples) with a right and a wrong "
+              "answer, base before RL", by_seed=start["mixed groups"].tolist(),
+              threshold=mixed_groups_min, op=">=", every_seed=True),
 ]
 criteria = [
-    *[
-        Criterion(
-            f"sparsity GRPO - SFT at lr {lr:g} (mean of seeds)",
-            by_seed=gap[lr],
-            threshold=sparsity_gap_min,
-            op=">=",
-        )
-        for lr in learning_rates
-    ],
-    Criterion(
-        f"within-base Jaccard - chance, GRPO pair minus shuffled-reward pair, "
-        f"lr {decision_lr:g} (mean of bases)",
-        by_seed=beyond_control[decision_lr],
-        threshold=overlap_margin,
-        op=">",
-        every_seed=True,
-    ),
-    Criterion(
-        f"within-base GRPO pair Jaccard - chance at lr {decision_lr:g}",
-        by_seed=excess[(decision_lr, "GRPO")],
-        threshold=overlap_margin,
-        op=">",
-        every_seed=True,
-        decides=False,
-    ),
-    Criterion(
-        f"within-base shuffled-reward pair Jaccard - chance at lr {decision_lr:g}",
-        by_seed=excess[(decision_lr, "GRPO-shuffled")],
-        threshold=overlap_margin,
-        op=">",
-        every_seed=True,
-        decides=False,
-    ),
-    Criterion(
-        "min rank(ΔW)/min(shape) over the block matrices of a seed's GRPO runs",
-        by_seed=grpo_rank,
-        threshold=rank_min,
-        op=">=",
-        every_seed=True,
-        decides=False,
-    ),
-    Criterion(
-        "min rank(ΔW)/min(shape), GRPO minus SFT (same base, all rates)",
-        by_seed=rank_gap,
-        threshold=0.0,
-        op=">=",
-        every_seed=True,
-        decides=False,
-    ),
-    *[
-        Criterion(
-            f"paper-like: sparsity GRPO at lr {rl_lr:g} "
-            f"- SFT at lr {sft_lr:g} (mean of seeds)",
-            by_seed=g,
-            threshold=sparsity_gap_min,
-            op=">=",
-            decides=False,
-        )
-        for (rl_lr, sft_lr), g in zip(paper_like, paper_like_gap)
-    ],
+    *[Criterion(f"sparsity GRPO - SFT at lr {lr:g} (mean of seeds)", by_seed=gap[lr],
+                threshold=sparsity_gap_min, op=">=") for lr in learning_rates],
+    Criterion(f"within-base Jaccard - chance, GRPO pair minus shuffled-reward pair, "
+              f"lr {decision_lr:g} (mean of bases)",
+              by_seed=beyond_control[decision_lr], threshold=overlap_margin, op=">",
+              every_seed=True),
+    *[Criterion(f"within-base {pair} pair Jaccard - chance at lr {decision_lr:g}",
+                by_seed=excess[(decision_lr, arm)], threshold=overlap_margin, op=">",
+                every_seed=True, decides=False)
+      for pair, arm in (("GRPO", "GRPO"), ("shuffled-reward", "GRPO-shuffled"))],
+    Criterion("min rank(ΔW)/min(shape) over the block matrices of a seed's GRPO runs",
+              by_seed=grpo_rank, threshold=rank_min, op=">=", every_seed=True,
+              decides=False),
+    Criterion("min rank(ΔW)/min(shape), GRPO minus SFT (same base, all rates)",
+              by_seed=rank_gap, threshold=0.0, op=">=", every_seed=True, decides=False),
+    *[Criterion(f"paper-like: sparsity GRPO at lr {rl_lr:g} "
+                f"- SFT at lr {sft_lr:g} (mean of seeds)", by_seed=g,
+                threshold=sparsity_gap_min, op=">=", decides=False)
+      for (rl_lr, sft_lr), g in zip(paper_like, paper_like_gap)],
 ]
 
 
@@ -692,97 +640,59 @@ def arm_sparsity(arm: str, lr: float) -> list[float]:
     return runs[(runs["arm"] == arm) & (runs["lr"] == lr)]["sparsity (bf16)"].tolist()
 
 
+def sparsity_by_rate(arm: str) -> str:
+    """``arm``'s bf16 sparsity at each learning rate, for the paper-vs-run table."""
+    return "; ".join(f"{format_interval(arm_sparsity(arm, lr), 2)} at {lr:g}"
+                     for lr in learning_rates)
+
+
 grpo_pairs = at_decision[at_decision["arm"] == "GRPO"]
 shuffled_pairs = at_decision[at_decision["arm"] == "GRPO-shuffled"]
-paper_label = "paper (7 algorithms, 10 LLMs)"
-run_label = "this run (mean [95% interval] over seeds)"
 verdict = Verdict(
-    note_id="n04",
-    claim=(
-        "RL updates a sparse, full-rank subnetwork that two RL runs from one base "
-        "share beyond a shuffled-reward control; SFT updates far more parameters."
-    ),
-    criteria=criteria,
+    note_id="n04", criteria=criteria, premises=premises,
+    claim=("RL updates a sparse, full-rank subnetwork that two RL runs from one base "
+           "share beyond a shuffled-reward control; SFT updates far more parameters."),
     key_number=(f"sparsity GRPO - SFT at lr {decision_lr:g}", gap[decision_lr]),
-    premises=premises,
-    paper_vs_run=[
-        paper_row(
-            "RL update sparsity (bf16)",
-            "70-95%",
-            "; ".join(
-                f"{format_interval(arm_sparsity('GRPO', lr), 2)} at {lr:g}"
-                for lr in learning_rates
-            ),
-            paper_label,
-            run_label,
-        ),
-        paper_row(
-            "SFT update sparsity (bf16)",
-            "much lower than RL",
-            "; ".join(
-                f"{format_interval(arm_sparsity('SFT', lr), 2)} at {lr:g}"
-                for lr in learning_rates
-            ),
-            paper_label,
-            run_label,
-        ),
-        paper_row(
-            "update rank",
-            "> 99% on average",
-            f"lowest per seed: GRPO {format_interval(grpo_rank, 2)}, "
-            f"SFT {format_interval(sft_rank, 2)}",
-            paper_label,
-            run_label,
-        ),
-        paper_row(
-            "seed overlap",
-            "substantially above chance",
-            f"Jaccard of a base's two GRPO runs "
-            f"{pairs_text(grpo_pairs['jaccard'].tolist())} vs chance "
-            f"{pairs_text(grpo_pairs['chance'].tolist())}; shuffled-reward control "
-            f"{pairs_text(shuffled_pairs['jaccard'].tolist())} vs chance "
-            f"{pairs_text(shuffled_pairs['chance'].tolist())}, at lr {decision_lr:g}",
-            paper_label,
-            run_label,
-        ),
-    ],
-    parameters=run.parameters
-    | {
-        "report_seeds": report,
-        "pair_rates": pair_rates,
-        "second_rl_seed": f"seed + {SECOND}",
-        "learning_rates": learning_rates,
-        "decision_lr": decision_lr,
-    },
+    paper_vs_run=paper_rows("paper (7 algorithms, 10 LLMs)", [
+        ("RL update sparsity (bf16)", "70-95%", sparsity_by_rate("GRPO")),
+        ("SFT update sparsity (bf16)", "much lower than RL", sparsity_by_rate("SFT")),
+        ("update rank", "> 99% on average",
+         f"lowest per seed: GRPO {format_interval(grpo_rank, 2)}, "
+         f"SFT {format_interval(sft_rank, 2)}"),
+        ("seed overlap", "substantially above chance",
+         f"Jaccard of a base's two GRPO runs "
+         f"{pairs_text(grpo_pairs['jaccard'].tolist())} vs chance "
+         f"{pairs_text(grpo_pairs['chance'].tolist())}; shuffled-reward control "
+         f"{pairs_text(shuffled_pairs['jaccard'].tolist())} vs chance "
+         f"{pairs_text(shuffled_pairs['chance'].tolist())}, at lr {decision_lr:g}"),
+    ], "this run (mean [95% interval] over seeds)"),
+    parameters=run.parameters | {
+        "report_seeds": report, "pair_rates": pair_rates,
+        "second_rl_seed": f"seed + {SECOND}", "learning_rates": learning_rates,
+        "decision_lr": decision_lr},
 )
 verdict.publish()
 
 say(
     "At matched rates, GRPO's bf16 sparsity minus SFT's (paired by base) is "
     + "; ".join(
-        (
-            f"{where(gap[lr], digits=2)} at lr {lr:g} (GRPO "
-            f"{format_interval(arm_sparsity('GRPO', lr), 2)}, SFT "
-            f"{format_interval(arm_sparsity('SFT', lr), 2)})"
-        )
+        f"{where(gap[lr], digits=2)} at lr {lr:g} (GRPO "
+        f"{format_interval(arm_sparsity('GRPO', lr), 2)}, SFT "
+        f"{format_interval(arm_sparsity('SFT', lr), 2)})"
         for lr in learning_rates
     )
     + ". "
     + " ".join(
-        (
-            f"In the paper-like regime (GRPO at {rl_lr:g}, SFT "
-            f"at {sft_lr:g}) the gap is {format_interval(g, 2)}."
-        )
+        f"In the paper-like regime (GRPO at {rl_lr:g}, SFT "
+        f"at {sft_lr:g}) the gap is {format_interval(g, 2)}."
         for (rl_lr, sft_lr), g in zip(paper_like, paper_like_gap)
     )
-    + (
-        f" At lr {decision_lr:g}, GRPO-shuffled's sparsity is "
-        f"{format_interval(arm_sparsity('GRPO-shuffled', decision_lr), 2)}; the "
-        "overlap of a base's two GRPO runs beyond chance minus that of its two "
-        f"shuffled-reward runs is {where(beyond_control[decision_lr], 0)}. The lowest "
-        f"update rank, GRPO minus SFT from the same base, is "
-        f"{where(rank_gap, 0)}."
-    )
+    + f" At lr {decision_lr:g}, GRPO-shuffled's sparsity is "
+    f"{format_interval(arm_sparsity('GRPO-shuffled', decision_lr), 2)}; the "
+    "overlap of a base's two GRPO runs beyond chance minus that of its two "
+    f"shuffled-reward runs is {where(beyond_control[decision_lr], 0)}. The lowest "
+    f"update rank, GRPO minus SFT from the same base, is "
+    f"{where(rank_gap, 0)}."
 )
 
 # %% tags=["nbval-check-output"]
