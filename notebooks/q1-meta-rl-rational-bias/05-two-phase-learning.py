@@ -86,7 +86,7 @@ from helpers.lm.sft import SFTSettings, bases_by_seed
 from helpers.results import minus, per_seed, ratio
 from helpers.rl import hicra
 from helpers.tasks import plan_execute as pe
-from helpers.verdict import Criterion, Verdict, format_interval, say
+from helpers.verdict import Criterion, Verdict, format_interval, paper_rows, say
 
 # eval_every sets the resolution of the halving steps: the same at ci and full
 PRESETS = {
@@ -394,24 +394,16 @@ def deciding_values(steps: int) -> dict[str, list[float]]:
     """The three deciding quantities per seed, reading the GRPO runs up to ``steps``
     only."""
     part = grpo[grpo["step"] <= steps]
-    halves = {
-        s: (
-            hicra.halving_step(g, "execution error"),
-            hicra.halving_step(g, "plan error"),
-        )
-        for s, g in part.groupby("seed")
-    }
+    halves = {s: (hicra.halving_step(g, "execution error"),
+                  hicra.halving_step(g, "plan error")) for s, g in part.groupby("seed")}
     # order: 1 only when both errors halve,
     # execution error first; "never" fails the seed
     return {
-        "order": [
-            float(np.isfinite(halves[s][1]) and halves[s][0] < halves[s][1])
-            for s in seeds
-        ],
+        "order": [float(np.isfinite(halves[s][1]) and halves[s][0] < halves[s][1])
+                  for s in seeds],
         "plan_ratio": ratio(grpo_at(steps, "plan error"), grpo_at(0, "plan error")),
-        "batch_rise": minus(
-            grpo_at(steps, "plan entropy (batch)"), grpo_at(0, "plan entropy (batch)")
-        ),
+        "batch_rise": minus(grpo_at(steps, "plan entropy (batch)"),
+                            grpo_at(0, "plan entropy (batch)")),
     }
 
 
@@ -419,57 +411,29 @@ def deciding_criteria(steps: int) -> list[Criterion]:
     """The three deciding criteria, reading the GRPO runs up to ``steps`` only."""
     values = deciding_values(steps)
     return [
-        Criterion(
-            "both errors halve, execution error first "
-            "(share of seeds; 1 = yes, 0 = not or never)",
-            by_seed=values["order"],
-            threshold=0.5,
-            op=">=",
-            binary=True,
-        ),
-        Criterion(
-            "plan error at end / at start (mean of seeds)",
-            by_seed=values["plan_ratio"],
-            threshold=0.5,
-            op="<=",
-            every_seed=True,
-        ),
-        Criterion(
-            "batch plan entropy, end - start (mean of seeds)",
-            by_seed=values["batch_rise"],
-            threshold=entropy_rise_min,
-            op=">=",
-            every_seed=True,
-            unit=" nats",
-        ),
+        Criterion("both errors halve, execution error first "
+                  "(share of seeds; 1 = yes, 0 = not or never)",
+                  by_seed=values["order"], threshold=0.5, op=">=", binary=True),
+        Criterion("plan error at end / at start (mean of seeds)",
+                  by_seed=values["plan_ratio"], threshold=0.5, op="<=",
+                  every_seed=True),
+        Criterion("batch plan entropy, end - start (mean of seeds)",
+                  by_seed=values["batch_rise"], threshold=entropy_rise_min, op=">=",
+                  every_seed=True, unit=" nats"),
     ]
 
 
 now = deciding_values(cfg["rl_steps"])
-order, plan_ratio, batch_rise = now["order"], now["plan_ratio"], now["batch_rise"]
+plan_ratio, batch_rise = now["plan_ratio"], now["batch_rise"]
 premises = [
-    Criterion(
-        "base plan error, before RL (mean of bases)",
-        by_seed=grpo_at(0, "plan error"),
-        threshold=0.5,
-        op=">=",
-        every_seed=True,
-    ),
-    Criterion(
-        "base execution error, before RL (mean of bases)",
-        by_seed=grpo_at(0, "execution error"),
-        threshold=0.25,
-        op=">=",
-        every_seed=True,
-    ),
+    Criterion(f"base {error}, before RL (mean of bases)", by_seed=grpo_at(0, error),
+              threshold=bar, op=">=", every_seed=True)
+    for error, bar in (("plan error", 0.5), ("execution error", 0.25))
 ]
-token_change = minus(
-    grpo_at(cfg["rl_steps"], "plan entropy (per prompt)"),
-    grpo_at(0, "plan entropy (per prompt)"),
-)
-exec_entropy_change = minus(
-    grpo_at(cfg["rl_steps"], "execution entropy"), grpo_at(0, "execution entropy")
-)
+token_change = minus(grpo_at(cfg["rl_steps"], "plan entropy (per prompt)"),
+                     grpo_at(0, "plan entropy (per prompt)"))
+exec_entropy_change = minus(grpo_at(cfg["rl_steps"], "execution entropy"),
+                            grpo_at(0, "execution entropy"))
 hicra_arm = f"HICRA (α={hicra_alpha:g})"
 
 
@@ -483,75 +447,34 @@ auc_gap = [auc(hicra_arm, s) - auc("GRPO", s) for s in hicra_seeds]
 auc_gap_1 = [auc("HICRA (α=1)", s) - auc("GRPO", s) for s in hicra_seeds]
 criteria = [
     *deciding_criteria(cfg["rl_steps"]),
-    Criterion(
-        "per-prompt plan entropy, end - start (mean of seeds)",
-        by_seed=token_change,
-        threshold=0.0,
-        op=">",
-        decides=False,
-        unit=" nats",
-    ),
-    Criterion(
-        f"accuracy AUC, HICRA - GRPO (seeds {hicra_seeds})",
-        by_seed=auc_gap,
-        threshold=0.0,
-        op=">",
-        decides=False,
-    ),
-    Criterion(
-        f"accuracy AUC, HICRA (α=1) - GRPO (seeds {hicra_seeds})",
-        by_seed=auc_gap_1,
-        threshold=0.0,
-        op=">",
-        decides=False,
-    ),
+    Criterion("per-prompt plan entropy, end - start (mean of seeds)",
+              by_seed=token_change, threshold=0.0, op=">", decides=False, unit=" nats"),
+    *[Criterion(f"accuracy AUC, {arm} - GRPO (seeds {hicra_seeds})", by_seed=gaps,
+                threshold=0.0, op=">", decides=False)
+      for arm, gaps in (("HICRA", auc_gap), ("HICRA (α=1)", auc_gap_1))],
 ]
 phase_text = ", ".join(
     f"{step_text(phase[s][0])} / {step_text(phase[s][1])}" for s in seeds
 )
 verdict = Verdict(
-    note_id="n05",
-    claim=(
-        "RL first fixes execution, then planning; strategy-level "
-        "planning entropy rises; crediting planning tokens (HICRA) helps."
-    ),
-    criteria=criteria,
+    note_id="n05", criteria=criteria, premises=premises,
+    claim=("RL first fixes execution, then planning; strategy-level "
+           "planning entropy rises; crediting planning tokens (HICRA) helps."),
     key_number=("plan error at end / at start (GRPO)", plan_ratio),
-    paper_vs_run=[
-        {
-            "quantity": "phase 1, then phase 2",
-            "paper (8 models)": "execution entropy and perplexity drop sharply first",
-            "this run (GRPO, mean [95% interval] over seeds)": (
-                f"execution / plan error halve at step (per seed): {phase_text}; "
-                f"execution entropy {format_interval(exec_entropy_change, 2)} nats"
-            ),
-        },
-        {
-            "quantity": "phase 2",
-            "paper (8 models)": "semantic entropy of strategies rises with accuracy",
-            "this run (GRPO, mean [95% interval] over seeds)": (
-                f"plan error x{format_interval(plan_ratio, 2)}; batch "
-                f"plan entropy {format_interval(batch_rise, 2)} nats"
-            ),
-        },
-        {
-            "quantity": "token-level planning entropy",
-            "paper (8 models)": "misleading (not the signal)",
-            "this run (GRPO, mean [95% interval] over seeds)": (
-                f"{format_interval(token_change, 2)} nats per prompt"
-            ),
-        },
-        {
-            "quantity": "HICRA vs GRPO",
-            "paper (8 models)": "AIME24 68.5 -> 73.1 (Qwen3-4B-Instruct)",
-            "this run (GRPO, mean [95% interval] over seeds)": (
-                f"accuracy AUC {format_interval(auc_gap)} at α={hicra_alpha:g}, "
-                f"{format_interval(auc_gap_1)} at α=1 (seeds {hicra_seeds})"
-            ),
-        },
-    ],
+    paper_vs_run=paper_rows("paper (8 models)", [
+        ("phase 1, then phase 2", "execution entropy and perplexity drop sharply first",
+         f"execution / plan error halve at step (per seed): {phase_text}; "
+         f"execution entropy {format_interval(exec_entropy_change, 2)} nats"),
+        ("phase 2", "semantic entropy of strategies rises with accuracy",
+         f"plan error x{format_interval(plan_ratio, 2)}; batch "
+         f"plan entropy {format_interval(batch_rise, 2)} nats"),
+        ("token-level planning entropy", "misleading (not the signal)",
+         f"{format_interval(token_change, 2)} nats per prompt"),
+        ("HICRA vs GRPO", "AIME24 68.5 -> 73.1 (Qwen3-4B-Instruct)",
+         f"accuracy AUC {format_interval(auc_gap)} at α={hicra_alpha:g}, "
+         f"{format_interval(auc_gap_1)} at α=1 (seeds {hicra_seeds})"),
+    ], "this run (GRPO, mean [95% interval] over seeds)"),
     parameters=run.parameters | {"hicra_seeds": hicra_seeds, "max_digit": MAX_DIGIT},
-    premises=premises,
 )
 verdict.publish()
 
@@ -568,19 +491,11 @@ def budget_column(criteria: list[Criterion]) -> list[str]:
 
 
 if cfg["rl_steps"] > OLD_STEPS:
-    display(
-        pd.DataFrame(
-            {
-                f"step {OLD_STEPS} (old design)": budget_column(
-                    deciding_criteria(OLD_STEPS)
-                ),
-                f"step {cfg['rl_steps']} (this design)": budget_column(
-                    criteria[:3]
-                ),
-            },
-            index=[f"{c.name} ({c.op} {c.threshold:g})" for c in criteria[:3]],
-        )
-    )
+    display(pd.DataFrame(
+        {f"step {OLD_STEPS} (old design)": budget_column(deciding_criteria(OLD_STEPS)),
+         f"step {cfg['rl_steps']} (this design)": budget_column(criteria[:3])},
+        index=[f"{c.name} ({c.op} {c.threshold:g})" for c in criteria[:3]],
+    ))
 else:
     say(
         f"At scale `{scale}` the runs are shorter than the "
