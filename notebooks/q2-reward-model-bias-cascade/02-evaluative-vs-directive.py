@@ -96,7 +96,14 @@ from helpers.results import arm_difference, highest, minus, per_seed
 from helpers.rl import opd
 from helpers.rl.opd import FeedbackSettings
 from helpers.tasks import hidden_preferences as hp
-from helpers.verdict import Criterion, Verdict, format_interval, say, where
+from helpers.verdict import (
+    Criterion,
+    Verdict,
+    format_interval,
+    paper_rows,
+    say,
+    where,
+)
 
 PRESETS = {
     "smoke": dict(
@@ -448,132 +455,71 @@ say(
 
 # %%
 premises = [
-    Criterion(
-        "phase-0 base: substitution accuracy (does not already substitute)",
-        by_seed=list(on_base["substitution"]),
-        threshold=base_substitution_max,
-        op="<=",
-        every_seed=True,
-    ),
-    Criterion(
-        'phase-0 base: "!" rate (no preference for it yet)',
-        by_seed=list(on_base["bang"]),
-        threshold=base_bang_max,
-        op="<=",
-        every_seed=True,
-    ),
-    Criterion(
-        "phase-0 base: hint obedience (a teacher with direction)",
-        by_seed=list(on_base["hint obedience"]),
-        threshold=hint_obedience_min,
-        every_seed=True,
-    ),
+    Criterion("phase-0 base: substitution accuracy (does not already substitute)",
+              by_seed=list(on_base["substitution"]), threshold=base_substitution_max,
+              op="<=", every_seed=True),
+    Criterion('phase-0 base: "!" rate (no preference for it yet)',
+              by_seed=list(on_base["bang"]), threshold=base_bang_max, op="<=",
+              every_seed=True),
+    Criterion("phase-0 base: hint obedience (a teacher with direction)",
+              by_seed=list(on_base["hint obedience"]), threshold=hint_obedience_min,
+              every_seed=True),
 ]
 REINFORCE, OPD, BOTH = "REINFORCE (evaluative)", "OPD (directive)", "REINFORCE + OPD"
 
 
 def complementary(metric: str, tolerance: float) -> Criterion:
-    """The combination minus the better single arm on ``metric`` (per seed), deciding
-    only when the better single arm lifts ``metric`` off the control's floor (design
-    note 4)."""
+    """The combination minus the better single arm on ``metric``, per seed; decides
+    only when that arm lifts ``metric`` off the control's floor (design note 4)."""
     best = highest(end, metric, [REINFORCE, OPD], seeds)
     lift = minus(best, val("no updates", metric))
     off_floor = Criterion("guard", by_seed=lift, threshold=learned_min).passed
-    return Criterion(
-        f"{names[metric]}, REINFORCE + OPD - best single arm"
-        + (
-            ""
-            if off_floor
-            else " (report only: at its floor; best single arm - no updates "
-            f"{format_interval(lift, 2)}, needs >= {learned_min:g})"
-        ),
-        by_seed=minus(val(BOTH, metric), best),
-        threshold=-tolerance,
-        decides=off_floor,
-        every_seed=True,
-    )
+    floor = "" if off_floor else (" (report only: at its floor; best single arm - no "
+                                  f"updates {format_interval(lift, 2)}, needs >= "
+                                  f"{learned_min:g})")
+    return Criterion(f"{names[metric]}, REINFORCE + OPD - best single arm{floor}",
+                     by_seed=minus(val(BOTH, metric), best), threshold=-tolerance,
+                     decides=off_floor, every_seed=True)
 
 
 sub_gain = difference(OPD, REINFORCE, "substitution")
 criteria = [
-    Criterion(
-        "substitution accuracy, OPD - REINFORCE",
-        by_seed=sub_gain,
-        threshold=substitution_gain_min,
-        every_seed=True,
-    ),
-    Criterion(
-        '"!" rate, OPD - no updates',
-        by_seed=difference(OPD, "no updates", "bang"),
-        threshold=bang_excess_max,
-        op="<=",
-        every_seed=True,
-    ),
+    Criterion("substitution accuracy, OPD - REINFORCE", by_seed=sub_gain,
+              threshold=substitution_gain_min, every_seed=True),
+    Criterion('"!" rate, OPD - no updates', threshold=bang_excess_max, op="<=",
+              by_seed=difference(OPD, "no updates", "bang"), every_seed=True),
     complementary("exact", exact_tolerance),
     complementary("substitution", retention_tolerance),
     complementary("bang", retention_tolerance),
-    Criterion(
-        '"!" rate, REINFORCE - no updates '
-        "(report only: the reward finds what nobody says)",
-        by_seed=difference(REINFORCE, "no updates", "bang"),
-        threshold=0.1,
-        decides=False,
-    ),
-    Criterion(
-        "exact match, REINFORCE + OPD (report only)",
-        by_seed=val(BOTH, "exact"),
-        threshold=0.5,
-        decides=False,
-    ),
+    Criterion('"!" rate, REINFORCE - no updates (report only: the reward finds what '
+              "nobody says)", by_seed=difference(REINFORCE, "no updates", "bang"),
+              threshold=0.1, decides=False),
+    Criterion("exact match, REINFORCE + OPD (report only)", by_seed=val(BOTH, "exact"),
+              threshold=0.5, decides=False),
+] + [
+    Criterion(f"substitution accuracy, {arm} - REINFORCE (report only; seeds "
+              f"{variant_seeds})", threshold=substitution_gain_min, decides=False,
+              by_seed=difference(arm, REINFORCE, "substitution", variant_seeds))
+    for arm in variants
 ]
-for arm in variants:
-    criteria.append(
-        Criterion(
-            f"substitution accuracy, {arm} - REINFORCE "
-            f"(report only; seeds {variant_seeds})",
-            by_seed=difference(arm, REINFORCE, "substitution", variant_seeds),
-            threshold=substitution_gain_min,
-            decides=False,
-        )
-    )
-arm_text = lambda arm, metric: (  # noqa: E731
-    f"{arm.split(' (')[0]} {format_interval(val(arm, metric), 2)}"
+arms_text = lambda metric, shown: ", ".join(  # noqa: E731
+    f"{arm.split(' (')[0]} {format_interval(val(arm, metric), 2)}" for arm in shown
 )
 verdict = Verdict(
     note_id="n09",
-    claim=(
-        "A scalar reward and hint-guided on-policy distillation "
-        "teach different things: hints teach what they name, the "
-        "reward what nobody names, and together they do best."
-    ),
+    claim=("A scalar reward and hint-guided on-policy distillation teach different "
+           "things: hints teach what they name, the reward what nobody names, and "
+           "together they do best."),
     criteria=criteria,
     premises=premises,
     key_number=("substitution accuracy, OPD - REINFORCE", sub_gain),
-    paper_vs_run=[
-        {
-            "quantity": "combined vs. single signals",
-            "paper (OpenClaw-RL)": "combination beats binary RL and OPD alone",
-            "this run (mean [95% interval])": "exact match: "
-            + ", ".join(
-                arm_text(a, "exact")
-                for a in [REINFORCE, OPD, BOTH]
-            ),
-        },
-        {
-            "quantity": "directive signal",
-            "paper (OpenClaw-RL)": "token-level, from hints in the teacher's context",
-            "this run (mean [95% interval])": "substitution accuracy: "
-            + ", ".join(
-                arm_text(a, "substitution")
-                for a in [OPD, REINFORCE]
-            ),
-        },
-        {
-            "quantity": "headline numbers",
-            "paper (OpenClaw-RL)": "secondary summaries disagree; not quoted",
-            "this run (mean [95% interval])": "—",
-        },
-    ],
+    paper_vs_run=paper_rows("paper (OpenClaw-RL)", [
+        ("combined vs. single signals", "combination beats binary RL and OPD alone",
+         "exact match: " + arms_text("exact", [REINFORCE, OPD, BOTH])),
+        ("directive signal", "token-level, from hints in the teacher's context",
+         "substitution accuracy: " + arms_text("substitution", [OPD, REINFORCE])),
+        ("headline numbers", "secondary summaries disagree; not quoted", "—"),
+    ], "this run (mean [95% interval])"),
     parameters=run.parameters
     | {"variant_seeds": variant_seeds, "hint_share": hint_share},
 )
