@@ -98,7 +98,7 @@ from helpers.rl.objectives import (
     sample_coefficients,
 )
 from helpers.tasks import key_lookup as kl
-from helpers.verdict import Criterion, Verdict, format_interval, say
+from helpers.verdict import Criterion, Verdict, format_interval, paper_rows, say
 
 PRESETS = {
     "smoke": dict(sft_steps=40, rl_steps=3, eval_every=3),
@@ -362,122 +362,52 @@ nsr_vs_base = [
     )
     for s in seeds
 ]
-nsr_vs_grpo = arm_difference(final, "held-out pass@64", "NSR", "GRPO", seeds)
-wr_vs_grpo = arm_difference(final, "rl pass@1", "W-REINFORCE", "GRPO", seeds)
 premises = [
-    Criterion(
-        f"base Pass@64 - Pass@1, {name} keys",
-        by_seed=[
-            base_by_seed[s][f"{split} pass@64"] - base_by_seed[s][f"{split} pass@1"]
-            for s in seeds
-        ],
-        threshold=base_headroom_min,
-        op=">=",
-        every_seed=True,
-    )
+    Criterion(f"base Pass@64 - Pass@1, {name} keys",
+              by_seed=[base_by_seed[s][f"{split} pass@64"]
+                       - base_by_seed[s][f"{split} pass@1"] for s in seeds],
+              threshold=base_headroom_min, op=">=", every_seed=True)
     for split, name in (("rl", "RL"), ("held-out", "held-out"))
 ]
 criteria = [
-    Criterion(
-        "Pass@1 on RL keys, PSR - best other objective (the win margin)",
-        by_seed=pass1_lead,
-        threshold=pass1_win_margin,
-        op=">=",
-        every_seed=True,
-    ),
-    Criterion(
-        "held-out entropy, NSR - PSR",
-        by_seed=entropy_gap,
-        threshold=0.0,
-        op=">",
-        unit=" nats",
-        every_seed=True,
-    ),
-    Criterion(
-        "held-out Pass@64, NSR - PSR (mean of seeds)",
-        by_seed=pass64_gap,
-        threshold=pass64_gap_min,
-        op=">=",
-        every_seed=True,
-    ),
-    Criterion(
-        "held-out Pass@64, NSR - PSR, against the spec's worst-seed floor",
-        by_seed=pass64_gap,
-        threshold=pass64_worst_seed,
-        op=">=",
-        every_seed=True,
-        decides=False,
-    ),
-    Criterion(
-        "Pass@1 on RL keys, PSR - NSR",
-        by_seed=pass1_gap,
-        threshold=0.0,
-        op=">",
-        every_seed=True,
-        decides=False,
-    ),
-    Criterion(
-        "NSR - own base, worst (split, k)",
-        by_seed=nsr_vs_base,
-        threshold=0.0,
-        op=">=",
-        every_seed=True,
-        decides=False,
-    ),
-    Criterion(
-        "held-out Pass@64, NSR - GRPO (mean)", nsr_vs_grpo, 0.0, ">=", decides=False
-    ),
-    Criterion(
-        "Pass@1 on RL keys, W-REINFORCE - GRPO (mean)",
-        wr_vs_grpo,
-        0.0,
-        ">=",
-        decides=False,
-    ),
+    Criterion("Pass@1 on RL keys, PSR - best other objective (the win margin)",
+              by_seed=pass1_lead, threshold=pass1_win_margin, op=">=", every_seed=True),
+    Criterion("held-out entropy, NSR - PSR", by_seed=entropy_gap, threshold=0.0,
+              op=">", unit=" nats", every_seed=True),
+    Criterion("held-out Pass@64, NSR - PSR (mean of seeds)", by_seed=pass64_gap,
+              threshold=pass64_gap_min, op=">=", every_seed=True),
+    Criterion("held-out Pass@64, NSR - PSR, against the spec's worst-seed floor",
+              by_seed=pass64_gap, threshold=pass64_worst_seed, op=">=",
+              every_seed=True, decides=False),
+    Criterion("Pass@1 on RL keys, PSR - NSR", by_seed=pass1_gap, threshold=0.0, op=">",
+              every_seed=True, decides=False),
+    Criterion("NSR - own base, worst (split, k)", by_seed=nsr_vs_base, threshold=0.0,
+              op=">=", every_seed=True, decides=False),
+    Criterion("held-out Pass@64, NSR - GRPO (mean)",
+              arm_difference(final, "held-out pass@64", "NSR", "GRPO", seeds), 0.0,
+              ">=", decides=False),
+    Criterion("Pass@1 on RL keys, W-REINFORCE - GRPO (mean)",
+              arm_difference(final, "rl pass@1", "W-REINFORCE", "GRPO", seeds), 0.0,
+              ">=", decides=False),
 ]
 runner_up = [max(OTHERS, key=lambda arm: at.loc[(arm, s), "rl pass@1"]) for s in seeds]
 verdict = Verdict(
-    note_id="n06",
-    claim=(
-        "Negative-only reinforcement keeps diversity and large-k "
-        "Pass@k; positive-only sharpens Pass@1 and loses the tail."
-    ),
-    criteria=criteria,
-    premises=premises,
+    note_id="n06", criteria=criteria, premises=premises, parameters=run.parameters,
+    claim=("Negative-only reinforcement keeps diversity and large-k "
+           "Pass@k; positive-only sharpens Pass@1 and loses the tail."),
     key_number=("held-out Pass@64 gap NSR - PSR", pass64_gap),
-    paper_vs_run=[
-        {
-            "quantity": "Pass@1: PSR vs the other objectives",
-            "paper (MATH, Qwen)": "PSR above NSR (W-REINFORCE best overall)",
-            "this run (mean of seeds [95% interval])": (
-                f"PSR - best other {format_interval(pass1_lead)} (RL "
-                f"keys; best other per seed: {', '.join(runner_up)})"
-            ),
-        },
-        {
-            "quantity": "Pass@1: PSR vs NSR",
-            "paper (MATH, Qwen)": "PSR higher",
-            "this run (mean of seeds [95% interval])": (
-                f"{format_interval(pass1_gap)} (PSR - NSR, RL keys)"
-            ),
-        },
-        {
-            "quantity": "large-k Pass@k: NSR vs PSR",
-            "paper (MATH, Qwen)": "NSR higher up to k = 256",
-            "this run (mean of seeds [95% interval])": (
-                f"{format_interval(pass64_gap)} (Pass@64, held out)"
-            ),
-        },
-        {
-            "quantity": "NSR vs base at every k",
-            "paper (MATH, Qwen)": "NSR >= base",
-            "this run (mean of seeds [95% interval])": (
-                f"worst gap per seed, against its own base "
-                f"{format_interval(nsr_vs_base)}"
-            ),
-        },
-    ],
-    parameters=run.parameters,
+    paper_vs_run=paper_rows("paper (MATH, Qwen)", [
+        ("Pass@1: PSR vs the other objectives",
+         "PSR above NSR (W-REINFORCE best overall)",
+         f"PSR - best other {format_interval(pass1_lead)} (RL "
+         f"keys; best other per seed: {', '.join(runner_up)})"),
+        ("Pass@1: PSR vs NSR", "PSR higher",
+         f"{format_interval(pass1_gap)} (PSR - NSR, RL keys)"),
+        ("large-k Pass@k: NSR vs PSR", "NSR higher up to k = 256",
+         f"{format_interval(pass64_gap)} (Pass@64, held out)"),
+        ("NSR vs base at every k", "NSR >= base",
+         f"worst gap per seed, against its own base {format_interval(nsr_vs_base)}"),
+    ]),
 )
 verdict.publish()
 
