@@ -93,6 +93,7 @@ import pandas as pd
 from helpers import notebook, plots
 from helpers.lm.models import TinyLMConfig
 from helpers.lm.sft import SFTSettings, bases_by_seed
+from helpers.results import arm_difference, per_seed
 from helpers.rl import critique as cq
 from helpers.tasks import column_addition as ca
 from helpers.verdict import (
@@ -100,7 +101,7 @@ from helpers.verdict import (
     Verdict,
     first_design,
     format_interval,
-    paper_row,
+    paper_rows,
     say,
     where,
 )
@@ -486,115 +487,62 @@ say(
 # success, persistent failures and clean-problem accuracy are reported, not decided.
 
 # %%
-final = log[log["step"] == cfg["rl_steps"]].set_index(["arm", "seed"])
-grpo_end = [final.loc[("GRPO", s), "bug pass@1"] for s in seeds]
-gain = [
-    final.loc[(CRIT, s), "bug pass@1"] - final.loc[("GRPO", s), "bug pass@1"]
-    for s in seeds
-]
+end = {"step": cfg["rl_steps"]}  # the last evaluation of every run
+grpo_end = per_seed(log, "bug pass@1", seeds, arm="GRPO", **end)
+gain = arm_difference(log, "bug pass@1", CRIT, "GRPO", seeds, **end)
 success = on_grpo.pivot(index="seed", columns="critique", values="success")
-on_base = refinement[refinement["model"] == "SFT base"]
-base_success = on_base.pivot(index="seed", columns="critique", values="success")
+base_success = refinement[refinement["model"] == "SFT base"].pivot(
+    index="seed", columns="critique", values="success")
 cot_margin = (success["cot"] - success["indicative"]).tolist()
-never_gap = [
-    final.loc[("GRPO", s), "bug never solved"]
-    - final.loc[(CRIT, s), "bug never solved"]
-    for s in seeds
-]
-clean_gap = [
-    final.loc[(CRIT, s), "clean pass@1"] - final.loc[("GRPO", s), "clean pass@1"]
-    for s in seeds
-]
-grpo_never = [final.loc[("GRPO", s), "bug never solved"] for s in seeds]
+never_gap = arm_difference(log, "bug never solved", "GRPO", CRIT, seeds, **end)
+clean_gap = arm_difference(log, "clean pass@1", CRIT, "GRPO", seeds, **end)
+grpo_never = per_seed(log, "bug never solved", seeds, arm="GRPO", **end)
 RUN = "this run (mean of seeds [95% interval])"
 PLATEAU = "GRPO bug Pass@1 at the end (mean)"
 GAIN = f"bug Pass@1, {CRIT} - GRPO (mean)"
 premises = [
-    Criterion(
-        "SFT base bug Pass@1 (mean over bases)",
-        by_seed=base_bug,
-        threshold=premise_max,
-        op="<=",
-        every_seed=True,
-    ),
-    Criterion(
-        "SFT base clean-problem Pass@1 (it can add; mean over bases)",
-        by_seed=[start.loc[s, "clean pass@1"] for s in seeds],
-        threshold=premise_clean_min,
-        every_seed=True,
-    ),
+    Criterion("SFT base bug Pass@1 (mean over bases)", by_seed=base_bug,
+              threshold=premise_max, op="<=", every_seed=True),
+    Criterion("SFT base clean-problem Pass@1 (it can add; mean over bases)",
+              by_seed=[start.loc[s, "clean pass@1"] for s in seeds],
+              threshold=premise_clean_min, every_seed=True),
 ]
 criteria = [
-    Criterion(
-        PLATEAU, by_seed=grpo_end, threshold=plateau_max, op="<", every_seed=True
-    ),
-    Criterion(
-        "cot refinement success (GRPO model, mean)",
-        by_seed=success["cot"].tolist(),
-        threshold=cot_success_min,
-        every_seed=True,
-    ),
-    Criterion(
-        "cot - indicative refinement success (mean)",
-        by_seed=cot_margin,
-        threshold=cot_margin_min,
-        every_seed=True,
-    ),
+    Criterion(PLATEAU, by_seed=grpo_end, threshold=plateau_max, op="<",
+              every_seed=True),
+    Criterion("cot refinement success (GRPO model, mean)",
+              by_seed=success["cot"].tolist(), threshold=cot_success_min,
+              every_seed=True),
+    Criterion("cot - indicative refinement success (mean)", by_seed=cot_margin,
+              threshold=cot_margin_min, every_seed=True),
     Criterion(GAIN, by_seed=gain, threshold=gain_min, every_seed=True),
-    Criterion(
-        "cot refinement success (SFT base, mean)",
-        base_success["cot"].tolist(),
-        cot_success_min,
-        ">=",
-        decides=False,
-    ),
-    Criterion(
-        "ground-truth refinement success (mean)",
-        success["ground_truth"].tolist(),
-        0.5,
-        ">=",
-        decides=False,
-    ),
-    Criterion(
-        f"never solved in 8, GRPO - {CRIT} (mean)", never_gap, 0.0, ">", decides=False
-    ),
-    Criterion(
-        f"clean Pass@1, {CRIT} - GRPO (mean)", clean_gap, -0.05, ">=", decides=False
-    ),
+    Criterion("cot refinement success (SFT base, mean)", base_success["cot"].tolist(),
+              cot_success_min, ">=", decides=False),
+    Criterion("ground-truth refinement success (mean)",
+              success["ground_truth"].tolist(), 0.5, ">=", decides=False),
+    Criterion(f"never solved in 8, GRPO - {CRIT} (mean)", never_gap, 0.0, ">",
+              decides=False),
+    Criterion(f"clean Pass@1, {CRIT} - GRPO (mean)", clean_gap, -0.05, ">=",
+              decides=False),
 ]
 verdict = Verdict(
-    note_id="n07",
-    claim=(
-        "A critique that says where and how a trace went wrong lets a "
-        "plateaued model fix failures a 0/1 reward cannot move."
-    ),
-    criteria=criteria,
-    premises=premises,
+    note_id="n07", criteria=criteria, premises=premises,
+    claim=("A critique that says where and how a trace went wrong lets a "
+           "plateaued model fix failures a 0/1 reward cannot move."),
     key_number=("bug-subclass Pass@1 gain, Critique-GRPO - GRPO", gain),
-    paper_vs_run=[
-        paper_row(
-            "Pass@1 gain of Critique-GRPO over GRPO",
-            "+4.4 (Qwen2.5-7B), +3.8 (Qwen3-8B) points, all problems",
-            f"{format_interval([100 * g for g in gain])} points, bug subclass",
-            run_label=RUN,
-        ),
-        paper_row(
-            "persistent failures under numeric RL",
-            "~29% of training problems, Pass@4 = 0",
-            f"{format_interval([100 * v for v in grpo_never], unit='%')} "
-            "of bug problems, Pass@8 = 0",
-            run_label=RUN,
-        ),
-        paper_row(
-            "refinement success: cot / ground truth / indicative",
-            "cot highest, indicative lowest",
-            " / ".join(
-                format_interval(success[k].tolist())
-                for k in ("cot", "ground_truth", "indicative")
-            ),
-            run_label=RUN,
-        ),
-    ],
+    paper_vs_run=paper_rows("paper", [
+        ("Pass@1 gain of Critique-GRPO over GRPO",
+         "+4.4 (Qwen2.5-7B), +3.8 (Qwen3-8B) points, all problems",
+         f"{format_interval([100 * g for g in gain])} points, bug subclass"),
+        ("persistent failures under numeric RL",
+         "~29% of training problems, Pass@4 = 0",
+         f"{format_interval([100 * v for v in grpo_never], unit='%')} "
+         "of bug problems, Pass@8 = 0"),
+        ("refinement success: cot / ground truth / indicative",
+         "cot highest, indicative lowest",
+         " / ".join(format_interval(success[k].tolist())
+                    for k in ("cot", "ground_truth", "indicative"))),
+    ], RUN),
     parameters=run.parameters | {"critique_kind": critique_kind},
 )
 verdict.publish()
