@@ -99,7 +99,14 @@ from helpers.rewards.reward_models import (
     train_reward_model,
 )
 from helpers.tasks.preference_pairs import PreferenceTask, make_pairs
-from helpers.verdict import Criterion, Verdict, format_interval, say, where
+from helpers.verdict import (
+    Criterion,
+    Verdict,
+    format_interval,
+    paper_rows,
+    say,
+    where,
+)
 
 PRESETS = {
     "smoke": dict(
@@ -503,9 +510,9 @@ say(
 # The spec's criteria at `λ = causal_lambda`, each decided on the mean of the seeds and its
 # 95% interval (per-seed values and the count of seeds passing alone shown), after the
 # premises on each seed's vanilla reward model (design notes of 2026-12-02): accuracy on
-# anti-correlated pairs at least
-# `anti_accuracy_gain_min` above the vanilla model's; best-of-`best_of` (64) length at least
-# `bon_length_gap_min` tokens shorter; best-of-64 true quality at least the vanilla model's.
+# anti-correlated pairs at least `anti_accuracy_gain_min` above the vanilla model's;
+# best-of-`best_of` (64) length at least `bon_length_gap_min` tokens shorter; best-of-64
+# true quality at least the vanilla model's.
 
 # %%
 bon = selection[selection["n"] == best_of]  # the best-of-64 picks
@@ -513,118 +520,59 @@ last = drift[drift["step"] == cfg["drift_steps"]]
 
 
 def neutral_minus_anti(arm: str) -> list[float]:
-    """Per seed: ``arm``'s accuracy on neutral test pairs minus on anti-correlated
-    ones."""
-    return minus(
-        per_seed(accuracy, "neutral", seeds, arm=arm),
-        per_seed(accuracy, "anti", seeds, arm=arm),
-    )
+    """Per seed: ``arm``'s accuracy on neutral minus anti-correlated test pairs."""
+    return minus(per_seed(accuracy, "neutral", seeds, arm=arm),
+                 per_seed(accuracy, "anti", seeds, arm=arm))
 
 
 anti_gain = arm_difference(accuracy, "anti", causal, vanilla, seeds)
 length_gap = arm_difference(bon, "length", vanilla, causal, seeds)
-quality_gap = arm_difference(bon, "quality", causal, vanilla, seeds)
-conditional_gain = arm_difference(
-    accuracy, "anti", f"{causal} conditional", vanilla, extra_seeds
-)
-causal_bias = [abs(d) for d in neutral_minus_anti(causal)]
-drift_gap = arm_difference(last, "length", vanilla, causal, extra_seeds)
 # the first design (design note 4), report only
 first_anti_gain = arm_difference(accuracy, "anti", first_causal, first_vanilla, seeds)
 first_gap = arm_difference(bon, "length", first_vanilla, first_causal, seeds)
 first_quality_gap = arm_difference(bon, "quality", first_causal, first_vanilla, seeds)
+oracle = "oracle (true quality)"
 premises = [
-    Criterion(
-        "vanilla RM: neutral - anti-correlated accuracy (a length bias in accuracy)",
-        by_seed=neutral_minus_anti(vanilla),
-        threshold=eliminated_max,
-        op=">",
-        every_seed=True,
-    ),
-    Criterion(
-        f"vanilla RM: best-of-{best_of} length - oracle's (a length bias in selection)",
-        by_seed=arm_difference(
-            bon, "length", vanilla, "oracle (true quality)", seeds
-        ),
-        threshold=bon_length_gap_min,
-        every_seed=True,
-        unit=" tokens",
-    ),
+    Criterion("vanilla RM: neutral - anti-correlated accuracy (a length bias in "
+              "accuracy)", by_seed=neutral_minus_anti(vanilla), op=">",
+              threshold=eliminated_max, every_seed=True),
+    Criterion(f"vanilla RM: best-of-{best_of} length - oracle's (a length bias in "
+              "selection)", threshold=bon_length_gap_min, unit=" tokens",
+              by_seed=arm_difference(bon, "length", vanilla, oracle, seeds),
+              every_seed=True),
 ]
 criteria = [
-    Criterion(
-        f"anti-correlated accuracy, {causal} - vanilla",
-        by_seed=anti_gain,
-        threshold=anti_accuracy_gain_min,
-        every_seed=True,
-    ),
-    Criterion(
-        f"best-of-{best_of} length, vanilla - {causal}",
-        by_seed=length_gap,
-        threshold=bon_length_gap_min,
-        every_seed=True,
-        unit=" tokens",
-    ),
-    Criterion(
-        f"best-of-{best_of} true quality, {causal} - vanilla",
-        by_seed=quality_gap,
-        threshold=0.0,
-        every_seed=True,
-    ),
-    Criterion(
-        f"anti-correlated accuracy, {causal} conditional "
-        f"- vanilla (report only; seeds {extra_seeds})",
-        conditional_gain,
-        anti_accuracy_gain_min,
-        ">=",
-        decides=False,
-    ),
-    Criterion(
-        f"{causal}: |neutral - anti-correlated accuracy|, "
-        "'eliminated' would be ~0 (report only)",
-        causal_bias,
-        eliminated_max,
-        "<=",
-        decides=False,
-    ),
-    Criterion(
-        f"GRPO policy length after {cfg['drift_steps']} steps, "
-        f"vanilla - {causal} RM (report only; seeds {extra_seeds})",
-        drift_gap,
-        0.0,
-        ">",
-        decides=False,
-        unit=" tokens",
-    ),
-    Criterion(
-        f"first design: anti-correlated accuracy, {causal} - vanilla (report only)",
-        first_anti_gain,
-        anti_accuracy_gain_min,
-        ">=",
-        decides=False,
-    ),
-    Criterion(
-        f"first design: best-of-{best_of} length, vanilla - {causal} (report only)",
-        first_gap,
-        bon_length_gap_min,
-        ">=",
-        decides=False,
-        unit=" tokens",
-    ),
-    Criterion(
-        f"first design: best-of-{best_of} true "
-        f"quality, {causal} - vanilla (report only)",
-        first_quality_gap,
-        0.0,
-        ">=",
-        decides=False,
-    ),
+    Criterion(f"anti-correlated accuracy, {causal} - vanilla", by_seed=anti_gain,
+              threshold=anti_accuracy_gain_min, every_seed=True),
+    Criterion(f"best-of-{best_of} length, vanilla - {causal}", by_seed=length_gap,
+              threshold=bon_length_gap_min, every_seed=True, unit=" tokens"),
+    Criterion(f"best-of-{best_of} true quality, {causal} - vanilla", every_seed=True,
+              by_seed=arm_difference(bon, "quality", causal, vanilla, seeds)),
+    Criterion(f"anti-correlated accuracy, {causal} conditional - vanilla (report only; "
+              f"seeds {extra_seeds})", threshold=anti_accuracy_gain_min, decides=False,
+              by_seed=arm_difference(accuracy, "anti", f"{causal} conditional",
+                                     vanilla, extra_seeds)),
+    Criterion(f"{causal}: |neutral - anti-correlated accuracy|, 'eliminated' would be "
+              "~0 (report only)", by_seed=[abs(d) for d in neutral_minus_anti(causal)],
+              threshold=eliminated_max, op="<=", decides=False),
+    Criterion(f"GRPO policy length after {cfg['drift_steps']} steps, vanilla - "
+              f"{causal} RM (report only; seeds {extra_seeds})", op=">", decides=False,
+              by_seed=arm_difference(last, "length", vanilla, causal, extra_seeds),
+              unit=" tokens"),
+    Criterion(f"first design: anti-correlated accuracy, {causal} - vanilla (report "
+              "only)", by_seed=first_anti_gain, threshold=anti_accuracy_gain_min,
+              decides=False),
+    Criterion(f"first design: best-of-{best_of} length, vanilla - {causal} (report "
+              "only)", by_seed=first_gap, threshold=bon_length_gap_min, decides=False,
+              unit=" tokens"),
+    Criterion(f"first design: best-of-{best_of} true quality, {causal} - vanilla "
+              "(report only)", by_seed=first_quality_gap, decides=False),
 ]
 pair = lambda table, col: " → ".join(  # noqa: E731
     format_interval(per_seed(table, col, seeds, arm=arm), 3)
     for arm in (vanilla, causal)
 )
-oracle_lengths = per_seed(bon, "length", seeds, arm="oracle (true quality)")
+oracle_lengths = format_interval(per_seed(bon, "length", seeds, arm=oracle), 3)
 verdict = Verdict(
     note_id="n10",
     claim=(
@@ -634,43 +582,26 @@ verdict = Verdict(
     criteria=criteria,
     premises=premises,
     key_number=(f"anti-correlated accuracy, {causal} - vanilla", anti_gain),
-    paper_vs_run=[
-        {
-            "quantity": "length bias",
-            "paper (Llama-3-8B)": "better length vs. win-rate trade-off than vanilla",
-            "this run (mean [95% interval], vanilla → causal)": (
-                f"anti-correlated accuracy {pair(accuracy, 'anti')}"
-            ),
-        },
-        {
-            "quantity": "selection",
-            "paper (Llama-3-8B)": "shorter responses at equal quality",
-            "this run (mean [95% interval], vanilla → causal)": (
-                f"best-of-{best_of} length {pair(bon, 'length')} "
-                f"tokens (oracle {format_interval(oracle_lengths, 3)})"
-            ),
-        },
-        {
-            "quantity": "sycophancy (not tested here)",
-            "paper (Llama-3-8B)": "92.67% → 19.78% (secondary summary, unchecked)",
-            "this run (mean [95% interval], vanilla → causal)": "—",
-        },
-    ],
+    paper_vs_run=paper_rows("paper (Llama-3-8B)", [
+        ("length bias", "better length vs. win-rate trade-off than vanilla",
+         f"anti-correlated accuracy {pair(accuracy, 'anti')}"),
+        ("selection", "shorter responses at equal quality", f"best-of-{best_of} length "
+         f"{pair(bon, 'length')} tokens (oracle {oracle_lengths})"),
+        ("sycophancy (not tested here)",
+         "92.67% → 19.78% (secondary summary, unchecked)", "—"),
+    ], "this run (mean [95% interval], vanilla → causal)"),
     parameters=run.parameters | {"extra_seeds": extra_seeds},
 )
 verdict.publish()
 say(
-    (
-        f"Design note 4 in numbers: the best-of-{best_of} length gap, "
-        f"vanilla minus causal, is {format_interval(length_gap, 3)} tokens "
-        f"with this design and {format_interval(first_gap, 3)} with the "
-        "first (`tanh`, one bandwidth, four bins); the anti-correlated "
-        f"accuracy gain is {format_interval(anti_gain, 3)} and "
-        f"{format_interval(first_anti_gain, 3)}. "
-    )
-    + "This design's length gap minus the first design's (paired by seed) is "
-    + where(minus(length_gap, first_gap), unit=" tokens")
-    + ": the note expected it above 0."
+    f"Design note 4 in numbers: the best-of-{best_of} length gap, vanilla minus "
+    f"causal, is {format_interval(length_gap, 3)} tokens with this design and "
+    f"{format_interval(first_gap, 3)} with the first (`tanh`, one bandwidth, four "
+    f"bins); the anti-correlated accuracy gain is {format_interval(anti_gain, 3)} and "
+    f"{format_interval(first_anti_gain, 3)}. This design's length gap minus the "
+    "first design's (paired by seed) is "
+    f"{where(minus(length_gap, first_gap), unit=' tokens')}: the note expected it "
+    "above 0."
 )
 
 # %% tags=["nbval-check-output"]
