@@ -92,7 +92,7 @@ from helpers.verdict import (
     Verdict,
     format_interval,
     mean_interval,
-    paper_row,
+    paper_rows,
     say,
     where,
 )
@@ -372,107 +372,51 @@ def col(arm: str, metric: str) -> list[float]:
     return per_seed(final, metric, seeds, arm=arm)
 
 
+def shown(arm: str, metric: str, digits: int = 2) -> str:
+    """``metric`` of ``arm`` after RL: mean [95% interval] over seeds."""
+    return format_interval(col(arm, metric), digits)
+
+
 summed = [f"dense + {w:g}·rubric" for w in rubric_weights]
-best_summed = highest(final, "quality", summed, seeds)
-best_summed_f1 = highest(final, "ideal_f1", summed, seeds)
-gate_minus_best = minus(col("rubric gate", "quality"), best_summed)
-gate_minus_dense = minus(col("rubric gate", "quality"), col("dense only", "quality"))
-f1_gate_minus_dense = minus(
-    col("rubric gate", "ideal_f1"), col("dense only", "ideal_f1")
-)
-f1_gate_minus_best = minus(col("rubric gate", "ideal_f1"), best_summed_f1)
+gate_quality, gate_f1 = col("rubric gate", "quality"), col("rubric gate", "ideal_f1")
+gate_minus_best = minus(gate_quality, highest(final, "quality", summed, seeds))
+gate_minus_dense = minus(gate_quality, col("dense only", "quality"))
+f1_gate_minus_dense = minus(gate_f1, col("dense only", "ideal_f1"))
+f1_gate_minus_best = minus(gate_f1, highest(final, "ideal_f1", summed, seeds))
 base_pass = [float(start.loc[s, "pass_rate"]) for s in seeds]
 # F1 within valid answers: mean true quality over the pass rate (quality is the F1
 # of a passing answer and 0 otherwise), on the base and on the gate after RL
 base_valid_f1 = [float(start.loc[s, "quality"]) / p for s, p in zip(seeds, base_pass)]
-gate_valid_f1 = [
-    q / p
-    for q, p in zip(col("rubric gate", "quality"), col("rubric gate", "pass_rate"))
-]
+gate_valid_f1 = [q / p for q, p in zip(gate_quality, col("rubric gate", "pass_rate"))]
+valid_f1_gain = minus(gate_valid_f1, base_valid_f1)
 premises = [
-    Criterion(
-        "base: rubric pass rate on held-out problems, above the dense-only bar",
-        by_seed=base_pass,
-        threshold=dense_pass_max,
-        op=">",
-        every_seed=True,
-    ),
-    Criterion(
-        "base: rubric pass rate on held-out problems, below the gate's bar",
-        by_seed=base_pass,
-        threshold=gate_pass_min,
-        op="<",
-        every_seed=True,
-    ),
+    Criterion("base: rubric pass rate on held-out problems, above the dense-only bar",
+              by_seed=base_pass, threshold=dense_pass_max, op=">", every_seed=True),
+    Criterion("base: rubric pass rate on held-out problems, below the gate's bar",
+              by_seed=base_pass, threshold=gate_pass_min, op="<", every_seed=True),
 ]
 criteria = [
-    Criterion(
-        "gate: rubric pass rate after RL",
-        by_seed=col("rubric gate", "pass_rate"),
-        threshold=gate_pass_min,
-        every_seed=True,
-    ),
-    Criterion(
-        "dense only: rubric pass rate after RL",
-        by_seed=col("dense only", "pass_rate"),
-        threshold=dense_pass_max,
-        op="<=",
-        every_seed=True,
-    ),
-    Criterion(
-        "true quality, gate - best summed-λ arm",
-        by_seed=gate_minus_best,
-        threshold=-quality_tolerance,
-        every_seed=True,
-    ),
-    Criterion(
-        "true quality, gate - dense only",
-        by_seed=gate_minus_dense,
-        threshold=quality_margin_over_dense,
-        every_seed=True,
-    ),
-    Criterion(
-        "dense only: rubric pass rate after RL - its base (report only)",
-        by_seed=minus(col("dense only", "pass_rate"), base_pass),
-        threshold=0.0,
-        op="<",
-        decides=False,
-    ),
-    Criterion(
-        "gate: F1 within valid answers after RL - its base (report only)",
-        by_seed=minus(gate_valid_f1, base_valid_f1),
-        threshold=0.0,
-        op=">",
-        decides=False,
-    ),
+    Criterion("gate: rubric pass rate after RL", threshold=gate_pass_min,
+              by_seed=col("rubric gate", "pass_rate"), every_seed=True),
+    Criterion("dense only: rubric pass rate after RL", threshold=dense_pass_max,
+              by_seed=col("dense only", "pass_rate"), op="<=", every_seed=True),
+    Criterion("true quality, gate - best summed-λ arm", by_seed=gate_minus_best,
+              threshold=-quality_tolerance, every_seed=True),
+    Criterion("true quality, gate - dense only", by_seed=gate_minus_dense,
+              threshold=quality_margin_over_dense, every_seed=True),
+    Criterion("dense only: rubric pass rate after RL - its base (report only)", op="<",
+              by_seed=minus(col("dense only", "pass_rate"), base_pass), decides=False),
+    Criterion("gate: F1 within valid answers after RL - its base (report only)",
+              by_seed=valid_f1_gain, op=">", decides=False),
+    *[Criterion(f"{arm}: rubric pass rate after RL (report only)", decides=False,
+                by_seed=col(arm, "pass_rate"), threshold=gate_pass_min)
+      for arm in summed],
+    Criterion("F1 against the ideal (no rubric), gate - dense only (report only)",
+              by_seed=f1_gate_minus_dense, op=">", decides=False),
+    Criterion("F1 against the ideal (no rubric), gate - best summed-λ arm (report "
+              "only)", by_seed=f1_gate_minus_best, threshold=-quality_tolerance,
+              decides=False),
 ]
-for arm in summed:
-    criteria.append(
-        Criterion(
-            f"{arm}: rubric pass rate after RL (report only)",
-            col(arm, "pass_rate"),
-            gate_pass_min,
-            ">=",
-            decides=False,
-        )
-    )
-criteria += [
-    Criterion(
-        "F1 against the ideal (no rubric), gate - dense only (report only)",
-        f1_gate_minus_dense,
-        0.0,
-        ">",
-        decides=False,
-    ),
-    Criterion(
-        "F1 against the ideal (no rubric), gate - best summed-λ arm (report only)",
-        f1_gate_minus_best,
-        -quality_tolerance,
-        ">=",
-        decides=False,
-    ),
-]
-RUN = "this run (mean [95% interval] of seeds)"
 verdict = Verdict(
     note_id="n11",
     claim=(
@@ -482,38 +426,17 @@ verdict = Verdict(
     criteria=criteria,
     premises=premises,
     key_number=("true quality, gate - dense only", gate_minus_dense),
-    paper_vs_run=[
-        {
-            "quantity": "gate vs. rubric as dense term",
-            "paper (DRO)": "not ablated (the note's framing)",
-            RUN: (
-                "true quality: gate "
-                f"{format_interval(col('rubric gate', 'quality'), 2)} vs. "
-            )
-            + ", ".join(f"{a} {format_interval(col(a, 'quality'), 2)}" for a in summed),
-        },
-        {
-            "quantity": "hacking without the rubric",
-            "paper (DRO)": "—",
-            RUN: (
-                "dense only: pass rate "
-                f"{format_interval(col('dense only', 'pass_rate'), 2)}, length "
-                f"{format_interval(col('dense only', 'length'), 3)} tokens"
-            ),
-        },
-        {
-            "quantity": "quality without the rubric (F1 against the ideal)",
-            "paper (DRO)": "—",
-            RUN: ", ".join(
-                f"{a} {format_interval(col(a, 'ideal_f1'), 2)}" for a in arms
-            ),
-        },
-        {
-            "quantity": "headline",
-            "paper (DRO)": "51.8% / 58.8% win rate vs. GPT-4o (ParaRev)",
-            RUN: "—",
-        },
-    ],
+    paper_vs_run=paper_rows("paper (DRO)", [
+        ("gate vs. rubric as dense term", "not ablated (the note's framing)",
+         f"true quality: gate {shown('rubric gate', 'quality')} vs. "
+         + ", ".join(f"{a} {shown(a, 'quality')}" for a in summed)),
+        ("hacking without the rubric", "—", "dense only: pass rate "
+         f"{shown('dense only', 'pass_rate')}, length "
+         f"{shown('dense only', 'length', 3)} tokens"),
+        ("quality without the rubric (F1 against the ideal)", "—",
+         ", ".join(f"{a} {shown(a, 'ideal_f1')}" for a in arms)),
+        ("headline", "51.8% / 58.8% win rate vs. GPT-4o (ParaRev)", "—"),
+    ], "this run (mean [95% interval] of seeds)"),
     parameters=run.parameters | {"rubric_weights": rubric_weights},
 )
 verdict.publish()
@@ -532,8 +455,7 @@ print(verdict.summary())
 
 # %%
 def relation(diff, tolerance):
-    """How the gate compares with another arm on a per-seed difference (gate minus
-    arm)."""
+    """How the gate compares with another arm on a per-seed difference (gate - arm)."""
     _, low, high = mean_interval(diff)
     if high < tolerance:
         return "at least as good as the gate (within the tolerance)"
@@ -544,36 +466,28 @@ def relation(diff, tolerance):
 
 sentences = []
 for arm in summed:
-    passes = col(arm, "pass_rate")
-    _, low, high = mean_interval(passes)
-    hacked = (
-        "hacked like dense-only"
-        if high <= dense_pass_max
-        else "not hacked"
-        if low > dense_pass_max
-        else "hacked or not: unresolved at this budget"
-    )
-    diff = minus(col("rubric gate", "quality"), col(arm, "quality"))
+    _, low, high = mean_interval(col(arm, "pass_rate"))
+    hacked = ("hacked like dense-only" if high <= dense_pass_max else "not hacked"
+              if low > dense_pass_max else "hacked or not: unresolved at this budget")
+    diff = minus(gate_quality, col(arm, "quality"))
     sentences.append(
-        f"* **{arm}**: pass rate {format_interval(passes, 2)} ({hacked}); true "
-        f"quality {format_interval(col(arm, 'quality'), 2)}, gate minus this "
-        f"arm {format_interval(diff, 2)}: {relation(diff, quality_tolerance)}."
+        f"* **{arm}**: pass rate {shown(arm, 'pass_rate')} ({hacked}); true quality "
+        f"{shown(arm, 'quality')}, gate minus this arm {format_interval(diff, 2)}: "
+        f"{relation(diff, quality_tolerance)}."
     )
-f1_side = mean_interval(f1_gate_minus_dense)
-f1_word = ("higher than" if f1_side[1] > 0 else "lower than" if f1_side[2] < 0
+_, low, high = mean_interval(f1_gate_minus_dense)
+f1_word = ("higher than" if low > 0 else "lower than" if high < 0
            else "not separable from")
-sentences.append(
-    "* **Without the rubric** (F1 against the ideal response), the gate's "
-    f"answers score {format_interval(col('rubric gate', 'ideal_f1'), 2)}, "
-    f"{f1_word} dense-only's {format_interval(col('dense only', 'ideal_f1'), 2)} "
-    f"(difference {format_interval(f1_gate_minus_dense, 2)}); gate minus the "
-    f"best summed arm {format_interval(f1_gate_minus_best, 2)}."
-)
-sentences.append(
+sentences += [
+    "* **Without the rubric** (F1 against the ideal response), the gate's answers "
+    f"score {shown('rubric gate', 'ideal_f1')}, {f1_word} dense-only's "
+    f"{shown('dense only', 'ideal_f1')} (difference "
+    f"{format_interval(f1_gate_minus_dense, 2)}); gate minus the best summed arm "
+    f"{format_interval(f1_gate_minus_best, 2)}.",
     "* **Within valid answers** (true quality over pass rate), the gate's F1 after RL "
-    f"minus its base's is {where(minus(gate_valid_f1, base_valid_f1), digits=2)}; "
-    f"the bases' pass rate was {format_interval(base_pass, 2)}."
-)
+    f"minus its base's is {where(valid_f1_gain, digits=2)}; the bases' pass rate was "
+    f"{format_interval(base_pass, 2)}.",
+]
 say("\n".join(sentences))
 
 # %% [markdown]
