@@ -572,14 +572,11 @@ meaning = {
     "below": "binary reward made calibration better than the SFT base left it",
     "not": "this run cannot tell a change of ECE under binary reward from none",
 }[rise.split()[0]]
-say(
-    f"Across {len(seeds)} seeds, ECE(RLVR) − ECE(base) is {rise}: {meaning}"
-    f" (base ECE {format_interval(base_ece)}, RLVR "
-    f"{format_interval(per_seed['ece']['RLVR'])}). Overconfidence, mean stated "
-    f"confidence − expected accuracy on classes A-D: base "
+say(f"Across {len(seeds)} seeds, ECE(RLVR) − ECE(base) is {rise}: {meaning} (base ECE "
+    f"{format_interval(base_ece)}, RLVR {format_interval(per_seed['ece']['RLVR'])}). "
+    "Overconfidence, mean stated confidence − expected accuracy on classes A-D: base "
     f"{format_interval(overconf['base'])}, after RLVR "
-    f"{format_interval(overconf['RLVR'])}."
-)
+    f"{format_interval(overconf['RLVR'])}.")
 
 # %% [markdown]
 # ## Optional ablation: a calibrated start (report only; on at `scale="full"`)

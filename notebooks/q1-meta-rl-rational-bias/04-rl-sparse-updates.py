@@ -675,18 +675,14 @@ verdict.publish()
 
 say(
     "At matched rates, GRPO's bf16 sparsity minus SFT's (paired by base) is "
-    + "; ".join(
-        f"{where(gap[lr], digits=2)} at lr {lr:g} (GRPO "
-        f"{format_interval(arm_sparsity('GRPO', lr), 2)}, SFT "
-        f"{format_interval(arm_sparsity('SFT', lr), 2)})"
-        for lr in learning_rates
-    )
+    + "; ".join(f"{where(gap[lr], digits=2)} at lr {lr:g} (GRPO "
+                f"{format_interval(arm_sparsity('GRPO', lr), 2)}, SFT "
+                f"{format_interval(arm_sparsity('SFT', lr), 2)})"
+                for lr in learning_rates)
     + ". "
-    + " ".join(
-        f"In the paper-like regime (GRPO at {rl_lr:g}, SFT "
-        f"at {sft_lr:g}) the gap is {format_interval(g, 2)}."
-        for (rl_lr, sft_lr), g in zip(paper_like, paper_like_gap)
-    )
+    + " ".join(f"In the paper-like regime (GRPO at {rl_lr:g}, SFT at {sft_lr:g}) the "
+               f"gap is {format_interval(g, 2)}."
+               for (rl_lr, sft_lr), g in zip(paper_like, paper_like_gap))
     + f" At lr {decision_lr:g}, GRPO-shuffled's sparsity is "
     f"{format_interval(arm_sparsity('GRPO-shuffled', decision_lr), 2)}; the "
     "overlap of a base's two GRPO runs beyond chance minus that of its two "

@@ -396,8 +396,7 @@ def deciding_values(steps: int) -> dict[str, list[float]]:
     part = grpo[grpo["step"] <= steps]
     halves = {s: (hicra.halving_step(g, "execution error"),
                   hicra.halving_step(g, "plan error")) for s, g in part.groupby("seed")}
-    # order: 1 only when both errors halve,
-    # execution error first; "never" fails the seed
+    # order: 1 only when both errors halve, execution error first; "never" fails
     return {
         "order": [float(np.isfinite(halves[s][1]) and halves[s][0] < halves[s][1])
                   for s in seeds],
@@ -453,9 +452,8 @@ criteria = [
                 threshold=0.0, op=">", decides=False)
       for arm, gaps in (("HICRA", auc_gap), ("HICRA (α=1)", auc_gap_1))],
 ]
-phase_text = ", ".join(
-    f"{step_text(phase[s][0])} / {step_text(phase[s][1])}" for s in seeds
-)
+phase_text = ", ".join(f"{step_text(phase[s][0])} / {step_text(phase[s][1])}"
+                       for s in seeds)
 verdict = Verdict(
     note_id="n05", criteria=criteria, premises=premises,
     claim=("RL first fixes execution, then planning; strategy-level "
@@ -497,10 +495,8 @@ if cfg["rl_steps"] > OLD_STEPS:
         index=[f"{c.name} ({c.op} {c.threshold:g})" for c in criteria[:3]],
     ))
 else:
-    say(
-        f"At scale `{scale}` the runs are shorter than the "
-        f"old design's {OLD_STEPS} steps: no comparison."
-    )
+    say(f"At scale `{scale}` the runs are shorter than the "
+        f"old design's {OLD_STEPS} steps: no comparison.")
 
 # %% tags=["nbval-check-output"]
 # The verdict in one line. The test suite re-executes this notebook with nbval
