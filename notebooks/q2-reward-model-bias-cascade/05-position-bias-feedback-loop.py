@@ -302,35 +302,24 @@ def top_to_bottom_click_ratio(world: World) -> float:
 
 
 premises = [
-    Criterion(
-        "round-0 logs position-biased: click rate at position 1 / last position",
-        by_seed=[top_to_bottom_click_ratio(worlds[s]) for s in seeds],
-        threshold=2.0,
-        op=">=",
-        every_seed=True,
-    ),
-    Criterion(
-        "legacy ranker not already right: share of users whose legacy top is best",
-        by_seed=[legacy_top_is_best_share(worlds[s]) for s in seeds],
-        threshold=tower_legacy_share_max,
-        op="<=",
-        every_seed=True,
-    ),
+    Criterion("round-0 logs position-biased: click rate at position 1 / last position",
+              by_seed=[top_to_bottom_click_ratio(worlds[s]) for s in seeds],
+              threshold=2.0, op=">=", every_seed=True),
+    Criterion("legacy ranker not already right: share of users whose legacy top is "
+              "best", by_seed=[legacy_top_is_best_share(worlds[s]) for s in seeds],
+              threshold=tower_legacy_share_max, op="<=", every_seed=True),
 ]
 final = history[history["round"] == loop.rounds].set_index(["arm", "seed"])
-ndcg_gain = [
-    final.loc[("tower", s), "ndcg"] - final.loc[("naive", s), "ndcg"] for s in seeds
-]
-naive_share = [final.loc[("naive", s), "legacy_top_share"] for s in seeds]
-tower_share = [final.loc[("tower", s), "legacy_top_share"] for s in seeds]
+at_end = lambda arm, col: [final.loc[(arm, s), col] for s in seeds]  # noqa: E731
+ndcg_gain = [t - n for t, n in zip(at_end("tower", "ndcg"), at_end("naive", "ndcg"))]
+naive_share = at_end("naive", "legacy_top_share")
+tower_share = at_end("tower", "legacy_top_share")
 criteria = [
-    Criterion("final NDCG, tower - naive", ndcg_gain, ndcg_gain_min, ">="),
-    Criterion(
-        "legacy-top share without the tower", naive_share, naive_legacy_share_min, ">="
-    ),
-    Criterion(
-        "legacy-top share with the tower", tower_share, tower_legacy_share_max, "<="
-    ),
+    Criterion("final NDCG, tower - naive", by_seed=ndcg_gain, threshold=ndcg_gain_min),
+    Criterion("legacy-top share without the tower", by_seed=naive_share,
+              threshold=naive_legacy_share_min),
+    Criterion("legacy-top share with the tower", by_seed=tower_share,
+              threshold=tower_legacy_share_max, op="<="),
 ]
 correct_by_seed = premises[1].by_seed
 say(
@@ -338,8 +327,8 @@ say(
     f"ranker's top item is still on top for {format_interval(naive_share, 2)} of users "
     f"without the tower and {format_interval(tower_share, 2)} with it; a correct "
     f"ranker would keep it for {format_interval(correct_by_seed, 2)}. Final NDCG: "
-    f"naive {format_interval([final.loc[('naive', s), 'ndcg'] for s in seeds], 3)}, "
-    f"tower {format_interval([final.loc[('tower', s), 'ndcg'] for s in seeds], 3)}, "
+    f"naive {format_interval(at_end('naive', 'ndcg'), 3)}, "
+    f"tower {format_interval(at_end('tower', 'ndcg'), 3)}, "
     f"gain {format_interval(ndcg_gain, 2)}."
 )
 
