@@ -94,7 +94,7 @@ from helpers.verdict import (
     Criterion,
     Verdict,
     format_interval,
-    paper_row,
+    paper_rows,
     say,
     where,
 )
@@ -440,80 +440,34 @@ def odds(share: float) -> float:
 
 
 t_minus_p = minus(at("T", "pass@1"), at("P", "pass@1"))
-p_over_ceiling = minus(at("P", "pass@1"), [ceiling[s] for s in seeds])
 wrong_end, wrong_start = at("P", "confidently_wrong"), at("P", "confidently_wrong", 0)
 wrong_odds_ratio = ratio([odds(e) for e in wrong_end], [odds(b) for b in wrong_start])
-wrong_ratio = ratio(wrong_end, wrong_start)
-entropy_ratio = ratio(at("P", "entropy", 0), at("P", "entropy"))
 h_minus_p = minus(at("H", "pass@1"), at("P", "pass@1")[: len(arm_seeds["H"])])
 pool_t_minus_p = minus(at("T", "pool_pass@1"), at("P", "pool_pass@1"))
 premises = [
-    Criterion(
-        f"round-0 Pass@1 on the held-out test, above chance ({chance:g})",
-        by_seed=list(start["pass@1"]),
-        threshold=chance,
-        op=">",
-        every_seed=True,
-    )
+    Criterion(f"round-0 Pass@1 on the held-out test, above chance ({chance:g})",
+              by_seed=list(start["pass@1"]), threshold=chance, op=">", every_seed=True)
 ]
 criteria = [
-    Criterion(
-        f"Pass@1 after round {decided}, T - P (test)",
-        by_seed=t_minus_p,
-        threshold=anchor_gain_min,
-        every_seed=True,
-    ),
-    Criterion(
-        f"Pass@1 of P after round {decided} - its round-0 "
-        "majority-of-8 accuracy (test)",
-        by_seed=p_over_ceiling,
-        threshold=stall_margin,
-        op="<=",
-        every_seed=True,
-    ),
-    Criterion(
-        "P: odds of the confidently-wrong share, deciding round / start (test)",
-        by_seed=wrong_odds_ratio,
-        threshold=collapse_factor,
-        every_seed=True,
-    ),
-    Criterion(
-        "P: answer entropy, start / deciding round (test)",
-        by_seed=entropy_ratio,
-        threshold=collapse_factor,
-        every_seed=True,
-    ),
-    Criterion(
-        "P: confidently-wrong share, deciding round / start (test; report "
-        "only: capped at 1 / start)",
-        by_seed=wrong_ratio,
-        threshold=collapse_factor,
-        decides=False,
-    ),
-    Criterion(
-        f"Pass@1 after round {decided}, H - P (test; "
-        f"report only, seeds {arm_seeds['H']})",
-        by_seed=h_minus_p,
-        threshold=0.0,
-        op=">",
-        decides=False,
-    ),
-    Criterion(
-        f"Pass@1 after round {decided} on the pool's "
-        "problems (trained on), T - P (report only)",
-        by_seed=pool_t_minus_p,
-        threshold=0.0,
-        op=">",
-        decides=False,
-    ),
+    Criterion(f"Pass@1 after round {decided}, T - P (test)", by_seed=t_minus_p,
+              threshold=anchor_gain_min, every_seed=True),
+    Criterion(f"Pass@1 of P after round {decided} - its round-0 majority-of-8 accuracy "
+              "(test)", by_seed=minus(at("P", "pass@1"), [ceiling[s] for s in seeds]),
+              threshold=stall_margin, op="<=", every_seed=True),
+    Criterion("P: odds of the confidently-wrong share, deciding round / start (test)",
+              by_seed=wrong_odds_ratio, threshold=collapse_factor, every_seed=True),
+    Criterion("P: answer entropy, start / deciding round (test)", every_seed=True,
+              by_seed=ratio(at("P", "entropy", 0), at("P", "entropy")),
+              threshold=collapse_factor),
+    Criterion("P: confidently-wrong share, deciding round / start (test; report only: "
+              "capped at 1 / start)", by_seed=ratio(wrong_end, wrong_start),
+              threshold=collapse_factor, decides=False),
+    Criterion(f"Pass@1 after round {decided}, H - P (test; report only, seeds "
+              f"{arm_seeds['H']})", by_seed=h_minus_p, op=">", decides=False),
+    Criterion(f"Pass@1 after round {decided} on the pool's problems (trained on), T - "
+              "P (report only)", by_seed=pool_t_minus_p, op=">", decides=False),
 ]
-
-
-def pass_at(arm: str) -> str:
-    """Pass@1 of ``arm`` at the deciding round: mean [95% interval] over its seeds."""
-    return format_interval(at(arm, "pass@1"), 2)
-
-
+pass_at = lambda arm: format_interval(at(arm, "pass@1"), 2)  # noqa: E731
 start_pass = format_interval(list(start["pass@1"]), 2)
 verdict = Verdict(
     note_id="n13",
@@ -525,37 +479,19 @@ verdict = Verdict(
     criteria=criteria,
     premises=premises,
     key_number=(f"Pass@1 after round {decided} on held-out problems, T - P", t_minus_p),
-    paper_vs_run=[
-        paper_row(
-            "pure self-improvement",
-            "saturates within a few rounds (Song et al.); "
-            "majority self-reward collapses (Shafayat et al.)",
-            f"P: Pass@1 {start_pass} → {pass_at('P')} "
-            f"(ceiling {format_interval(list(ceiling), 2)})",
-            paper_label="papers",
-            run_label="this run (held-out test)",
-        ),
-        paper_row(
-            "external anchor",
-            "RL on gold answers keeps improving",
-            f"T (checker): {start_pass} → {pass_at('T')}",
-            paper_label="papers",
-            run_label="this run (held-out test)",
-        ),
-        paper_row(
-            "past data",
-            "accumulating real data bounds the error (Gerstgrasser et al.)",
-            f"H: {start_pass} → {pass_at('H')}",
-            paper_label="papers",
-            run_label="this run (held-out test)",
-        ),
-    ],
-    parameters=run.parameters
-    | {
-        "report_seeds": arm_seeds["H"],
-        "decide_round": decided,
-        "test_problems": len(test),
-        "training_side_problems": len(train_side),
+    paper_vs_run=paper_rows("papers", [
+        ("pure self-improvement", "saturates within a few rounds (Song et al.); "
+         "majority self-reward collapses (Shafayat et al.)",
+         f"P: Pass@1 {start_pass} → {pass_at('P')} "
+         f"(ceiling {format_interval(list(ceiling), 2)})"),
+        ("external anchor", "RL on gold answers keeps improving",
+         f"T (checker): {start_pass} → {pass_at('T')}"),
+        ("past data", "accumulating real data bounds the error (Gerstgrasser et al.)",
+         f"H: {start_pass} → {pass_at('H')}"),
+    ], "this run (held-out test)"),
+    parameters=run.parameters | {
+        "report_seeds": arm_seeds["H"], "decide_round": decided,
+        "test_problems": len(test), "training_side_problems": len(train_side),
         "chance": chance,
     },
 )
