@@ -82,13 +82,14 @@ import pandas as pd
 from helpers import notebook, params, plots, runtime
 from helpers.lm.models import TinyLMConfig
 from helpers.lm.sft import SFTSettings, bases_by_seed
+from helpers.results import arm_difference, minus, per_seed
 from helpers.rewards import judges
 from helpers.tasks import verify_chain as vc
 from helpers.verdict import (
     Criterion,
     Verdict,
     format_interval,
-    paper_row,
+    paper_rows,
     say,
     where,
 )
@@ -312,21 +313,12 @@ plots.finish(
 # than chance (0.5) and at most `1 - voting_gain_min` of the time (design notes, 2026-12-02).
 
 # %%
-by = results.set_index(["arm", "seed", "k", "m"])
-get = lambda arm, k, m, col, on=seeds: [  # noqa: E731
-    float(by.loc[(arm, s, k, m), col]) for s in on
-]
-top = decide_votes
-
-
-def minus(a: list[float], b: list[float]) -> list[float]:
-    """Seed-by-seed difference ``a - b``."""
-    return [x - y for x, y in zip(a, b)]
-
-
-ceiling_gain = minus(
-    get("reasoning RM", 4, 1, "greedy"), get("outcome RM", 4, 1, "greedy")
+get = lambda arm, k, m, col, on=seeds: per_seed(  # noqa: E731
+    results, col, on, arm=arm, k=k, m=m
 )
+top = decide_votes
+greedy_acc = {arm: get(arm, 4, 1, "greedy") for arm in ("reasoning RM", "outcome RM")}
+ceiling_gain = minus(greedy_acc["reasoning RM"], greedy_acc["outcome RM"])
 voting_gain = minus(
     get("reasoning RM", 4, top, "accuracy"), get("reasoning RM", 4, 1, "accuracy")
 )
@@ -336,85 +328,37 @@ outcome_gain = minus(
 # the deciding quantity: the reasoning model's voting gain beyond the control's
 beyond_control = minus(voting_gain, outcome_gain)
 # votes against the greedy judgement, which also removes sampling noise
-over_greedy = minus(
-    get("reasoning RM", 4, top, "accuracy"), get("reasoning RM", 4, 1, "greedy")
-)
-ood_gain = minus(
-    get("reasoning RM", 6, top, "accuracy", report),
-    get("reasoning RM", 6, 1, "accuracy", report),
-)
-bon = results.dropna(subset=["best_of_4"]).set_index(["arm", "seed"])["best_of_4"]
-bon_gain = [
-    float(bon.loc[("reasoning RM", s)] - bon.loc[("outcome RM", s)]) for s in report
-]
+over_greedy = minus(get("reasoning RM", 4, top, "accuracy"), greedy_acc["reasoning RM"])
+single_ood = get("reasoning RM", 6, 1, "accuracy", report)
+ood_gain = minus(get("reasoning RM", 6, top, "accuracy", report), single_ood)
+bon = results.dropna(subset=["best_of_4"])
+bon_gain = arm_difference(bon, "best_of_4", "reasoning RM", "outcome RM", report)
 single = get("reasoning RM", 4, 1, "accuracy")
 premises = [
-    Criterion(
-        "reasoning RM k=4, one sampled judgement: accuracy above chance (0.5)",
-        by_seed=single,
-        threshold=0.5,
-        op=">",
-        every_seed=True,
-    ),
-    Criterion(
-        "reasoning RM k=4, one sampled judgement: accuracy at most "
-        f"1 - {voting_gain_min:g} (room for the voting gain)",
-        by_seed=single,
-        threshold=1 - voting_gain_min,
-        op="<=",
-        every_seed=True,
-    ),
+    Criterion("reasoning RM k=4, one sampled judgement: accuracy above chance (0.5)",
+              by_seed=single, threshold=0.5, op=">", every_seed=True),
+    Criterion("reasoning RM k=4, one sampled judgement: accuracy at most "
+              f"1 - {voting_gain_min:g} (room for the voting gain)", by_seed=single,
+              threshold=1 - voting_gain_min, op="<=", every_seed=True),
 ]
 criteria = [
-    Criterion(
-        "greedy accuracy k=4, reasoning - outcome RM",
-        by_seed=ceiling_gain,
-        threshold=ceiling_gain_min,
-        every_seed=True,
-    ),
-    Criterion(
-        f"k=4, {top} votes - 1 vote: reasoning RM gain - outcome RM "
-        "gain (the control)",
-        by_seed=beyond_control,
-        threshold=voting_gain_min,
-        every_seed=True,
-    ),
-    Criterion(
-        f"reasoning RM k=4, accuracy with {top} votes - 1 vote "
-        "(report only: the control gains too)",
-        by_seed=voting_gain,
-        threshold=voting_gain_min,
-        decides=False,
-    ),
-    Criterion(
-        f"outcome RM k=4, {top} sampled verdicts - 1 (report only: the control)",
-        by_seed=outcome_gain,
-        threshold=voting_gain_min,
-        decides=False,
-    ),
-    Criterion(
-        f"reasoning RM k=4, accuracy with {top} votes - greedy "
-        "judgement (report only)",
-        by_seed=over_greedy,
-        threshold=0.0,
-        op=">",
-        decides=False,
-    ),
-    Criterion(
-        f"reasoning RM k=6 (out of distribution), {top} "
-        f"votes - 1 vote (report only, seeds {report})",
-        by_seed=ood_gain,
-        threshold=voting_gain_min,
-        decides=False,
-    ),
-    Criterion(
-        "best-of-4 selection accuracy, reasoning - "
-        f"outcome RM (report only, seeds {report})",
-        by_seed=bon_gain,
-        threshold=0.0,
-        op=">",
-        decides=False,
-    ),
+    Criterion("greedy accuracy k=4, reasoning - outcome RM", by_seed=ceiling_gain,
+              threshold=ceiling_gain_min, every_seed=True),
+    Criterion(f"k=4, {top} votes - 1 vote: reasoning RM gain - outcome RM gain (the "
+              "control)", by_seed=beyond_control, threshold=voting_gain_min,
+              every_seed=True),
+    Criterion(f"reasoning RM k=4, accuracy with {top} votes - 1 vote (report only: the "
+              "control gains too)", by_seed=voting_gain, threshold=voting_gain_min,
+              decides=False),
+    Criterion(f"outcome RM k=4, {top} sampled verdicts - 1 (report only: the control)",
+              by_seed=outcome_gain, threshold=voting_gain_min, decides=False),
+    Criterion(f"reasoning RM k=4, accuracy with {top} votes - greedy judgement (report "
+              "only)", by_seed=over_greedy, op=">", decides=False),
+    Criterion(f"reasoning RM k=6 (out of distribution), {top} votes - 1 vote (report "
+              f"only, seeds {report})", by_seed=ood_gain, threshold=voting_gain_min,
+              decides=False),
+    Criterion("best-of-4 selection accuracy, reasoning - outcome RM (report only, "
+              f"seeds {report})", by_seed=bon_gain, op=">", decides=False),
 ]
 verdict = Verdict(
     note_id="n14",
@@ -427,38 +371,26 @@ verdict = Verdict(
     criteria=criteria,
     premises=premises,
     key_number=("greedy accuracy k=4, reasoning - outcome RM", ceiling_gain),
-    paper_vs_run=[
-        paper_row(
-            "reasoning vs. outcome RM",
-            "RM-R1 32B: 81.2 average vs. GPT-4o 77.7 (reported)",
-            "greedy accuracy "
-            f"{format_interval(get('reasoning RM', 4, 1, 'greedy'), 2)} "
-            f"vs. {format_interval(get('outcome RM', 4, 1, 'greedy'), 2)} "
-            "(same model size)",
-            paper_label="papers",
-            run_label="this run (mean [95% interval] of seeds)",
-        ),
-        paper_row(
-            "test-time scaling",
-            "DeepSeek-GRM: accuracy rises with 32 voted samples",
-            f"k=4, 1 to {top} votes: reasoning RM {format_interval(voting_gain)}, "
-            f"outcome RM {format_interval(outcome_gain)}, difference "
-            f"{format_interval(beyond_control)}; k=6: {format_interval(ood_gain)}",
-            paper_label="papers",
-            run_label="this run (mean [95% interval] of seeds)",
-        ),
-    ],
+    paper_vs_run=paper_rows("papers", [
+        ("reasoning vs. outcome RM",
+         "RM-R1 32B: 81.2 average vs. GPT-4o 77.7 (reported)",
+         f"greedy accuracy {format_interval(greedy_acc['reasoning RM'], 2)} vs. "
+         f"{format_interval(greedy_acc['outcome RM'], 2)} (same model size)"),
+        ("test-time scaling", "DeepSeek-GRM: accuracy rises with 32 voted samples",
+         f"k=4, 1 to {top} votes: reasoning RM {format_interval(voting_gain)}, "
+         f"outcome RM {format_interval(outcome_gain)}, difference "
+         f"{format_interval(beyond_control)}; k=6: {format_interval(ood_gain)}"),
+    ], "this run (mean [95% interval] of seeds)"),
     parameters=run.parameters | {"report_seeds": report},
 )
 verdict.publish()
 
 # %%
 # What the run shows, in words computed from its numbers.
-single_ood = get("reasoning RM", 6, 1, "accuracy", report)
 say(
     "At k = 4 a single sampled judgement of the reasoning model is right "
     f"{format_interval(single)} of the time (mean [95% interval] over seeds); "
-    f"its greedy judgement {format_interval(get('reasoning RM', 4, 1, 'greedy'))}. "
+    f"its greedy judgement {format_interval(greedy_acc['reasoning RM'])}. "
     f"Voting {top} samples changes its accuracy by {format_interval(voting_gain)} "
     f"against one sample and by {format_interval(over_greedy)} against the greedy "
     f"judgement; the outcome model's {top} sampled verdicts change its accuracy "
