@@ -356,12 +356,9 @@ criteria = [
               op="<", decides=False),
 ]
 verdict = Verdict(
-    note_id="n08",
-    claim=(
-        "Training with plain loss and reweighting afterwards beats utility-weighted "
-        "training on the weighted loss, the utility and the learned features."
-    ),
-    criteria=criteria,
+    note_id="n08", criteria=criteria,
+    claim=("Training with plain loss and reweighting afterwards beats utility-weighted "
+           "training on the weighted loss, the utility and the learned features."),
     key_number=(f"probe accuracy gap EPW - WT at W={W}", probe_gap),
     paper_vs_run=paper_rows("paper (X-rays, CIFAR)", [
         ("weighted loss (nats): WT - EPW", "EPW lower", format_interval(loss_gap)),

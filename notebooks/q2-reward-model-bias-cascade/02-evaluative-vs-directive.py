@@ -506,12 +506,10 @@ arms_text = lambda metric, shown: ", ".join(  # noqa: E731
     f"{arm.split(' (')[0]} {format_interval(val(arm, metric), 2)}" for arm in shown
 )
 verdict = Verdict(
-    note_id="n09",
+    note_id="n09", criteria=criteria, premises=premises,
     claim=("A scalar reward and hint-guided on-policy distillation teach different "
            "things: hints teach what they name, the reward what nobody names, and "
            "together they do best."),
-    criteria=criteria,
-    premises=premises,
     key_number=("substitution accuracy, OPD - REINFORCE", sub_gain),
     paper_vs_run=paper_rows("paper (OpenClaw-RL)", [
         ("combined vs. single signals", "combination beats binary RL and OPD alone",

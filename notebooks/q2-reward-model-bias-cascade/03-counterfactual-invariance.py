@@ -574,13 +574,10 @@ pair = lambda table, col: " → ".join(  # noqa: E731
 )
 oracle_lengths = format_interval(per_seed(bon, "length", seeds, arm=oracle), 3)
 verdict = Verdict(
-    note_id="n10",
-    claim=(
-        "An MMD penalty across length bins makes a reward model ignore length: "
-        "better accuracy where length misleads, shorter and no worse best-of-n picks."
-    ),
-    criteria=criteria,
-    premises=premises,
+    note_id="n10", criteria=criteria, premises=premises,
+    claim=("An MMD penalty across length bins makes a reward model ignore length: "
+           "better accuracy where length misleads, shorter and no worse best-of-n "
+           "picks."),
     key_number=(f"anti-correlated accuracy, {causal} - vanilla", anti_gain),
     paper_vs_run=paper_rows("paper (Llama-3-8B)", [
         ("length bias", "better length vs. win-rate trade-off than vanilla",

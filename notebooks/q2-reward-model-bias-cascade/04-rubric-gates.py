@@ -418,13 +418,10 @@ criteria = [
               decides=False),
 ]
 verdict = Verdict(
-    note_id="n11",
-    claim=(
-        "A rubric used as a group-level gate stops a gameable dense reward from being "
-        "hacked, and is at least as good as the rubric used as a dense reward term."
-    ),
-    criteria=criteria,
-    premises=premises,
+    note_id="n11", criteria=criteria, premises=premises,
+    claim=("A rubric used as a group-level gate stops a gameable dense reward from "
+           "being hacked, and is at least as good as the rubric used as a dense reward "
+           "term."),
     key_number=("true quality, gate - dense only", gate_minus_dense),
     paper_vs_run=paper_rows("paper (DRO)", [
         ("gate vs. rubric as dense term", "not ablated (the note's framing)",
@@ -452,28 +449,22 @@ print(verdict.summary())
 # at most `dense_pass_max` and as not hacked when it is wholly above; it counts as matching the
 # gate when the interval of "gate minus this arm" on true quality lies below `quality_tolerance`.
 
-
 # %%
-def relation(diff, tolerance):
-    """How the gate compares with another arm on a per-seed difference (gate - arm)."""
-    _, low, high = mean_interval(diff)
-    if high < tolerance:
-        return "at least as good as the gate (within the tolerance)"
-    if low > tolerance:
-        return "below the gate"
-    return "not separable from the gate at this budget"
-
-
 sentences = []
 for arm in summed:
     _, low, high = mean_interval(col(arm, "pass_rate"))
     hacked = ("hacked like dense-only" if high <= dense_pass_max else "not hacked"
               if low > dense_pass_max else "hacked or not: unresolved at this budget")
-    diff = minus(gate_quality, col(arm, "quality"))
+    diff = minus(gate_quality, col(arm, "quality"))  # gate minus this arm
+    _, low, high = mean_interval(diff)
+    relation = ("at least as good as the gate (within the tolerance)"
+                if high < quality_tolerance else "below the gate"
+                if low > quality_tolerance
+                else "not separable from the gate at this budget")
     sentences.append(
         f"* **{arm}**: pass rate {shown(arm, 'pass_rate')} ({hacked}); true quality "
         f"{shown(arm, 'quality')}, gate minus this arm {format_interval(diff, 2)}: "
-        f"{relation(diff, quality_tolerance)}."
+        f"{relation}."
     )
 _, low, high = mean_interval(f1_gate_minus_dense)
 f1_word = ("higher than" if low > 0 else "lower than" if high < 0

@@ -470,14 +470,10 @@ criteria = [
 pass_at = lambda arm: format_interval(at(arm, "pass@1"), 2)  # noqa: E731
 start_pass = format_interval(list(start["pass@1"]), 2)
 verdict = Verdict(
-    note_id="n13",
-    claim=(
-        "Self-training on majority-vote labels stalls at the "
-        "vote's ceiling and collapses onto confident errors; "
-        "an external anchor (a checker) keeps improving."
-    ),
-    criteria=criteria,
-    premises=premises,
+    note_id="n13", criteria=criteria, premises=premises,
+    claim=("Self-training on majority-vote labels stalls at the vote's ceiling and "
+           "collapses onto confident errors; an external anchor (a checker) keeps "
+           "improving."),
     key_number=(f"Pass@1 after round {decided} on held-out problems, T - P", t_minus_p),
     paper_vs_run=paper_rows("papers", [
         ("pure self-improvement", "saturates within a few rounds (Song et al.); "

@@ -361,15 +361,11 @@ criteria = [
               f"seeds {report})", by_seed=bon_gain, op=">", decides=False),
 ]
 verdict = Verdict(
-    note_id="n14",
-    claim=(
-        "A reward model that writes its reasoning before the verdict "
-        "is more accurate than an outcome model of the same size, and "
-        "voting over its samples buys more accuracy with more compute "
-        "than voting over the outcome model's verdicts."
-    ),
-    criteria=criteria,
-    premises=premises,
+    note_id="n14", criteria=criteria, premises=premises,
+    claim=("A reward model that writes its reasoning before the verdict is more "
+           "accurate than an outcome model of the same size, and voting over its "
+           "samples buys more accuracy with more compute than voting over the outcome "
+           "model's verdicts."),
     key_number=("greedy accuracy k=4, reasoning - outcome RM", ceiling_gain),
     paper_vs_run=paper_rows("papers", [
         ("reasoning vs. outcome RM",
