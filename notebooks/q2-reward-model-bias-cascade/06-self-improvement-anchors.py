@@ -439,6 +439,7 @@ def odds(share: float) -> float:
     return share / (1 - share)
 
 
+base_pass = list(start["pass@1"])  # round 0, per seed
 t_minus_p = minus(at("T", "pass@1"), at("P", "pass@1"))
 wrong_end, wrong_start = at("P", "confidently_wrong"), at("P", "confidently_wrong", 0)
 wrong_odds_ratio = ratio([odds(e) for e in wrong_end], [odds(b) for b in wrong_start])
@@ -446,7 +447,7 @@ h_minus_p = minus(at("H", "pass@1"), at("P", "pass@1")[: len(arm_seeds["H"])])
 pool_t_minus_p = minus(at("T", "pool_pass@1"), at("P", "pool_pass@1"))
 premises = [
     Criterion(f"round-0 Pass@1 on the held-out test, above chance ({chance:g})",
-              by_seed=list(start["pass@1"]), threshold=chance, op=">", every_seed=True)
+              by_seed=base_pass, threshold=chance, op=">", every_seed=True)
 ]
 criteria = [
     Criterion(f"Pass@1 after round {decided}, T - P (test)", by_seed=t_minus_p,
@@ -468,7 +469,7 @@ criteria = [
               "P (report only)", by_seed=pool_t_minus_p, op=">", decides=False),
 ]
 pass_at = lambda arm: format_interval(at(arm, "pass@1"), 2)  # noqa: E731
-start_pass = format_interval(list(start["pass@1"]), 2)
+start_pass = format_interval(base_pass, 2)
 verdict = Verdict(
     note_id="n13", criteria=criteria, premises=premises,
     claim=("Self-training on majority-vote labels stalls at the vote's ceiling and "
@@ -497,16 +498,14 @@ verdict.publish()
 # What the run shows, in words computed from its numbers.
 say(
     f"On the {len(test)} held-out problems the round-0 models' Pass@1 is "
-    f"{where(list(start['pass@1']), chance)}, chance, and "
-    f"{where(list(start['pass@1']), prior)}, the score of a model that knows "
-    "only each operator's answer frequencies. They are confidently wrong "
-    f"on {format_interval(list(start['confidently_wrong']), 2)} of them. After "
+    f"{where(base_pass, chance)}, chance, and {where(base_pass, prior)}, the score of "
+    "a model that knows only each operator's answer frequencies. They are confidently "
+    f"wrong on {format_interval(list(start['confidently_wrong']), 2)} of them. After "
     f"round {decided}, P's Pass@1 minus its round-0 model's is "
-    f"{where(minus(at('P', 'pass@1'), list(start['pass@1'])))}"
-    ", and T's is "
-    f"{where(minus(at('T', 'pass@1'), list(start['pass@1'])))}"
-    " (95% intervals over seeds). On the pool's own problems, which they train "
-    f"on, P reaches {format_interval(at('P', 'pool_pass@1'), 2)} and T "
+    f"{where(minus(at('P', 'pass@1'), base_pass))}, and T's is "
+    f"{where(minus(at('T', 'pass@1'), base_pass))} (95% intervals over seeds). On the "
+    "pool's own problems, which they train on, P reaches "
+    f"{format_interval(at('P', 'pool_pass@1'), 2)} and T "
     f"{format_interval(at('T', 'pool_pass@1'), 2)}."
 )
 

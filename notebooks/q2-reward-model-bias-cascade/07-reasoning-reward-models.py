@@ -319,18 +319,17 @@ get = lambda arm, k, m, col, on=seeds: per_seed(  # noqa: E731
 top = decide_votes
 greedy_acc = {arm: get(arm, 4, 1, "greedy") for arm in ("reasoning RM", "outcome RM")}
 ceiling_gain = minus(greedy_acc["reasoning RM"], greedy_acc["outcome RM"])
-voting_gain = minus(
-    get("reasoning RM", 4, top, "accuracy"), get("reasoning RM", 4, 1, "accuracy")
+# accuracy with `top` votes minus with one, per seed
+gain = lambda arm, k=4, on=seeds: minus(  # noqa: E731
+    get(arm, k, top, "accuracy", on), get(arm, k, 1, "accuracy", on)
 )
-outcome_gain = minus(
-    get("outcome RM", 4, top, "accuracy"), get("outcome RM", 4, 1, "accuracy")
-)
+voting_gain, outcome_gain = gain("reasoning RM"), gain("outcome RM")
 # the deciding quantity: the reasoning model's voting gain beyond the control's
 beyond_control = minus(voting_gain, outcome_gain)
 # votes against the greedy judgement, which also removes sampling noise
 over_greedy = minus(get("reasoning RM", 4, top, "accuracy"), greedy_acc["reasoning RM"])
 single_ood = get("reasoning RM", 6, 1, "accuracy", report)
-ood_gain = minus(get("reasoning RM", 6, top, "accuracy", report), single_ood)
+ood_gain = gain("reasoning RM", 6, report)
 bon = results.dropna(subset=["best_of_4"])
 bon_gain = arm_difference(bon, "best_of_4", "reasoning RM", "outcome RM", report)
 single = get("reasoning RM", 4, 1, "accuracy")
