@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from bookkit import corpus
-from bookkit.paths import BUILD, ROOT
+from bookkit.paths import BUILD, EXPECTED, ROOT
 from bookkit.toc import toc_notebooks
 from helpers import runtime
 from helpers.lm.models import default_cache_dir
@@ -182,7 +182,8 @@ def execute(
     """Execute the book's notebooks (or those matching ``only``) at ``scale``; return and save their timings.
 
     ``seeds`` overrides every notebook's ``seeds`` parameter. ``jobs`` notebooks run at once
-    (longest first, by the last recorded wall time), each kernel with one torch thread.
+    (longest first, by this build folder's last wall times, else those of the recorded build in
+    ``data/verdicts/timings.json``), each kernel with one torch thread.
     """
     if scale not in SCALES:
         raise SystemExit(f"--scale {scale!r} is not one of {SCALES}")
@@ -214,7 +215,9 @@ def execute(
     else:
         from concurrent.futures import ThreadPoolExecutor
 
-        expected_wall = {nb: previous.get(nb, {}).get("wall_s", 0.0) for nb in notebooks}
+        recorded = EXPECTED / "timings.json"  # a clean clone has no timings of its own: the recorded build's
+        fallback = json.loads(recorded.read_text())["wall_s"] if recorded.exists() else {}
+        expected_wall = {nb: previous.get(nb, {}).get("wall_s", fallback.get(nb, 0.0)) for nb in notebooks}
         order = sorted(notebooks, key=lambda nb: -expected_wall[nb])  # stable: reading order when unknown
         with ThreadPoolExecutor(jobs) as pool:
             done = dict(zip(order, pool.map(lambda nb: _run_notebook(nb, scale, extra, env), order)))

@@ -75,10 +75,12 @@ def export_student_zips(root: Path, notebooks: list[str], out_dir: Path) -> list
 
 
 def _section(cell: nbformat.NotebookNode, drop_heading: bool = False) -> str:
+    """A notebook cell's Markdown for the instructor page (``book/``): links that were relative to
+    ``notebooks/<chapter>/`` (``../../book/glossary.md``) are made relative to ``book/``."""
     lines = cell.source.splitlines()
     if drop_heading and lines and lines[0].startswith("#"):
         lines = lines[1:]
-    return "\n".join(lines).strip()
+    return "\n".join(lines).strip().replace("](../../book/", "](").replace("](../../", "](../")
 
 
 def render_instructor_page(root: Path, notebooks: list[str], timings: list[dict[str, Any]] | None) -> str:

@@ -126,7 +126,11 @@ def record_expectations() -> list[Path]:
     for note_id, record in sorted(records.items()):
         record = {k: v for k, v in record.items() if k != "written_at"}
         written.append(write_json_atomic(EXPECTED / f"{note_id}.json", record))
-    print(f"[book] recorded {len(written)} verdict records in {EXPECTED}")
+    timings = BUILD / "status" / "timings.json"
+    if timings.exists():  # the execution order of a build with no timings of its own (a clean clone: CI)
+        walls = {t["notebook"]: round(t["wall_s"], 1) for t in json.loads(timings.read_text())["notebooks"]}
+        written.append(write_json_atomic(EXPECTED / "timings.json", {"wall_s": walls}))
+    print(f"[book] recorded {len(written)} verdict records (and the build's wall times) in {EXPECTED}")
     return written
 
 
