@@ -34,7 +34,7 @@ seedcost: setup
 	$(BIN)/python -m bookkit.run seedcost --scale $(SCALE) $(if $(NB),--only $(NB),) $(if $(COUNTS),--counts $(COUNTS),)
 
 replicate: setup
-	$(BIN)/python -m bookkit.run replicate --scale $(SCALE) $(if $(SEEDS),--seeds $(SEEDS),)
+	$(BIN)/python -m bookkit.run replicate --scale $(SCALE) $(if $(SEEDS),--seeds $(SEEDS),) $(if $(NB),--only $(NB),)
 
 robustness: replicate
 
