@@ -78,6 +78,9 @@ stall_margin = 0.03
 # shrinks, by this factor
 collapse_factor = 2.0
 chance = 0.1  # premise: round-0 Pass@1 on the held-out test above this (1 in 10 digits)
+# the first operand runs over 0 .. first_max - 1 (design note 11); 10 gives the
+# earlier 300 one-digit problems
+first_max = 100
 
 # %%
 import matplotlib.pyplot as plt
@@ -100,13 +103,9 @@ from helpers.verdict import (
 )
 
 PRESETS = {
-    "smoke": dict(gold=200, pretrain_steps=40, rounds=2, pool=200, steps_per_round=5),
-    "ci": dict(
-        gold=200, pretrain_steps=300, rounds=6, pool=1000, steps_per_round=50
-    ),
-    "full": dict(
-        gold=200, pretrain_steps=300, rounds=10, pool=4000, steps_per_round=200
-    ),
+    "smoke": dict(gold=400, pretrain_steps=40, rounds=2, pool=200, steps_per_round=5),
+    "ci": dict(gold=400, pretrain_steps=300, rounds=6, pool=1000, steps_per_round=50),
+    "full": dict(gold=400, pretrain_steps=300, rounds=10, pool=4000, steps_per_round=200),
 }
 run = notebook.start(
     scale,
@@ -118,6 +117,7 @@ run = notebook.start(
         anchor_gain_min=anchor_gain_min,
         stall_margin=stall_margin,
         collapse_factor=collapse_factor,
+        first_max=first_max,
     ),
 )
 cfg, seeds, device = run.cfg, run.seeds, run.device
@@ -128,23 +128,28 @@ print(f"criteria read after round {decided}")
 # %% [markdown]
 # ## The experiment
 #
-# * **Task**: arithmetic mod 10, answered with a single digit: `7*8=` → `6`, with `+`, `-`
-#   and `*`: 300 distinct problems. Because the answer is one token, the model's whole answer
-#   distribution is one softmax, so accuracy, entropy, majority-of-8 accuracy and the
-#   confidently-wrong share are computed exactly.
-# * **A held-out test.** The 300 problems are split once, at random within each operator, into
-#   201 training-side problems and 99 **test** problems. The gold labels and the unlabelled
-#   pool come from the training side only; no arm ever trains on a test problem.
-# * **Round 0**: the book's tiny GPT fine-tuned on 200 labelled examples (300 steps) drawn from
-#   the training side; they cover about two thirds of its problems. Seed `s` trains its own
-#   round-0 model (its own gold draw, initialisation and batch order) and draws its own pool.
+# * **Task**: arithmetic mod 10, answered with a single digit: `37*8=` → `6`, with `+`, `-`
+#   and `*`, a first operand from 0 to 99 and a second from 0 to 9: 3,000 distinct problems.
+#   The answer depends only on the first operand's units digit, so the problems share 300 table
+#   entries. Because the answer is one token, the model's whole answer distribution is one
+#   softmax, so accuracy, entropy, majority-of-8 accuracy and the confidently-wrong share are
+#   computed exactly.
+# * **A held-out test.** The 3,000 problems are split once, at random within each operator,
+#   into 2,000 training-side problems and 1,000 **test** problems. The gold labels and the
+#   unlabelled pool come from the training side only; no arm ever trains on a test problem. A
+#   test problem is new, but its table entry also appears on the training side: what is learned
+#   there can transfer, if the model learns to read the units digit (design note 11).
+# * **Round 0**: the book's tiny GPT fine-tuned on 400 labelled examples (300 steps) drawn from
+#   the training side; they cover about three quarters of the table's entries. Seed `s` trains
+#   its own round-0 model (its own gold draw, initialisation and batch order) and draws its own
+#   pool.
 # * **Each round** (the criteria are read after round 6; `full` runs 10): the model answers each
 #   of 1,000 unlabelled problems (drawn from the training side) 8 times, a training set is built
 #   from the answers, and the model is fine-tuned on it for 50 steps. Arms: **P**, the majority
 #   answer is the label (no anchor); **T**, only answers that a programmatic checker accepts are
 #   kept (a tool anchor); **H**, the majority labels plus the 200 gold examples and a replay of
 #   the round-0 model's labels (a past-data anchor; report only).
-# * **Metrics** on the 99 held-out problems: Pass@1; majority-of-8 accuracy of the round-0 model
+# * **Metrics** on the 1,000 held-out problems: Pass@1; majority-of-8 accuracy of the round-0 model
 #   (the **ceiling** that majority labels can teach; dashed: the mean over the seeds' bases); answer entropy; the share of problems
 #   on which at least 7 of 8 samples agree on a *wrong* answer (**confidently wrong**). On the
 #   pool, by construction: the round's **self-reward**, the average share of samples agreeing
@@ -210,7 +215,7 @@ print(f"criteria read after round {decided}")
 # (7) **The premise: round 0 is above chance on the held-out test.** Self-training can only
 # amplify what the round-0 model knows about the problems it is scored on; a model at chance
 # there has nothing for majority labels to amplify or for the checker to transfer from, so a
-# "stall" would be read off a floor. Per base: round-0 Pass@1 on the 99 test problems above
+# "stall" would be read off a floor. Per base: round-0 Pass@1 on the held-out test problems above
 # 0.1 (one digit in ten). The previous build's record read 0.09 (the verdict "not reproduced"
 # was in fact "premise not met"); that record predates later changes to the SFT and model code.
 #
@@ -240,6 +245,30 @@ print(f"criteria read after round {decided}")
 # says nothing about the held-out test, and it has not been rerun there. Fifty steps per round
 # is a compute choice for the CPU build, not a setting shown to be equivalent to the spec's 100;
 # the `full` preset (200 steps per round) is where a larger per-round budget is checked.
+#
+# **Design notes, 2026-12-03 (issue 28: the premise failed, so the experiment changed)**
+#
+# (11) **A split that can transfer.** With one-digit operands every held-out problem was a table
+# entry the model had never seen, and transfer to it was a matter of luck: the last build's
+# bases scored 0.150 [0.087, 0.212] on the test (base 0: 0.087, below chance), so the premise
+# was not met, and notes 3 and 8 had already measured that neither more steps nor every
+# training-side label lifts it far (0.33 at most). The papers self-train on some questions and
+# evaluate on others *of the same skill*; here the skill had no shared structure between the
+# two sides. Now the first operand runs over 0-99 (`first_max`) while the answer depends only
+# on its units digit: the 3,000 problems share 300 table entries, the split is still by problem
+# (no test prompt is ever trained on), and a model that learns to read the units digit carries
+# what it learns on the training side to the test. Measured before this run, seeds 0 and 1
+# with today's code (round 0, Pass@1 on the test, 300 steps): 0.30 and 0.39 with 200 gold
+# examples, 0.52 and 0.39 with 400; one-digit operands on the same seeds: 0.087 and 0.180.
+#
+# (12) **400 gold examples instead of 200**, so that round 0 sits in the spec's 0.4-0.6 (it
+# did with 400 on both prototype seeds, 200 left it at 0.30-0.39). Honesty about the choice:
+# the same prototype also ran P and T for 6 rounds on both seeds and both gold sizes, so their
+# outcome was seen before the choice. With 200, T − P was +0.29 and +0.31 and P's entropy did
+# not fall (0.42 → 0.51 on seed 0); with 400, T − P was +0.25 and +0.29 and P's entropy fell by
+# 1.8× and 2.5×. The spec's round-0 range, not those outcomes, fixed the number; the reader
+# can rerun with `gold=200` in the preset (exercise 1) to see the other one. The pretraining
+# budget stays at 300 steps.
 
 # %% [markdown]
 # **The three anchors in code.** Each round, `round_pairs` turns the 8 sampled answers per
@@ -251,7 +280,7 @@ print(f"criteria read after round {decided}")
 notebook.show_source(selftrain.round_pairs)
 
 # %%
-train_side, test = chain.split_problems()
+train_side, test = chain.split_problems(first_max=first_max)
 # base s trains on its own gold draw from the training side (seed 0: the draw of
 # earlier builds); seed s also draws its own unlabelled pool
 def gold_of(base_seed: int) -> list[tuple[str, str]]:
@@ -297,11 +326,11 @@ print(
 )
 # a stricter reference than chance (report only): Pass@1 of a model that knows only
 # each operator's answer frequencies (over its 100 problems) and samples from them
-share = {
-    op: [p.answer for p in chain.all_problems() if p.ops == op].count
+answers_of = {
+    op: [p.answer for p in chain.all_problems(first_max) if p.ops == op]
     for op in chain.OPS
 }
-prior = sum(share[p.ops](p.answer) / 100 for p in test) / len(test)
+prior = sum(answers_of[p.ops].count(p.answer) / len(answers_of[p.ops]) for p in test) / len(test)
 print(f"chance {chance:g}; answer-frequency baseline {prior:.3f}")
 start.round(3)
 
@@ -520,17 +549,15 @@ print(verdict.summary())
 # * **A synthesis, tested in one toy.** The note combines findings from several papers with
 #   different models and tasks; here one tiny model on one task shows the shape each paper
 #   reports, not their numbers.
-# * **Memorisation, not reasoning.** In the design prototype the round-0 model knew the
-#   problems it had seen and guessed on the others, and transfer to unseen problems was weak
-#   even with every training-side label (design note 3). Its majority vote is right where it
-#   already is and wrong where it guesses, so majority labels cannot teach it anything it did
-#   not know: the generation-verification gap in its plainest form (no verification ability
-#   beyond generation). In a large model, voting over reasoning paths *can* beat a single sample,
-#   and what is learned on training questions transfers to new ones far better than here, which
-#   is why self-training first helps there before it stalls.
-# * **Collapse is measured from a confident start.** On unseen problems the round-0 models are
-#   already sharp and mostly confidently wrong, so collapse is read on the odds of the
-#   confidently-wrong share (design note 9), which has room to grow from any start below 1.
+# * **A lookup table with one rule, not reasoning.** The round-0 model knows the table entries its
+#   gold set showed it and guesses on the others; what transfers to a test problem is the rule
+#   "read the units digit" (design note 11), not an algorithm for arithmetic. Its majority vote
+#   is right where it already is and wrong where it guesses, so majority labels cannot teach it
+#   anything it did not know: the generation-verification gap in its plainest form (no
+#   verification ability beyond generation). In a large model, voting over reasoning paths *can*
+#   beat a single sample, which is why self-training first helps there before it stalls.
+# * **Collapse is read on the odds.** The confidently-wrong share cannot exceed 1, so collapse is
+#   read on its odds (design note 9), which have room to grow from any start below 1.
 # * **The checker is exact.** T's anchor is the true answer check; a real tool or judge is
 #   noisier and can itself be gamed.
 # * **Only one anchor among several.** Third-party judges (the spec's arm J) and user
@@ -539,11 +566,11 @@ print(verdict.summary())
 # %% [markdown] tags=["exercises"]
 # ## Exercises
 #
-# 1. *(20 min, medium)* Raise the gold set to 300 examples (`gold=300` in the `ci` preset). First
-#    estimate the share of the training-side problems that 300 draws with repeats cover (for the
-#    first seed the draw is `chain.draw(train_side, 300, seed=1 + 10 * seeds[0])`) and check it
-#    below. Then predict round-0 Pass@1 on the training side and on the held-out test, and how
-#    much room T then has on each; re-run to see.
+# 1. *(20 min, medium)* Lower the gold set to 200 examples (`gold=200` in the `ci` preset). First
+#    estimate the share of the 300 table entries (units digit of the first operand, operator,
+#    second operand) that 200 draws with repeats cover (for the first seed the draw is
+#    `chain.draw(train_side, 200, seed=1 + 10 * seeds[0])`) and check it below. Then predict
+#    round-0 Pass@1 on the held-out test, and how much room T then has; re-run to see.
 # 2. *(30 min, hard)* Make T's checker noisy: accept a wrong answer with probability 0.2.
 #    `selftrain.self_train` builds each round's training set with `round_pairs`: copy both into a
 #    cell (`notebook.show_source(selftrain.self_train, selftrain.round_pairs)` shows them; run
@@ -563,8 +590,9 @@ from helpers.notebook import check
 answer = None
 check(
     answer,
-    len({p.prompt for p in chain.draw(train_side, 300, seed=1 + 10 * seeds[0])})
-    / len(train_side),
+    len({(p.digits[0] % 10, p.ops, p.digits[1])
+         for p in chain.draw(train_side, 200, seed=1 + 10 * seeds[0])})
+    / 300,
     "the covered share of exercise 1",
     tolerance=0.03,
 )
@@ -573,10 +601,10 @@ check(
 # <details>
 # <summary><b>Solutions</b> (instructors: <code>make student</code> removes this cell)</summary>
 #
-# **1.** 300 draws from the 201 training-side problems cover about 1 − e^{-1.5} ≈ 78% of them
-# (200 draws: about 63%), so round-0 Pass@1 on the training side rises and T has less left to
-# learn there; on the held-out test the round-0 model still sees none of the problems, so any
-# change there comes only from transfer, which the design prototype found weak.
+# **1.** 200 draws spread over 300 table entries cover about 1 − e^{-2/3} ≈ 49% of them (400
+# draws: about 74%), so the round-0 model knows fewer entries, its Pass@1 on the test falls
+# (0.30-0.39 on the prototype seeds of design note 12, against 0.39-0.52), and T has more
+# entries left to learn from the checker.
 #
 # **2.** In your `round_pairs`, for arm T, add
 # `[(p.prompt, str(d)) for p, c in zip(problems, counts) for d in range(10) if d != p.answer

@@ -1,10 +1,14 @@
 """Chain arithmetic mod 10, answered with one digit: a task where a checker, a vote and the truth can disagree.
 
 A prompt ``3+4*2-5=`` applies operations (``+``, ``-``, ``*``) to digits, left to right,
-mod 10; the answer is a single digit token. n13 uses chains of one operation (``7*8=``,
-300 distinct problems, split by :func:`split_problems` into a training side and a held-out
-test that no arm trains on): a tiny GPT answering in one token stays at chance on longer chains
-(see the notebook's design notes). Because the answer is one token, the model's
+mod 10; the answer is a single digit token. n13 uses chains of one operation whose first
+operand runs over 0..99 (``37*8=``, 3,000 distinct problems, split by :func:`split_problems`
+into a training side and a held-out test that no arm trains on). The answer depends only on the
+first operand's units digit, so a held-out problem shares its table entry with training-side
+problems, and a model that learns to ignore the tens digit transfers to it; with one-digit
+operands (``first_max=10``, 300 problems) every held-out problem is an unseen table entry and a
+tiny GPT stays near chance there. A tiny GPT answering in one token also stays at chance on
+longer chains (see the notebook's design notes). Because the answer is one token, the model's
 whole answer distribution is one softmax over the ten digits (:func:`answer_probs`), so
 accuracy, answer entropy, majority-vote accuracy and the share of "confidently wrong"
 problems are computed exactly, without sampling noise.
@@ -56,20 +60,25 @@ def make_problems(n: int, seed: int, steps: tuple[int, ...] = (1,)) -> list[Chai
     return problems
 
 
-def all_problems() -> list[ChainProblem]:
-    """Every one-operation problem: 10 x 3 x 10 = 300."""
-    return [ChainProblem((a, b), op) for a in range(10) for op in OPS for b in range(10)]
+def all_problems(first_max: int = 10) -> list[ChainProblem]:
+    """Every one-operation problem with a first operand in ``0 .. first_max - 1`` and a second in
+    ``0 .. 9``: ``first_max x 3 x 10`` of them (300 for one-digit operands)."""
+    if first_max < 1:
+        raise ValueError(f"first_max must be at least 1, got {first_max}")
+    return [ChainProblem((a, b), op) for a in range(first_max) for op in OPS for b in range(10)]
 
 
-def split_problems(test_share: float = 1 / 3, seed: int = 3) -> tuple[list[ChainProblem], list[ChainProblem]]:
-    """``(train, test)``: the 300 one-operation problems split at random, within each operator,
+def split_problems(
+    test_share: float = 1 / 3, seed: int = 3, first_max: int = 10
+) -> tuple[list[ChainProblem], list[ChainProblem]]:
+    """``(train, test)``: the problems of :func:`all_problems` split at random, within each operator,
     into a training side (for the gold labels and the unlabelled pool) and a disjoint held-out test."""
     if not 0 < test_share < 1:
         raise ValueError(f"test_share must be in (0, 1), got {test_share}")
     rng = np.random.default_rng(seed)
     train, test = [], []
     for op in OPS:
-        part = [p for p in all_problems() if p.ops == op]
+        part = [p for p in all_problems(first_max) if p.ops == op]
         order = rng.permutation(len(part))
         cut = round(len(part) * test_share)
         test += [part[i] for i in order[:cut]]
