@@ -61,7 +61,7 @@ test-compat: setup
 	BOOK_COMPAT=lowest $(BIN)/python -m pytest -q -s -p no:cacheprovider tests/test_lowest_versions.py
 
 test-latest: setup
-	BOOK_COMPAT=latest $(BIN)/python -m pytest -q -s -p no:cacheprovider tests/test_lowest_versions.py
+	BOOK_COMPAT=latest $(BIN)/python -m pytest -q -s -p no:cacheprovider tests/test_lowest_versions.py tests/test_colab_style.py
 
 clean:
 	rm -rf _build

@@ -10,6 +10,10 @@ pip would add nothing else; copy one
 notebook per chapter into an empty folder and execute it with that environment's papermill
 at the smoke scale. (A fresh install of ``requirements.txt`` is what ``make`` does on every
 clean machine, CI included, so it is not repeated here.)
+
+The fresh environment and its three notebooks take about 100 s, so they run in ``make test-latest``
+(``BOOK_COMPAT=latest``, the phase about what Colab's pip gets; CI runs it), not in ``make test``
+(issue 29: ``make test`` within 4 minutes). The check that every Colab cell is generated runs in both.
 """
 
 import json
@@ -25,6 +29,12 @@ from tests.conftest import ROOT
 
 from bookkit import execution, toc
 from helpers.verdict import read_record
+
+#: The fresh-environment tests run only in ``make test-latest`` (see the module docstring).
+colab_env = pytest.mark.skipif(
+    "latest" not in os.environ.get("BOOK_COMPAT", "").split(","),
+    reason="a fresh Colab-style environment: set BOOK_COMPAT=latest (make test-latest)",
+)
 
 ONE_PER_CHAPTER = [
     "notebooks/lab/00-tiny-lm-and-grpo.ipynb",
@@ -118,6 +128,7 @@ def test_every_colab_cell_is_generated_from_the_config():
         assert colab_cell(rel) == expected, f"{rel}: run `python -m bookkit.run colab` to regenerate its Colab cell"
 
 
+@colab_env
 def test_the_package_comes_from_the_colab_cell_install(colab_python):
     bin_dir, env = colab_python
     where = subprocess.run(
@@ -131,6 +142,7 @@ def test_the_package_comes_from_the_colab_cell_install(colab_python):
     assert where.count("site-packages") == 2 and str(ROOT) not in where
 
 
+@colab_env
 @pytest.mark.parametrize("rel", ONE_PER_CHAPTER, ids=lambda r: Path(r).stem)
 def test_a_notebook_alone_in_an_empty_folder_runs(colab_python, rel: str, tmp_path: Path):
     assert rel in toc.toc_notebooks(ROOT)

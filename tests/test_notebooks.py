@@ -25,11 +25,41 @@ NBVAL_NOTES = ("n01", "n06")
 NBVAL_NOTEBOOKS = [nb for nb in CLAIM_NOTEBOOKS if execution.note_of(nb) in NBVAL_NOTES]
 
 
+GUARD = """
+import os, socket
+_connect = socket.socket.connect
+def _guarded(self, address):
+    if self.family in (socket.AF_INET, socket.AF_INET6):
+        with open(os.environ["BOOK_SOCKET_LOG"], "a") as f:
+            f.write(f"{os.getpid()} {address}\\n")
+        raise OSError(f"network access blocked by the test: {address}")
+    return _connect(self, address)
+socket.socket.connect = _guarded
+"""
+
+
+def guarded_env(folder: Path) -> dict[str, str]:
+    """Environment whose Python processes all import a guard that logs and refuses TCP/UDP connects
+    to ``folder / "sockets.log"`` (a ``sitecustomize`` on ``PYTHONPATH``)."""
+    (folder / "guard").mkdir(parents=True, exist_ok=True)
+    (folder / "guard" / "sitecustomize.py").write_text(GUARD)
+    return {
+        "PYTHONPATH": f"{folder / 'guard'}{os.pathsep}{os.environ.get('PYTHONPATH', '')}",
+        "BOOK_SOCKET_LOG": str(folder / "sockets.log"),
+    }
+
+
 @pytest.fixture(scope="module")
 def smoke_build(tmp_path_factory) -> Path:
-    """Every notebook of the book executed by the runner at scale='smoke' into a temporary build folder."""
+    """Every notebook of the book executed by the runner at scale='smoke' into a temporary build folder,
+    every process of the run (runner, papermill children, kernels) under the network guard."""
     build = tmp_path_factory.mktemp("build") / "_build"
-    env = {**os.environ, "BOOK_BUILD_DIR": str(build), "BOOK_CACHE_DIR": str(build / "cache")}
+    env = {
+        **os.environ,
+        **guarded_env(build.parent),
+        "BOOK_BUILD_DIR": str(build),
+        "BOOK_CACHE_DIR": str(build / "cache"),
+    }
     proc = subprocess.run(
         [sys.executable, "-m", "bookkit.run", "execute", "--scale", "smoke"],
         cwd=ROOT,
@@ -230,50 +260,19 @@ def test_a_failing_notebook_is_reported_with_its_cell(tmp_path: Path):
     assert status["cell"] == 4 and "boom" in status["error"]
 
 
-GUARD = """
-import os, socket
-_connect = socket.socket.connect
-def _guarded(self, address):
-    if self.family in (socket.AF_INET, socket.AF_INET6):
-        with open(os.environ["BOOK_SOCKET_LOG"], "a") as f:
-            f.write(f"{os.getpid()} {address}\\n")
-        raise OSError(f"network access blocked by the test: {address}")
-    return _connect(self, address)
-socket.socket.connect = _guarded
-"""
-
-
-def test_a_notebook_run_opens_no_network_connection(tmp_path: Path):
-    """Every process of a notebook run (runner child, kernel) imports a guard that logs and refuses TCP/UDP connects."""
-    (tmp_path / "guard").mkdir()
-    (tmp_path / "guard" / "sitecustomize.py").write_text(GUARD)
-    log = tmp_path / "sockets.log"
-    env = {
-        **os.environ,
-        "PYTHONPATH": f"{tmp_path / 'guard'}{os.pathsep}{os.environ.get('PYTHONPATH', '')}",
-        "BOOK_SOCKET_LOG": str(log),
-        "BOOK_CACHE_DIR": str(tmp_path / "cache"),
-        "BOOK_VERDICT_DIR": str(tmp_path),
-    }
-    nb = ROOT / "notebooks/q2-reward-model-bias-cascade/01-utility-weighted-loss.ipynb"
-    proc = subprocess.run(
-        [sys.executable, "-m", "bookkit.run", "_one", str(nb), str(tmp_path / "out.ipynb"), "smoke", str(tmp_path)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
+def test_a_notebook_run_opens_no_network_connection(smoke_build: Path, tmp_path: Path):
+    """The smoke build ran every notebook (runner child, kernel) under a guard that logs and refuses TCP/UDP
+    connects: nothing was logged. The guard is live: the same interpreter set-up refuses a connection."""
+    log = smoke_build.parent / "sockets.log"
     assert not log.exists(), log.read_text()
-    # the guard is live: the same interpreter set-up refuses a TCP connection
+    env = {**os.environ, **guarded_env(tmp_path)}
     probe = subprocess.run(
         [sys.executable, "-c", "import socket; socket.create_connection(('127.0.0.1', 9), timeout=1)"],
         env=env,
         capture_output=True,
         text=True,
     )
-    assert probe.returncode != 0 and "blocked by the test" in probe.stderr and log.exists()
+    assert probe.returncode != 0 and "blocked by the test" in probe.stderr and (tmp_path / "sockets.log").exists()
 
 
 def test_timing_table_totals_and_startup_share():

@@ -23,8 +23,8 @@ from bookkit import corpus
 from bookkit.paths import BUILD, EXPECTED, ROOT
 from bookkit.toc import toc_notebooks
 from helpers import runtime
-from helpers.lm.models import default_cache_dir
 from helpers.params import SCALES
+from helpers.runtime import default_cache_dir
 from helpers.verdict import read_record, write_json_atomic
 
 #: Notebooks executed at once; each kernel gets one torch thread.

@@ -25,8 +25,8 @@ from bookkit.records import (
     note_fingerprint,
 )
 from bookkit.toc import toc_notebooks
-from helpers.lm.models import default_cache_dir
 from helpers.params import SCALE_SEEDS
+from helpers.runtime import default_cache_dir
 from helpers.verdict import read_record, write_json_atomic
 
 

@@ -35,7 +35,7 @@ def measure(
     """
     if not counts or min(counts) < 1:
         raise ValueError(f"counts must be positive seed counts, got {counts}")
-    from helpers.lm.models import default_cache_dir
+    from helpers.runtime import default_cache_dir
 
     cache = os.environ.get("BOOK_CACHE_DIR", str(default_cache_dir()))
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import random
+from pathlib import Path
 
 #: Environment every execution runs under: no hub traffic, no telemetry, and an
 #: OpenMP wait policy that keeps 2-thread torch fast on a busy 2-core machine.
@@ -23,6 +24,15 @@ OFFLINE_ENV: dict[str, str] = {
 }
 
 DEVICES: tuple[str, ...] = ("auto", "cpu", "cuda", "mps")
+
+
+def default_cache_dir() -> Path:
+    """Where trained base models are cached: ``$BOOK_CACHE_DIR`` or ``~/.cache/reward-bias-book``.
+
+    Here, not beside the cache code in :mod:`helpers.lm.models`, so that the runner can name the
+    cache without importing torch (the papermill child of every notebook imports this module).
+    """
+    return Path(os.environ.get("BOOK_CACHE_DIR", Path.home() / ".cache" / "reward-bias-book"))
 
 
 def apply_offline_env() -> None:

@@ -27,6 +27,8 @@ from typing import Any
 import torch
 from transformers import GPT2Config, GPT2LMHeadModel, PreTrainedModel, PreTrainedTokenizerBase
 
+from helpers.runtime import default_cache_dir
+
 #: Bump when a change to training code should invalidate every cached base model.
 CACHE_VERSION = "3"  # 2: the fused tanh-GELU kernel (see build_model); 3: keys hash syntax trees, not text
 
@@ -136,11 +138,6 @@ def load_pretrained(
     model = AutoModelForCausalLM.from_pretrained(name_or_path, local_files_only=local_files_only)
     tokenizer = AutoTokenizer.from_pretrained(name_or_path, local_files_only=local_files_only)
     return _with_loss_type(model), tokenizer
-
-
-def default_cache_dir() -> Path:
-    """Where trained base models are cached: ``$BOOK_CACHE_DIR`` or ``~/.cache/reward-bias-book``."""
-    return Path(os.environ.get("BOOK_CACHE_DIR", Path.home() / ".cache" / "reward-bias-book"))
 
 
 def config_hash(spec: dict[str, Any]) -> str:
