@@ -88,14 +88,7 @@ from helpers.measure import metrics
 from helpers.results import minus
 from helpers.rl import GRPOSettings, compare_arms
 from helpers.tasks import noisy_addition as na
-from helpers.verdict import (
-    Criterion,
-    Verdict,
-    format_interval,
-    paper_rows,
-    say,
-    where,
-)
+from helpers.verdict import Criterion, Verdict, format_interval, paper_rows, say, where
 
 PRESETS = {
     "smoke": dict(

@@ -94,14 +94,7 @@ from helpers.lm.sft import SFTSettings, bases_by_seed
 from helpers.measure.probes import FrozenProbe
 from helpers.rl import GRPOSettings, train_grpo
 from helpers.tasks import marketplace as mk
-from helpers.verdict import (
-    Criterion,
-    Verdict,
-    format_interval,
-    paper_rows,
-    say,
-    where,
-)
+from helpers.verdict import Criterion, Verdict, format_interval, paper_rows, say, where
 
 PRESETS = {
     "smoke": dict(sft_steps=40, rl_steps=3, prompts_per_step=4, eval_every=1),

@@ -103,14 +103,7 @@ from helpers.measure import sparsity as sp
 from helpers.results import arm_difference, minus, per_seed
 from helpers.rl.objectives import PGSettings, train_policy
 from helpers.tasks import key_lookup as kl
-from helpers.verdict import (
-    Criterion,
-    Verdict,
-    format_interval,
-    paper_rows,
-    say,
-    where,
-)
+from helpers.verdict import Criterion, Verdict, format_interval, paper_rows, say, where
 
 PRESETS = {
     "smoke": dict(sft_steps=40, rl_steps=3),

@@ -91,12 +91,7 @@ from helpers import notebook, plots
 from helpers.lm.models import TinyLMConfig
 from helpers.lm.sft import SFTSettings, bases_by_seed
 from helpers.results import arm_difference, highest, minus, per_seed
-from helpers.rl.objectives import (
-    OBJECTIVES,
-    PGSettings,
-    compare_objectives,
-    sample_coefficients,
-)
+from helpers.rl.objectives import OBJECTIVES, PGSettings, compare_objectives, sample_coefficients
 from helpers.tasks import key_lookup as kl
 from helpers.verdict import Criterion, Verdict, format_interval, paper_rows, say
 

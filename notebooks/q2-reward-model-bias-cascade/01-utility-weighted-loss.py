@@ -88,14 +88,7 @@ from helpers import notebook, params, plots
 from helpers.non_lm.classifiers import ClassifierSettings, train_classifier
 from helpers.non_lm.decision_utility import compare_weighting, ex_post_reweight
 from helpers.tasks.teacher_classes import TeacherTask, make_data
-from helpers.verdict import (
-    Criterion,
-    Verdict,
-    format_interval,
-    mean_interval,
-    paper_rows,
-    say,
-)
+from helpers.verdict import Criterion, Verdict, format_interval, mean_interval, paper_rows, say
 
 PRESETS = {
     "smoke": dict(weights=[1, 64], widths=[16], epochs=3),

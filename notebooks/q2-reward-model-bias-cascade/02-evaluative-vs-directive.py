@@ -96,14 +96,7 @@ from helpers.results import arm_difference, highest, minus, per_seed
 from helpers.rl import opd
 from helpers.rl.opd import FeedbackSettings
 from helpers.tasks import hidden_preferences as hp
-from helpers.verdict import (
-    Criterion,
-    Verdict,
-    format_interval,
-    paper_rows,
-    say,
-    where,
-)
+from helpers.verdict import Criterion, Verdict, format_interval, paper_rows, say, where
 
 PRESETS = {
     "smoke": dict(

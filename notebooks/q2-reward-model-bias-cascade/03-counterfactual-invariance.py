@@ -99,14 +99,7 @@ from helpers.rewards.reward_models import (
     train_reward_model,
 )
 from helpers.tasks.preference_pairs import PreferenceTask, make_pairs
-from helpers.verdict import (
-    Criterion,
-    Verdict,
-    format_interval,
-    paper_rows,
-    say,
-    where,
-)
+from helpers.verdict import Criterion, Verdict, format_interval, paper_rows, say, where
 
 PRESETS = {
     "smoke": dict(

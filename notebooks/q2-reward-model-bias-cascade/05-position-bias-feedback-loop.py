@@ -85,19 +85,8 @@ import pandas as pd
 from IPython.display import display
 
 from helpers import notebook, params, plots, runtime
-from helpers.non_lm.rankers import (
-    Ranker,
-    RankerSettings,
-    fit_ranker,
-    implied_examination,
-    run_loop,
-)
-from helpers.tasks.feedback_loop import (
-    LoopConfig,
-    World,
-    legacy_top_is_best_share,
-    make_world,
-)
+from helpers.non_lm.rankers import Ranker, RankerSettings, fit_ranker, implied_examination, run_loop
+from helpers.tasks.feedback_loop import LoopConfig, World, legacy_top_is_best_share, make_world
 from helpers.verdict import Criterion, Verdict, format_interval, say
 
 PRESETS = {

@@ -93,14 +93,7 @@ from helpers.results import minus, per_seed, ratio
 from helpers.rl import selftrain
 from helpers.rl.selftrain import SelfTrainSettings
 from helpers.tasks import chain_arithmetic as chain
-from helpers.verdict import (
-    Criterion,
-    Verdict,
-    format_interval,
-    paper_rows,
-    say,
-    where,
-)
+from helpers.verdict import Criterion, Verdict, format_interval, paper_rows, say, where
 
 PRESETS = {
     "smoke": dict(gold=400, pretrain_steps=40, rounds=2, pool=200, steps_per_round=5),

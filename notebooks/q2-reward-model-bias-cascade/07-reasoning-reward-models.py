@@ -85,14 +85,7 @@ from helpers.lm.sft import SFTSettings, bases_by_seed
 from helpers.results import arm_difference, minus, per_seed
 from helpers.rewards import judges
 from helpers.tasks import verify_chain as vc
-from helpers.verdict import (
-    Criterion,
-    Verdict,
-    format_interval,
-    paper_rows,
-    say,
-    where,
-)
+from helpers.verdict import Criterion, Verdict, format_interval, paper_rows, say, where
 
 PRESETS = {
     "smoke": dict(width=32, sft_steps=20, test_items=60, votes=[1, 15], bon_items=30),
