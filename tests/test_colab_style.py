@@ -28,7 +28,7 @@ import pytest
 from tests.conftest import ROOT
 
 from bookkit import execution, toc
-from helpers.verdict import read_record
+from helpers.record_file import read_record
 
 #: The fresh-environment tests run only in ``make test-latest`` (see the module docstring).
 colab_env = pytest.mark.skipif(

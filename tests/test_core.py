@@ -158,8 +158,7 @@ def test_train_is_deterministic_and_steps_adam_on_a_zero_gradient():
             core.train(
                 model,
                 rollout,
-                num_steps=3,
-                learning_rate=1e-2,
+                core.RLSettings(num_steps=3, learning_rate=1e-2),
                 show_progress=False,
                 log=lambda step, policy, batch: {"r": float("nan") if batch is None else float(batch.rewards.mean())},
             )
@@ -173,8 +172,7 @@ def test_train_is_deterministic_and_steps_adam_on_a_zero_gradient():
     _, still = core.train(
         model,
         lambda p, s: rollout(p, s, lambda ids: torch.ones(len(ids))),
-        num_steps=1,
-        learning_rate=1e-2,
+        core.RLSettings(num_steps=1, learning_rate=1e-2),
         show_progress=False,
     )
     assert all(torch.equal(x, y) for x, y in zip(model.parameters(), still.parameters()))

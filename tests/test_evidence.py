@@ -6,7 +6,8 @@ import math
 from tests.conftest import ROOT
 
 from bookkit import book, corpus, evidence
-from helpers.verdict import INCONCLUSIVE, REPRODUCED, Criterion, Verdict
+from helpers.record_file import INCONCLUSIVE, REPRODUCED
+from helpers.verdict import Criterion, Verdict
 
 
 def record(note_id: str, values: list[float], threshold: float = 0.1) -> dict:

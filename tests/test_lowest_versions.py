@@ -24,7 +24,7 @@ import pytest
 import tomllib
 from tests.conftest import ROOT
 
-from helpers.verdict import read_record
+from helpers.record_file import read_record
 
 #: Which environments to try: ``BOOK_COMPAT=1``/``lowest`` (make test-compat), ``latest`` (make test-latest), or both
 #: (``lowest,latest``).

@@ -13,7 +13,7 @@ import pytest
 from tests.conftest import ROOT
 
 from bookkit import execution, run, toc
-from helpers.verdict import VERDICT_WORDS, read_record
+from helpers.record_file import VERDICT_WORDS, read_record
 
 CLAIM_NOTEBOOKS = [nb for nb in toc.toc_notebooks(ROOT) if not nb.startswith("notebooks/lab/")]
 GOLDEN = ROOT / "tests" / "golden" / "smoke.json"

@@ -61,11 +61,11 @@ def test_reward_combiners():
     checks = np.zeros((2, 3, 3), dtype=bool)
     checks[0, 0] = True  # only rollout 0 of group 0 passes everything
     checks[0, 1] = [True, False, False]
-    dense, keep = combined_rewards(proxy, checks, RubricSettings("dense"))
+    dense, keep = combined_rewards(proxy, checks, RubricSettings(combiner="dense"))
     assert np.array_equal(dense, proxy) and keep.all()
-    summed, _ = combined_rewards(proxy, checks, RubricSettings("sum", rubric_weight=3.0))
+    summed, _ = combined_rewards(proxy, checks, RubricSettings(combiner="sum", rubric_weight=3.0))
     assert np.allclose(summed[0], [1.0 + 3.0, 2.0 + 1.0, 0.5])
-    gated, keep = combined_rewards(proxy, checks, RubricSettings("gate"))
+    gated, keep = combined_rewards(proxy, checks, RubricSettings(combiner="gate"))
     assert np.allclose(gated[0], [1.0, -0.5, -0.5]) and keep.tolist() == [True, False]
     # GRPO on the gated rewards: the passing rollout is pushed up, the others down, and a group in
     # which nothing passes has equal (floor) rewards, so its advantages are already exactly zero:
@@ -91,7 +91,7 @@ def test_responses_are_cut_at_the_first_special_token():
 def test_grpo_runs_deterministically_and_logs_every_step():
     tok = build_char_tokenizer()
     model = build_model(TinyLMConfig(n_embd=32, n_layer=1), tok, seed=0)
-    settings = RubricSettings("gate", num_steps=2, prompts_per_step=2, group_size=4)
+    settings = RubricSettings(combiner="gate", num_steps=2, prompts_per_step=2, group_size=4)
     log_a, pol_a = rubric.train(model, tok, settings, seed=1, show_progress=False)
     log_b, pol_b = rubric.train(model, tok, settings, seed=1, show_progress=False)
     assert log_a.equals(log_b) and list(log_a["step"]) == [0, 1, 2]

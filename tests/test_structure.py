@@ -132,7 +132,7 @@ def test_committed_chapter_pages_are_generated_from_the_corpus():
 def test_every_claim_notebook_has_a_recorded_expectation():
     """data/verdicts holds each claim's ci record (`make record`), so `make book` can check its verdict."""
     from helpers.params import SCALE_SEEDS
-    from helpers.verdict import read_record
+    from helpers.record_file import read_record
 
     for note in NOTES.values():
         if (ROOT / note.notebook).exists():

@@ -5,25 +5,9 @@ import pytest
 
 from bookkit.records import compare_records
 from helpers import params
-from helpers.verdict import (
-    FAIL,
-    INCONCLUSIVE,
-    NOT_REPRODUCED,
-    PARTLY,
-    PASS,
-    PREMISE_NOT_MET,
-    REPRODUCED,
-    UNRESOLVED,
-    Criterion,
-    Verdict,
-    mean_interval,
-    read_record,
-    side,
-    t_quantile_975,
-    verdict_word,
-    where,
-    wilson_interval,
-)
+from helpers.intervals import FAIL, PASS, UNRESOLVED, mean_interval, side, t_quantile_975, where, wilson_interval
+from helpers.record_file import INCONCLUSIVE, NOT_REPRODUCED, PARTLY, PREMISE_NOT_MET, REPRODUCED, read_record
+from helpers.verdict import Criterion, Verdict, verdict_word
 
 
 def make(mean_gap=(0.2, 0.3, 0.25), threshold: float = 0.1, seeds=(0.2, 0.25, 0.22)) -> Verdict:
@@ -73,10 +57,9 @@ def test_an_every_seed_criterion_is_decided_on_the_mean_and_shows_its_count():
     )
     one_fails = Criterion("one fails", by_seed=[0.5, 0.52, 0.51, 0.49, -0.01], threshold=0.0, op=">", every_seed=True)
     assert one_fails.status == PASS and one_fails.seeds_passing == (4, 5)
-    assert Criterion("none pass", None, 0.0, ">", per_seed=[-0.4, -0.45, -0.41]).status == FAIL
-    old_spelling = Criterion("per_seed is by_seed + every_seed", None, 0.0, ">", per_seed=[0.4, 0.6, 0.01])
-    assert old_spelling.every_seed and old_spelling.by_seed == [0.4, 0.6, 0.01]
-    assert math.isclose(old_spelling.measured, (0.4 + 0.6 + 0.01) / 3)
+    none_pass = Criterion("none pass", by_seed=[-0.4, -0.45, -0.41], op=">", every_seed=True)
+    assert none_pass.status == FAIL and none_pass.seeds_passing == (0, 3)
+    assert math.isclose(all_pass.measured, (0.4 + 0.6 + 0.01) / 3)
     assert Criterion("passes is public", 0.3, 0.1).passes(0.2) and not Criterion("x", 0.3, 0.1, "<=").passes(0.2)
 
 
@@ -128,8 +111,8 @@ def test_changing_a_threshold_changes_the_verdict():
 def test_inconsistent_criteria_are_refused():
     with pytest.raises(ValueError, match="not the mean"):
         Criterion("wrong mean", 0.5, 0.0, by_seed=[0.1, 0.2])
-    with pytest.raises(ValueError, match="not both"):
-        Criterion("both", None, 0.0, per_seed=[0.1], by_seed=[0.1])
+    with pytest.raises(ValueError, match="do not give both"):
+        Criterion("both", [0.1], 0.0, by_seed=[0.1])
     with pytest.raises(ValueError, match="needs by_seed"):
         Criterion("nothing", None, 0.0)
     with pytest.raises(ValueError):

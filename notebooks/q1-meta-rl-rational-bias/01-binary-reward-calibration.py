@@ -113,13 +113,8 @@ PRESETS = {
         calibrated_start=True,
     ),
 }
-run = notebook.start(
-    scale,
-    PRESETS,
-    seeds,
-    device,
-    positive=dict(ece_gap_min=ece_gap_min, accuracy_tolerance=accuracy_tolerance),
-)
+run = notebook.start(scale, PRESETS, seeds, device, globals(),
+                     positive="ece_gap_min accuracy_tolerance")
 cfg, seeds, device = run.cfg, run.seeds, run.device
 
 # %% [markdown]

@@ -101,21 +101,9 @@ PRESETS = {
     "ci": dict(sft_steps=1200, rl_steps=150, prompts_per_step=16, eval_every=15),
     "full": dict(sft_steps=1200, rl_steps=400, prompts_per_step=64, eval_every=20),
 }
-run = notebook.start(
-    scale,
-    PRESETS,
-    seeds,
-    device,
-    positive=dict(
-        kl_beta=kl_beta,
-        unknown_yes_rise_min=unknown_yes_rise_min,
-        v_drop_min=v_drop_min,
-        bi_rise_min=bi_rise_min,
-        probe_min=probe_min,
-        probe_drop_max=probe_drop_max,
-        base_v_min=base_v_min,
-    ),
-)
+run = notebook.start(scale, PRESETS, seeds, device, globals(),
+                     positive="kl_beta unknown_yes_rise_min v_drop_min bi_rise_min "
+                              "probe_min probe_drop_max base_v_min")
 cfg, seeds, device = run.cfg, run.seeds, run.device
 kl_seeds = params.report_seeds(seeds, scale)  # the KL arm is report only
 

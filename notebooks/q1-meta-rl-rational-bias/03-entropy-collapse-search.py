@@ -105,23 +105,11 @@ PRESETS = {
 }
 # episodes per prompt for the deciding measures: the same at every scale
 EVAL_ROLLOUTS = 64
-run = notebook.start(
-    scale,
-    PRESETS,
-    seeds,
-    device,
-    positive=dict(
-        learning_rate=learning_rate,
-        entropy_ratio_max=entropy_ratio_max,
-        unique_ratio_max=unique_ratio_max,
-        base_entropy_min=base_entropy_min,
-        base_incorrect_min=base_incorrect_min,
-        base_success_low=base_success_low,
-        base_success_high=base_success_high,
-    ),
-    learning_rate=learning_rate,
-    eval_rollouts=EVAL_ROLLOUTS,
-)
+run = notebook.start(scale, PRESETS, seeds, device, globals(),
+                     positive="learning_rate entropy_ratio_max unique_ratio_max "
+                              "base_entropy_min base_incorrect_min base_success_low "
+                              "base_success_high",
+                     learning_rate=learning_rate, eval_rollouts=EVAL_ROLLOUTS)
 cfg, seeds, device = run.cfg, run.seeds, run.device
 # the narrow arm is report-only
 arm_seeds = {"diverse": seeds, "narrow": params.report_seeds(seeds, scale)}
@@ -469,7 +457,7 @@ print(verdict.summary())
 #    shards always finds the key. Predict what happens to GRPO's learning signal. To see the
 #    condition in this run: a group of 8 episodes trains only if its rewards differ, which at
 #    success `p` happens with probability `1 − p⁸ − (1 − p)⁸`. Compute it with `p` the diverse
-#    arm's `train success` at the last step, averaged over seeds, then at `p = 1`.
+#    arm's `train reward` at the last step, averaged over seeds, then at `p = 1`.
 # 3. *(45 min, hard)* Make one order better than the others: put the key in the smallest likely
 #    shard half of the time. In your copy of `agent.train` (exercise 1), replace
 #    `ss.make_episodes` by your own episode maker, and copy `agent.evaluate` too so that success
@@ -482,7 +470,7 @@ from helpers.notebook import check
 
 answer = None
 p_last = log[(log["arm"] == DIVERSE) & (log["step"] == cfg["rl_steps"])][
-    "train success"
+    "train reward"
 ].mean()
 check(
     answer,
@@ -517,7 +505,7 @@ check(
 # already-likely queries.
 #
 # **2.** The check cell computes `1 - p**8 - (1 - p)**8` with `p` the mean over seeds of the
-# diverse arm's `train success` at step `cfg["rl_steps"]`. Near the optimum, 2/3, almost every
+# diverse arm's `train reward` at step `cfg["rl_steps"]`. Near the optimum, 2/3, almost every
 # group has mixed rewards. With three queries every order of the likely shards finds the key:
 # `p = 1`, every group has reward 1 everywhere, the share is 0, GRPO's advantages are all zero
 # and nothing moves. The collapse needs reward variance within groups.

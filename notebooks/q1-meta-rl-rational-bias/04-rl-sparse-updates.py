@@ -110,20 +110,9 @@ PRESETS = {
     "ci": dict(sft_steps=800, rl_steps=100),
     "full": dict(sft_steps=800, rl_steps=300),
 }
-run = notebook.start(
-    scale,
-    PRESETS,
-    seeds,
-    device,
-    min_seeds=2,
-    positive=dict(
-        sparsity_gap_min=sparsity_gap_min,
-        overlap_margin=overlap_margin,
-        rank_min=rank_min,
-        mixed_groups_min=mixed_groups_min,
-    ),
-    learning_rates=learning_rates,
-)
+run = notebook.start(scale, PRESETS, seeds, device, globals(), min_seeds=2,
+                     positive="sparsity_gap_min overlap_margin rank_min mixed_groups_min",
+                     learning_rates=learning_rates)
 cfg, seeds, device = run.cfg, run.seeds, run.device
 params.check_positive(
     **{f"learning_rates[{i}]": lr for i, lr in enumerate(learning_rates)}
@@ -315,7 +304,7 @@ for lr in learning_rates:
             device=device,
             after_backward=tracker,
         )
-        rewards[(lr, arm, seed, rep)] = log["train_reward"].tail(10).mean()
+        rewards[(lr, arm, seed, rep)] = log["train reward"].tail(10).mean()
 
 masks = {
     key: sp.changed_mask(bases[key[2]].model, model, tracker.touched)
@@ -658,7 +647,7 @@ verdict = Verdict(
          f"{pairs_text(grpo_pairs['chance'].tolist())}; shuffled-reward control "
          f"{pairs_text(shuffled_pairs['jaccard'].tolist())} vs chance "
          f"{pairs_text(shuffled_pairs['chance'].tolist())}, at lr {decision_lr:g}"),
-    ], "this run (mean [95% interval] over seeds)"),
+    ]),
     parameters=run.parameters | {
         "report_seeds": report, "pair_rates": pair_rates,
         "second_rl_seed": f"seed + {SECOND}", "learning_rates": learning_rates,

@@ -94,13 +94,8 @@ PRESETS = {
     "ci": dict(sft_steps=800, rl_steps=300, prompts_per_step=32, eval_every=10),
     "full": dict(sft_steps=800, rl_steps=1000, prompts_per_step=32, eval_every=10),
 }
-run = notebook.start(
-    scale,
-    PRESETS,
-    seeds,
-    device,
-    positive=dict(hicra_alpha=hicra_alpha, entropy_rise_min=entropy_rise_min),
-)
+run = notebook.start(scale, PRESETS, seeds, device, globals(),
+                     positive="hicra_alpha entropy_rise_min")
 cfg, seeds, device = run.cfg, run.seeds, run.device
 # HICRA is report-only: first seed at smoke and ci, all at full
 hicra_seeds = params.report_seeds(seeds, scale)

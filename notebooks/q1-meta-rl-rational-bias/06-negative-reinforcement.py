@@ -101,18 +101,9 @@ PRESETS = {
     "full": dict(sft_steps=800, rl_steps=200, eval_every=20),
 }
 # one SFT base per seed; one RL run per objective and seed, from that seed's base
-run = notebook.start(
-    scale,
-    PRESETS,
-    seeds,
-    device,
-    positive=dict(
-        pass64_gap_min=pass64_gap_min,
-        pass1_win_margin=pass1_win_margin,
-        base_headroom_min=base_headroom_min,
-    ),
-    thresholds=dict(pass64_worst_seed=pass64_worst_seed),
-)
+run = notebook.start(scale, PRESETS, seeds, device, globals(),
+                     positive="pass64_gap_min pass1_win_margin base_headroom_min",
+                     thresholds="pass64_worst_seed")
 cfg, seeds, device = run.cfg, run.seeds, run.device
 KS = (1, 2, 4, 8, 16, 32, 64)
 

@@ -119,20 +119,10 @@ PRESETS = {
 if critique_kind not in ca.CRITIQUES:
     raise ValueError(f"critique_kind={critique_kind!r} is not one of {ca.CRITIQUES}")
 # seed s: SFT base s, then one RL run per arm from it
-run = notebook.start(
-    scale,
-    PRESETS,
-    seeds,
-    device,
-    positive=dict(
-        plateau_max=plateau_max,
-        premise_max=premise_max,
-        premise_clean_min=premise_clean_min,
-        cot_success_min=cot_success_min,
-        gain_min=gain_min,
-    ),
-    thresholds=dict(cot_margin_min=cot_margin_min),
-)
+run = notebook.start(scale, PRESETS, seeds, device, globals(),
+                     positive="plateau_max premise_max premise_clean_min cot_success_min "
+                              "gain_min",
+                     thresholds="cot_margin_min")
 cfg, seeds, device = run.cfg, run.seeds, run.device
 # the first design's RL budget (40 steps), read off the same runs (design note 3)
 OLD_STEPS = min(40, cfg["rl_steps"])
@@ -497,7 +487,6 @@ cot_margin = (success["cot"] - success["indicative"]).tolist()
 never_gap = arm_difference(log, "bug never solved", "GRPO", CRIT, seeds, **end)
 clean_gap = arm_difference(log, "clean pass@1", CRIT, "GRPO", seeds, **end)
 grpo_never = per_seed(log, "bug never solved", seeds, arm="GRPO", **end)
-RUN = "this run (mean of seeds [95% interval])"
 PLATEAU = "GRPO bug Pass@1 at the end (mean)"
 GAIN = f"bug Pass@1, {CRIT} - GRPO (mean)"
 premises = [
@@ -542,7 +531,7 @@ verdict = Verdict(
          "cot highest, indicative lowest",
          " / ".join(format_interval(success[k].tolist())
                     for k in ("cot", "ground_truth", "indicative"))),
-    ], RUN),
+    ]),
     parameters=run.parameters | {"critique_kind": critique_kind},
 )
 verdict.publish()

@@ -99,17 +99,8 @@ PRESETS = {
         epochs=15,
     ),
 }
-run = notebook.start(
-    scale,
-    PRESETS,
-    seeds,
-    device,
-    positive=dict(
-        loss_gap_min=loss_gap_min,
-        probe_gap_min=probe_gap_min,
-        sanity_tolerance=sanity_tolerance,
-    ),
-)
+run = notebook.start(scale, PRESETS, seeds, device, globals(),
+                     positive="loss_gap_min probe_gap_min sanity_tolerance")
 cfg, seeds, device = run.cfg, run.seeds, run.device
 width_seeds = params.report_seeds(seeds, scale)  # the width sweep is report-only
 if decide_weight not in cfg["weights"] or 1 not in cfg["weights"]:
@@ -358,7 +349,7 @@ verdict = Verdict(
         ("utility per decision: EPW - WT", "EPW higher", format_interval(utility_gap)),
         ("representation (probe accuracy): EPW - WT", "EPW better (theory)",
          format_interval(probe_gap)),
-    ], "this run (mean [95% interval])"),
+    ]),
     parameters=run.parameters
     | {"width_seeds": width_seeds, "decide_weight": decide_weight},
 )

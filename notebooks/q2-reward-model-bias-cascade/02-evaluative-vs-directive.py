@@ -110,22 +110,10 @@ PRESETS = {
     ),
 }
 # one phase-0 base and one phase-1 run per arm for each seed
-run = notebook.start(
-    scale,
-    PRESETS,
-    seeds,
-    device,
-    positive=dict(
-        substitution_gain_min=substitution_gain_min,
-        bang_excess_max=bang_excess_max,
-        exact_tolerance=exact_tolerance,
-        retention_tolerance=retention_tolerance,
-        learned_min=learned_min,
-        base_substitution_max=base_substitution_max,
-        base_bang_max=base_bang_max,
-        hint_obedience_min=hint_obedience_min,
-    ),
-)
+run = notebook.start(scale, PRESETS, seeds, device, globals(),
+                     positive="substitution_gain_min bang_excess_max exact_tolerance "
+                              "retention_tolerance learned_min base_substitution_max "
+                              "base_bang_max hint_obedience_min")
 cfg, seeds, device = run.cfg, run.seeds, run.device
 variant_seeds = params.report_seeds(seeds, scale)  # the two report-only OPD variants
 if not 0.0 < hint_share <= 1.0:
@@ -524,7 +512,7 @@ verdict = Verdict(
         ("directive signal", "token-level, from hints in the teacher's context",
          "substitution accuracy: " + arms_text("substitution", [OPD, REINFORCE])),
         ("headline numbers", "secondary summaries disagree; not quoted", "—"),
-    ], "this run (mean [95% interval])"),
+    ]),
     parameters=run.parameters
     | {"variant_seeds": variant_seeds, "hint_share": hint_share},
 )

@@ -130,19 +130,9 @@ PRESETS = {
         drift_steps=200,
     ),
 }
-run = notebook.start(
-    scale,
-    PRESETS,
-    seeds,
-    device,
-    positive=dict(
-        causal_lambda=causal_lambda,
-        best_of=best_of,
-        anti_accuracy_gain_min=anti_accuracy_gain_min,
-        bon_length_gap_min=bon_length_gap_min,
-        eliminated_max=eliminated_max,
-    ),
-)
+run = notebook.start(scale, PRESETS, seeds, device, globals(),
+                     positive="causal_lambda best_of anti_accuracy_gain_min "
+                              "bon_length_gap_min eliminated_max")
 cfg, seeds, device = run.cfg, run.seeds, run.device
 # report-only arms: the other λ, the conditional variant, GRPO
 extra_seeds = params.report_seeds(seeds, scale)

@@ -87,15 +87,7 @@ from helpers.results import highest, minus, per_seed
 from helpers.rl import rubric
 from helpers.rl.rubric import RubricSettings
 from helpers.tasks import rubric_answers as ra
-from helpers.verdict import (
-    Criterion,
-    Verdict,
-    format_interval,
-    mean_interval,
-    paper_rows,
-    say,
-    where,
-)
+from helpers.verdict import Criterion, Verdict, format_interval, lies, paper_rows, say, where
 
 PRESETS = {
     "smoke": dict(
@@ -117,18 +109,9 @@ PRESETS = {
     ),
 }
 # one SFT base per seed; one RL run per arm and seed, from that seed's base
-run = notebook.start(
-    scale,
-    PRESETS,
-    seeds,
-    device,
-    positive=dict(
-        gate_pass_min=gate_pass_min,
-        dense_pass_max=dense_pass_max,
-        quality_margin_over_dense=quality_margin_over_dense,
-        quality_tolerance=quality_tolerance,
-    ),
-)
+run = notebook.start(scale, PRESETS, seeds, device, globals(),
+                     positive="gate_pass_min dense_pass_max quality_margin_over_dense "
+                              "quality_tolerance")
 cfg, seeds, device = run.cfg, run.seeds, run.device
 params.check_positive(
     **{f"rubric_weights[{i}]": w for i, w in enumerate(rubric_weights)}
@@ -274,23 +257,16 @@ for p in held_out[:3]:
     print(f"  {p.prompt}  ideal {p.ideal}")
 
 # %%
+sizes = dict(num_steps=cfg["rl_steps"], prompts_per_step=cfg["prompts_per_step"])
 arms = {
-    "dense only": RubricSettings("dense"),
-    **{
-        f"dense + {w:g}·rubric": RubricSettings("sum", rubric_weight=w)
-        for w in rubric_weights
-    },
-    "rubric gate": RubricSettings("gate"),
+    "dense only": RubricSettings(combiner="dense", **sizes),
+    **{f"dense + {w:g}·rubric": RubricSettings(combiner="sum", rubric_weight=w, **sizes)
+       for w in rubric_weights},
+    "rubric gate": RubricSettings(combiner="gate", **sizes),
 }
 logs, final, policies = [], [], {}
 for seed in seeds:
     for arm, settings in arms.items():
-        settings = RubricSettings(
-            settings.combiner,
-            settings.rubric_weight,
-            num_steps=cfg["rl_steps"],
-            prompts_per_step=cfg["prompts_per_step"],
-        )
         log, policy = rubric.train(
             bases[seed].model, tokenizer, settings, seed, device=device
         )
@@ -433,7 +409,7 @@ verdict = Verdict(
         ("quality without the rubric (F1 against the ideal)", "—",
          ", ".join(f"{a} {shown(a, 'ideal_f1')}" for a in arms)),
         ("headline", "51.8% / 58.8% win rate vs. GPT-4o (ParaRev)", "—"),
-    ], "this run (mean [95% interval] of seeds)"),
+    ]),
     parameters=run.parameters | {"rubric_weights": rubric_weights},
 )
 verdict.publish()
@@ -450,36 +426,24 @@ print(verdict.summary())
 # gate when the interval of "gate minus this arm" on true quality lies below `quality_tolerance`.
 
 # %%
-sentences = []
-for arm in summed:
-    _, low, high = mean_interval(col(arm, "pass_rate"))
-    hacked = ("hacked like dense-only" if high <= dense_pass_max else "not hacked"
-              if low > dense_pass_max else "hacked or not: unresolved at this budget")
-    diff = minus(gate_quality, col(arm, "quality"))  # gate minus this arm
-    _, low, high = mean_interval(diff)
-    relation = ("at least as good as the gate (within the tolerance)"
-                if high < quality_tolerance else "below the gate"
-                if low > quality_tolerance
-                else "not separable from the gate at this budget")
-    sentences.append(
-        f"* **{arm}**: pass rate {shown(arm, 'pass_rate')} ({hacked}); true quality "
-        f"{shown(arm, 'quality')}, gate minus this arm {format_interval(diff, 2)}: "
-        f"{relation}."
-    )
-_, low, high = mean_interval(f1_gate_minus_dense)
-f1_word = ("higher than" if low > 0 else "lower than" if high < 0
-           else "not separable from")
-sentences += [
-    "* **Without the rubric** (F1 against the ideal response), the gate's answers "
-    f"score {shown('rubric gate', 'ideal_f1')}, {f1_word} dense-only's "
-    f"{shown('dense only', 'ideal_f1')} (difference "
-    f"{format_interval(f1_gate_minus_dense, 2)}); gate minus the best summed arm "
+HACKED = {"above": "not hacked", "below": "hacked like dense-only",
+          "straddles": "hacked or not: unresolved at this budget"}
+AGAINST_GATE = {"below": "at least as good as the gate (within the tolerance)",
+                "above": "below the gate", "straddles": "not separable from the gate at this budget"}
+say("\n".join([
+    *[f"* **{arm}**: pass rate {shown(arm, 'pass_rate')} "
+      f"({HACKED[lies(col(arm, 'pass_rate'), dense_pass_max)]}); true quality "
+      f"{shown(arm, 'quality')}, gate minus this arm {format_interval(gap, 2)}: "
+      f"{AGAINST_GATE[lies(gap, quality_tolerance)]}."
+      for arm in summed for gap in [minus(gate_quality, col(arm, "quality"))]],
+    "* **Without the rubric** (F1 against the ideal response), the gate's answers score "
+    f"{shown('rubric gate', 'ideal_f1')}; gate minus dense-only "
+    f"{where(f1_gate_minus_dense, digits=2)}, gate minus the best summed arm "
     f"{format_interval(f1_gate_minus_best, 2)}.",
     "* **Within valid answers** (true quality over pass rate), the gate's F1 after RL "
     f"minus its base's is {where(valid_f1_gain, digits=2)}; the bases' pass rate was "
     f"{format_interval(base_pass, 2)}.",
-]
-say("\n".join(sentences))
+]))
 
 # %% [markdown]
 # ## Where the toy differs from the paper

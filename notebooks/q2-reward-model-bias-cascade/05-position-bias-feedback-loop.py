@@ -87,7 +87,7 @@ from IPython.display import display
 from helpers import notebook, params, plots, runtime
 from helpers.non_lm.rankers import Ranker, RankerSettings, fit_ranker, implied_examination, run_loop
 from helpers.tasks.feedback_loop import LoopConfig, World, legacy_top_is_best_share, make_world
-from helpers.verdict import Criterion, Verdict, format_interval, say
+from helpers.verdict import Criterion, Verdict, format_interval, paper_rows, say
 
 PRESETS = {
     "smoke": dict(
@@ -104,17 +104,8 @@ PRESETS = {
 }
 # one simulated world and click draw per seed; start validates the device
 # name, but the simulator and models stay on the CPU
-run = notebook.start(
-    scale,
-    PRESETS,
-    seeds,
-    device,
-    positive=dict(
-        ndcg_gain_min=ndcg_gain_min,
-        naive_legacy_share_min=naive_legacy_share_min,
-        tower_legacy_share_max=tower_legacy_share_max,
-    ),
-)
+run = notebook.start(scale, PRESETS, seeds, device, globals(),
+                     positive="ndcg_gain_min naive_legacy_share_min tower_legacy_share_max")
 cfg, seeds = run.cfg, run.seeds
 # the report-only 2 x 2: first seed at smoke/ci, all at full
 multitask_seeds = params.report_seeds(seeds, scale)
@@ -436,39 +427,21 @@ if cfg["multitask"]:
     )
 
 # %%
-RUN = "this run (mean [95% interval] of seeds)"
 verdict = Verdict(
-    note_id="n12",
-    claim=(
-        "Without a position tower, a ranker retrained on its own logs "
-        "keeps its legacy ranker's choices; the tower breaks the loop."
-    ),
-    criteria=criteria,
-    premises=premises,
+    note_id="n12", criteria=criteria, premises=premises,
+    claim=("Without a position tower, a ranker retrained on its own logs "
+           "keeps its legacy ranker's choices; the tower breaks the loop."),
     key_number=("final NDCG gain of the tower", ndcg_gain),
-    paper_vs_run=[
-        {
-            "quantity": "position tower vs none",
-            "paper (YouTube, live)": "engagement gain (paper's table)",
-            RUN: f"NDCG gain {format_interval(ndcg_gain, 2)}",
-        },
-        {
-            "quantity": "legacy-top share, naive / tower",
-            "paper (YouTube, live)": "not measured",
-            RUN: (
-                f"{format_interval(naive_share, 2)} / "
-                f"{format_interval(tower_share, 2)} (correct "
-                f"ranker {format_interval(correct_by_seed, 2)})"
-            ),
-        },
-        {
-            "quantity": "MMoE vs shared bottom",
-            "paper (YouTube, live)": "gains on both objectives (paper's table)",
-            RUN: "n/a"
-            if multitask.empty
-            else f"satisfied clicks {shown(mmoe_gain_tower)} (with tower; report only)",
-        },
-    ],
+    paper_vs_run=paper_rows("paper (YouTube, live)", [
+        ("position tower vs none", "engagement gain (paper's table)",
+         f"NDCG gain {format_interval(ndcg_gain, 2)}"),
+        ("legacy-top share, naive / tower", "not measured",
+         f"{format_interval(naive_share, 2)} / {format_interval(tower_share, 2)} "
+         f"(correct ranker {format_interval(correct_by_seed, 2)})"),
+        ("MMoE vs shared bottom", "gains on both objectives (paper's table)",
+         "n/a" if multitask.empty
+         else f"satisfied clicks {shown(mmoe_gain_tower)} (with tower; report only)"),
+    ]),
     # the loop's settings as text; the multitask switch (on at every scale) is not kept
     parameters={k: v for k, v in run.parameters.items() if k != "multitask"}
     | {"multitask_seeds": multitask_seeds, "loop": str(loop)},

@@ -100,19 +100,9 @@ PRESETS = {
     "ci": dict(gold=400, pretrain_steps=300, rounds=6, pool=1000, steps_per_round=50),
     "full": dict(gold=400, pretrain_steps=300, rounds=10, pool=4000, steps_per_round=200),
 }
-run = notebook.start(
-    scale,
-    PRESETS,
-    seeds,
-    device,
-    positive=dict(
-        decide_round=decide_round,
-        anchor_gain_min=anchor_gain_min,
-        stall_margin=stall_margin,
-        collapse_factor=collapse_factor,
-        first_max=first_max,
-    ),
-)
+run = notebook.start(scale, PRESETS, seeds, device, globals(),
+                     positive="decide_round anchor_gain_min stall_margin collapse_factor "
+                              "first_max")
 cfg, seeds, device = run.cfg, run.seeds, run.device
 # the round the criteria read: decide_round unless smoke stops earlier
 decided = min(decide_round, cfg["rounds"])

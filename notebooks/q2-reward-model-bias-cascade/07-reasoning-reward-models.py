@@ -100,17 +100,8 @@ PRESETS = {
         bon_items=1000,
     ),
 }
-run = notebook.start(
-    scale,
-    PRESETS,
-    seeds,
-    device,
-    positive=dict(
-        decide_votes=decide_votes,
-        ceiling_gain_min=ceiling_gain_min,
-        voting_gain_min=voting_gain_min,
-    ),
-)
+run = notebook.start(scale, PRESETS, seeds, device, globals(),
+                     positive="decide_votes ceiling_gain_min voting_gain_min")
 cfg, seeds, device = run.cfg, run.seeds, run.device
 if decide_votes not in cfg["votes"]:
     raise ValueError(
@@ -368,7 +359,7 @@ verdict = Verdict(
          f"k=4, 1 to {top} votes: reasoning RM {format_interval(voting_gain)}, "
          f"outcome RM {format_interval(outcome_gain)}, difference "
          f"{format_interval(beyond_control)}; k=6: {format_interval(ood_gain)}"),
-    ], "this run (mean [95% interval] of seeds)"),
+    ]),
     parameters=run.parameters | {"report_seeds": report},
 )
 verdict.publish()

@@ -17,7 +17,7 @@ from typing import Any
 
 from bookkit import evidence
 from bookkit.corpus import Note, Question
-from helpers.verdict import key_text
+from helpers.verdict_box import key_text
 
 BEGIN = "<!-- BEGIN generated from data/corpus and the last execution; edit above this line -->"
 END = "<!-- END generated -->"

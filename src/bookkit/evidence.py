@@ -15,18 +15,9 @@ import math
 from pathlib import Path
 from typing import Any
 
-from helpers.verdict import (
-    FAIL,
-    INCONCLUSIVE,
-    NOT_REPRODUCED,
-    PARTLY,
-    PASS,
-    PREMISE_NOT_MET,
-    REPRODUCED,
-    UNRESOLVED,
-    VERDICT_WORDS,
-    key_text,
-)
+from helpers.intervals import FAIL, PASS, UNRESOLVED
+from helpers.record_file import INCONCLUSIVE, NOT_REPRODUCED, PARTLY, PREMISE_NOT_MET, REPRODUCED, VERDICT_WORDS
+from helpers.verdict_box import key_text
 
 #: Badge colour (sphinx-design) and plot colour of each verdict word and criterion status.
 BADGE = {

@@ -24,8 +24,8 @@ from bookkit.paths import BUILD, EXPECTED, ROOT
 from bookkit.toc import toc_notebooks
 from helpers import runtime
 from helpers.params import SCALES
+from helpers.record_file import read_record, write_json_atomic
 from helpers.runtime import default_cache_dir
-from helpers.verdict import read_record, write_json_atomic
 
 #: Notebooks executed at once; each kernel gets one torch thread.
 DEFAULT_JOBS = 2
@@ -50,7 +50,7 @@ def kernel_env() -> dict[str, str]:
 def build_stamp() -> dict[str, str]:
     """The commit (short hash, ``-dirty`` with uncommitted changes; ``unknown`` outside git), today's date and
     the versions of torch, transformers and TRL: printed in every page's footer and kept in every verdict record."""
-    from helpers.verdict import provenance
+    from helpers.record_file import provenance
 
     def git(*args: str) -> str:
         proc = subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True)

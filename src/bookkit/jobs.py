@@ -26,8 +26,8 @@ from bookkit.records import (
 )
 from bookkit.toc import toc_notebooks
 from helpers.params import SCALE_SEEDS
+from helpers.record_file import read_record, write_json_atomic
 from helpers.runtime import default_cache_dir
-from helpers.verdict import read_record, write_json_atomic
 
 
 def robustness(seeds: list[int], scale: str = "ci", only: list[str] | None = None) -> dict[str, Any]:

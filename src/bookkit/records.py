@@ -17,7 +17,7 @@ from typing import Any
 
 from bookkit.paths import BUILD, EXPECTED
 from helpers.params import SCALE_SEEDS
-from helpers.verdict import read_record, write_json_atomic
+from helpers.record_file import read_record, write_json_atomic
 
 
 def load_records() -> dict[str, dict[str, Any]]:

@@ -47,7 +47,7 @@ from bookkit.records import check_expectations, compare_replication, record_expe
 from bookkit.site import build, render_chapters, write_colab_cells
 from bookkit.toc import toc_notebooks
 from helpers.params import SCALES
-from helpers.verdict import write_json_atomic
+from helpers.record_file import write_json_atomic
 
 #: Seeds of the independent replication: as many as ``ci`` runs, disjoint from every scale's seeds (``full``
 #: uses 0-9). A seed is a (base, RL) pair, so these are new bases *and* new RL seeds.

@@ -82,8 +82,9 @@ from helpers import notebook
 from helpers.verdict import Criterion, Verdict, format_interval, say
 
 PRESETS = {{"smoke": dict(), "ci": dict(), "full": dict()}}
-# thresholds: positive=dict(name=value) (must be > 0) or thresholds=dict(name=value)
-run = notebook.start(scale, PRESETS, seeds, device)
+# thresholds: define them in the parameters cell, then name them here (space-separated):
+# positive="gap_min base_min" (must be > 0), thresholds="margin" (any sign)
+run = notebook.start(scale, PRESETS, seeds, device, globals())
 cfg, seeds, device = run.cfg, run.seeds, run.device
 
 # %% [markdown]

@@ -20,7 +20,8 @@ from bookkit.execution import build_stamp, kernel_env, note_of
 from bookkit.paths import BUILD, EXPECTED, ROOT
 from bookkit.records import load_records, stale_notes
 from bookkit.toc import toc_notebooks
-from helpers.verdict import admonition_text, write_json_atomic
+from helpers.record_file import write_json_atomic
+from helpers.verdict_box import admonition_text
 
 
 def footer_html(stamp: dict[str, str]) -> str:

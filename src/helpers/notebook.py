@@ -3,10 +3,10 @@
 Every claim notebook starts the same way: resolve the device, pick the scale's preset,
 validate the seeds and the thresholds, switch on the book's figure style, print what will
 run. :func:`start` does all of it and returns a :class:`Run` whose ``parameters`` go into the
-verdict record, so a threshold is written once in the ``parameters`` cell, once in
-``start(...)`` and once where its criterion uses it::
+verdict record, so a threshold is written once in the ``parameters`` cell, named once in
+``start(...)`` (read from the notebook's ``globals()``) and used once by its criterion::
 
-    run = notebook.start(scale, PRESETS, seeds, device, positive=dict(gap_min=gap_min))
+    run = notebook.start(scale, PRESETS, seeds, device, globals(), positive="gap_min")
     cfg, seeds, device = run.cfg, run.seeds, run.device
     ...
     Verdict(..., parameters=run.parameters)
@@ -43,10 +43,11 @@ def start(
     presets: Mapping[str, Mapping[str, Any]],
     seeds: Sequence[int] | None = None,
     device: str = "auto",
+    namespace: Mapping[str, Any] | None = None,
     *,
     min_seeds: int = 1,
-    positive: Mapping[str, float] | None = None,
-    thresholds: Mapping[str, float] | None = None,
+    positive: str = "",
+    thresholds: str = "",
     **extra: Any,
 ) -> Run:
     """Set up the notebook and validate its parameters; fails in the first seconds on a typo.
@@ -55,22 +56,34 @@ def start(
         scale, presets: the scale and every scale's settings (:func:`helpers.params.choose_scale`).
         seeds: ``None`` for the scale's default seeds, or a list (:func:`helpers.params.check_seeds`).
         device: ``"auto"``, ``"cpu"``, ``"cuda"`` or ``"mps"`` (:func:`helpers.runtime.setup`).
-        positive: thresholds that must be positive numbers, by parameter name.
-        thresholds: other numeric thresholds (any sign), by parameter name.
+        namespace: where the named thresholds are defined: the notebook's ``globals()``.
+        positive: names of thresholds that must be positive numbers, separated by spaces.
+        thresholds: names of other numeric thresholds (any sign), separated by spaces.
         extra: printed with the run's description (e.g. report-only seeds).
     """
+    must_be_positive, numeric = _named(namespace, positive), _named(namespace, thresholds)
     resolved = runtime.setup(device)
     cfg = dict(params.choose_scale(scale, presets))
     chosen = params.check_seeds(seeds, minimum=min_seeds, scale=scale)
-    params.check_positive(**dict(positive or {}))
-    for name, value in (thresholds or {}).items():
+    params.check_positive(**must_be_positive)
+    for name, value in numeric.items():
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
             raise ValueError(f"{name} must be a finite number, got {value!r}")
     plots.use_book_style()
-    run = Run(scale, cfg, chosen, resolved, {**dict(positive or {}), **dict(thresholds or {})})
+    run = Run(scale, cfg, chosen, resolved, must_be_positive | numeric)
     shown = " ".join(f"{k}={v}" for k, v in extra.items())
     print(f"scale={scale} device={resolved} seeds={chosen} {shown + ' ' if shown else ''}{cfg}")
     return run
+
+
+def _named(namespace: Mapping[str, Any] | None, names: str) -> dict[str, Any]:
+    """``{name: namespace[name]}`` for each space-separated name; a clear error for one that is missing."""
+    if names and namespace is None:
+        raise TypeError(f"start() names thresholds ({names}) but was given no namespace: pass globals()")
+    missing = [name for name in names.split() if name not in namespace]
+    if missing:
+        raise NameError(f"start() names {missing}, which the parameters cell does not define")
+    return {name: namespace[name] for name in names.split()}
 
 
 def show_source(*objects: Any) -> None:

@@ -37,11 +37,8 @@ always shown with the counts.
 
 from __future__ import annotations
 
-import json
 import math
-import operator
 import os
-import tempfile
 import time
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
@@ -50,126 +47,43 @@ from typing import Any
 
 import pandas as pd
 
-REPRODUCED, PARTLY, NOT_REPRODUCED = "reproduced", "partly reproduced", "not reproduced at this scale"
-INCONCLUSIVE = "inconclusive at this budget"
-PREMISE_NOT_MET = "premise not met at this scale"
-VERDICT_WORDS = (REPRODUCED, PARTLY, INCONCLUSIVE, NOT_REPRODUCED, PREMISE_NOT_MET)
-PASS, FAIL, UNRESOLVED = "pass", "fail", "unresolved"
-_OPS = {">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt}
-RECORD_SCHEMA = 3
-INTERVAL_METHOD = (
-    "95% Student-t interval of the mean over seeds (n-1 degrees of freedom); "
-    "95% Wilson interval for a 0/1 outcome per seed"
+from helpers.intervals import (
+    FAIL,
+    INTERVAL_METHOD,
+    OPS,
+    PASS,
+    UNRESOLVED,
+    fmt,
+    format_interval,
+    lies,
+    mean_interval,
+    side,
+    where,
+    wilson_interval,
 )
-
-#: Two-sided 95% quantiles t(0.975, df) for df = 1..30 (standard table values).
-_T975 = (
-    12.706,
-    4.303,
-    3.182,
-    2.776,
-    2.571,
-    2.447,
-    2.365,
-    2.306,
-    2.262,
-    2.228,
-    2.201,
-    2.179,
-    2.160,
-    2.145,
-    2.131,
-    2.120,
-    2.110,
-    2.101,
-    2.093,
-    2.086,
-    2.080,
-    2.074,
-    2.069,
-    2.064,
-    2.060,
-    2.056,
-    2.052,
-    2.048,
-    2.045,
-    2.042,
+from helpers.record_file import (
+    INCONCLUSIVE,
+    NOT_REPRODUCED,
+    PARTLY,
+    PREMISE_NOT_MET,
+    RECORD_SCHEMA,
+    REPRODUCED,
+    VERDICT_WORDS,
+    first_design,
+    provenance,
+    read_record,
+    write_json_atomic,
 )
+from helpers.verdict_box import VerdictBox
 
-
-def t_quantile_975(df: int) -> float:
-    """t(0.975, df): the table value for df ≤ 30, a close expansion above (2.00 at df = 60, 1.96 at ∞)."""
-    if df < 1:
-        raise ValueError(f"degrees of freedom must be >= 1, got {df}")
-    if df <= len(_T975):
-        return _T975[df - 1]
-    return 1.95996 + 2.3722 / df + 2.8224 / df**2  # Cornish-Fisher; matches the table to 1e-3 at df = 30
-
-
-def mean_interval(values: Sequence[float]) -> tuple[float, float, float]:
-    """``(mean, low, high)``: the mean of ``values`` and its 95% t-interval over seeds.
-
-    One value has no interval: ``(v, -inf, inf)``. A NaN among the values gives NaN bounds.
-    """
-    v = [float(x) for x in values]
-    if not v:
-        raise ValueError("mean_interval needs at least one value")
-    mean = sum(v) / len(v)
-    if len(v) == 1:
-        return mean, -math.inf, math.inf
-    sd = math.sqrt(sum((x - mean) ** 2 for x in v) / (len(v) - 1))
-    half = t_quantile_975(len(v) - 1) * sd / math.sqrt(len(v))
-    return mean, mean - half, mean + half
-
-
-def wilson_interval(outcomes: Sequence[float]) -> tuple[float, float, float]:
-    """``(share, low, high)``: the share of 0/1 ``outcomes`` that are 1 and its 95% Wilson score interval.
-
-    The binomial interval for "in how many seeds did it happen": unlike a t-interval it stays in
-    [0, 1] and is not zero-width when every seed agrees (5 of 5 gives [0.57, 1]).
-    """
-    v = [float(x) for x in outcomes]
-    if not v or any(x not in (0.0, 1.0) for x in v):
-        raise ValueError(f"wilson_interval needs 0/1 outcomes, got {outcomes!r}")
-    n, z = len(v), 1.959964
-    share = sum(v) / n
-    centre = (share + z * z / (2 * n)) / (1 + z * z / n)
-    half = z * math.sqrt(share * (1 - share) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    return share, max(0.0, centre - half), min(1.0, centre + half)
-
-
-def side(low: float, high: float, threshold: float, op: str = ">=") -> str:
-    """Where an interval ``[low, high]`` lies against ``threshold`` for the test ``value <op> threshold``:
-    :data:`PASS` (wholly on the pass side), :data:`FAIL` (wholly on the fail side) or :data:`UNRESOLVED`."""
-    if op not in _OPS:
-        raise ValueError(f"op={op!r} is not one of {tuple(_OPS)}")
-    if math.isnan(low) or math.isnan(high):
-        return FAIL
-    worst, best = (low, high) if op in (">=", ">") else (high, low)
-    if _OPS[op](worst, threshold):
-        return PASS
-    return UNRESOLVED if _OPS[op](best, threshold) else FAIL
-
-
-def where(values: Sequence[float], reference: float = 0.0, digits: int = 3, unit: str = "") -> str:
-    """Words for where the 95% interval of ``values`` lies against ``reference``, for prose built from a run:
-    ``"above 0 (0.12 [0.05, 0.19])"``, ``"below 0 (...)"`` or ``"not distinguishable from 0 (...)"``."""
-    _, low, high = mean_interval(values)
-    ref = _fmt(reference, digits)
-    text = format_interval(values, digits, unit)
-    if low > reference:
-        return f"above {ref} ({text})"
-    if high < reference:
-        return f"below {ref} ({text})"
-    return f"not distinguishable from {ref} ({text})"
-
-
-def format_interval(values: Sequence[float], digits: int = 3, unit: str = "") -> str:
-    """``"0.123 [0.101, 0.145]"``: mean and 95% interval over seeds, for prose built from a run."""
-    mean, low, high = mean_interval(values)
-    if math.isinf(low):
-        return f"{_fmt(mean, digits)}{unit} (one seed, no interval)"
-    return f"{_fmt(mean, digits)}{unit} [{_fmt(low, digits)}, {_fmt(high, digits)}]"
+# What a notebook imports from here: the verdict's vocabulary, and the interval words it is built on.
+# fmt: off
+__all__ = [
+    "FAIL", "INCONCLUSIVE", "NOT_REPRODUCED", "PARTLY", "PASS", "PREMISE_NOT_MET", "REPRODUCED", "UNRESOLVED",
+    "VERDICT_WORDS", "Criterion", "Verdict", "counts", "first_design", "format_interval", "lies", "mean_interval",
+    "paper_row", "paper_rows", "read_record", "say", "side", "verdict_word", "where", "wilson_interval",
+]
+# fmt: on
 
 
 def say(text: str):  # noqa: ANN201 - IPython display object
@@ -190,14 +104,12 @@ class Criterion:
     interval). ``every_seed=True`` also shows how many seeds pass on their own (report only: see the
     module docstring). With no seeds, ``measured`` is one exact value and decides on its own.
     ``decides=False`` marks a *report only* row: shown with its numbers, not counted in the verdict.
-    ``per_seed=`` is the old spelling of ``by_seed=..., every_seed=True``.
     """
 
     name: str
     measured: float | Sequence[float] | None = None
     threshold: float = 0.0
     op: str = ">="
-    per_seed: list[float] | None = None
     decides: bool = True
     unit: str = ""
     by_seed: list[float] | None = None
@@ -205,14 +117,8 @@ class Criterion:
     binary: bool = False
 
     def __post_init__(self) -> None:
-        if self.op not in _OPS:
-            raise ValueError(f"op={self.op!r} is not one of {tuple(_OPS)}")
-        if self.per_seed is not None:
-            if self.by_seed is not None:
-                raise ValueError(f"{self.name}: give per_seed (every seed) or by_seed (mean), not both")
-            self.by_seed, self.per_seed, self.every_seed = list(self.per_seed), None, True
-            if self.measured is not None and not isinstance(self.measured, Sequence):
-                self.measured = None  # the old convention stored the worst seed here: the mean decides now
+        if self.op not in OPS:
+            raise ValueError(f"op={self.op!r} is not one of {tuple(OPS)}")
         if isinstance(self.measured, Sequence) and not isinstance(self.measured, str):
             if self.by_seed is not None:
                 raise ValueError(f"{self.name}: a list of measured values is by_seed; do not give both")
@@ -250,7 +156,7 @@ class Criterion:
 
     def passes(self, value: float) -> bool:
         """Whether one value (a seed's, or a mean) is on the pass side of the threshold."""
-        return not math.isnan(value) and _OPS[self.op](value, self.threshold)
+        return not math.isnan(value) and OPS[self.op](value, self.threshold)
 
     @property
     def seeds_passing(self) -> tuple[int, int] | None:
@@ -275,15 +181,15 @@ class Criterion:
     def describe(self, digits: int = 3) -> str:
         """The measured value as text: mean [95% interval], the seeds, and how many seeds pass alone."""
         if self.values is None:
-            return f"{_fmt(self.measured, digits)}{self.unit} (exact, no seeds)"
+            return f"{fmt(self.measured, digits)}{self.unit} (exact, no seeds)"
         mean, low, high = self.interval
         if self.binary:
             ones = f"{int(sum(self.by_seed))}/{len(self.by_seed)} seeds"
-            return f"{ones} = {_fmt(mean, digits)} [{_fmt(low, digits)}, {_fmt(high, digits)}] (Wilson)"
+            return f"{ones} = {fmt(mean, digits)} [{fmt(low, digits)}, {fmt(high, digits)}] (Wilson)"
         text = (
             format_interval(self.values, digits, self.unit)
             + " ("
-            + ", ".join(_fmt(v, digits) for v in self.values)
+            + ", ".join(fmt(v, digits) for v in self.values)
             + ")"
         )
         if self.every_seed:
@@ -311,75 +217,6 @@ def verdict_word(criteria: list[Criterion], premises: Sequence[Criterion] = ()) 
     if n[PASS] == total:
         return REPRODUCED
     return PARTLY if n[PASS] else NOT_REPRODUCED
-
-
-ADMONITION_CLASS = {
-    REPRODUCED: "tip",
-    PARTLY: "warning",
-    INCONCLUSIVE: "note",
-    NOT_REPRODUCED: "danger",
-    PREMISE_NOT_MET: "caution",
-}
-
-
-def key_text(key: dict[str, Any]) -> str:
-    """``label = mean [low, high]`` (or ``label = value``) of a record's key number."""
-    if key.get("low") is None:
-        return f"{key['label']} = {_fmt(key['value'])}"
-    return f"{key['label']} = {_fmt(key['value'])} [{_fmt(key['low'])}, {_fmt(key['high'])}]"
-
-
-def admonition_text(record: dict[str, Any], note: str = "") -> str:
-    """The MyST admonition of a verdict record: the word, the counts and reason, the key number (and ``note``)."""
-    kind = ADMONITION_CLASS[record["verdict"]]
-    return (
-        f":::{{admonition}} Verdict: {record['verdict']}\n:class: {kind}\n\n{record['reason']}. "
-        f"Key number: {key_text(record['key_number'])} (mean of seeds, 95% interval).{note}\n:::"
-    )
-
-
-#: Box colours of the HTML verdict (Jupyter, Colab, GitHub), by admonition class.
-_BOX_COLOUR = {"tip": "#2e7d32", "warning": "#ef8f00", "note": "#546e7a", "danger": "#c62828", "caution": "#5e35b1"}
-
-
-class VerdictBox:
-    """A verdict shown everywhere: ``text/markdown`` holds the MyST admonition the book renders (myst-nb is
-    set to prefer it, ``_config.yml``), ``text/html`` a styled box for Jupyter, Colab and GitHub, which do not
-    know MyST, and ``text/plain`` the same words for a terminal."""
-
-    def __init__(self, record: dict[str, Any], note: str = "") -> None:
-        self.record, self.note = record, note
-
-    def _repr_markdown_(self) -> str:
-        return admonition_text(self.record, self.note)
-
-    def _repr_html_(self) -> str:
-        import html
-
-        colour = _BOX_COLOUR[ADMONITION_CLASS[self.record["verdict"]]]
-        body = html.escape(
-            f"{self.record['reason']}. Key number: {key_text(self.record['key_number'])} "
-            f"(mean of seeds, 95% interval).{self.note}"
-        )
-        return (
-            f'<div style="border-left:6px solid {colour};background:{colour}14;padding:0.6em 1em;margin:0.5em 0">'
-            f'<p style="margin:0 0 0.3em 0;font-weight:bold;color:{colour}">Verdict: '
-            f'{html.escape(self.record["verdict"])}</p><p style="margin:0">{body}</p></div>'
-        )
-
-    def __repr__(self) -> str:
-        return (
-            f"Verdict: {self.record['verdict']}. {self.record['reason']}. "
-            f"Key number: {key_text(self.record['key_number'])}"
-        )
-
-
-def _fmt(x: float, digits: int = 3) -> str:
-    if math.isnan(x):
-        return "nan"
-    if math.isinf(x):
-        return "∞" if x > 0 else "-∞"
-    return f"{x:.{digits}g}" if abs(x) < 1000 else f"{x:,.0f}"
 
 
 @dataclass
@@ -422,7 +259,7 @@ class Verdict:
         if unmet:
             text = (
                 "premise not met: "
-                + "; ".join(f"{p.name} = {p.describe()}, needs {p.op} {_fmt(p.threshold)}" for p in unmet)
+                + "; ".join(f"{p.name} = {p.describe()}, needs {p.op} {fmt(p.threshold)}" for p in unmet)
                 + ". The criteria, not judged: "
             )
         text += f"{n[PASS]} of {len(deciding)} deciding criteria pass, {n[FAIL]} fail, {n[UNRESOLVED]} unresolved"
@@ -440,7 +277,7 @@ class Verdict:
                 {
                     "criterion": c.name,
                     "measured: mean [95% interval] (per seed)": c.describe(),
-                    "threshold": f"{c.op} {_fmt(c.threshold)}{c.unit}",
+                    "threshold": f"{c.op} {fmt(c.threshold)}{c.unit}",
                     "status": c.status,
                     "decides verdict": role or ("yes" if c.decides else "report only"),
                 }
@@ -513,30 +350,10 @@ class Verdict:
         return write_json_atomic(directory / f"{self.note_id}.json", self.to_record())
 
 
-def provenance() -> dict[str, str | None]:
-    """What produced a record: the book's commit and build date (``$BOOK_COMMIT``, ``$BOOK_BUILD_DATE``, set
-    by the runner; ``None`` elsewhere, e.g. on Colab) and the versions of torch, transformers and TRL."""
-    from importlib import metadata
-
-    def version(name: str) -> str | None:
-        try:
-            return metadata.version(name)
-        except metadata.PackageNotFoundError:
-            return None
-
-    return {
-        "commit": os.environ.get("BOOK_COMMIT"),
-        "build_date": os.environ.get("BOOK_BUILD_DATE"),
-        "torch": version("torch"),
-        "transformers": version("transformers"),
-        "trl": version("trl"),
-    }
-
-
 def _criterion_record(c: Criterion) -> dict[str, Any]:
     interval = c.interval
     low, high = (None, None) if interval is None or math.isinf(interval[1]) else (interval[1], interval[2])
-    row = {k: v for k, v in asdict(c).items() if k != "per_seed"}
+    row = asdict(c)
     k_n = c.seeds_passing
     return {
         **row,
@@ -565,47 +382,3 @@ def paper_rows(
     ``[paper_row("Pass@1", "PSR higher", ..., "paper (MATH, Qwen)", "this run (mean of seeds [95% interval])")]``.
     """
     return [paper_row(q, p, r, paper_label, run_label) for q, p, r in rows]
-
-
-def write_json_atomic(path: Path, payload: dict[str, Any]) -> Path:
-    """Write JSON to a temporary sibling and rename it over ``path``: readers never see half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w") as f:
-            json.dump(payload, f, indent=1, sort_keys=True)
-            f.write("\n")
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-    return path
-
-
-def read_record(path: str | Path) -> dict[str, Any] | None:
-    """A verdict record, or ``None`` if it is missing, unreadable, partial or of another schema."""
-    try:
-        record = json.loads(Path(path).read_text())
-    except (OSError, ValueError):
-        return None
-    if record.get("complete") is not True or record.get("schema") != RECORD_SCHEMA:
-        return None
-    if record.get("verdict") not in VERDICT_WORDS:
-        return None
-    return record
-
-
-def first_design(note_id: str) -> dict[str, Any]:
-    """The verdict record of a claim's first design, kept when an experiment was redesigned.
-
-    A redesigned notebook shows its first design's numbers beside its own; when that design
-    can no longer run beside the new one (another base, another critique format), the last
-    record it produced is kept in ``helpers/first_designs/<note_id>.json`` (package data, so it
-    is there on Colab too). Returns the record; ``criteria`` maps name to the recorded mean.
-    """
-    from importlib import resources
-
-    text = (resources.files("helpers") / "first_designs" / f"{note_id}.json").read_text()
-    record = json.loads(text)
-    record["criteria"] = {c["name"]: c["mean"] for c in record["criteria"]}
-    return record

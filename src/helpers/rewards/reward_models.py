@@ -261,7 +261,7 @@ def grpo_length_drift(
         info = {
             "length": float(responses.lengths.float().mean()),
             "quality": float(responses.quality.mean()),
-            "reward": float(reward.mean()),
+            "train reward": float(reward.mean()),
             "too_short": float(too_short.float().mean()),
         }
         return core.Rollout(
@@ -279,8 +279,7 @@ def grpo_length_drift(
     history, trained_policy = core.train(
         policy,
         rollout,
-        num_steps=settings.num_steps,
-        learning_rate=settings.learning_rate,
+        settings,
         log=log,
         desc="GRPO policy",
         show_progress=show_progress,

@@ -29,18 +29,12 @@ from helpers.tasks import shard_search as ss
 
 
 @dataclass(frozen=True)
-class AgentSettings:
+class AgentSettings(core.RLSettings):
     """Sizes of one RL run (defaults: scale ci of n03)."""
 
     num_steps: int = 200
-    prompts_per_step: int = 16
-    group_size: int = 8
-    learning_rate: float = 3e-4
     eval_every: int = 10
     eval_rollouts: int = 64
-
-    def __post_init__(self) -> None:
-        core.check_sizes(self)
 
 
 def _entropy(logits: torch.Tensor) -> torch.Tensor:
@@ -169,17 +163,10 @@ def train(
             advantages = group_advantages(batch.rewards, batch.groups)[:, None].expand_as(trained)
             token_logp, token_adv = batch.info["query_logprobs"][trained], advantages[trained]
             cov = float(((token_logp - token_logp.mean()) * (token_adv - token_adv.mean())).mean())
-            row.update({"train success": float(batch.rewards.mean()), "cov(logp, A)": cov})
-        if core.evaluation_due(step, settings.eval_every, settings.num_steps):
-            row.update(evaluate(policy, tokenizer, settings.eval_rollouts, seed=1000 + step, device=device))
+            row.update({"train reward": float(batch.rewards.mean()), "cov(logp, A)": cov})
         return row
 
-    return core.train(
-        model,
-        play,
-        num_steps=settings.num_steps,
-        learning_rate=settings.learning_rate,
-        log=log,
-        device=device,
-        desc=desc,
-    )
+    def held_out(step: int, policy, batch: Rollout | None) -> dict[str, float]:  # noqa: ANN001
+        return evaluate(policy, tokenizer, settings.eval_rollouts, seed=1000 + step, device=device)
+
+    return core.train(model, play, settings, log=log, evaluate=held_out, device=device, desc=desc)

@@ -26,7 +26,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar, Protocol
 
 import pandas as pd
 import torch
@@ -163,20 +163,42 @@ def rollout_loss(
     return loss
 
 
-def check_sizes(settings: Any, min_group: int = 1) -> None:
-    """The validation every RL settings class shares: steps, prompts, evaluation cadence and samples >= 1,
-    ``group_size >= min_group`` (2 where a group-relative advantage needs two samples), learning rate > 0.
+class Budget(Protocol):
+    """What :func:`train` needs of a run's settings: how many steps, at which Adam learning rate."""
 
-    Raises ``ValueError`` naming the field, so a bad notebook parameter says what to fix.
+    num_steps: int
+    learning_rate: float
+
+
+@dataclass(frozen=True)
+class RLSettings:
+    """The sizes every on-policy RL run of the book has; each method's settings class extends it.
+
+    A method adds its own fields (``alpha``, ``critique``, ``combiner``, ...) and, where its spec
+    differs, its own defaults for these four; :func:`train` reads ``num_steps`` and
+    ``learning_rate``, the method's rollout the other two. ``min_group`` is 2 for a method whose
+    advantage compares the samples of a group. Validated on construction: steps, prompts, evaluation
+    cadence and samples (where a subclass has them) >= 1, ``group_size >= min_group``, learning rate > 0,
+    each failure a ``ValueError`` naming the field, so a bad notebook parameter says what to fix.
     """
-    for name in ("num_steps", "prompts_per_step", "eval_every", "eval_rollouts"):
-        value = getattr(settings, name, 1)
-        if value < 1:
-            raise ValueError(f"{type(settings).__name__}.{name} must be >= 1, got {value}")
-    if getattr(settings, "group_size", min_group) < min_group:
-        raise ValueError(f"{type(settings).__name__}.group_size must be >= {min_group}, got {settings.group_size}")
-    if getattr(settings, "learning_rate", 1.0) <= 0:
-        raise ValueError(f"{type(settings).__name__}.learning_rate must be > 0, got {settings.learning_rate}")
+
+    min_group: ClassVar[int] = 1
+
+    num_steps: int = 60
+    prompts_per_step: int = 16
+    group_size: int = 8
+    learning_rate: float = 3e-4
+
+    def __post_init__(self) -> None:
+        name = type(self).__name__
+        for field_name in ("num_steps", "prompts_per_step", "eval_every", "eval_rollouts"):
+            value = getattr(self, field_name, 1)
+            if value < 1:
+                raise ValueError(f"{name}.{field_name} must be >= 1, got {value}")
+        if self.group_size < self.min_group:
+            raise ValueError(f"{name}.group_size must be >= {self.min_group}, got {self.group_size}")
+        if self.learning_rate <= 0:
+            raise ValueError(f"{name}.learning_rate must be > 0, got {self.learning_rate}")
 
 
 def evaluation_due(step: int, every: int, last: int) -> bool:
@@ -187,29 +209,36 @@ def evaluation_due(step: int, every: int, last: int) -> bool:
 def train(
     model: torch.nn.Module,
     rollout: Callable[[torch.nn.Module, int], Rollout],
+    settings: Budget,
     *,
-    num_steps: int,
-    learning_rate: float,
     advantages: Callable[[Rollout], torch.Tensor] | None = None,
     scale: str = "group",
     loss_type: str = "dapo",
     extra_loss: Callable[[Rollout, torch.Tensor], torch.Tensor] | None = None,
     after_backward: Callable[[torch.nn.Module], None] | None = None,
     log: Callable[[int, torch.nn.Module, Rollout | None], dict[str, float] | None] | None = None,
+    evaluate: Callable[[int, torch.nn.Module, Rollout | None], dict[str, float]] | None = None,
+    eval_every: int | None = None,
     device: str = "cpu",
     desc: str = "RL",
     show_progress: bool = True,
 ) -> tuple[pd.DataFrame, torch.nn.Module]:
     """On-policy RL of a copy of ``model`` with Adam: the one loop of the book's hand-written methods.
 
-    Each step: ``rollout(policy, step)`` samples and rewards a batch (eval mode, no grad);
+    ``settings`` gives ``num_steps`` and ``learning_rate`` (an :class:`RLSettings`, or any object with
+    both). Each step: ``rollout(policy, step)`` samples and rewards a batch (eval mode, no grad);
     ``advantages(rollout)`` (default: :func:`group_advantages` of its rewards with ``scale``)
     weights it; :func:`rollout_loss` is back-propagated; ``after_backward(policy)`` may read
     the gradients; Adam steps (also on an exactly-zero gradient, as the full batch would).
     ``log(step, policy, rollout)`` is called at step 0 (``rollout=None``) and after every
     step, in eval mode; the rows it returns (``None``: nothing) form the returned log, each
-    with ``step`` unless the row sets its own. Returns ``(log, trained policy)``.
+    with ``step`` unless the row sets its own. ``evaluate(step, policy, rollout)``, the
+    method's held-out evaluation, runs on the book's one cadence (:func:`evaluation_due`: step 0,
+    every ``eval_every`` steps, default ``settings.eval_every``, and the last), after ``log``,
+    its values joining that step's row. Returns ``(log, trained policy)``.
     """
+    num_steps, learning_rate = settings.num_steps, settings.learning_rate
+    every = eval_every if eval_every is not None else getattr(settings, "eval_every", 1)
     if num_steps < 1 or learning_rate <= 0:
         raise ValueError(f"need num_steps >= 1 and learning_rate > 0, got {num_steps}, {learning_rate}")
     policy = copy.deepcopy(model).to(device).train()
@@ -217,10 +246,13 @@ def train(
     rows: list[dict[str, float]] = []
 
     def record(step: int, batch: Rollout | None) -> None:
-        if log is None:
+        due = evaluate is not None and evaluation_due(step, every, num_steps)
+        if log is None and not due:
             return
         policy.eval()
-        row = log(step, policy, batch)
+        row = log(step, policy, batch) if log is not None else None
+        if due:
+            row = {**(row or {}), **evaluate(step, policy, batch)}
         policy.train()
         if row is not None:
             rows.append({"step": step, **row})

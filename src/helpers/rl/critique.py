@@ -32,17 +32,15 @@ from helpers.tasks import column_addition as ca
 
 
 @dataclass(frozen=True)
-class CritiqueSettings:
+class CritiqueSettings(core.RLSettings):
     """Sizes of a (Critique-)GRPO run; ``critique=None`` is plain GRPO."""
 
+    min_group = 2
     num_steps: int = 40
-    prompts_per_step: int = 16
-    group_size: int = 8
-    learning_rate: float = 3e-4
     critique: str | None = None
 
     def __post_init__(self) -> None:
-        core.check_sizes(self, min_group=2)
+        super().__post_init__()
         if self.critique is not None and self.critique not in ca.CRITIQUES:
             raise ValueError(f"critique={self.critique!r} is not None or one of {ca.CRITIQUES}")
 
@@ -175,7 +173,7 @@ def train(
                 # the refinement is trained as a response to the original prompt: critique stripped
                 seqs.append(torch.cat([prompt_ids[[i for i, _ in chosen]], fix_ids], dim=1))
         info = {
-            "train_reward": float(rewards.mean()),
+            "train reward": float(rewards.mean()),
             "refinements": float(len(extra)),
             "refinement_success": float(np.mean(extra)) if extra else 0.0,
         }
@@ -188,19 +186,20 @@ def train(
         )
 
     def log(step: int, policy, batch: Rollout | None) -> dict[str, float]:  # noqa: ANN001
-        row = {} if batch is None else dict(batch.info)
+        return {} if batch is None else dict(batch.info)
+
+    def held_out(step: int, policy, batch: Rollout | None) -> dict[str, float]:  # noqa: ANN001
         if step == 0 and start_metrics is not None:
-            row.update(start_metrics)
-        elif eval_fn is not None and core.evaluation_due(step, eval_every, settings.num_steps):
-            row.update(eval_fn(policy))
-        return row
+            return start_metrics
+        return {} if eval_fn is None else eval_fn(policy)
 
     return core.train(
         model,
         rollout,
-        num_steps=settings.num_steps,
-        learning_rate=settings.learning_rate,
+        settings,
         log=log,
+        evaluate=held_out,
+        eval_every=eval_every,
         device=device,
         desc=settings.critique or "GRPO",
     )

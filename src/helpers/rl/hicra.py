@@ -30,18 +30,17 @@ from helpers.tasks import plan_execute as pe
 
 
 @dataclass(frozen=True)
-class HicraSettings:
+class HicraSettings(core.RLSettings):
     """Sizes of one RL run (defaults: the n05 spec at CPU scale). ``alpha = 0`` is GRPO."""
 
     num_steps: int = 300
     prompts_per_step: int = 32
-    group_size: int = 8
     learning_rate: float = 1e-3
     alpha: float = 0.0
     eval_every: int = 10
 
     def __post_init__(self) -> None:
-        core.check_sizes(self)
+        super().__post_init__()
         if self.alpha < 0:
             raise ValueError(f"alpha must be >= 0, got {self.alpha}")
 
@@ -99,19 +98,16 @@ def train(
     def advantages(batch: Rollout) -> torch.Tensor:
         return token_advantages(group_advantages(batch.rewards, batch.groups), planning.cpu(), settings.alpha)
 
-    def log(step: int, policy, batch: Rollout | None) -> dict[str, float] | None:  # noqa: ANN001
-        if core.evaluation_due(step, settings.eval_every, settings.num_steps):
-            reward = float("nan") if batch is None else float(batch.rewards.mean())
-            return {"train reward": reward, **pe.evaluate(policy, tokenizer, eval_problems, device)}
-        return None
+    def held_out(step: int, policy, batch: Rollout | None) -> dict[str, float]:  # noqa: ANN001
+        reward = float("nan") if batch is None else float(batch.rewards.mean())
+        return {"train reward": reward, **pe.evaluate(policy, tokenizer, eval_problems, device)}
 
     return core.train(
         model,
         rollout,
-        num_steps=settings.num_steps,
-        learning_rate=settings.learning_rate,
+        settings,
         advantages=advantages,
-        log=log,
+        evaluate=held_out,
         device=device,
         desc=desc or f"alpha={settings.alpha:g}",
     )

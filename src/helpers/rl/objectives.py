@@ -39,17 +39,10 @@ ALL_OBJECTIVES: tuple[str, ...] = (*OBJECTIVES, "GRPO-shuffled", "SFT")
 
 
 @dataclass(frozen=True)
-class PGSettings:
+class PGSettings(core.RLSettings):
     """Sizes of a policy-gradient run (defaults: the n06 spec)."""
 
-    num_steps: int = 60
-    prompts_per_step: int = 16
-    group_size: int = 8
-    learning_rate: float = 3e-4
     positive_weight: float = 0.1  # λ of W-REINFORCE
-
-    def __post_init__(self) -> None:
-        core.check_sizes(self)
 
 
 def sample_coefficients(
@@ -125,19 +118,17 @@ def train_policy(
         return sample_coefficients(rewards, objective, settings.positive_weight, generator).reshape(-1)
 
     def log(step: int, policy, batch: Rollout | None) -> dict[str, float]:  # noqa: ANN001
-        row = {"train_reward": float("nan") if batch is None else float(batch.rewards.mean())}
-        if eval_fn is not None and core.evaluation_due(step, eval_every, settings.num_steps):
-            row.update(eval_fn(policy))
-        return row
+        return {"train reward": float("nan") if batch is None else float(batch.rewards.mean())}
 
     return core.train(
         model,
         rollout,
-        num_steps=settings.num_steps,
-        learning_rate=settings.learning_rate,
+        settings,
         advantages=coefficients,
         after_backward=after_backward,
         log=log,
+        evaluate=None if eval_fn is None else lambda step, policy, batch: eval_fn(policy),
+        eval_every=eval_every,
         device=device,
         desc=objective,
     )

@@ -39,15 +39,13 @@ DISTILLATIONS = ("sampled", "logits")
 
 
 @dataclass(frozen=True)
-class FeedbackSettings:
+class FeedbackSettings(core.RLSettings):
     """One phase-1 run. ``use_reward``/``use_hints`` pick the arm; both False is the no-update control."""
 
+    min_group = 2
+    prompts_per_step: int = 8
     use_reward: bool = True
     use_hints: bool = False
-    num_steps: int = 60
-    prompts_per_step: int = 8
-    group_size: int = 8
-    learning_rate: float = 3e-4
     hint_share: float = 0.5
     teacher: str = "current"
     distillation: str = (
@@ -56,11 +54,11 @@ class FeedbackSettings:
     eval_every: int = 10
 
     def __post_init__(self) -> None:
+        super().__post_init__()
         if self.distillation not in DISTILLATIONS:
             raise ValueError(f"distillation={self.distillation!r} is not one of {DISTILLATIONS}")
         if self.teacher not in TEACHERS:
             raise ValueError(f"teacher={self.teacher!r} is not one of {TEACHERS}")
-        core.check_sizes(self, min_group=2)
         if not 0.0 <= self.hint_share <= 1.0:
             raise ValueError(f"hint_share must be in [0, 1], got {self.hint_share}")
 
@@ -184,23 +182,20 @@ def train(
             total += batch.info["opd"].cpu()
         return total
 
-    def log(step: int, policy, batch: Rollout | None) -> dict[str, float] | None:  # noqa: ANN001
-        if core.evaluation_due(step, settings.eval_every, settings.num_steps):
-            return {
-                "interactions": step * per_step,
-                **hp.evaluate(policy, tokenizer, eval_words, eval_samples, seed, device),
-            }
-        return None
+    def held_out(step: int, policy, batch: Rollout | None) -> dict[str, float]:  # noqa: ANN001
+        return {
+            "interactions": step * per_step,
+            **hp.evaluate(policy, tokenizer, eval_words, eval_samples, seed, device),
+        }
 
     extra = logit_distillation_loss if settings.use_hints and settings.distillation == "logits" else None
     history, _ = core.train(
         model,
         rollout,
-        num_steps=settings.num_steps,
-        learning_rate=settings.learning_rate,
+        settings,
         advantages=advantages,
         extra_loss=extra,
-        log=log,
+        evaluate=held_out,
         device=device,
         desc="phase 1",
         show_progress=show_progress,

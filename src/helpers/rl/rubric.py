@@ -41,20 +41,18 @@ COMBINERS = ("dense", "sum", "gate")
 
 
 @dataclass(frozen=True)
-class RubricSettings:
+class RubricSettings(core.RLSettings):
     """One RL run (defaults: n11 at the CI scale)."""
 
+    min_group = 2
+    prompts_per_step: int = 8
     combiner: str = "dense"
     rubric_weight: float = 0.0  # λ of the "sum" combiner
-    num_steps: int = 60
-    prompts_per_step: int = 8
-    group_size: int = 8
-    learning_rate: float = 3e-4
 
     def __post_init__(self) -> None:
+        super().__post_init__()
         if self.combiner not in COMBINERS:
             raise ValueError(f"combiner={self.combiner!r} is not one of {COMBINERS}")
-        core.check_sizes(self, min_group=2)
 
 
 def combined_rewards(proxy: np.ndarray, checks: np.ndarray, settings: RubricSettings) -> tuple[np.ndarray, np.ndarray]:
@@ -109,13 +107,10 @@ def train(
         return None if batch is None else {"step": step - 1, **batch.info}  # the batch was sampled before this update
 
     label = settings.combiner if settings.combiner != "sum" else f"sum λ={settings.rubric_weight:g}"
-    if settings.num_steps < 1:
-        raise ValueError(f"num_steps must be >= 1, got {settings.num_steps}")
     history, policy = core.train(
         model,
         rollout,
-        num_steps=settings.num_steps,
-        learning_rate=settings.learning_rate,
+        settings,
         log=log,
         device=device,
         desc=label,

@@ -23,7 +23,7 @@ import pandas as pd
 from transformers import PreTrainedModel, PreTrainedTokenizerBase, TrainerCallback
 from transformers.trainer_callback import PrinterCallback, ProgressCallback
 
-from helpers.rl.core import check_sizes, evaluation_due, sweep
+from helpers.rl.core import RLSettings, evaluation_due, sweep
 from helpers.runtime import progress as progress_bar
 
 RewardFn = Callable[..., list[float]]
@@ -31,12 +31,12 @@ TRL_LOSS_TYPES = ("grpo", "dr_grpo", "dapo", "bnpo")
 
 
 @dataclass(frozen=True)
-class GRPOSettings:
+class GRPOSettings(RLSettings):
     """Hyper-parameters of :func:`train_grpo` (names follow TRL's where they exist)."""
 
+    min_group = 2
     num_steps: int = 150
     prompts_per_step: int = 32
-    group_size: int = 8
     learning_rate: float = 1e-3
     max_completion_length: int = 4
     temperature: float = 1.0
@@ -47,7 +47,7 @@ class GRPOSettings:
     seed: int = 0
 
     def __post_init__(self) -> None:
-        check_sizes(self, min_group=2)
+        super().__post_init__()
         if self.loss_type not in TRL_LOSS_TYPES:
             raise ValueError(f"loss_type={self.loss_type!r} is not one of {TRL_LOSS_TYPES}")
 
