@@ -3,14 +3,12 @@
 import json
 import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import nbformat
 import papermill
 import yaml
-from tests.conftest import ROOT
+from tests.conftest import ROOT, run_module
 
 from bookkit import instructor
 from bookkit.corpus import load_notes
@@ -111,14 +109,7 @@ def test_scaffold_a_made_up_question(tmp_path: Path):
         f"First, calibration: {n01.title} Then habits: {new_title}\nSources 2 notes\n{n01.summary}\n{new_summary}\n"
     )
     env = {**os.environ, "BOOK_ROOT": str(root)}
-    proc = subprocess.run(
-        [sys.executable, "-m", "bookkit.run", "scaffold", str(question), "--claims", str(claims)],
-        cwd=root,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    proc = run_module("bookkit.run", "scaffold", str(question), "--claims", str(claims), cwd=root, env=env, timeout=120)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     page = (root / "book" / "q3-made-up-question.md").read_text()
     assert page.startswith("# Q3. Do made-up questions get chapters?")
@@ -141,20 +132,14 @@ def test_scaffold_a_made_up_question(tmp_path: Path):
         .count("TODO")
     )
     # a second run creates nothing new
-    again = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "bookkit.run",
-            "scaffold",
-            str(root / "data/corpus/raw/q3-made-up-question.txt"),
-            "--claims",
-            str(claims),
-        ],
+    again = run_module(
+        "bookkit.run",
+        "scaffold",
+        str(root / "data/corpus/raw/q3-made-up-question.txt"),
+        "--claims",
+        str(claims),
         cwd=root,
         env=env,
-        capture_output=True,
-        text=True,
         timeout=120,
     )
     assert again.returncode == 0 and again.stdout.count("nothing new") == 3, again.stdout + again.stderr

@@ -10,7 +10,7 @@ from pathlib import Path
 import nbformat
 import papermill
 import pytest
-from tests.conftest import ROOT
+from tests.conftest import ROOT, run_module
 
 from bookkit import execution, run, toc
 from helpers.record_file import VERDICT_WORDS, read_record
@@ -60,14 +60,7 @@ def smoke_build(tmp_path_factory) -> Path:
         "BOOK_BUILD_DIR": str(build),
         "BOOK_CACHE_DIR": str(build / "cache"),
     }
-    proc = subprocess.run(
-        [sys.executable, "-m", "bookkit.run", "execute", "--scale", "smoke"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
+    proc = run_module("bookkit.run", "execute", "--scale", "smoke", cwd=ROOT, env=env, timeout=900)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     return build
 
@@ -96,22 +89,16 @@ def nbval_runs(smoke_build: Path, tmp_path_factory) -> dict[str, tuple[subproces
     def one(nb: str) -> tuple[subprocess.CompletedProcess, Path]:
         verdicts = tmp_path_factory.mktemp("nbval")
         env = {**os.environ, "BOOK_VERDICT_DIR": str(verdicts), "BOOK_CACHE_DIR": str(smoke_build / "cache")}
-        proc = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "pytest",
-                "-q",
-                "--nbval-lax",
-                "--nbval-current-env",
-                "-p",
-                "no:cacheprovider",
-                str(smoke_build / "executed" / nb),
-            ],
+        proc = run_module(
+            "pytest",
+            "-q",
+            "--nbval-lax",
+            "--nbval-current-env",
+            "-p",
+            "no:cacheprovider",
+            str(smoke_build / "executed" / nb),
             cwd=ROOT,
             env=env,
-            capture_output=True,
-            text=True,
             timeout=600,
         )
         return proc, verdicts
@@ -210,21 +197,15 @@ def test_extra_parameters_reach_the_notebook(tmp_path: Path):
         nbformat.v4.new_code_cell("assert seeds == [3, 4, 5], seeds"),
     ]
     nbformat.write(nb, tmp_path / "p.ipynb")
-    proc = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "bookkit.run",
-            "_one",
-            str(tmp_path / "p.ipynb"),
-            str(tmp_path / "out.ipynb"),
-            "smoke",
-            str(tmp_path),
-            json.dumps({"seeds": [3, 4, 5]}),
-        ],
+    proc = run_module(
+        "bookkit.run",
+        "_one",
+        str(tmp_path / "p.ipynb"),
+        str(tmp_path / "out.ipynb"),
+        "smoke",
+        str(tmp_path),
+        json.dumps({"seeds": [3, 4, 5]}),
         cwd=ROOT,
-        capture_output=True,
-        text=True,
         timeout=300,
     )
     assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
@@ -238,20 +219,14 @@ def test_a_failing_notebook_is_reported_with_its_cell(tmp_path: Path):
         nbformat.v4.new_code_cell("raise RuntimeError('boom')"),
     ]
     nbformat.write(nb, tmp_path / "bad.ipynb")
-    proc = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "bookkit.run",
-            "_one",
-            str(tmp_path / "bad.ipynb"),
-            str(tmp_path / "out.ipynb"),
-            "smoke",
-            str(tmp_path),
-        ],
+    proc = run_module(
+        "bookkit.run",
+        "_one",
+        str(tmp_path / "bad.ipynb"),
+        str(tmp_path / "out.ipynb"),
+        "smoke",
+        str(tmp_path),
         cwd=ROOT,
-        capture_output=True,
-        text=True,
         timeout=300,
     )
     status = json.loads(proc.stdout.split("BOOK-STATUS ", 1)[1])

@@ -293,12 +293,10 @@ for ax, metric, label in [(axes[0], "ece", "ECE, classes A-D (lower is better)")
                           (axes[2], "mean_confidence", "mean stated confidence, A-D")]:
     plots.seed_band(ax, eval_log, "step", metric, arms=list(ARMS))
     ax.set(xlabel="GRPO step", ylabel=label)
-axes[2].axhline(
+plots.reference_line(
+    axes[2],
     np.mean([na.best_accuracy(c) for c in "ABCD"]),
-    color=plots.arm_color("ideal"),
-    ls="--",
-    lw=1,
-    label="mean p* (calibrated target)",
+    "mean p* (calibrated target)"
 )
 axes[2].legend()
 plots.finish(

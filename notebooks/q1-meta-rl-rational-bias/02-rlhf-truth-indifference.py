@@ -375,13 +375,7 @@ long = long[long["arm"] == "GRPO"].assign(
 )
 plots.seed_band(axes[2], long, "step", "value")
 chance = float(np.bincount(labels[test].numpy()).max() / len(test))
-axes[2].axhline(
-    chance,
-    color=plots.arm_color("ideal"),
-    ls="--",
-    lw=1,
-    label="largest class (chance)",
-)
+plots.reference_line(axes[2], chance, "largest class (chance)")
 axes[2].set(
     xlabel="RL step",
     ylabel="accuracy against the truth",

@@ -240,9 +240,7 @@ fig, axes = plt.subplots(2, 2, figsize=(13, 8), sharex=True)
 plots.seed_band(axes[0, 0], evals, "step", "action entropy")
 axes[0, 0].set(ylabel="action-token entropy (nats)", title="entropy")
 plots.seed_band(axes[0, 1], evals, "step", "success")
-axes[0, 1].axhline(
-    2 / 3, color=plots.arm_color("ideal"), ls="--", lw=1, label="optimum 2/3"
-)
+plots.reference_line(axes[0, 1], 2 / 3, "optimum 2/3")
 axes[0, 1].set(ylabel="success rate", title="success")
 plots.seed_band(axes[1, 0], evals, "step", "unique sequences")
 axes[1, 0].set(xlabel="RL step", ylabel="unique query sequences per prompt",

@@ -408,12 +408,10 @@ moves = pd.DataFrame(
     ]
 )
 plots.seed_points(axes[1], moves, "lr", "median |Δw|", arms=list(ARMS))
-axes[1].axhline(
+plots.reference_line(
+    axes[1],
     float(np.mean([sp.bf16_spacing(v).median() / 2 for v in values.values()])),
-    color=plots.arm_color("ideal"),
-    ls="--",
-    lw=1,
-    label="median half bf16 spacing of the base weights (mean over bases)",
+    "median half bf16 spacing of the base weights (mean over bases)"
 )
 plots.log_x_ticks(axes[1], learning_rates)
 axes[1].set_yscale("log")
@@ -492,13 +490,7 @@ for arms, label in ((RL_ARMS, "RL"), (("SFT", "SFT-new"), "SFT")):
         color=plots.arm_color("GRPO" if label == "RL" else "SFT"),
         label=f"{label} runs",
     )
-axes[0].axvline(
-    rank_min,
-    color=plots.arm_color("ideal"),
-    ls="--",
-    lw=1,
-    label=f"reported threshold {rank_min}",
-)
+plots.reference_line(axes[0], rank_min, f"reported threshold {rank_min}", vertical=True)
 axes[0].set(
     xlabel="rank(ΔW) / min(shape)",
     ylabel="matrices",
@@ -518,12 +510,10 @@ axes[1].plot(
     color="black",
     label="GRPO − GRPO-shuffled (decides)",
 )
-axes[1].axhline(
+plots.reference_line(
+    axes[1],
     overlap_margin,
-    color=plots.arm_color("ideal"),
-    ls="--",
-    lw=1,
-    label=f"criterion for the difference: > {overlap_margin}",
+    f"criterion for the difference: > {overlap_margin}"
 )
 axes[1].axhline(0, color="grey", lw=0.5)
 axes[1].set_xticks(seeds)

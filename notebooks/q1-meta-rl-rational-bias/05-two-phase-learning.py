@@ -309,13 +309,7 @@ long = grpo.melt(
     var_name="arm",
 )
 plots.seed_band(axes[1, 0], long, "step", "value")
-axes[1, 0].axhline(
-    np.log(4),
-    color=plots.arm_color("ideal"),
-    ls="--",
-    lw=1,
-    label="ln 4: plans used equally",
-)
+plots.reference_line(axes[1, 0], np.log(4), "ln 4: plans used equally")
 axes[1, 0].set(
     xlabel="RL step",
     ylabel="entropy (nats)",

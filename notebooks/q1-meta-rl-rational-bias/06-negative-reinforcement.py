@@ -85,7 +85,6 @@ base_headroom_min = 0.25
 # %%
 import matplotlib.pyplot as plt
 import numpy as np
-import pandas as pd
 
 from helpers import notebook, plots
 from helpers.lm.models import TinyLMConfig
@@ -212,23 +211,12 @@ def evaluate(model) -> dict[str, float]:
 
 
 settings = PGSettings(num_steps=cfg["rl_steps"])
-logs, models = [], {}
-for seed, base in bases.items():
-    seed_log, seed_models = compare_objectives(
-        base.model,
-        tokenizer,
-        [k.prompt for k in rl_keys],
-        [kl.answer_text(k.answer) for k in rl_keys],
-        OBJECTIVES,
-        [seed],
-        settings,
-        eval_fn=evaluate,
-        eval_every=cfg["eval_every"],
-        device=device,
-    )
-    logs.append(seed_log)
-    models |= seed_models
-log = pd.concat(logs, ignore_index=True)
+# every objective of seed s starts from base s
+log, models = compare_objectives(
+    {seed: base.model for seed, base in bases.items()}, tokenizer,
+    [k.prompt for k in rl_keys], [kl.answer_text(k.answer) for k in rl_keys], OBJECTIVES,
+    seeds, settings, eval_fn=evaluate, eval_every=cfg["eval_every"], device=device,
+)
 base_by_seed = {seed: evaluate(base.model) for seed, base in bases.items()}
 # figures and prose show the mean over the bases; differences use each seed's own
 base_metrics = {

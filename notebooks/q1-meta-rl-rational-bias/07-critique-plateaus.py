@@ -323,22 +323,11 @@ arms = {
     ),
 }
 CRIT = f"Critique-GRPO ({critique_kind})"
-# cq.compare runs every arm from one base: call it once per seed, with that seed's base
-logs, models = [], {}
-for s in seeds:
-    log_s, models_s = cq.compare(
-        bases[s].model,
-        tokenizer,
-        rl_pool,
-        arms,
-        [s],
-        eval_fn=evaluate,
-        eval_every=cfg["eval_every"],
-        device=device,
-    )
-    logs.append(log_s)
-    models |= models_s
-log = pd.concat(logs, ignore_index=True)
+# every arm of seed s starts from base s
+log, models = cq.compare(
+    {s: bases[s].model for s in seeds}, tokenizer, rl_pool, arms, seeds,
+    eval_fn=evaluate, eval_every=cfg["eval_every"], device=device,
+)
 start = log[(log["step"] == 0) & (log["arm"] == "GRPO")].set_index("seed")
 base_bug = [start.loc[s, "bug pass@1"] for s in seeds]
 say(

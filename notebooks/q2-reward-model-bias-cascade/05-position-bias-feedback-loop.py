@@ -208,13 +208,7 @@ fig, axes = plt.subplots(1, 2, figsize=(12, 4))
 plots.seed_band(axes[0], history, "round", "ndcg", arms=list(ARMS))
 axes[0].set(xlabel="round", ylabel="NDCG against true click probability")
 plots.seed_band(axes[1], history, "round", "legacy_top_share", arms=list(ARMS))
-axes[1].axhline(
-    correct_share,
-    color=plots.arm_color("ideal"),
-    ls="--",
-    lw=1,
-    label=f"a correct ranker ({correct_share:.2f})",
-)
+plots.reference_line(axes[1], correct_share, f"a correct ranker ({correct_share:.2f})")
 axes[1].set(xlabel="round", ylabel="users keeping the legacy top item", ylim=(0, 1.05))
 axes[1].legend(loc="upper right")
 plots.finish(

@@ -47,6 +47,24 @@ def kernel_env() -> dict[str, str]:
     return env
 
 
+def execute_into(
+    build: Path,
+    scale: str,
+    seeds: list[int],
+    only: list[str] | None = None,
+    jobs: int | None = None,
+    env: dict[str, str] | None = None,
+    cwd: Path = ROOT,
+) -> None:
+    """Re-run notebooks into another build folder: ``python -m bookkit.run execute`` in a child process with
+    ``BOOK_BUILD_DIR=build`` (its own records and timings) and the book's model cache, the one way the
+    replication, the variance split and the seed-cost benchmark re-execute the book. Raises on a failure."""
+    cmd = [sys.executable, "-m", "bookkit.run", "execute", "--scale", scale, "--seeds", *map(str, seeds)]
+    cmd += ["--only", *only] if only else []
+    cmd += ["--jobs", str(jobs)] if jobs else []
+    subprocess.run(cmd, env={**os.environ, **(env or {}), "BOOK_BUILD_DIR": str(build)}, cwd=cwd, check=True)
+
+
 def build_stamp() -> dict[str, str]:
     """The commit (short hash, ``-dirty`` with uncommitted changes; ``unknown`` outside git), today's date and
     the versions of torch, transformers and TRL: printed in every page's footer and kept in every verdict record."""
@@ -83,6 +101,7 @@ def _execute_one(src: str, out: str, scale: str, cwd: str, extra: str = "{}") ->
             kernel_name="python3",
             language="python",
             config=config,
+            shutdown_kernel="immediate",  # nothing runs at the kernel's exit; a graceful stop cost about 2 s each
         )
     except papermill.PapermillExecutionError as err:
         status = {"outcome": "failed", "cell": err.exec_count, "error": f"{err.ename}: {err.evalue}"}

@@ -8,15 +8,12 @@ records under ``data/verdicts``; :func:`collect` merges the build folders of the
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
-from bookkit.execution import note_of
-from bookkit.paths import BUILD, EXPECTED, ROOT
+from bookkit.execution import execute_into, note_of
+from bookkit.paths import BUILD, EXPECTED
 from bookkit.records import (
     compare_replication,
     expectations_fingerprint,
@@ -27,7 +24,6 @@ from bookkit.records import (
 from bookkit.toc import toc_notebooks
 from helpers.params import SCALE_SEEDS
 from helpers.record_file import read_record, write_json_atomic
-from helpers.runtime import default_cache_dir
 
 
 def robustness(seeds: list[int], scale: str = "ci", only: list[str] | None = None) -> dict[str, Any]:
@@ -38,12 +34,7 @@ def robustness(seeds: list[int], scale: str = "ci", only: list[str] | None = Non
     record. Writes ``data/verdicts/replication.json`` (committed: the status page shows the
     replication's verdicts, the counts, and every deciding criterion that went pass <-> fail).
     """
-    target = BUILD / "replication"
-    env = {**os.environ, "BOOK_BUILD_DIR": str(target)}
-    cmd = [sys.executable, "-m", "bookkit.run", "execute", "--scale", scale, "--seeds", *map(str, seeds)]
-    if only:
-        cmd += ["--only", *only]
-    subprocess.run(cmd, env=env, cwd=ROOT, check=True)
+    execute_into(BUILD / "replication", scale, seeds, only)
     return compare_replication(seeds, scale)
 
 
@@ -89,27 +80,9 @@ def run_variance(notes: list[str] | None = None, compare_only: bool = False) -> 
     notes = list(notes or variance.DEFAULT_NOTES)
     target = BUILD / "variance"
     seeds = [variance.PERIOD + s for s in SCALE_SEEDS["ci"]]
-    if not compare_only:
-        env = {
-            **os.environ,
-            "BOOK_BUILD_DIR": str(target),
-            "BOOK_BASE_SEED_PERIOD": str(variance.PERIOD),
-            "BOOK_CACHE_DIR": os.environ.get("BOOK_CACHE_DIR", str(default_cache_dir())),
-        }  # the book's bases
+    if not compare_only:  # seed 1000 + s trains no base of its own: it shares the book's base s
         paths = [nb for nb in toc_notebooks() if note_of(nb) in notes]
-        cmd = [
-            sys.executable,
-            "-m",
-            "bookkit.run",
-            "execute",
-            "--scale",
-            "ci",
-            "--seeds",
-            *map(str, seeds),
-            "--only",
-            *paths,
-        ]
-        subprocess.run(cmd, env=env, cwd=ROOT, check=True)
+        execute_into(target, "ci", seeds, paths, env={"BOOK_BASE_SEED_PERIOD": str(variance.PERIOD)})
     rerun = {}
     for path in sorted((target / "verdicts").glob("*.json")):
         record = read_record(path)

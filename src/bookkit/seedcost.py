@@ -13,9 +13,6 @@ Run it with ``make seedcost`` (``python -m bookkit.run seedcost``); it writes
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -35,27 +32,10 @@ def measure(
     """
     if not counts or min(counts) < 1:
         raise ValueError(f"counts must be positive seed counts, got {counts}")
-    from helpers.runtime import default_cache_dir
-
-    cache = os.environ.get("BOOK_CACHE_DIR", str(default_cache_dir()))
+    from bookkit.execution import execute_into
 
     def execute(k: int, folder: Path) -> list[dict[str, Any]]:
-        env = {**os.environ, "BOOK_BUILD_DIR": str(folder), "BOOK_CACHE_DIR": cache}
-        cmd = [
-            sys.executable,
-            "-m",
-            "bookkit.run",
-            "execute",
-            "--scale",
-            scale,
-            "--jobs",
-            str(jobs),
-            "--seeds",
-            *map(str, range(k)),
-            "--only",
-            *notebooks,
-        ]
-        subprocess.run(cmd, env=env, cwd=root, check=True)
+        execute_into(folder, scale, list(range(k)), notebooks, jobs=jobs, cwd=root)
         return json.loads((folder / "status" / "timings.json").read_text())["notebooks"]
 
     execute(1, build / "seedcost" / "warm-up")  # trains (or loads) the base models; its time is discarded

@@ -81,6 +81,15 @@ def arm_color(arm: str) -> str:
     return PALETTE[4 + sum(map(ord, arm)) % 6]
 
 
+def _arms(df: pd.DataFrame, arm_col: str, arms: Sequence[str] | None) -> list[str]:
+    """The arms to draw: ``arms`` as given, or every arm of ``df`` in order of first appearance."""
+    return list(arms) if arms is not None else list(dict.fromkeys(df[arm_col]))
+
+
+def _mean_label(arm: str, seeds: int) -> str:
+    return f"{arm} (mean of {seeds} seeds)" if seeds > 1 else f"{arm} (1 seed)"
+
+
 def seed_band(
     ax: plt.Axes,
     df: pd.DataFrame,
@@ -91,22 +100,13 @@ def seed_band(
     arms: Sequence[str] | None = None,
 ) -> plt.Axes:
     """Plot the mean of ``y`` against ``x`` per arm with a min-max band over seeds and thin per-seed lines."""
-    arms = list(arms) if arms is not None else list(dict.fromkeys(df[arm_col]))
-    for arm in arms:
-        part = df[df[arm_col] == arm]
-        color = arm_color(arm)
+    for arm in _arms(df, arm_col, arms):
+        part, color = df[df[arm_col] == arm], arm_color(arm)
         for _, seed_df in part.groupby(seed_col):
             ax.plot(seed_df[x], seed_df[y], color=color, alpha=0.35, lw=0.8)
         stats = part.groupby(x)[y].agg(["mean", "min", "max"])
         ax.fill_between(stats.index, stats["min"], stats["max"], color=color, alpha=0.15, lw=0)
-        n = part[seed_col].nunique()
-        ax.plot(
-            stats.index,
-            stats["mean"],
-            color=color,
-            lw=2,
-            label=f"{arm} (mean of {n} seeds)" if n > 1 else f"{arm} (1 seed)",
-        )
+        ax.plot(stats.index, stats["mean"], color=color, lw=2, label=_mean_label(arm, part[seed_col].nunique()))
     ax.legend()
     return ax
 
@@ -121,24 +121,25 @@ def seed_points(
     arms: Sequence[str] | None = None,
 ) -> plt.Axes:
     """Per-seed values of ``y`` as dots and their mean as a line, per arm, for a swept parameter ``x``."""
-    arms = list(arms) if arms is not None else list(dict.fromkeys(df[arm_col]))
+    arms = _arms(df, arm_col, arms)
     for i, arm in enumerate(arms):
-        part = df[df[arm_col] == arm]
-        color = arm_color(arm)
+        part, color = df[df[arm_col] == arm], arm_color(arm)
         jitter = 1.0 + 0.03 * (i - (len(arms) - 1) / 2)  # multiplicative: readable on log axes too
         ax.scatter(part[x] * jitter, part[y], color=color, s=14, alpha=0.6, lw=0)
         mean = part.groupby(x)[y].mean()
-        n = part[seed_col].nunique()
-        ax.plot(
-            mean.index,
-            mean.values,
-            color=color,
-            lw=2,
-            marker="o",
-            ms=4,
-            label=f"{arm} (mean of {n} seeds)" if n > 1 else f"{arm} (1 seed)",
-        )
+        label = _mean_label(arm, part[seed_col].nunique())
+        ax.plot(mean.index, mean.values, color=color, lw=2, marker="o", ms=4, label=label)
     ax.legend()
+    return ax
+
+
+def reference_line(ax: plt.Axes, value: float, label: str | None = None, vertical: bool = False) -> plt.Axes:
+    """A dashed line at ``value`` in the book's "ideal" colour: a threshold, a chance level, an optimum.
+
+    Horizontal (``y = value``) unless ``vertical``; ``label`` goes into the legend.
+    """
+    draw = ax.axvline if vertical else ax.axhline
+    draw(value, color=arm_color("ideal"), ls="--", lw=1, label=label)
     return ax
 
 

@@ -8,7 +8,14 @@ from __future__ import annotations
 
 import os
 import random
+from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
+
+if TYPE_CHECKING:
+    from tqdm.std import tqdm
+
+_T = TypeVar("_T")
 
 #: Environment every execution runs under: no hub traffic, no telemetry, and an
 #: OpenMP wait policy that keeps 2-thread torch fast on a busy 2-core machine.
@@ -101,7 +108,9 @@ def setup(device: str = "auto", threads: int | None = None) -> str:
     return resolve_device(device)
 
 
-def progress(iterable=None, total: int | None = None, desc: str = "", disable: bool = False):  # noqa: ANN001, ANN201
+def progress(
+    iterable: Iterable[_T] | None = None, total: int | None = None, desc: str = "", disable: bool = False
+) -> tqdm[_T]:
     """A plain-text tqdm bar on stdout, refreshed at most every 2 s (or `$BOOK_PROGRESS_INTERVAL`).
 
     Plain (not ``tqdm.auto``) on purpose: in a kernel without ipywidgets the widget

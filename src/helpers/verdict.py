@@ -86,7 +86,7 @@ __all__ = [
 # fmt: on
 
 
-def say(text: str):  # noqa: ANN201 - IPython display object
+def say(text: str) -> None:
     """Show a sentence of results as Markdown. Prose that states a number or a finding of the run is
     built in a code cell from the run's values and shown with this, never typed into a Markdown cell."""
     from IPython.display import Markdown, display

@@ -11,17 +11,21 @@ Used by: every module of :mod:`helpers.rl` and :mod:`helpers.rewards.judges`.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import torch
 
+if TYPE_CHECKING:
+    from transformers import PreTrainedTokenizerBase
 
-def encode(tokenizer, texts: Sequence[str], device: str = "cpu") -> torch.Tensor:  # noqa: ANN001
+
+def encode(tokenizer: PreTrainedTokenizerBase, texts: Sequence[str], device: str = "cpu") -> torch.Tensor:
     """Equal-length strings to a ``(rows, length)`` id tensor on ``device``."""
     ids = tokenizer(list(texts), return_tensors="pt", add_special_tokens=False)["input_ids"]
     return ids.to(device)
 
 
-def decode(tokenizer, ids: torch.Tensor) -> list[str]:  # noqa: ANN001
+def decode(tokenizer: PreTrainedTokenizerBase, ids: torch.Tensor) -> list[str]:
     """One character per token (special tokens become ``?``), so decoded rows keep their length."""
     tokens = [tokenizer.convert_ids_to_tokens(row) for row in ids.tolist()]
     return ["".join(t if len(t) == 1 else "?" for t in row) for row in tokens]
@@ -29,9 +33,9 @@ def decode(tokenizer, ids: torch.Tensor) -> list[str]:  # noqa: ANN001
 
 @torch.no_grad()
 def sample_tokens(
-    model,
+    model: torch.nn.Module,
     input_ids: torch.Tensor,
-    num_tokens: int,  # noqa: ANN001
+    num_tokens: int,
     generator: torch.Generator | None,
     return_logprobs: bool = False,
 ) -> torch.Tensor | tuple[torch.Tensor, torch.Tensor]:
@@ -59,24 +63,26 @@ def sample_tokens(
     return (ids, torch.cat(logprobs, dim=1).to(input_ids.device)) if return_logprobs else ids
 
 
-def logits_and_logprobs(model, seqs: torch.Tensor, prompt_length: int) -> tuple[torch.Tensor, torch.Tensor]:  # noqa: ANN001
+def logits_and_logprobs(
+    model: torch.nn.Module, seqs: torch.Tensor, prompt_length: int
+) -> tuple[torch.Tensor, torch.Tensor]:
     """The logits predicting ``seqs[:, prompt_length:]`` (float, ``(rows, len - prompt_length, vocab)``) and
     log π of those tokens (``(rows, len - prompt_length)``), with grad: the forward every policy loss needs."""
     logits = model(input_ids=seqs).logits[:, prompt_length - 1 : -1].float()
     return logits, logits.log_softmax(-1).gather(2, seqs[:, prompt_length:, None]).squeeze(-1)
 
 
-def token_logprobs(model, seqs: torch.Tensor, prompt_length: int) -> torch.Tensor:  # noqa: ANN001
+def token_logprobs(model: torch.nn.Module, seqs: torch.Tensor, prompt_length: int) -> torch.Tensor:
     """log π of every token of ``seqs[:, prompt_length:]`` given all before it, with grad."""
     return logits_and_logprobs(model, seqs, prompt_length)[1]
 
 
-def sequence_logprob(model, seqs: torch.Tensor, prompt_length: int) -> torch.Tensor:  # noqa: ANN001
+def sequence_logprob(model: torch.nn.Module, seqs: torch.Tensor, prompt_length: int) -> torch.Tensor:
     """Sum of log π over ``seqs[:, prompt_length:]``, one value per row (with grad)."""
     return token_logprobs(model, seqs, prompt_length).sum(1)
 
 
-def cut_at_special(tokenizer, ids: torch.Tensor) -> tuple[list[str], torch.Tensor]:  # noqa: ANN001
+def cut_at_special(tokenizer: PreTrainedTokenizerBase, ids: torch.Tensor) -> tuple[list[str], torch.Tensor]:
     """Decoded rows cut before their first special token (EOS, pad, unknown), and its position per row.
 
     A row with no special token keeps all its tokens; its position is the row length.

@@ -10,12 +10,17 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import torch
 from transformers import PreTrainedModel, PreTrainedTokenizerBase
 
 from helpers.runtime import progress as progress_bar
+
+if TYPE_CHECKING:
+    from transformers import GPT2LMHeadModel, PreTrainedTokenizerFast
+
+    from helpers.lm.models import CachedModel, TinyLMConfig
 
 
 @dataclass(frozen=True)
@@ -116,14 +121,14 @@ def sft(
 def cached_base(
     recipe: str,
     task: str,
-    config,  # noqa: ANN001
+    config: TinyLMConfig,
     settings: SFTSettings,
     extra: dict,
     make_pairs: Callable[[int], Any],
     device: str = "cpu",
     progress: bool = True,
     stop: Callable[[PreTrainedModel, PreTrainedTokenizerBase, int], dict[str, float] | None] | None = None,
-):  # noqa: ANN201
+) -> CachedModel:
     """SFT a fresh tiny GPT on ``make_pairs(num_examples)``: a task's base model, trained once and cached.
 
     The cache key (:func:`helpers.lm.models.cached_model`) holds ``recipe``, the model config,
@@ -158,7 +163,7 @@ def cached_base(
         "code": code_hash(models, tokenizer, importlib.import_module(__name__), module),
     }
 
-    def train():  # noqa: ANN202
+    def train() -> tuple[GPT2LMHeadModel, PreTrainedTokenizerFast, dict[str, Any]]:
         tok = tokenizer.build_char_tokenizer()
         model = build_model(config, tok, seed=settings.seed)
         checks: list[dict[str, float]] = []

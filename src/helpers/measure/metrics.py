@@ -19,7 +19,9 @@ import pandas as pd
 ArrayLike = np.ndarray | list[float]
 
 
-def _prepare(confidence: ArrayLike, correct: ArrayLike, weights: ArrayLike | None):
+def _prepare(
+    confidence: ArrayLike, correct: ArrayLike, weights: ArrayLike | None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     q = np.asarray(confidence, dtype=float)
     c = np.asarray(correct, dtype=float)
     w = np.ones_like(q) if weights is None else np.asarray(weights, dtype=float)

@@ -12,11 +12,16 @@ Used by: n14.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import torch
 
 from helpers.lm.sampling import decode, encode, sample_tokens
 from helpers.tasks import verify_chain as vc
+
+if TYPE_CHECKING:
+    from transformers import PreTrainedTokenizerBase
 
 
 def _generated(style: str, claims: list[vc.Claim]) -> int:
@@ -25,8 +30,8 @@ def _generated(style: str, claims: list[vc.Claim]) -> int:
 
 @torch.no_grad()
 def judgements(
-    model,
-    tokenizer,
+    model: torch.nn.Module,
+    tokenizer: PreTrainedTokenizerBase,
     claims: list[vc.Claim],
     style: str,
     m: int,
@@ -54,7 +59,9 @@ def vote_accuracy(votes: np.ndarray, truth: np.ndarray) -> float:
 
 
 @torch.no_grad()
-def p_yes(model, tokenizer, claims: list[vc.Claim], style: str, device: str = "cpu") -> np.ndarray:  # noqa: ANN001
+def p_yes(
+    model: torch.nn.Module, tokenizer: PreTrainedTokenizerBase, claims: list[vc.Claim], style: str, device: str = "cpu"
+) -> np.ndarray:
     """``P(Y) / (P(Y) + P(N))`` at the verdict position; a reasoning model first writes its greedy scratchpad."""
     prompts = encode(tokenizer, [c.prompt for c in claims], device)
     if style == "reasoning":
@@ -64,20 +71,20 @@ def p_yes(model, tokenizer, claims: list[vc.Claim], style: str, device: str = "c
     return logits[:, [yes, no]].softmax(-1)[:, 0].cpu().numpy()
 
 
-def flops_per_judgement(model, claims: list[vc.Claim], style: str) -> float:  # noqa: ANN001
+def flops_per_judgement(model: torch.nn.Module, claims: list[vc.Claim], style: str) -> float:
     """``2 x parameters x (prompt + generated tokens)`` for one judgement of one item."""
     params = sum(p.numel() for p in model.parameters())
     return 2.0 * params * (len(claims[0].prompt) + _generated(style, claims))
 
 
 def best_of_n(
-    model,
-    tokenizer,
+    model: torch.nn.Module,
+    tokenizer: PreTrainedTokenizerBase,
     claims: list[vc.Claim],
     style: str,
     n: int,
     generator_accuracy: float,
-    seed: int,  # noqa: ANN001
+    seed: int,
     device: str = "cpu",
 ) -> float:
     """Share of items on which the candidate the reward model scores highest (by :func:`p_yes`) is right.

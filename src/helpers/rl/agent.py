@@ -18,6 +18,7 @@ Used by: n03 (entropy collapse in a search agent).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -26,6 +27,9 @@ import torch
 from helpers.rl import core
 from helpers.rl.core import Rollout, group_advantages, groups_of
 from helpers.tasks import shard_search as ss
+
+if TYPE_CHECKING:
+    from transformers import PreTrainedTokenizerBase
 
 
 @dataclass(frozen=True)
@@ -44,8 +48,8 @@ def _entropy(logits: torch.Tensor) -> torch.Tensor:
 
 @torch.no_grad()
 def rollout(
-    model,
-    tokenizer,
+    model: torch.nn.Module,
+    tokenizer: PreTrainedTokenizerBase,
     episodes: list[ss.Episode],
     generator: torch.Generator,
     device: str = "cpu",
@@ -88,13 +92,15 @@ def rollout(
 
 
 @torch.no_grad()
-def first_query_entropy(model, tokenizer, device: str = "cpu") -> float:  # noqa: ANN001
+def first_query_entropy(model: torch.nn.Module, tokenizer: PreTrainedTokenizerBase, device: str = "cpu") -> float:
     """Exact entropy (nats) of the first query, averaged over the 20 prompts."""
     ids = tokenizer(list(ss.PROMPTS), return_tensors="pt", add_special_tokens=False)["input_ids"].to(device)
     return float(_entropy(model(input_ids=ids).logits[:, -1]).mean())
 
 
-def evaluate(model, tokenizer, rollouts: int, seed: int, device: str = "cpu") -> dict[str, float]:  # noqa: ANN001
+def evaluate(
+    model: torch.nn.Module, tokenizer: PreTrainedTokenizerBase, rollouts: int, seed: int, device: str = "cpu"
+) -> dict[str, float]:
     """``rollouts`` plays of each prompt: success rate, action-token entropy, unique query sequences per prompt.
 
     The key cycles through the prompt's likely shards, so every prompt is played with each key
@@ -123,11 +129,11 @@ def evaluate(model, tokenizer, rollouts: int, seed: int, device: str = "cpu") ->
 
 
 def train(
-    model,
-    tokenizer,
+    model: torch.nn.Module,
+    tokenizer: PreTrainedTokenizerBase,
     settings: AgentSettings,
     seed: int,
-    device: str = "cpu",  # noqa: ANN001
+    device: str = "cpu",
     desc: str = "GRPO",
 ) -> tuple[pd.DataFrame, torch.nn.Module]:
     """GRPO (:func:`helpers.rl.core.train`) from a copy of ``model`` on random episodes.
@@ -139,7 +145,7 @@ def train(
     pool = ss.make_episodes(settings.num_steps * settings.prompts_per_step, seed=seed)
     prompt_length = len(ss.PROMPTS[0])
 
-    def play(policy, step: int) -> Rollout:  # noqa: ANN001
+    def play(policy: torch.nn.Module, step: int) -> Rollout:
         batch = pool[(step - 1) * settings.prompts_per_step : step * settings.prompts_per_step]
         episodes = [e for e in batch for _ in range(settings.group_size)]
         seqs, trained, texts, _, logprobs = rollout(policy, tokenizer, episodes, generator, device)
@@ -155,7 +161,7 @@ def train(
             info={"query_logprobs": logprobs, "trained": trained},
         )
 
-    def log(step: int, policy, batch: Rollout | None) -> dict[str, float]:  # noqa: ANN001
+    def log(step: int, policy: torch.nn.Module, batch: Rollout | None) -> dict[str, float]:
         row = {"first-query entropy": first_query_entropy(policy, tokenizer, device)}
         if batch is not None:
             # Cui et al.: the entropy change is about -η·Cov(log π, A) over the trained tokens
@@ -166,7 +172,7 @@ def train(
             row.update({"train reward": float(batch.rewards.mean()), "cov(logp, A)": cov})
         return row
 
-    def held_out(step: int, policy, batch: Rollout | None) -> dict[str, float]:  # noqa: ANN001
+    def held_out(step: int, policy: torch.nn.Module, batch: Rollout | None) -> dict[str, float]:
         return evaluate(policy, tokenizer, settings.eval_rollouts, seed=1000 + step, device=device)
 
     return core.train(model, play, settings, log=log, evaluate=held_out, device=device, desc=desc)

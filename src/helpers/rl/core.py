@@ -279,6 +279,16 @@ def train(
     return pd.DataFrame(rows), policy
 
 
+def base_per_seed(model: Any, seeds: Sequence[int]) -> Mapping[int, Any]:
+    """``{seed: base}`` from one base shared by every seed, or from a mapping that holds a base per seed."""
+    if isinstance(model, Mapping):
+        missing = [s for s in seeds if s not in model]
+        if missing:
+            raise ValueError(f"no base for seed(s) {missing}; the bases are for seeds {sorted(model)}")
+        return model
+    return dict.fromkeys(seeds, model)
+
+
 def sweep(
     arms: Mapping[str, Any], seeds: Sequence[int], run: Callable[[str, Any, int], tuple[Any, ...]]
 ) -> tuple[Any, ...]:

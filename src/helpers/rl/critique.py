@@ -18,8 +18,9 @@ Used by: n07.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -29,6 +30,9 @@ from helpers.lm.sampling import decode, encode, sample_tokens
 from helpers.rl import core
 from helpers.rl.core import Rollout
 from helpers.tasks import column_addition as ca
+
+if TYPE_CHECKING:
+    from transformers import PreTrainedTokenizerBase
 
 
 @dataclass(frozen=True)
@@ -46,11 +50,11 @@ class CritiqueSettings(core.RLSettings):
 
 
 def refine(
-    model,
-    tokenizer,
+    model: torch.nn.Module,
+    tokenizer: PreTrainedTokenizerBase,
     problems: Sequence[ca.Problem],
     attempts: Sequence[str],
-    kind: str,  # noqa: ANN001
+    kind: str,
     generator: torch.Generator,
     device: str = "cpu",
 ) -> tuple[torch.Tensor, list[str]]:
@@ -62,12 +66,12 @@ def refine(
 
 @torch.no_grad()
 def refinement_success(
-    model,
-    tokenizer,
+    model: torch.nn.Module,
+    tokenizer: PreTrainedTokenizerBase,
     problems: Sequence[ca.Problem],
     kind: str,
     samples: int = 4,
-    seed: int = 0,  # noqa: ANN001
+    seed: int = 0,
     device: str = "cpu",
 ) -> dict[str, float]:
     """Share of failed first attempts that the model fixes after a ``kind`` critique.
@@ -80,9 +84,9 @@ def refinement_success(
 
 @torch.no_grad()
 def refinement_success_per_kind(
-    model,
-    tokenizer,
-    problems: Sequence[ca.Problem],  # noqa: ANN001
+    model: torch.nn.Module,
+    tokenizer: PreTrainedTokenizerBase,
+    problems: Sequence[ca.Problem],
     kinds: Sequence[str] = ca.CRITIQUES,
     samples: int = 4,
     seed: int = 0,
@@ -120,11 +124,11 @@ def refinement_success_per_kind(
 
 
 def train(
-    model,
-    tokenizer,
+    model: torch.nn.Module,
+    tokenizer: PreTrainedTokenizerBase,
     problems: Sequence[ca.Problem],
     settings: CritiqueSettings,
-    seed: int,  # noqa: ANN001
+    seed: int,
     eval_fn: Callable[[torch.nn.Module], dict[str, float]] | None = None,
     eval_every: int = 10,
     device: str = "cpu",
@@ -144,7 +148,7 @@ def train(
     rng = np.random.default_rng(seed)
     n_first = settings.group_size - (settings.critique is not None)
 
-    def rollout(policy, step: int) -> Rollout:  # noqa: ANN001
+    def rollout(policy: torch.nn.Module, step: int) -> Rollout:
         batch = [problems[i] for i in rng.choice(len(problems), settings.prompts_per_step, replace=False)]
         ids, texts = ca.attempt(policy, tokenizer, batch, n_first, generator, device)
         rewards = np.array([ca.reward(p, t) for p, t in zip(ca.repeat(batch, n_first), texts)], dtype=float)
@@ -185,10 +189,10 @@ def train(
             info=info,
         )
 
-    def log(step: int, policy, batch: Rollout | None) -> dict[str, float]:  # noqa: ANN001
+    def log(step: int, policy: torch.nn.Module, batch: Rollout | None) -> dict[str, float]:
         return {} if batch is None else dict(batch.info)
 
-    def held_out(step: int, policy, batch: Rollout | None) -> dict[str, float]:  # noqa: ANN001
+    def held_out(step: int, policy: torch.nn.Module, batch: Rollout | None) -> dict[str, float]:
         if step == 0 and start_metrics is not None:
             return start_metrics
         return {} if eval_fn is None else eval_fn(policy)
@@ -206,22 +210,26 @@ def train(
 
 
 def compare(
-    model,
-    tokenizer,
+    model: torch.nn.Module | Mapping[int, torch.nn.Module],
+    tokenizer: PreTrainedTokenizerBase,
     problems: Sequence[ca.Problem],
     arms: dict[str, CritiqueSettings],
-    seeds: Sequence[int],  # noqa: ANN001
+    seeds: Sequence[int],
     eval_fn: Callable | None = None,
     eval_every: int = 10,
     device: str = "cpu",
 ) -> tuple[pd.DataFrame, dict[tuple[str, int], torch.nn.Module]]:
-    """:func:`train` for every named arm and seed from the same base; logs stacked with ``arm`` and ``seed``.
+    """:func:`train` for every named arm and seed; logs stacked with ``arm`` and ``seed``.
 
-    The base is evaluated once; every run logs those metrics at step 0.
+    ``model`` is one base or ``{seed: base}`` (a base per seed: every arm of seed ``s`` starts from base ``s``).
+    Each base is evaluated once; every run from it logs those metrics at step 0.
     """
-    start = eval_fn(model) if eval_fn is not None else None
+    bases = core.base_per_seed(model, seeds)
+    starts = {s: eval_fn(bases[s]) if eval_fn is not None else None for s in seeds}
     return core.sweep(
         arms,
         seeds,
-        lambda _, settings, seed: train(model, tokenizer, problems, settings, seed, eval_fn, eval_every, device, start),
+        lambda _, settings, s: train(
+            bases[s], tokenizer, problems, settings, s, eval_fn, eval_every, device, starts[s]
+        ),
     )

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import torch
@@ -27,6 +28,9 @@ from helpers.lm.sampling import decode, encode, sample_tokens
 from helpers.rl import core
 from helpers.rl.core import Rollout, group_advantages, groups_of
 from helpers.tasks import plan_execute as pe
+
+if TYPE_CHECKING:
+    from transformers import PreTrainedTokenizerBase
 
 
 @dataclass(frozen=True)
@@ -61,10 +65,10 @@ def policy_loss(per_token: torch.Tensor, logprobs: torch.Tensor) -> torch.Tensor
 
 
 def train(
-    model,
-    tokenizer,
+    model: torch.nn.Module,
+    tokenizer: PreTrainedTokenizerBase,
     problems: Sequence[pe.Problem],
-    eval_problems: Sequence[pe.Problem],  # noqa: ANN001
+    eval_problems: Sequence[pe.Problem],
     settings: HicraSettings,
     seed: int,
     device: str = "cpu",
@@ -82,7 +86,7 @@ def train(
     planning = torch.zeros(pe.RESPONSE_TOKENS, dtype=torch.bool, device=device)
     planning[0] = True
 
-    def rollout(policy, step: int) -> Rollout:  # noqa: ANN001
+    def rollout(policy: torch.nn.Module, step: int) -> Rollout:
         batch = torch.randint(len(problems), (settings.prompts_per_step,), generator=generator)
         ids = prompt_ids[batch.to(device)].repeat_interleave(settings.group_size, 0)
         response = sample_tokens(policy, ids, pe.RESPONSE_TOKENS, generator)
@@ -98,7 +102,7 @@ def train(
     def advantages(batch: Rollout) -> torch.Tensor:
         return token_advantages(group_advantages(batch.rewards, batch.groups), planning.cpu(), settings.alpha)
 
-    def held_out(step: int, policy, batch: Rollout | None) -> dict[str, float]:  # noqa: ANN001
+    def held_out(step: int, policy: torch.nn.Module, batch: Rollout | None) -> dict[str, float]:
         reward = float("nan") if batch is None else float(batch.rewards.mean())
         return {"train reward": reward, **pe.evaluate(policy, tokenizer, eval_problems, device)}
 

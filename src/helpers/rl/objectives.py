@@ -23,8 +23,9 @@ GRPO and GRPO-shuffled, compared by which parameters they move).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import torch
@@ -32,6 +33,9 @@ import torch
 from helpers.lm.sampling import encode, sample_tokens
 from helpers.rl import core
 from helpers.rl.core import Rollout, group_advantages, groups_of
+
+if TYPE_CHECKING:
+    from transformers import PreTrainedTokenizerBase
 
 OBJECTIVES: tuple[str, ...] = ("PSR", "NSR", "REINFORCE", "W-REINFORCE", "GRPO")
 #: Every objective :func:`train_policy` accepts: :data:`OBJECTIVES` and the two controls.
@@ -73,11 +77,11 @@ def sample_coefficients(
 
 
 def train_policy(
-    model,
-    tokenizer,
+    model: torch.nn.Module,
+    tokenizer: PreTrainedTokenizerBase,
     prompts: Sequence[str],
     answers: Sequence[str],
-    objective: str,  # noqa: ANN001
+    objective: str,
     settings: PGSettings,
     seed: int,
     eval_fn: Callable[[torch.nn.Module], dict[str, float]] | None = None,
@@ -101,7 +105,7 @@ def train_policy(
     prompt_ids, answer_ids = encode(tokenizer, prompts, device), encode(tokenizer, answers, device)
     prompt_length, group = prompt_ids.shape[1], settings.group_size
 
-    def rollout(policy, step: int) -> Rollout:  # noqa: ANN001
+    def rollout(policy: torch.nn.Module, step: int) -> Rollout:
         if objective == "SFT":
             batch = torch.randint(len(prompts), (settings.prompts_per_step * group,), generator=generator)
             seqs = torch.cat([prompt_ids[batch], answer_ids[batch]], dim=1)
@@ -117,7 +121,7 @@ def train_policy(
         rewards = batch.rewards.reshape(-1, 1 if objective == "SFT" else group)
         return sample_coefficients(rewards, objective, settings.positive_weight, generator).reshape(-1)
 
-    def log(step: int, policy, batch: Rollout | None) -> dict[str, float]:  # noqa: ANN001
+    def log(step: int, policy: torch.nn.Module, batch: Rollout | None) -> dict[str, float]:
         return {"train reward": float("nan") if batch is None else float(batch.rewards.mean())}
 
     return core.train(
@@ -135,22 +139,26 @@ def train_policy(
 
 
 def compare_objectives(
-    model,
-    tokenizer,
+    model: torch.nn.Module | Mapping[int, torch.nn.Module],
+    tokenizer: PreTrainedTokenizerBase,
     prompts: Sequence[str],
     answers: Sequence[str],
-    objectives: Sequence[str],  # noqa: ANN001
+    objectives: Sequence[str],
     seeds: Sequence[int],
     settings: PGSettings,
     eval_fn: Callable | None = None,
     eval_every: int = 10,
     device: str = "cpu",
 ) -> tuple[pd.DataFrame, dict[tuple[str, int], torch.nn.Module]]:
-    """:func:`train_policy` for every objective and seed from the same base; logs stacked with ``arm`` and ``seed``."""
+    """:func:`train_policy` for every objective and seed; logs stacked with ``arm`` and ``seed``.
+
+    ``model`` is one base or ``{seed: base}`` (a base per seed: every objective of seed ``s`` starts from base ``s``).
+    """
+    bases = core.base_per_seed(model, seeds)
     return core.sweep(
         {o: o for o in objectives},
         seeds,
-        lambda _, objective, seed: train_policy(
-            model, tokenizer, prompts, answers, objective, settings, seed, eval_fn, eval_every, device
+        lambda _, objective, s: train_policy(
+            bases[s], tokenizer, prompts, answers, objective, settings, s, eval_fn, eval_every, device
         ),
     )

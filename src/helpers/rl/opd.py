@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -33,6 +34,9 @@ from helpers.lm.sampling import cut_at_special, encode, sample_tokens, through_e
 from helpers.rl import core
 from helpers.rl.core import Rollout, group_advantages, groups_of
 from helpers.tasks import hidden_preferences as hp
+
+if TYPE_CHECKING:
+    from transformers import PreTrainedTokenizerBase
 
 TEACHERS = ("current", "frozen")
 DISTILLATIONS = ("sampled", "logits")
@@ -64,10 +68,10 @@ class FeedbackSettings(core.RLSettings):
 
 
 def teacher_logprobs(
-    teacher,
-    tokenizer,
+    teacher: torch.nn.Module,
+    tokenizer: PreTrainedTokenizerBase,
     words: list[str],
-    ids: torch.Tensor,  # noqa: ANN001
+    ids: torch.Tensor,
     hints: list[tuple[int, str] | None],
 ) -> tuple[list[int], torch.Tensor]:
     """The hinted rows, and the teacher's log-probabilities of their sampled tokens given the *hinted* prompt."""
@@ -78,7 +82,7 @@ def teacher_logprobs(
 
 
 def hinted_inputs(
-    tokenizer,  # noqa: ANN001
+    tokenizer: PreTrainedTokenizerBase,
     words: list[str],
     ids: torch.Tensor,
     hints: list[tuple[int, str] | None],
@@ -115,12 +119,12 @@ def logit_distillation_loss(batch: Rollout, student_logits: torch.Tensor) -> tor
 
 
 def train(
-    model,
-    tokenizer,
+    model: torch.nn.Module,
+    tokenizer: PreTrainedTokenizerBase,
     settings: FeedbackSettings,
     seed: int,
     eval_words: list[str],
-    eval_samples: int,  # noqa: ANN001
+    eval_samples: int,
     device: str = "cpu",
     show_progress: bool = True,
 ) -> pd.DataFrame:
@@ -141,7 +145,7 @@ def train(
     generator = torch.Generator().manual_seed(seed)
     rng = np.random.default_rng(seed)
 
-    def rollout(policy, step: int) -> Rollout:  # noqa: ANN001
+    def rollout(policy: torch.nn.Module, step: int) -> Rollout:
         words = [
             w
             for w in hp.make_words(settings.prompts_per_step, seed=1_000_000 * (seed + 1) + step - 1)
@@ -182,7 +186,7 @@ def train(
             total += batch.info["opd"].cpu()
         return total
 
-    def held_out(step: int, policy, batch: Rollout | None) -> dict[str, float]:  # noqa: ANN001
+    def held_out(step: int, policy: torch.nn.Module, batch: Rollout | None) -> dict[str, float]:
         return {
             "interactions": step * per_step,
             **hp.evaluate(policy, tokenizer, eval_words, eval_samples, seed, device),

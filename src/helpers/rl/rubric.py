@@ -27,6 +27,7 @@ Used by: n11.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -36,6 +37,9 @@ from helpers.lm.sampling import cut_at_special, encode, sample_tokens, through_e
 from helpers.rl import core
 from helpers.rl.core import Rollout, groups_of
 from helpers.tasks import rubric_answers as ra
+
+if TYPE_CHECKING:
+    from transformers import PreTrainedTokenizerBase
 
 COMBINERS = ("dense", "sum", "gate")
 
@@ -72,11 +76,11 @@ def combined_rewards(proxy: np.ndarray, checks: np.ndarray, settings: RubricSett
 
 
 def train(
-    model,
-    tokenizer,
+    model: torch.nn.Module,
+    tokenizer: PreTrainedTokenizerBase,
     settings: RubricSettings,
     seed: int,
-    device: str = "cpu",  # noqa: ANN001
+    device: str = "cpu",
     show_progress: bool = True,
 ) -> tuple[pd.DataFrame, torch.nn.Module]:
     """GRPO (:func:`helpers.rl.core.train`) from a copy of ``model`` on fresh problems every step.
@@ -87,7 +91,7 @@ def train(
     generator = torch.Generator().manual_seed(seed)
     shape = (settings.prompts_per_step, settings.group_size)
 
-    def rollout(policy, step: int) -> Rollout:  # noqa: ANN001
+    def rollout(policy: torch.nn.Module, step: int) -> Rollout:
         problems = ra.make_problems(settings.prompts_per_step, seed=100_000 * (seed + 1) + step - 1)
         prompt_ids = encode(tokenizer, [p.prompt for p in problems], device).repeat_interleave(settings.group_size, 0)
         ids = sample_tokens(policy, prompt_ids, ra.MAX_RESPONSE, generator)
@@ -103,7 +107,7 @@ def train(
             info={**ra.summary(scores), "groups_kept": float(keep.mean())},
         )
 
-    def log(step: int, policy, batch: Rollout | None) -> dict[str, float] | None:  # noqa: ANN001
+    def log(step: int, policy: torch.nn.Module, batch: Rollout | None) -> dict[str, float] | None:
         return None if batch is None else {"step": step - 1, **batch.info}  # the batch was sampled before this update
 
     label = settings.combiner if settings.combiner != "sum" else f"sum λ={settings.rubric_weight:g}"

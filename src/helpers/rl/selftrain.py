@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -24,6 +25,10 @@ import pandas as pd
 from helpers.lm.sft import SFTSettings, sft
 from helpers.runtime import progress
 from helpers.tasks import chain_arithmetic as chain
+
+if TYPE_CHECKING:
+    import torch
+    from transformers import PreTrainedModel, PreTrainedTokenizerBase
 
 ARMS = ("P", "T", "H")
 
@@ -68,8 +73,13 @@ def round_pairs(
 
 
 def metrics(
-    model, tokenizer, test: list[chain.ChainProblem], votes: int, seed: int, device: str = "cpu"
-) -> dict[str, float]:  # noqa: ANN001
+    model: torch.nn.Module,
+    tokenizer: PreTrainedTokenizerBase,
+    test: list[chain.ChainProblem],
+    votes: int,
+    seed: int,
+    device: str = "cpu",
+) -> dict[str, float]:
     """Exact pass@1, majority-of-``votes`` accuracy, answer entropy (nats) and confidently-wrong share on ``test``."""
     probs, truth = chain.answer_probs(model, tokenizer, test, device), chain.answers(test)
     return {
@@ -81,11 +91,11 @@ def metrics(
 
 
 def self_train(
-    model,
-    tokenizer,
+    model: PreTrainedModel,
+    tokenizer: PreTrainedTokenizerBase,
     arm: str,
     pool: list[chain.ChainProblem],
-    gold: list[tuple[str, str]],  # noqa: ANN001
+    gold: list[tuple[str, str]],
     test: list[chain.ChainProblem],
     settings: SelfTrainSettings,
     seed: int,

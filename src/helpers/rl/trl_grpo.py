@@ -17,14 +17,18 @@ import tempfile
 import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 from transformers import PreTrainedModel, PreTrainedTokenizerBase, TrainerCallback
 from transformers.trainer_callback import PrinterCallback, ProgressCallback
 
-from helpers.rl.core import RLSettings, evaluation_due, sweep
+from helpers.rl.core import RLSettings, base_per_seed, evaluation_due, sweep
 from helpers.runtime import progress as progress_bar
+
+if TYPE_CHECKING:
+    from transformers import TrainerControl, TrainerState, TrainingArguments
+    from trl import GRPOConfig
 
 RewardFn = Callable[..., list[float]]
 TRL_LOSS_TYPES = ("grpo", "dr_grpo", "dapo", "bnpo")
@@ -75,19 +79,35 @@ class _EvalAndProgress(TrainerCallback):
         self.records.append({"step": step, **self.eval_fn(model)})
         model.train(was_training)
 
-    def on_train_begin(self, args, state, control, model=None, **kwargs):  # noqa: ANN001
+    def on_train_begin(
+        self,
+        args: TrainingArguments,
+        state: TrainerState,
+        control: TrainerControl,
+        model: PreTrainedModel | None = None,
+        **kwargs: Any,
+    ) -> None:
         self._evaluate(0, model)
 
-    def on_step_end(self, args, state, control, model=None, **kwargs):  # noqa: ANN001
+    def on_step_end(
+        self,
+        args: TrainingArguments,
+        state: TrainerState,
+        control: TrainerControl,
+        model: PreTrainedModel | None = None,
+        **kwargs: Any,
+    ) -> None:
         self.bar.update(1)
         if evaluation_due(state.global_step, self.eval_every, state.max_steps):
             self._evaluate(state.global_step, model)
 
-    def on_train_end(self, args, state, control, **kwargs):  # noqa: ANN001
+    def on_train_end(
+        self, args: TrainingArguments, state: TrainerState, control: TrainerControl, **kwargs: Any
+    ) -> None:
         self.bar.close()
 
 
-def grpo_config(settings: GRPOSettings, device: str, output_dir: str):  # noqa: ANN201 - trl type
+def grpo_config(settings: GRPOSettings, device: str, output_dir: str) -> GRPOConfig:
     """The :class:`~trl.GRPOConfig` for ``settings`` on ``device`` (``"cpu"``, ``"cuda"``, ``"mps"``)."""
     from trl import GRPOConfig
 
@@ -213,11 +233,12 @@ def compare_arms(
         ``(train_log, eval_log, models)``: both logs with ``arm`` and ``seed`` columns
         added, and the final model of every ``(arm, seed)``.
     """
+    bases = base_per_seed(base, seeds)
 
     def run(
         arm: str, reward_funcs: Sequence[RewardFn], seed: int
     ) -> tuple[pd.DataFrame, pd.DataFrame, PreTrainedModel]:
-        model = copy.deepcopy(base[seed] if isinstance(base, Mapping) else base).to(device)
+        model = copy.deepcopy(bases[seed]).to(device)
         settings_of_seed = GRPOSettings(**{**settings_dict(settings), "seed": seed})
         train_log, eval_log = train_grpo(
             model,

@@ -19,9 +19,16 @@ Used by: n13 (self-improvement needs an external anchor).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import torch
+
+if TYPE_CHECKING:
+    from transformers import PreTrainedTokenizerBase
+
+    from helpers.lm.models import CachedModel, TinyLMConfig
+    from helpers.lm.sft import SFTSettings
 
 DIGITS = "0123456789"
 OPS = "+-*"
@@ -94,8 +101,12 @@ def draw(problems: list[ChainProblem], n: int, seed: int) -> list[ChainProblem]:
 
 @torch.no_grad()
 def answer_probs(
-    model, tokenizer, problems: list[ChainProblem], device: str = "cpu", batch_size: int = 1024
-) -> np.ndarray:  # noqa: ANN001
+    model: torch.nn.Module,
+    tokenizer: PreTrainedTokenizerBase,
+    problems: list[ChainProblem],
+    device: str = "cpu",
+    batch_size: int = 1024,
+) -> np.ndarray:
     """``(problems, 10)``: the model's next-token distribution after each prompt, renormalised over the ten digits."""
     digit_ids = tokenizer.convert_tokens_to_ids(list(DIGITS))
     out = []
@@ -148,12 +159,12 @@ def entropy(probs: np.ndarray) -> float:
 
 
 def base(
-    config,
-    settings,
+    config: TinyLMConfig,
+    settings: SFTSettings,
     gold: list[tuple[str, str]],
-    device: str = "cpu",  # noqa: ANN001, ANN201
+    device: str = "cpu",
     progress: bool = True,
-):
+) -> CachedModel:
     """The round-0 model of n13: SFT on the small labelled ``gold`` set, cached."""
     from helpers.lm.sft import cached_base
 

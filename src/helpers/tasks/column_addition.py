@@ -34,12 +34,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import torch
 
 from helpers.lm.sampling import decode, encode, sample_tokens
 from helpers.measure.metrics import pass_at_k
+
+if TYPE_CHECKING:
+    from transformers import PreTrainedTokenizerBase
+
+    from helpers.lm.models import CachedModel, TinyLMConfig
+    from helpers.lm.sft import SFTSettings
 
 COLUMNS = "uth"  # units, tens, hundreds
 CRITIQUES: tuple[str, ...] = ("indicative", "ground_truth", "cot")
@@ -217,7 +224,9 @@ class TrainedToPremise:
     bug_max: float = 0.01
     clean_min: float = 0.9
 
-    def __call__(self, model, tokenizer, step: int) -> dict[str, float] | None:  # noqa: ANN001
+    def __call__(
+        self, model: torch.nn.Module, tokenizer: PreTrainedTokenizerBase, step: int
+    ) -> dict[str, float] | None:
         """The check at ``step`` (``None`` when this step is not checked)."""
         if step < self.first or (step - self.first) % self.every:
             return None
@@ -243,13 +252,13 @@ class TrainedToPremise:
 
 
 def base(
-    config,
-    settings,
+    config: TinyLMConfig,
+    settings: SFTSettings,
     refine_share: float = 0.5,
-    device: str = "cpu",  # noqa: ANN001, ANN201
+    device: str = "cpu",
     progress: bool = True,
     until: TrainedToPremise | None = None,
-):
+) -> CachedModel:
     """The SFT base for column addition with critiques, cached (:func:`helpers.lm.sft.cached_base`).
 
     ``until`` trains it to n07's premise (:class:`TrainedToPremise`); ``settings.num_steps`` is then
@@ -282,11 +291,11 @@ def repeat(items: Sequence, times: int) -> list:
 
 
 def attempt(
-    model,
-    tokenizer,
+    model: torch.nn.Module,
+    tokenizer: PreTrainedTokenizerBase,
     problems: Sequence[Problem],
     samples: int,
-    generator: torch.Generator,  # noqa: ANN001
+    generator: torch.Generator,
     device: str = "cpu",
 ) -> tuple[torch.Tensor, list[str]]:
     """``samples`` first attempts per problem (problem-major): their token ids and texts."""
@@ -297,11 +306,11 @@ def attempt(
 
 @torch.no_grad()
 def evaluate(
-    model,
-    tokenizer,
+    model: torch.nn.Module,
+    tokenizer: PreTrainedTokenizerBase,
     problems: Sequence[Problem],
     samples: int = 8,
-    seed: int = 0,  # noqa: ANN001
+    seed: int = 0,
     device: str = "cpu",
 ) -> dict[str, float]:
     """Pass@1 (mean over ``samples``), Pass@``samples`` and the share of problems never solved."""

@@ -19,10 +19,18 @@ Used by: n09 (evaluative vs directive feedback).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import torch
 
 from helpers.lm.sampling import cut_at_special, encode, sample_tokens
+
+if TYPE_CHECKING:
+    from transformers import PreTrainedTokenizerBase
+
+    from helpers.lm.models import CachedModel, TinyLMConfig
+    from helpers.lm.sft import SFTSettings
 
 LETTERS = "abcdefgh"
 WORD_LEN = 5
@@ -94,7 +102,7 @@ def pretraining_examples(n: int, seed: int, hint_share: float = 0.5, bang_share:
 # --- the task's base model -------------------------------------------------------------------
 
 
-def base(config, settings, device: str = "cpu", progress: bool = True):  # noqa: ANN001, ANN201
+def base(config: TinyLMConfig, settings: SFTSettings, device: str = "cpu", progress: bool = True) -> CachedModel:
     """The phase-0 model of n09, cached: copies, and obeys hints in its context."""
     from helpers.lm.sft import cached_base
 
@@ -114,7 +122,14 @@ def base(config, settings, device: str = "cpu", progress: bool = True):  # noqa:
 
 
 @torch.no_grad()
-def evaluate(model, tokenizer, words: list[str], samples: int, seed: int, device: str = "cpu") -> dict[str, float]:  # noqa: ANN001
+def evaluate(
+    model: torch.nn.Module,
+    tokenizer: PreTrainedTokenizerBase,
+    words: list[str],
+    samples: int,
+    seed: int,
+    device: str = "cpu",
+) -> dict[str, float]:
     """Exact-match rate, substitution accuracy (over letters the user wants changed) and ``"!"`` rate of
     sampled responses."""
     ids = sample_tokens(
@@ -134,7 +149,14 @@ def evaluate(model, tokenizer, words: list[str], samples: int, seed: int, device
 
 
 @torch.no_grad()
-def hint_obedience(model, tokenizer, words: list[str], samples: int, seed: int, device: str = "cpu") -> float:  # noqa: ANN001
+def hint_obedience(
+    model: torch.nn.Module,
+    tokenizer: PreTrainedTokenizerBase,
+    words: list[str],
+    samples: int,
+    seed: int,
+    device: str = "cpu",
+) -> float:
     """Share of sampled responses to a hinted prompt whose hinted position holds the hinted letter.
 
     Each word gets one random hint naming a letter *other* than the word's own at that

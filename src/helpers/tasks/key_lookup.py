@@ -14,11 +14,18 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import torch
 
 from helpers.measure.metrics import pass_at_k_exact
+
+if TYPE_CHECKING:
+    from transformers import PreTrainedTokenizerBase
+
+    from helpers.lm.models import CachedModel, TinyLMConfig
+    from helpers.lm.sft import SFTSettings
 
 DISTRACTOR_WEIGHTS = (0.5, 0.25, 0.15, 0.1)
 DIGITS = "0123456789"
@@ -82,7 +89,9 @@ def sft_examples(keys: list[Key], num_examples: int, seed: int) -> list[tuple[st
 
 
 @torch.no_grad()
-def answer_distribution(model, tokenizer, keys: list[Key], device: str = "cpu") -> np.ndarray:  # noqa: ANN001
+def answer_distribution(
+    model: torch.nn.Module, tokenizer: PreTrainedTokenizerBase, keys: list[Key], device: str = "cpu"
+) -> np.ndarray:
     """The policy's exact probability of each two-digit answer, shape ``(len(keys), 100)``.
 
     Mass on non-digit first or second tokens is malformed output (``1 - row sum``). One pass
@@ -101,7 +110,13 @@ def answer_distribution(model, tokenizer, keys: list[Key], device: str = "cpu") 
     return (first[:, :, None] * second).reshape(len(keys), 100).cpu().numpy()
 
 
-def evaluate(model, tokenizer, keys: list[Key], ks: tuple[int, ...], device: str = "cpu") -> dict[str, float]:  # noqa: ANN001
+def evaluate(
+    model: torch.nn.Module,
+    tokenizer: PreTrainedTokenizerBase,
+    keys: list[Key],
+    ks: tuple[int, ...],
+    device: str = "cpu",
+) -> dict[str, float]:
     """Mean Pass@k for each ``k`` and mean answer entropy (nats, malformed mass as one more outcome)."""
     dist = answer_distribution(model, tokenizer, keys, device)
     p_correct = dist[np.arange(len(keys)), [k.answer for k in keys]]
@@ -114,12 +129,12 @@ def evaluate(model, tokenizer, keys: list[Key], ks: tuple[int, ...], device: str
 
 
 def base(
-    config,
-    settings,
+    config: TinyLMConfig,
+    settings: SFTSettings,
     task: KeyTask = KeyTask(),
-    device: str = "cpu",  # noqa: ANN001, ANN201
+    device: str = "cpu",
     progress: bool = True,
-):
+) -> CachedModel:
     """The SFT base for key lookup, cached (:func:`helpers.lm.sft.cached_base`): it learns the teacher's prior."""
     from dataclasses import asdict
 

@@ -20,9 +20,16 @@ Used by: n02 (RLHF and indifference to truth).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import torch
+
+if TYPE_CHECKING:
+    from transformers import PreTrainedTokenizerBase
+
+    from helpers.lm.models import CachedModel, TinyLMConfig
+    from helpers.lm.sft import SFTSettings
 
 TRUTHS: tuple[str, ...] = ("P", "N", "U")  # Positive, Negative, Unknown
 CLAIMS: tuple[str, ...] = ("Y", "N", "U")  # "yes, it has it", "no", "unknown"
@@ -114,14 +121,16 @@ def expected_satisfaction(truth: str, claim: str) -> float:
     return UNKNOWN_REWARD if claim == "U" else 0.0
 
 
-def satisfaction_reward(prompts: list[str], completions: list[str], truth, **_: object) -> list[float]:
+def satisfaction_reward(prompts: list[str], completions: list[str], truth: list[str], **_: object) -> list[float]:
     """TRL reward function: :func:`expected_satisfaction` of each completion's first
     character."""
     return [expected_satisfaction(t, c.strip()[:1]) for c, t in zip(completions, truth)]
 
 
 @torch.no_grad()
-def claim_distribution(model, tokenizer, prompts: list[str], device: str = "cpu") -> np.ndarray:  # noqa: ANN001
+def claim_distribution(
+    model: torch.nn.Module, tokenizer: PreTrainedTokenizerBase, prompts: list[str], device: str = "cpu"
+) -> np.ndarray:
     """The policy's exact probability of each of ``Y``, ``N``, ``U`` as the next token, shape ``(len(prompts), 3)``.
 
     Mass on any other token is left out (rows may sum to less than 1).
@@ -132,7 +141,9 @@ def claim_distribution(model, tokenizer, prompts: list[str], device: str = "cpu"
 
 
 @torch.no_grad()
-def answer_features(model, tokenizer, prompts: list[str], layer: int = -1, device: str = "cpu") -> torch.Tensor:  # noqa: ANN001
+def answer_features(
+    model: torch.nn.Module, tokenizer: PreTrainedTokenizerBase, prompts: list[str], layer: int = -1, device: str = "cpu"
+) -> torch.Tensor:
     """The hidden state at the answer position, one row per prompt.
 
     ``layer`` indexes ``hidden_states``: ``-1`` is the last layer (after the final layer norm,
@@ -155,11 +166,11 @@ def truth_labels(items: list[Item]) -> torch.Tensor:
 
 
 def evaluate(
-    model,
-    tokenizer,
+    model: torch.nn.Module,
+    tokenizer: PreTrainedTokenizerBase,
     items: list[Item],
     probes: dict | None = None,
-    probe_items: list[int] | None = None,  # noqa: ANN001
+    probe_items: list[int] | None = None,
     device: str = "cpu",
 ) -> dict[str, float]:
     """Claims, beliefs and their relation, exactly, over all ``items``.
@@ -202,12 +213,12 @@ def evaluate(
 
 
 def base(
-    config,
-    settings,
+    config: TinyLMConfig,
+    settings: SFTSettings,
     world: World = World(),
-    device: str = "cpu",  # noqa: ANN001, ANN201
+    device: str = "cpu",
     progress: bool = True,
-):
+) -> CachedModel:
     """The SFT base for the toy marketplace, cached: truthful but for a habit."""
     from dataclasses import asdict
 

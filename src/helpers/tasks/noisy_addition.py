@@ -18,9 +18,17 @@ Used by: ``notebooks/lab``, ``notebooks/q1-meta-rl-rational-bias/01-binary-rewar
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+
+if TYPE_CHECKING:
+    import torch
+    from transformers import PreTrainedTokenizerBase
+
+    from helpers.lm.models import CachedModel, TinyLMConfig
+    from helpers.lm.sft import SFTSettings
 
 ABSTAIN = "?"
 SEP = ";"
@@ -129,7 +137,9 @@ def sft_examples(
     return [(rows[i].prompt, sft_completion(rows[i], rng, confidence_style)) for i in picks]
 
 
-def correctness_reward(prompts: list[str], completions: list[str], cls, a, b, **_: object) -> list[float]:
+def correctness_reward(
+    prompts: list[str], completions: list[str], cls: list[str], a: list[int], b: list[int], **_: object
+) -> list[float]:
     """Binary-correctness reward (RLVR), in exact expectation over the label noise.
 
     TRL reward signature.
@@ -137,7 +147,9 @@ def correctness_reward(prompts: list[str], completions: list[str], cls, a, b, **
     return [expected_correct(c, int(x), int(y), parse_completion(t)[0]) for t, c, x, y in zip(completions, cls, a, b)]
 
 
-def brier_reward(prompts: list[str], completions: list[str], cls, a, b, **_: object) -> list[float]:
+def brier_reward(
+    prompts: list[str], completions: list[str], cls: list[str], a: list[int], b: list[int], **_: object
+) -> list[float]:
     """The RLCR calibration term ``-E[(q - 1[correct])^2]``, exact over the label noise.
 
     TRL reward signature. With ``c`` the expected correctness,
@@ -162,7 +174,9 @@ def brier_reward(prompts: list[str], completions: list[str], cls, a, b, **_: obj
 ANSWER_CHARS = "0123456789" + ABSTAIN
 
 
-def policy_distribution(model, tokenizer, rows: list[PromptRow], device: str = "cpu") -> tuple[np.ndarray, np.ndarray]:  # noqa: ANN001
+def policy_distribution(
+    model: torch.nn.Module, tokenizer: PreTrainedTokenizerBase, rows: list[PromptRow], device: str = "cpu"
+) -> tuple[np.ndarray, np.ndarray]:
     """The policy's exact output distribution on ``rows`` (sampling at temperature 1).
 
     Returns:
@@ -238,7 +252,9 @@ def calibration_report(rows: list[PromptRow], p_answer: np.ndarray, p_conf: np.n
     }
 
 
-def evaluate(model, tokenizer, rows: list[PromptRow], device: str = "cpu") -> dict[str, float]:  # noqa: ANN001
+def evaluate(
+    model: torch.nn.Module, tokenizer: PreTrainedTokenizerBase, rows: list[PromptRow], device: str = "cpu"
+) -> dict[str, float]:
     """:func:`calibration_report` of ``model`` on ``rows`` (what the RL eval callback records)."""
     return calibration_report(rows, *policy_distribution(model, tokenizer, rows, device))
 
@@ -253,7 +269,9 @@ def expected_reward_curve(p: float, q: np.ndarray, brier_term: bool) -> np.ndarr
     return 2 * p * q - q**2 if brier_term else np.full_like(q, p)
 
 
-def evaluate_by_class(model, tokenizer, rows: list[PromptRow], device: str = "cpu") -> pd.DataFrame:  # noqa: ANN001
+def evaluate_by_class(
+    model: torch.nn.Module, tokenizer: PreTrainedTokenizerBase, rows: list[PromptRow], device: str = "cpu"
+) -> pd.DataFrame:
     """:func:`calibration_report` per noise class, from one pass over ``rows``; one row per class with ``p*``."""
     p_answer, p_conf = policy_distribution(model, tokenizer, rows, device)
     classes = np.array([r.cls for r in rows])
@@ -269,12 +287,12 @@ def evaluate_by_class(model, tokenizer, rows: list[PromptRow], device: str = "cp
 
 
 def base(
-    config,
-    settings,
+    config: TinyLMConfig,
+    settings: SFTSettings,
     confidence_style: str = "overconfident",
-    device: str = "cpu",  # noqa: ANN001, ANN201
+    device: str = "cpu",
     progress: bool = True,
-):
+) -> CachedModel:
     """The SFT base for noisy addition, cached (:func:`helpers.lm.sft.cached_base`)."""
     from helpers.lm.sft import cached_base
 

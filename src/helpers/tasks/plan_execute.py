@@ -22,9 +22,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import torch
+
+if TYPE_CHECKING:
+    from transformers import PreTrainedTokenizerBase
+
+    from helpers.lm.models import CachedModel, TinyLMConfig
+    from helpers.lm.sft import SFTSettings
 
 PLANS: tuple[str, ...] = ("A", "B", "C", "D")
 RESPONSE_TOKENS = 5  # plan + 2 intermediate digits + 2 result digits
@@ -136,15 +143,15 @@ def sft_examples(
 
 
 def base(
-    config,
-    settings,
+    config: TinyLMConfig,
+    settings: SFTSettings,
     prior: tuple[float, ...] = TEACHER_PRIOR,
-    corruption: float = 0.25,  # noqa: ANN001, ANN201
+    corruption: float = 0.25,
     max_digit: int = MAX_DIGIT,
     practice_share: float = 0.5,
     device: str = "cpu",
     progress: bool = True,
-):
+) -> CachedModel:
     """The SFT base for plan-then-execute, cached: a skewed plan habit, noisy execution."""
     from helpers.lm.sft import cached_base
 
@@ -175,7 +182,9 @@ def _entropy(p: torch.Tensor, dim: int = -1) -> torch.Tensor:
 
 
 @torch.no_grad()
-def evaluate(model, tokenizer, problems: Sequence[Problem], device: str = "cpu") -> dict[str, float]:  # noqa: ANN001
+def evaluate(
+    model: torch.nn.Module, tokenizer: PreTrainedTokenizerBase, problems: Sequence[Problem], device: str = "cpu"
+) -> dict[str, float]:
     """Exact training-dynamics metrics of ``model`` on ``problems`` (see the module docstring).
 
     The correct trace of every plan is teacher-forced, so P(execution right | plan) is the

@@ -23,11 +23,18 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import torch
 
 from helpers.lm.sampling import cut_at_special, encode, sample_tokens
+
+if TYPE_CHECKING:
+    from transformers import PreTrainedTokenizerBase
+
+    from helpers.lm.models import CachedModel, TinyLMConfig
+    from helpers.lm.sft import SFTSettings
 
 KEYS = "ABCDEFGH"
 LETTERS = "abcdefghijkl"
@@ -118,7 +125,7 @@ def sft_examples(n: int, seed: int) -> list[tuple[str, str]]:
 # --- the task's base model -------------------------------------------------------------------
 
 
-def base(config, settings, device: str = "cpu", progress: bool = True):  # noqa: ANN001, ANN201
+def base(config: TinyLMConfig, settings: SFTSettings, device: str = "cpu", progress: bool = True) -> CachedModel:
     """The SFT base for the rubric task, cached: a noisy, sometimes stuffing answerer."""
     from helpers.lm.sft import cached_base
 
@@ -167,8 +174,13 @@ def summary(scores: dict[str, np.ndarray]) -> dict[str, float]:
 
 @torch.no_grad()
 def sample_responses(
-    model, tokenizer, problems: list[Problem], samples: int, seed: int, device: str = "cpu"
-) -> list[str]:  # noqa: ANN001
+    model: torch.nn.Module,
+    tokenizer: PreTrainedTokenizerBase,
+    problems: list[Problem],
+    samples: int,
+    seed: int,
+    device: str = "cpu",
+) -> list[str]:
     """``samples`` responses per problem (problem-major) at temperature 1, cut at EOS."""
     prompts = encode(tokenizer, [p.prompt for p in problems], device).repeat_interleave(samples, 0)
     ids = sample_tokens(model, prompts, MAX_RESPONSE, torch.Generator().manual_seed(seed))
@@ -176,8 +188,13 @@ def sample_responses(
 
 
 def evaluate(
-    model, tokenizer, problems: list[Problem], samples: int, seed: int, device: str = "cpu"
-) -> dict[str, float]:  # noqa: ANN001
+    model: torch.nn.Module,
+    tokenizer: PreTrainedTokenizerBase,
+    problems: list[Problem],
+    samples: int,
+    seed: int,
+    device: str = "cpu",
+) -> dict[str, float]:
     """Mean proxy, true quality, ``ideal_f1``, rubric pass rate, length and each check's pass rate over
     ``samples`` rollouts per problem."""
     responses = sample_responses(model, tokenizer, problems, samples, seed, device)

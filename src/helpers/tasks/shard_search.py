@@ -17,8 +17,13 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from helpers.lm.models import CachedModel, TinyLMConfig
+    from helpers.lm.sft import SFTSettings
 
 SHARDS = "123456"
 BUDGET = 2
@@ -93,7 +98,9 @@ def sft_examples(n: int, seed: int, style: str) -> list[tuple[str, str]]:
 # --- the task's base model -------------------------------------------------------------------
 
 
-def base(config, settings, style: str, device: str = "cpu", progress: bool = True):  # noqa: ANN001, ANN201
+def base(
+    config: TinyLMConfig, settings: SFTSettings, style: str, device: str = "cpu", progress: bool = True
+) -> CachedModel:
     """The SFT base for the shard-search agent: ``"diverse"`` or ``"narrow"`` demonstrations, cached."""
     from helpers.lm.sft import cached_base
 

@@ -14,8 +14,13 @@ Used by: n14 (reasoning reward models).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from helpers.lm.models import CachedModel, TinyLMConfig
+    from helpers.lm.sft import SFTSettings
 
 OPS = "+*"
 YES, NO = "Y", "N"
@@ -84,7 +89,9 @@ def sft_examples(n: int, seed: int, style: str, k: int = 4) -> list[tuple[str, s
 # --- the task's base model -------------------------------------------------------------------
 
 
-def base(config, settings, style: str, device: str = "cpu", progress: bool = True):  # noqa: ANN001, ANN201
+def base(
+    config: TinyLMConfig, settings: SFTSettings, style: str, device: str = "cpu", progress: bool = True
+) -> CachedModel:
     """An n14 reward model (``style`` "outcome" or "reasoning"), cached per init seed."""
     from helpers.lm.sft import cached_base
 
