@@ -5,7 +5,7 @@ of the same length (:func:`decode` writes special tokens as ``?``) and equal-len
 need no padding. :func:`sample_tokens` draws from a CPU generator, so the same generator
 state gives the same tokens on any device.
 
-Used by: every module of :mod:`helpers.rl` and :mod:`helpers.rewards.judges`.
+Used by: every module of :mod:`helpers.rl`, :mod:`helpers.rewards` and the tasks' evaluations.
 """
 
 from __future__ import annotations
@@ -82,14 +82,35 @@ def sequence_logprob(model: torch.nn.Module, seqs: torch.Tensor, prompt_length: 
     return token_logprobs(model, seqs, prompt_length).sum(1)
 
 
+def first_index(hits: torch.Tensor) -> torch.Tensor:
+    """Per row of the boolean ``(rows, length)`` tensor ``hits``, the position of its first True, or ``length``
+    where it has none: where a sampled response ends (its first EOS or other special token)."""
+    return torch.where(hits.any(1), hits.float().argmax(1), torch.full((len(hits),), hits.shape[1]))
+
+
 def cut_at_special(tokenizer: PreTrainedTokenizerBase, ids: torch.Tensor) -> tuple[list[str], torch.Tensor]:
     """Decoded rows cut before their first special token (EOS, pad, unknown), and its position per row.
 
     A row with no special token keeps all its tokens; its position is the row length.
     """
-    special = torch.isin(ids.cpu(), torch.tensor(tokenizer.all_special_ids))
-    ends = torch.where(special.any(1), special.float().argmax(1), torch.full((len(ids),), ids.shape[1]))
+    ends = first_index(torch.isin(ids.cpu(), torch.tensor(tokenizer.all_special_ids)))
     return [t[:e] for t, e in zip(decode(tokenizer, ids), ends.tolist())], ends
+
+
+@torch.no_grad()
+def sample_texts(
+    model: torch.nn.Module,
+    tokenizer: PreTrainedTokenizerBase,
+    prompts: Sequence[str],
+    samples: int,
+    num_tokens: int,
+    seed: int,
+    device: str = "cpu",
+) -> list[str]:
+    """``samples`` responses to every prompt (prompt-major) at temperature 1, cut at their first special token:
+    the texts an evaluation reads, drawn from a generator seeded by ``seed`` alone. Prompts must have equal length."""
+    ids = encode(tokenizer, prompts, device).repeat_interleave(samples, 0)
+    return cut_at_special(tokenizer, sample_tokens(model, ids, num_tokens, torch.Generator().manual_seed(seed)))[0]
 
 
 def through_end(ends: torch.Tensor, length: int) -> torch.Tensor:

@@ -20,6 +20,7 @@ import pandas as pd
 import torch
 from torch import nn
 
+from helpers.lm.sampling import first_index, sample_tokens
 from helpers.runtime import progress
 from helpers.tasks.preference_pairs import PreferencePairs, PreferenceTask, Responses, length_bins, sample_responses
 
@@ -221,8 +222,7 @@ def rollouts_to_responses(samples: torch.Tensor, task: PreferenceTask) -> tuple[
     A row with no EOS is a response of ``max_length`` tokens; BOS sampled inside a response counts as a bad token.
     """
     eos, half = task.vocab_size + 1, task.vocab_size // 2
-    is_eos = samples == eos
-    lengths = torch.where(is_eos.any(1), is_eos.float().argmax(1), torch.full((len(samples),), samples.shape[1]))
+    lengths = first_index(samples == eos)
     positions = torch.arange(samples.shape[1])[None, :]
     inside = positions < lengths[:, None]
     body = samples.clamp(max=task.vocab_size - 1)
@@ -244,7 +244,6 @@ def grpo_length_drift(
     mean length, true quality and reward of the rollouts (step ``k``: sampled after ``k``
     updates, up to one last batch after the final update).
     """
-    from helpers.lm.sampling import sample_tokens
     from helpers.rl import core
 
     torch.manual_seed(seed)

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import torch
 
-from helpers.lm.sampling import cut_at_special, encode, sample_tokens
+from helpers.lm.sampling import sample_texts
 
 if TYPE_CHECKING:
     from transformers import PreTrainedTokenizerBase
@@ -132,13 +132,7 @@ def evaluate(
 ) -> dict[str, float]:
     """Exact-match rate, substitution accuracy (over letters the user wants changed) and ``"!"`` rate of
     sampled responses."""
-    ids = sample_tokens(
-        model,
-        encode(tokenizer, [prompt(w) for w in words], device).repeat_interleave(samples, 0),
-        MAX_RESPONSE,
-        torch.Generator().manual_seed(seed),
-    )
-    responses, _ = cut_at_special(tokenizer, ids)
+    responses = sample_texts(model, tokenizer, [prompt(w) for w in words], samples, MAX_RESPONSE, seed, device)
     repeated = [w for w in words for _ in range(samples)]
     right, total = np.array([substitution_accuracy(w, r) for w, r in zip(repeated, responses)]).sum(0)
     return {
@@ -169,12 +163,6 @@ def hint_obedience(
         position = int(rng.integers(WORD_LEN))
         hints.append((position, str(rng.choice([c for c in LETTERS if c != word[position]]))))
     contexts = [hinted_prompt(w, i, c) for w, (i, c) in zip(words, hints)]
-    ids = sample_tokens(
-        model,
-        encode(tokenizer, contexts, device).repeat_interleave(samples, 0),
-        MAX_RESPONSE,
-        torch.Generator().manual_seed(seed),
-    )
-    responses, _ = cut_at_special(tokenizer, ids)
+    responses = sample_texts(model, tokenizer, contexts, samples, MAX_RESPONSE, seed, device)
     repeated = [h for h in hints for _ in range(samples)]
     return float(np.mean([i < len(r) and r[i] == c for (i, c), r in zip(repeated, responses)]))

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import torch
 
-from helpers.lm.sampling import cut_at_special, encode, sample_tokens
+from helpers.lm.sampling import sample_texts
 
 if TYPE_CHECKING:
     from transformers import PreTrainedTokenizerBase
@@ -182,9 +182,7 @@ def sample_responses(
     device: str = "cpu",
 ) -> list[str]:
     """``samples`` responses per problem (problem-major) at temperature 1, cut at EOS."""
-    prompts = encode(tokenizer, [p.prompt for p in problems], device).repeat_interleave(samples, 0)
-    ids = sample_tokens(model, prompts, MAX_RESPONSE, torch.Generator().manual_seed(seed))
-    return cut_at_special(tokenizer, ids)[0]
+    return sample_texts(model, tokenizer, [p.prompt for p in problems], samples, MAX_RESPONSE, seed, device)
 
 
 def evaluate(
