@@ -481,9 +481,11 @@ check(
 # <details>
 # <summary><b>Solutions</b> (instructors: <code>make student</code> removes this cell)</summary>
 #
-# **1.** The copy of `agent.train` needs the names it uses:
-# `from helpers.rl import core`, `from helpers.rl.agent import evaluate, first_query_entropy, rollout`,
-# `from helpers.rl.core import Rollout, group_advantages, groups_of`, `import torch`. Then:
+# **1.** The copy of `agent.train` needs the names it uses, its annotations included:
+# `from helpers.rl import core`, `from helpers.rl.agent import AgentSettings, evaluate, first_query_entropy,
+# rollout`, `from helpers.rl.core import Rollout, group_advantages, groups_of`, `import torch`,
+# `from transformers import PreTrainedTokenizerBase` (or start the cell with
+# `from __future__ import annotations`). Then:
 #
 # ```python
 # def clip_cov(batch, share=0.02):

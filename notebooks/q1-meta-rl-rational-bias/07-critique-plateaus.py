@@ -705,7 +705,9 @@ check(answer, order[0], "the critique of exercise 1")
 #
 # **3.** The copy needs `from collections.abc import Callable, Sequence`, `import torch`,
 # `from helpers.lm.sampling import encode`, `from helpers.rl import core`,
-# `from helpers.rl.core import Rollout` and `from helpers.rl.critique import CritiqueSettings, refine`.
+# `from helpers.rl.core import Rollout`, `from helpers.rl.critique import CritiqueSettings, refine` and,
+# for its annotations, `from transformers import PreTrainedTokenizerBase` (or start the cell with
+# `from __future__ import annotations`).
 # In its `rollout`, before the `return`:
 #
 # ```python

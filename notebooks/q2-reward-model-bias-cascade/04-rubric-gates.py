@@ -437,8 +437,8 @@ say("\n".join([
       f"{AGAINST_GATE[lies(gap, quality_tolerance)]}."
       for arm in summed for gap in [minus(gate_quality, col(arm, "quality"))]],
     "* **Without the rubric** (F1 against the ideal response), the gate's answers score "
-    f"{shown('rubric gate', 'ideal_f1')}; gate minus dense-only "
-    f"{where(f1_gate_minus_dense, digits=2)}, gate minus the best summed arm "
+    f"{shown('rubric gate', 'ideal_f1')}, dense-only's {shown('dense only', 'ideal_f1')}; gate "
+    f"minus dense-only {where(f1_gate_minus_dense, digits=2)}, gate minus the best summed arm "
     f"{format_interval(f1_gate_minus_best, 2)}.",
     "* **Within valid answers** (true quality over pass rate), the gate's F1 after RL "
     f"minus its base's is {where(valid_f1_gain, digits=2)}; the bases' pass rate was "

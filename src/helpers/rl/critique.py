@@ -225,7 +225,9 @@ def compare(
     Each base is evaluated once; every run from it logs those metrics at step 0.
     """
     bases = core.base_per_seed(model, seeds)
-    starts = {s: eval_fn(bases[s]) if eval_fn is not None else None for s in seeds}
+    distinct = {id(b): b for b in bases.values()}  # a base shared by several seeds is evaluated once
+    evaluated = {key: eval_fn(b) for key, b in distinct.items()} if eval_fn is not None else {}
+    starts = {s: evaluated.get(id(bases[s])) for s in seeds}
     return core.sweep(
         arms,
         seeds,
