@@ -103,7 +103,7 @@ PRESETS = {
         pretrain_steps=40, steps=4, eval_every=2, eval_words=16, eval_samples=2
     ),
     "ci": dict(
-        pretrain_steps=800, steps=80, eval_every=8, eval_words=64, eval_samples=4
+        pretrain_steps=800, steps=80, eval_every=16, eval_words=64, eval_samples=4
     ),
     "full": dict(
         pretrain_steps=1500, steps=300, eval_every=20, eval_words=256, eval_samples=8
@@ -233,6 +233,12 @@ if not 0.0 < hint_share <= 1.0:
 # 800 (every base measured, at step 800: 1.00, 0.88, 1.00, 1.00, 0.87). So phase 0 now trains at
 # 1e-3 for the same 800 steps: the same cost, and a teacher that reads its hint on every
 # base measured. Every number of this notebook moved with its bases (re-recorded).
+#
+# **Design note 7, 2026-12-03 (issue 29: evaluation sized to its use).** At `ci` phase 1 is
+# evaluated every 16 steps (was 8): 6 points per curve instead of 11. Every criterion reads
+# the end of phase 1 (and the base), and the evaluation samples from its own seeded
+# generator, so no value of the verdict can move; the curves and exercise 1's answer are on a
+# grid of 1,024 interactions instead of 512.
 
 # %% [markdown]
 # **The directive signal in code.** The deciding OPD arms train on
