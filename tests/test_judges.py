@@ -1,6 +1,7 @@
 """n14's verification items and the reward-model judging helpers, on hand-checked cases."""
 
 import numpy as np
+import pytest
 import torch
 
 from helpers.lm.models import TinyLMConfig, build_model
@@ -40,3 +41,16 @@ def test_greedy_decoding_is_deterministic_and_judgements_have_the_right_shape():
     params = sum(x.numel() for x in model.parameters())
     assert judges.flops_per_judgement(model, items, "reasoning") == 2.0 * params * (12 + 5)
     assert judges.flops_per_judgement(model, items, "outcome") == 2.0 * params * (12 + 1)
+
+
+def test_block_vote_accuracy_averages_disjoint_blocks():
+    truth = np.array([True, False])
+    # item 0 votes Y, N, Y, Y, N, N, Y; item 1 votes N throughout
+    votes = np.array([[1, 0, 1, 1, 0, 0, 1], [0, 0, 0, 0, 0, 0, 0]])
+    # one vote: item 0 right on 4 of 7 votes, item 1 always right
+    assert judges.block_vote_accuracy(votes, truth, 1) == pytest.approx((4 / 7 + 1) / 2)
+    # three votes: blocks (1, 0, 1) -> Y and (1, 0, 0) -> N; the seventh vote is unused
+    assert judges.block_vote_accuracy(votes, truth, 3) == pytest.approx((1 + 0) / 2 / 2 + 1 / 2)
+    assert judges.block_vote_accuracy(votes, truth, 7) == judges.vote_accuracy(votes, truth)
+    with pytest.raises(ValueError, match="m=8"):
+        judges.block_vote_accuracy(votes, truth, 8)

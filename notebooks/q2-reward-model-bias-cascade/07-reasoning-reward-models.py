@@ -90,7 +90,7 @@ from helpers.verdict import Criterion, Verdict, format_interval, paper_rows, say
 PRESETS = {
     "smoke": dict(width=32, sft_steps=20, test_items=60, votes=[1, 15], bon_items=30),
     "ci": dict(
-        width=64, sft_steps=400, test_items=300, votes=[1, 3, 7, 15], bon_items=200
+        width=64, sft_steps=400, test_items=1200, votes=[1, 3, 7, 15], bon_items=200
     ),
     "full": dict(
         width=128,
@@ -183,15 +183,34 @@ print(f"report-only seeds={report}")
 # accuracy is above chance (> 0.5) and at most 1 − `voting_gain_min` (0.97). Both thresholds
 # come from the criterion's logic, not from the observed values. If either premise fails, the
 # verdict reads "premise not met at this scale". No budget changes.
+#
+# **Design note 8, 2026-12-03 (issue 29: evaluation sized to the precision the criteria need)**
+# (written before the run that follows it). Both deciding criteria were unresolved, and their
+# noise came as much from the evaluation as from the seeds: on the 300 test items of the last
+# record, the standard error that the items alone give each seed's value was a large share of
+# the spread of the five seeds' values: 0.59 of it for the greedy gap, 0.43-0.62 for the voting
+# gain minus the control's, 0.78 for the one-sample accuracy of the premises.
+# An accuracy on `n` items has standard error about `sqrt(p(1 - p) / n)`, 0.026 at `p` = 0.7 and
+# 300 items, and each criterion adds two to four of them. Two changes, neither of which moves
+# what a criterion estimates: (a) **1,200 test items at `ci`** (was 300), which halves that
+# error; judging is cheap beside training (about 18 s of this notebook's 256 s for 300 items);
+# (b) **each `m`-vote accuracy is the mean over the disjoint blocks of `m` of the 15 sampled
+# votes** (`judges.block_vote_accuracy`): 15 single votes for `m` = 1 instead of the first
+# one, 5 blocks for `m` = 3, 2 for `m` = 7, one for 15. A block is an `m`-vote majority like
+# the first `m` votes, so the expectation is the same and the one-vote term, which enters the
+# voting criterion and the premises, is the mean of 15 samples. The thresholds do not move; the
+# numbers do (re-recorded, and the replication re-run).
 
 # %% [markdown]
 # **The two reward models and the votes in code.** `Claim.target` is what each reward model
 # is trained to write: the verdict alone, or the running values and then the verdict.
 # `judgements` samples `m` judgements per item (the scratchpad first, for the reasoning
-# model) and `vote_accuracy` takes their majority; these are the functions used below.
+# model) and `vote_accuracy` takes their majority; `block_vote_accuracy` averages it over the
+# disjoint blocks of `m` among the sampled votes. These are the functions used below.
 
 # %%
-notebook.show_source(vc.Claim.target, judges.judgements, judges.vote_accuracy)
+notebook.show_source(vc.Claim.target, judges.judgements, judges.vote_accuracy,
+                     judges.block_vote_accuracy)
 
 # %%
 # a verdict seed is a pair of bases: reward model s of each style trains with seed s
@@ -236,7 +255,8 @@ for (style, seed), base in runtime.progress(models.items(), desc="judging"):
                     "m": m,
                     "greedy": greedy,
                     "flops": m * flops,
-                    "accuracy": judges.vote_accuracy(votes[:, :m], truth),
+                    # every disjoint block of m of the votes (design note 8)
+                    "accuracy": judges.block_vote_accuracy(votes, truth, m),
                 }
             )
     if seed in report:  # best-of-4: report only

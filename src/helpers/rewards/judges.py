@@ -58,6 +58,20 @@ def vote_accuracy(votes: np.ndarray, truth: np.ndarray) -> float:
     return float(((yes > no) == truth).mean())
 
 
+def block_vote_accuracy(votes: np.ndarray, truth: np.ndarray, m: int) -> float:
+    """Accuracy of an ``m``-vote majority, averaged over the ``votes.shape[1] // m`` disjoint blocks of ``m``
+    consecutive votes.
+
+    Each block is an independent ``m``-vote majority, so the average has the expectation of one block
+    (:func:`vote_accuracy` of ``votes[:, :m]``) and less sampling noise: with 15 votes per item, the
+    1-vote accuracy averages 15 single votes instead of reading the first.
+    """
+    blocks = votes.shape[1] // m
+    if m < 1 or blocks < 1:
+        raise ValueError(f"m={m} needs 1 <= m <= the {votes.shape[1]} votes per item")
+    return float(np.mean([vote_accuracy(votes[:, b * m : (b + 1) * m], truth) for b in range(blocks)]))
+
+
 @torch.no_grad()
 def p_yes(
     model: torch.nn.Module, tokenizer: PreTrainedTokenizerBase, claims: list[vc.Claim], style: str, device: str = "cpu"
