@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 SCALE  ?= ci
 
-.PHONY: variance setup scaffold student book bench seedcost test-compat test-latest replicate robustness execute html test chapter chapters clean check record golden
+.PHONY: prune-cache variance setup scaffold student book bench seedcost test-compat test-latest replicate robustness execute html test chapter chapters clean check record golden
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -65,6 +65,9 @@ test-latest: setup
 
 clean:
 	rm -rf _build
+
+prune-cache: setup
+	$(BIN)/python -m bookkit.run prune-cache
 
 check: setup
 	$(BIN)/python -m bookkit.run check

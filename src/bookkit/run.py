@@ -7,6 +7,7 @@
     python -m bookkit.run all [--scale ci]                             # both, then the expectation check
     python -m bookkit.run bench [--scale ci]                           # both, then the timing table
     python -m bookkit.run table                                        # the timing table of the last run
+    python -m bookkit.run prune-cache                                  # drop cached bases of changed code
     python -m bookkit.run seedcost [--only NB ...] [--counts 1 3 5 10] # cost of 1, 3, 5, 10 seeds (benchmark)
     python -m bookkit.run check                                        # the last run's records vs data/verdicts
     python -m bookkit.run record                                       # the last run's records -> data/verdicts
@@ -39,7 +40,7 @@ import json
 import sys
 from pathlib import Path
 
-from bookkit import book, instructor, scaffold, seedcost
+from bookkit import book, cache, instructor, scaffold, seedcost
 from bookkit.execution import DEFAULT_JOBS, _execute_one, execute
 from bookkit.jobs import collect, robustness, run_variance
 from bookkit.paths import BUILD, ROOT
@@ -97,6 +98,7 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("check", help="compare the last build's verdict records with data/verdicts")
     sub.add_parser("record", help="copy the last build's ci verdict records into data/verdicts")
     sub.add_parser("table")
+    sub.add_parser("prune-cache", help="remove cached bases trained by code that has since changed")
     sub.add_parser("chapters")
     sub.add_parser("student")
     p = sub.add_parser("scaffold", help="scaffold the chapter of a new corpus question file")
@@ -138,6 +140,11 @@ def main(argv: list[str] | None = None) -> int:
         build()
     if args.command == "record":
         record_expectations()
+    if args.command == "prune-cache":
+        from helpers.runtime import default_cache_dir
+
+        removed, freed = cache.prune(default_cache_dir())
+        print(f"[book] removed {removed} stale base(s) from {default_cache_dir()}: {freed / 2**20:.0f} MiB freed")
     if args.command in ("bench", "table"):
         print(book.timing_table(json.loads((BUILD / "status" / "timings.json").read_text())))
     if args.command == "chapters":
