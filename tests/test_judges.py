@@ -52,5 +52,6 @@ def test_block_vote_accuracy_averages_disjoint_blocks():
     # three votes: blocks (1, 0, 1) -> Y and (1, 0, 0) -> N; the seventh vote is unused
     assert judges.block_vote_accuracy(votes, truth, 3) == pytest.approx((1 + 0) / 2 / 2 + 1 / 2)
     assert judges.block_vote_accuracy(votes, truth, 7) == judges.vote_accuracy(votes, truth)
-    with pytest.raises(ValueError, match="m=8"):
-        judges.block_vote_accuracy(votes, truth, 8)
+    for m in (0, 8):
+        with pytest.raises(ValueError, match=f"m={m}"):
+            judges.block_vote_accuracy(votes, truth, m)

@@ -194,9 +194,9 @@ print(f"report-only seeds={report}")
 # 300 items, and each criterion adds two to four of them. Two changes, neither of which moves
 # what a criterion estimates: (a) **1,200 test items at `ci`** (was 300), which halves that
 # error; judging is cheap beside training (about 18 s of this notebook's 256 s for 300 items);
-# (b) **each `m`-vote accuracy is the mean over the disjoint blocks of `m` of the 15 sampled
-# votes** (`judges.block_vote_accuracy`): 15 single votes for `m` = 1 instead of the first
-# one, 5 blocks for `m` = 3, 2 for `m` = 7, one for 15. A block is an `m`-vote majority like
+# (b) **each `m`-vote accuracy is the mean over the disjoint blocks of `m` of the sampled
+# votes** (`judges.block_vote_accuracy`; 15 votes at `ci`, 31 at `full`): at `ci`, 15 single
+# votes for `m` = 1 instead of the first one, 5 blocks for `m` = 3, 2 for `m` = 7, one for 15. A block is an `m`-vote majority like
 # the first `m` votes, so the expectation is the same and the one-vote term, which enters the
 # voting criterion and the premises, is the mean of 15 samples. The thresholds do not move; the
 # numbers do (re-recorded, and the replication re-run).

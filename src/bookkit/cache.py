@@ -1,6 +1,6 @@
 """Prune the model cache (``make prune-cache``): drop bases trained by code that has since changed.
 
-Every base in ``~/.cache/reward-bias-book`` (:func:`helpers.runtime.cache_dir`) is keyed by its recipe and
+Every base in ``~/.cache/reward-bias-book`` (:func:`helpers.runtime.default_cache_dir`) is keyed by its recipe and
 the hash of the code that trained it (``spec.json``: ``spec.recipe`` and ``spec.code``). Editing a task
 module or the training code gives every later base of that recipe a new hash, and the old entries are
 never read again, so a machine that builds often accumulates them. This keeps, per recipe, the entries of

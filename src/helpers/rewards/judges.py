@@ -66,9 +66,9 @@ def block_vote_accuracy(votes: np.ndarray, truth: np.ndarray, m: int) -> float:
     (:func:`vote_accuracy` of ``votes[:, :m]``) and less sampling noise: with 15 votes per item, the
     1-vote accuracy averages 15 single votes instead of reading the first.
     """
-    blocks = votes.shape[1] // m
-    if m < 1 or blocks < 1:
+    if not 1 <= m <= votes.shape[1]:
         raise ValueError(f"m={m} needs 1 <= m <= the {votes.shape[1]} votes per item")
+    blocks = votes.shape[1] // m
     return float(np.mean([vote_accuracy(votes[:, b * m : (b + 1) * m], truth) for b in range(blocks)]))
 
 
